@@ -1,0 +1,389 @@
+"""Validated scenario configuration: the rulebook of one alliance, as data.
+
+A scenario file (TOML) is parsed into these frozen pydantic models before anything runs, so that a
+bad value is reported once, clearly, naming the field (see ``errors.py``). Money is in £ millions
+(``*_m`` fields) and time in days from the scenario's start date.
+
+Sources (``../shared/domain.md``): parties and membership (001 §33-37), the seven Alliance
+Objectives (000 §1.2 a-g), Best for Service (000 §1.4, 3.1), delegated authority and referral
+(000 §3.2; 002 §5.4), Prohibited and Reserved Matters (000 §3.3-3.5), unanimity (001 §47).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+#: The seven Alliance Objectives, 000 §1.2 (a)-(g), in order.
+OBJECTIVES: tuple[str, ...] = (
+    "outcomes",  # (a) improved outcomes for Service Users
+    "seamless",  # (b) seamless journey irrespective of health or social care need
+    "accessible",  # (c) accessible services
+    "local",  # (d) local where appropriate
+    "prevention",  # (e) a focus on prevention
+    "sustainability",  # (f) system sustainability through reduced system cost
+    "choice",  # (g) protect and promote choice
+)
+
+
+class Membership(StrEnum):
+    """Full members vote and share risk; associates attend only (001 §33, 35)."""
+
+    FULL = "full"
+    ASSOCIATE = "associate"
+    NONE = "none"
+
+
+class PartyKind(StrEnum):
+    COMMISSIONER = "commissioner"
+    PROVIDER = "provider"
+    VCSE = "vcse"
+    COUNCIL = "council"
+
+
+class Sector(StrEnum):
+    """What a provider delivers; sets how a shift of activity reaches it (001 §34)."""
+
+    ACUTE = "acute"
+    COMMUNITY = "community"
+    MENTAL_HEALTH = "mental_health"
+    PRIMARY = "primary"
+    AMBULANCE = "ambulance"
+    SOCIAL_CARE = "social_care"
+    NONE = "none"
+
+
+class Category(StrEnum):
+    """Categories a representative's delegated authority may exclude (001 §46; 000 §3.2.3)."""
+
+    STRATEGIC = "strategic"
+    POLICY = "policy"
+    RESOURCE = "resource"
+    FINANCIAL = "financial"
+    SERVICE = "service"
+    MEMBERSHIP = "membership"
+
+
+class MatterKind(StrEnum):
+    """The kinds of business the documents name."""
+
+    SERVICE_CHANGE = "service_change"  # activity shift, 000 §1.3; 001 §34
+    PAYMENT_MODEL = "payment_model"  # capitated / outcome payments, 001 §30, 43
+    RISK_REWARD = "risk_reward"  # gain/loss share scheme, 000 §2.2d; 003
+    ADMISSION = "admission"  # admission of a member, 001 §39; 002 §6.5
+    VARIATION = "variation"  # 002 §6.2
+    TRANSITION_EXTENSION = "transition_extension"  # 001 §40(a)
+    RECONFIGURATION = "reconfiguration"  # 001 §40(b)
+    TERMINATION = "termination"  # 001 §40(c); 002 §6.8
+    MANDATORY_CHANGE = "mandatory_change"  # Reserved Matter, 000 §3.4
+    THIRD_PARTY_TRANSFER = "third_party_transfer"  # Reserved Matter, 000 §3.4
+    PUBLIC_CONSULTATION = "public_consultation"  # Reserved Matter, 000 §3.4
+
+
+RESERVED_KINDS = frozenset(
+    {MatterKind.MANDATORY_CHANGE, MatterKind.THIRD_PARTY_TRANSFER, MatterKind.PUBLIC_CONSULTATION}
+)
+
+
+class DecisionRule(StrEnum):
+    UNANIMITY = "unanimity"
+    BEST_FOR_SERVICE = "best_for_service"
+    QUALIFIED_MAJORITY = "qualified_majority"
+
+
+Unit = Field(ge=0.0, le=1.0)
+
+
+class Strict(BaseModel):
+    """Unknown fields are errors, and inputs never change after validation."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Weights(Strict):
+    """How much a party values each Alliance Objective, and its own finances, per £1 of effect.
+
+    Each weight is in [0, 1]: 1 means a £1m-equivalent gain in that objective counts as much to the
+    party as £1m of its own money. Defaults are a neutral 0.5 for objectives and 1.0 for finance.
+    """
+
+    finance: float = Field(1.0, ge=0.0, le=1.0)
+    outcomes: float = Field(0.5, ge=0.0, le=1.0)
+    seamless: float = Field(0.5, ge=0.0, le=1.0)
+    accessible: float = Field(0.5, ge=0.0, le=1.0)
+    local: float = Field(0.5, ge=0.0, le=1.0)
+    prevention: float = Field(0.5, ge=0.0, le=1.0)
+    sustainability: float = Field(0.5, ge=0.0, le=1.0)
+    choice: float = Field(0.5, ge=0.0, le=1.0)
+
+    def objective_vector(self) -> tuple[float, ...]:
+        return tuple(getattr(self, name) for name in OBJECTIVES)
+
+
+class Authority(Strict):
+    """Delegated authority declared in advance (000 §3.2.3).
+
+    A representative may decide a matter alone only when its magnitude is at most ``threshold_m``
+    and none of its categories is excluded; otherwise it must refer to its home body (000 §3.2).
+    """
+
+    threshold_m: float = Field(1.0, ge=0.0)
+    excluded_categories: tuple[Category, ...] = ()
+
+
+class HomeBody(Strict):
+    """The representative's own Board, Governing Body or council committee (000 §3.2; 002 §5.4).
+
+    ``own_interest_bias`` is how much more the home body weighs the organisation's own interest:
+    its best-for-service weight is the representative's times (1 - bias). The documents say only
+    that its view "may differ"; 0.5 is the default.
+    """
+
+    name: str = "Board"
+    cadence_days: int = Field(28, ge=1)
+    first_meeting_day: int = Field(0, ge=0)
+    notice_days: int = Field(7, ge=0)
+    own_interest_bias: float = Field(0.5, ge=0.0, le=1.0)
+
+
+class Party(Strict):
+    name: str
+    kind: PartyKind
+    sector: Sector = Sector.NONE
+    membership: Membership = Membership.FULL
+    budget_m: float = Field(0.0, ge=0.0)
+    risk_tolerance_m: float = Field(0.5, ge=0.0)
+    loss_aversion: float = Field(1.0, ge=0.0)
+    best_for_service: float = Field(0.5, ge=0.0, le=1.0)
+    weights: Weights = Weights()
+    authority: Authority = Authority()
+    home_body: HomeBody = HomeBody()
+    source: str = ""
+
+
+class Term(Strict):
+    """A negotiable term of a matter: a continuous value in [low, high] with a status quo."""
+
+    name: str
+    label: str = ""
+    low: float = 0.0
+    high: float = 1.0
+    status_quo: float = 0.0
+    proposed: float = 1.0
+
+    @model_validator(mode="after")
+    def _within_range(self) -> Term:
+        if not self.low <= self.high:
+            raise ValueError(f"term '{self.name}': low must not exceed high")
+        for field in ("status_quo", "proposed"):
+            value = getattr(self, field)
+            if not self.low <= value <= self.high:
+                raise ValueError(
+                    f"term '{self.name}': {field}={value} is outside [{self.low}, {self.high}]"
+                )
+        return self
+
+
+class Impact(Strict):
+    """A party's annual financial effect (£m) if the matter is adopted.
+
+    ``mean_m + sum(per_term[t] * t)`` is the expected effect; ``sd_m + sum(sd_per_term[t] * t)``
+    its uncertainty. ``label`` says in plain words what the effect is ("demand shifted to social
+    care"), for the reasons given with votes.
+    """
+
+    mean_m: float = 0.0
+    sd_m: float = Field(0.0, ge=0.0)
+    per_term: dict[str, float] = {}
+    sd_per_term: dict[str, float] = {}
+    label: str = ""
+
+
+class Ideal(Strict):
+    """A party's ideal value of one term; its utility falls with (weighted) distance from it."""
+
+    ideal: float
+    weight: float = Field(1.0, ge=0.0)
+
+
+class MatterSpec(Strict):
+    """One matter written out by hand in a scenario (the generated stream makes the same)."""
+
+    id: str
+    kind: MatterKind
+    title: str = ""
+    proposer: str
+    day: int = Field(0, ge=0)
+    deadline_days: int = Field(180, ge=1)
+    magnitude_m: float = Field(0.0, ge=0.0)
+    categories: tuple[Category, ...] = ()
+    prohibited: str = ""
+    urgent: bool = False
+    effects: dict[str, float] = {}
+    effects_per_term: dict[str, dict[str, float]] = {}
+    terms: tuple[Term, ...] = ()
+    impacts: dict[str, Impact] = {}
+    ideals: dict[str, dict[str, Ideal]] = {}
+
+    @field_validator("effects")
+    @classmethod
+    def _known_objectives(cls, value: dict[str, float]) -> dict[str, float]:
+        unknown = sorted(set(value) - set(OBJECTIVES))
+        if unknown:
+            raise ValueError(f"unknown objective(s) {unknown}; allowed: {list(OBJECTIVES)}")
+        return value
+
+    @model_validator(mode="after")
+    def _terms_referenced_exist(self) -> MatterSpec:
+        names = {t.name for t in self.terms}
+        if len(names) != len(self.terms):
+            raise ValueError(f"matter '{self.id}': term names must be unique")
+        used = set(self.effects_per_term)
+        for impact in self.impacts.values():
+            used |= set(impact.per_term) | set(impact.sd_per_term)
+        for ideals in self.ideals.values():
+            used |= set(ideals)
+        unknown = sorted(used - names)
+        if unknown:
+            raise ValueError(
+                f"matter '{self.id}' refers to unknown term(s) {unknown}; its terms are "
+                f"{sorted(names) or 'none'}"
+            )
+        for per_term in self.effects_per_term.values():
+            bad = sorted(set(per_term) - set(OBJECTIVES))
+            if bad:
+                raise ValueError(f"unknown objective(s) {bad}; allowed: {list(OBJECTIVES)}")
+        return self
+
+
+class KindStream(Strict):
+    """Arrival rate and size of one kind of generated matter."""
+
+    rate_per_year: float = Field(0.0, ge=0.0)
+    magnitude_m: tuple[float, float] = (0.5, 3.0)
+    deadline_days: int = Field(180, ge=1)
+
+
+def _default_kinds() -> dict[MatterKind, KindStream]:
+    return {
+        MatterKind.SERVICE_CHANGE: KindStream(rate_per_year=5.0, magnitude_m=(0.5, 4.0)),
+        MatterKind.VARIATION: KindStream(
+            rate_per_year=3.0, magnitude_m=(0.1, 1.0), deadline_days=120
+        ),
+        MatterKind.ADMISSION: KindStream(
+            rate_per_year=0.3, magnitude_m=(0.0, 0.0), deadline_days=120
+        ),
+        MatterKind.MANDATORY_CHANGE: KindStream(rate_per_year=0.5, magnitude_m=(0.2, 2.0)),
+        MatterKind.THIRD_PARTY_TRANSFER: KindStream(rate_per_year=0.2, magnitude_m=(0.5, 3.0)),
+        MatterKind.PUBLIC_CONSULTATION: KindStream(rate_per_year=0.3, magnitude_m=(0.5, 5.0)),
+    }
+
+
+class Economics(Strict):
+    """How a shift of activity moves money between parties, per £1 of acute activity moved.
+
+    The documents state the direction (001 §34, 55: acute demand falls, community and social-care
+    demand rises) but not the sizes; these defaults are assumptions, named so that experiments can
+    vary them.
+    """
+
+    commissioner_saving: float = Field(
+        0.25, description="tariff saved by commissioners net of reinvestment"
+    )
+    acute_margin_loss: float = Field(0.15, description="contribution an acute provider loses")
+    community_margin_gain: float = Field(0.05, description="margin community providers gain")
+    social_care_uplift: float = Field(0.20, description="extra social-care demand on the council")
+    vcse_gain: float = Field(0.02, description="prevention grants to the voluntary sector")
+    outcome_value: float = Field(0.45, description="£-equivalent value to service users")
+    uncertainty: float = Field(0.35, ge=0.0, description="sd of each effect, as share of its mean")
+    prohibited_share: float = Field(
+        0.03, ge=0.0, le=1.0, description="share of proposals needing further commissioner money"
+    )
+    urgent_share: float = Field(0.2, ge=0.0, le=1.0, description="share of reserved matters urgent")
+
+
+class Stream(Strict):
+    """The generated stream of matters over the term (in addition to any written by hand)."""
+
+    enabled: bool = True
+    kinds: dict[MatterKind, KindStream] = Field(default_factory=_default_kinds)
+    economics: Economics = Economics()
+    transition_matters: bool = True
+
+
+class Board(Strict):
+    """The Alliance Leadership Board's procedure.
+
+    ``amendment_step`` is the relaxation of each amendment (1 = move the terms all the way to what
+    the blockers' concerns ask for, as seen by the chair; below 1 = a partial concession). The
+    documents require the board to "find a solution to the area of concern" (001 §47) but do not
+    say how fast; 1.0 is the default.
+    """
+
+    rule: DecisionRule = DecisionRule.UNANIMITY
+    qualified_majority: float = Field(0.75, gt=0.5, le=1.0)
+    cadence_days: int = Field(28, ge=1)
+    first_meeting_day: int = Field(0, ge=0)
+    notice_days: int = Field(7, ge=0)
+    max_agenda: int = Field(12, ge=1)
+    amendment_step: float = Field(1.0, gt=0.0, lt=2.0)
+
+
+class ScenarioMeta(Strict):
+    name: str
+    title: str = ""
+    description: str = ""
+    sources: tuple[str, ...] = ()
+    start: dt.date = dt.date(2016, 4, 1)
+    end: dt.date = dt.date(2019, 3, 31)
+    transition_end: dt.date | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> ScenarioMeta:
+        if self.end <= self.start:
+            raise ValueError("scenario.end must be after scenario.start")
+        if self.transition_end is not None and not self.start <= self.transition_end <= self.end:
+            raise ValueError("scenario.transition_end must fall within the term")
+        return self
+
+
+class Scenario(Strict):
+    """A whole alliance: who is in it, how its board decides and what comes before it."""
+
+    scenario: ScenarioMeta
+    board: Board = Board()
+    parties: dict[str, Party]
+    matters: tuple[MatterSpec, ...] = ()
+    stream: Stream = Stream()
+
+    @field_validator("parties")
+    @classmethod
+    def _some_parties(cls, value: dict[str, Party]) -> dict[str, Party]:
+        if not value:
+            raise ValueError("an alliance needs at least one party")
+        return value
+
+    @model_validator(mode="after")
+    def _references_known(self) -> Scenario:
+        known = set(self.parties)
+        allowed = f"known parties: {sorted(known)}"
+        seen: set[str] = set()
+        for m in self.matters:
+            if m.id in seen:
+                raise ValueError(f"matter id '{m.id}' is used twice")
+            seen.add(m.id)
+            if m.proposer not in known:
+                raise ValueError(f"matter '{m.id}': proposer '{m.proposer}' is unknown; {allowed}")
+            for ref in list(m.impacts) + list(m.ideals):
+                if ref not in known:
+                    raise ValueError(f"matter '{m.id}': party '{ref}' is unknown; {allowed}")
+        return self
+
+    @property
+    def horizon_days(self) -> int:
+        return (self.scenario.end - self.scenario.start).days
+
+    def day_of(self, date: dt.date) -> int:
+        return (date - self.scenario.start).days

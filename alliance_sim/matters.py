@@ -1,0 +1,230 @@
+"""Matters before the board, and how much each party gains from adopting one on given terms.
+
+A matter (000 §1.3; 001 §34, 39-43) has effects on the Alliance Objectives, a financial effect on
+each party, a magnitude, categories, a deadline and negotiable terms with a status quo. Everything
+a party's vote depends on is linear or concave in the terms, so the set of terms a party prefers to
+the status quo is convex and the board's search for terms everyone accepts (``negotiation.py``)
+provably succeeds when such terms exist.
+
+A party's *surplus* from adopting a matter at terms ``x`` (its vote is yes when it is positive):
+
+``own   = w_fin * (F(x) - loss_aversion * max(0, -(F(x) - sd(x)) - tolerance)) + W . E(x)``
+``sys   = sum of all parties' F(x) + sum of E(x)``  (the system as a whole)
+``s     = (1 - bfs) * own + bfs * sys - dist(x, ideal) + dist(status quo, ideal)``
+
+where ``F`` is the party's expected financial effect (£m/yr), ``sd`` its uncertainty, ``E`` the
+£m-equivalent effect on each objective, ``bfs`` the best-for-service weight (000 §1.4) and the
+distance terms apply only where a scenario gives the party ideal values over the terms.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .config import OBJECTIVES, RESERVED_KINDS, Category, MatterKind, MatterSpec
+
+CATEGORY_BITS = {c.value: 1 << i for i, c in enumerate(Category)}
+N_OBJ = len(OBJECTIVES)
+
+
+def category_mask(categories) -> int:
+    mask = 0
+    for c in categories:
+        mask |= CATEGORY_BITS[str(c)]
+    return mask
+
+
+@dataclass(slots=True)
+class PartyArrays:
+    """The parties' decision parameters as arrays, one row per party, for vectorised votes."""
+
+    bfs: np.ndarray
+    bfs_home: np.ndarray
+    tolerance: np.ndarray
+    loss_aversion: np.ndarray
+    w_fin: np.ndarray
+    W: np.ndarray  # (n, 7) objective weights
+    threshold: np.ndarray
+    excluded: np.ndarray  # int bitmask of excluded categories
+
+
+@dataclass(slots=True)
+class Evaluation:
+    """Each party's surplus from adopting a matter at some terms, and what it is made of."""
+
+    s: np.ndarray
+    F: np.ndarray
+    down: np.ndarray
+    own: np.ndarray
+    sys: float
+    pos: np.ndarray | None
+
+
+@dataclass(slots=True, eq=False)
+class Matter:
+    """A matter as the board handles it: fixed facts, current terms and its progress."""
+
+    idx: int
+    id: str
+    kind: MatterKind
+    title: str
+    proposer: int
+    arrival_day: int
+    deadline_days: int
+    magnitude: float
+    categories: tuple[str, ...]
+    prohibited: str
+    urgent: bool
+    term_names: tuple[str, ...]
+    term_labels: tuple[str, ...]
+    lo: np.ndarray
+    hi: np.ndarray
+    q: np.ndarray
+    x: np.ndarray
+    F0: np.ndarray
+    A: np.ndarray
+    S0: np.ndarray
+    B: np.ndarray
+    labels: tuple[str, ...]
+    E0: np.ndarray
+    D: np.ndarray
+    P: np.ndarray | None = None
+    Om: np.ndarray | None = None
+    transition: bool = False
+    # progress
+    cat_mask: int = 0
+    deadline_day: int = 0
+    tabled_day: int = -1
+    decided_day: int = -1
+    outcome: str = ""
+    meetings: int = 0
+    referrals: int = 0
+    amendments: int = 0
+    pending: dict[int, int] = field(default_factory=dict)  # party -> day its home body answers
+    mandated: set[int] = field(default_factory=set)  # parties whose home body has answered
+    blockers: tuple[int, ...] = ()
+    bfs: np.ndarray | None = None  # best-for-service weight each voter now decides with
+
+    x0: np.ndarray | None = None  # the terms as first proposed
+
+    def __post_init__(self) -> None:
+        self.cat_mask = category_mask(self.categories)
+        self.x0 = self.x
+
+    @property
+    def k(self) -> int:
+        return len(self.term_names)
+
+    @property
+    def reserved(self) -> bool:
+        return self.kind in RESERVED_KINDS
+
+    @property
+    def is_open(self) -> bool:
+        return not self.outcome
+
+    def evaluate(self, x: np.ndarray, parties: PartyArrays, bfs: np.ndarray) -> Evaluation:
+        """Every party's surplus at terms ``x`` given best-for-service weights ``bfs``."""
+        if self.k:
+            F = self.F0 + self.A @ x
+            down = F - (self.S0 + self.B @ x)
+            E = self.E0 + self.D @ x
+        else:
+            F, E = self.F0, self.E0
+            down = F - self.S0
+        penalty = parties.loss_aversion * np.maximum(-down - parties.tolerance, 0.0)
+        own = parties.w_fin * (F - penalty) + parties.W @ E
+        sys = float(F.sum() + E.sum())
+        s = own + bfs * (sys - own)
+        pos = None
+        if self.Om is not None:
+            pos = _distance(self.Om, self.q, self.P) - _distance(self.Om, x, self.P)
+            s = s + pos
+        return Evaluation(s, F, down, own, sys, pos)
+
+    def gradients(
+        self, x: np.ndarray, rows: np.ndarray, parties: PartyArrays, bfs: np.ndarray, ev: Evaluation
+    ) -> np.ndarray:
+        """Gradient of each listed party's surplus with respect to the terms, shape (rows, k)."""
+        A, B = self.A[rows], self.B[rows]
+        lam = parties.loss_aversion[rows]
+        active = ((-ev.down[rows] - parties.tolerance[rows]) > 0).astype(float) * lam
+        g_fin = A * (1.0 + active)[:, None] - active[:, None] * B
+        g_own = parties.w_fin[rows, None] * g_fin + parties.W[rows] @ self.D
+        g_sys = self.A.sum(axis=0) + self.D.sum(axis=0)
+        b = bfs[rows, None]
+        g = (1.0 - b) * g_own + b * g_sys
+        if self.Om is not None:
+            diff = x - self.P[rows]
+            dist = np.sqrt((self.Om[rows] * diff**2).sum(axis=1))
+            safe = np.where(dist > 0, dist, 1.0)
+            g = g - np.where(dist[:, None] > 0, self.Om[rows] * diff / safe[:, None], 0.0)
+        return g
+
+    def system_gradient(self) -> np.ndarray:
+        return self.A.sum(axis=0) + self.D.sum(axis=0)
+
+
+def _distance(Om: np.ndarray, x: np.ndarray, P: np.ndarray) -> np.ndarray:
+    return np.sqrt((Om * (x - P) ** 2).sum(axis=1))
+
+
+def from_spec(spec: MatterSpec, idx: int, index: dict[str, int], n: int) -> Matter:
+    """Build the runtime matter from one written out in a scenario file."""
+    names = tuple(t.name for t in spec.terms)
+    col = {name: j for j, name in enumerate(names)}
+    k = len(names)
+    F0, S0 = np.zeros(n), np.zeros(n)
+    A, B = np.zeros((n, k)), np.zeros((n, k))
+    labels = [""] * n
+    for pid, imp in spec.impacts.items():
+        i = index[pid]
+        F0[i], S0[i], labels[i] = imp.mean_m, imp.sd_m, imp.label
+        for t, v in imp.per_term.items():
+            A[i, col[t]] = v
+        for t, v in imp.sd_per_term.items():
+            B[i, col[t]] = v
+    obj = {name: j for j, name in enumerate(OBJECTIVES)}
+    E0, D = np.zeros(N_OBJ), np.zeros((N_OBJ, k))
+    for o, v in spec.effects.items():
+        E0[obj[o]] = v
+    for t, per in spec.effects_per_term.items():
+        for o, v in per.items():
+            D[obj[o], col[t]] = v
+    P = Om = None
+    if spec.ideals:
+        P, Om = np.zeros((n, k)), np.zeros((n, k))
+        for pid, ideals in spec.ideals.items():
+            for t, ideal in ideals.items():
+                P[index[pid], col[t]] = ideal.ideal
+                Om[index[pid], col[t]] = ideal.weight
+    return Matter(
+        idx=idx,
+        id=spec.id,
+        kind=spec.kind,
+        title=spec.title or spec.id,
+        proposer=index[spec.proposer],
+        arrival_day=spec.day,
+        deadline_days=spec.deadline_days,
+        magnitude=spec.magnitude_m,
+        categories=tuple(str(c) for c in spec.categories),
+        prohibited=spec.prohibited,
+        urgent=spec.urgent,
+        term_names=names,
+        term_labels=tuple(t.label or t.name for t in spec.terms),
+        lo=np.array([t.low for t in spec.terms], dtype=float),
+        hi=np.array([t.high for t in spec.terms], dtype=float),
+        q=np.array([t.status_quo for t in spec.terms], dtype=float),
+        x=np.array([t.proposed for t in spec.terms], dtype=float),
+        F0=F0,
+        A=A,
+        S0=S0,
+        B=B,
+        labels=tuple(labels),
+        E0=E0,
+        D=D,
+        P=P,
+        Om=Om,
+    )

@@ -1,0 +1,90 @@
+"""Amending a blocked matter: moving its terms toward the concerns of those who block it.
+
+"No member will be forced to do something that they are not in agreement with"; the board's job
+is "to find a solution to the area of concern" (001 §41, 47). The chair's amendment is one step of
+the method of averaged subgradient projections for convex feasibility (Aharoni, Berman & Censor's
+(delta, eta)-algorithm): for each member whose surplus is below a small margin, find the nearest
+terms at which its linearised surplus reaches the margin, and move to the average of those points,
+clipped to each term's range. Because every surplus is concave in the terms (``matters.py``), the
+set of terms that every voting member prefers to the status quo is convex; when it has an interior
+the steps reach it after finitely many meetings, and when it is empty no step can ever satisfy all,
+so the matter ends in stalemate at its deadline. Concessions are therefore both "toward the
+blockers' concerns" (their gradients) and correct (no acceptable terms are missed given time).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .matters import Evaluation, Matter, PartyArrays
+
+#: Surplus (in £m-equivalent per £m of magnitude, plus a floor) the chair aims for, so that the
+#: amended terms sit strictly inside every member's acceptable set rather than on its edge.
+MARGIN_SHARE = 1e-3
+
+
+def margin(matter: Matter) -> float:
+    return MARGIN_SHARE * (1.0 + matter.magnitude)
+
+
+def amend(
+    matter: Matter,
+    rows: np.ndarray,
+    parties: PartyArrays,
+    bfs: np.ndarray,
+    ev: Evaluation,
+    step: float,
+    system: bool,
+    deficit: np.ndarray,
+) -> np.ndarray | None:
+    """Amended terms addressing the concerns of the parties in ``rows`` (or the system's).
+
+    ``deficit`` is how far each one's surplus falls short of what it needs. Returns None when no term can move (nothing is negotiable, or every concern points outside the
+    terms' ranges): the matter then cannot be amended.
+    """
+    if not matter.k:
+        return None
+    x = matter.x
+    if system:
+        g = matter.system_gradient()[None, :]
+    else:
+        g = matter.gradients(x, rows, parties, bfs, ev)
+    norms = (g**2).sum(axis=1)
+    useful = (norms > 1e-18) & (deficit > 0)
+    if not useful.any():
+        return None
+    moves = (deficit[useful] / norms[useful])[:, None] * g[useful]
+    new = np.clip(x + step * moves.mean(axis=0), matter.lo, matter.hi)
+    if np.allclose(new, x, rtol=0.0, atol=1e-12):
+        return None
+    return new
+
+
+def best_compromise(
+    matter: Matter,
+    voters: np.ndarray,
+    parties: PartyArrays,
+    bfs: np.ndarray,
+    iterations: int = 2000,
+) -> tuple[np.ndarray, Evaluation]:
+    """Search long and hard for terms every voter accepts, for the reason given with a stalemate.
+
+    Runs the chair's own procedure far past any deadline from the matter's last terms; if this
+    search finds nothing, no realistic board would have either.
+    """
+    x = matter.x.copy()
+    saved = matter.x
+    try:
+        for _ in range(iterations):
+            matter.x = x
+            ev = matter.evaluate(x, parties, bfs)
+            if (ev.s[voters] > 0).all():
+                return x, ev
+            deficit = margin(matter) - ev.s[voters]
+            new = amend(matter, voters, parties, bfs, ev, 1.0, False, deficit)
+            if new is None:
+                return x, ev
+            x = new
+        return x, matter.evaluate(x, parties, bfs)
+    finally:
+        matter.x = saved

@@ -1,0 +1,144 @@
+"""What one run produced, as pandas tables built on first use, plus a fast summary.
+
+``decisions``, ``votes``, ``events`` and ``timeseries`` are DataFrames (issue #2 §7); building them
+and wording the reasons costs more than the run itself, so it happens only when asked for.
+``summary()`` reads the raw records directly, for experiments that run thousands of replications.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+import numpy as np
+import pandas as pd
+
+from .events import Ev
+from .model import AllianceModel
+from .reasons import date_of, event_text, vote_reason
+
+OUTCOMES = ("agreed", "stalemate", "void", "reserved", "withdrawn")
+DECIDED = ("agreed", "reserved", "void")
+
+
+class SimulationResult:
+    """Tables and summary of one simulated term of one alliance."""
+
+    def __init__(self, model: AllianceModel) -> None:
+        self.model = model
+        self.scenario = model.scenario
+        self.seed = model.seed
+
+    def summary(self) -> dict[str, float]:
+        """Stalemate rate, time to decision (matters that reached a decision) and blocks."""
+        matters = [m for m in self.model.matters if m.tabled_day >= 0]
+        n = len(matters)
+        days = np.array([m.decided_day - m.tabled_day for m in matters if m.outcome in DECIDED])
+        out: dict[str, float] = {"matters": n}
+        for outcome in OUTCOMES:
+            out[outcome] = sum(m.outcome == outcome for m in matters)
+        out["stalemate_rate"] = out["stalemate"] / n if n else float("nan")
+        out["median_days"] = float(np.median(days)) if len(days) else float("nan")
+        out["p90_days"] = float(np.percentile(days, 90)) if len(days) else float("nan")
+        out["referrals"] = sum(m.referrals for m in matters)
+        out["amendments"] = sum(m.amendments for m in matters)
+        return out
+
+    def blocks_by_party(self) -> dict[str, int]:
+        """How many times each party was among a matter's blockers."""
+        counts = dict.fromkeys((p.key for p in self.model.parties), 0)
+        for e in self.model.log.events:
+            if e.kind is Ev.BLOCKED:
+                for i in e.data[0]:
+                    counts[self.model.parties[i].key] += 1
+        return counts
+
+    @cached_property
+    def decisions(self) -> pd.DataFrame:
+        model = self.model
+        rows = []
+        for m in model.matters:
+            if m.tabled_day < 0:
+                continue
+            rows.append(
+                {
+                    "matter_id": m.id,
+                    "kind": str(m.kind),
+                    "title": m.title,
+                    "proposer": model.parties[m.proposer].key,
+                    "magnitude_m": m.magnitude,
+                    "transition": m.transition,
+                    "tabled_day": m.tabled_day,
+                    "decided_day": m.decided_day,
+                    "days_to_decision": m.decided_day - m.tabled_day,
+                    "meetings": m.meetings,
+                    "referrals": m.referrals,
+                    "amendments": m.amendments,
+                    "outcome": m.outcome,
+                    "blockers": ";".join(model.parties[i].key for i in m.blockers),
+                    "terms": ";".join(
+                        f"{n}={v:.4g}" for n, v in zip(m.term_names, m.x, strict=True)
+                    ),
+                }
+            )
+        return pd.DataFrame(rows)
+
+    @cached_property
+    def votes(self) -> pd.DataFrame:
+        model = self.model
+        rows = [
+            {
+                "day": v.day,
+                "date": date_of(model, v.day),
+                "meeting": v.meeting,
+                "matter_id": model.matters[v.matter].id,
+                "party": model.parties[v.party].key,
+                "vote": v.vote,
+                "cast_by": v.by,
+                "surplus": v.s,
+                "own_financial_m": v.F,
+                "system_m": v.sys,
+                "reason": vote_reason(model, v),
+            }
+            for v in model.log.votes
+        ]
+        return pd.DataFrame(rows)
+
+    @cached_property
+    def events(self) -> pd.DataFrame:
+        model = self.model
+        ordered = sorted(enumerate(model.log.events), key=lambda ie: (ie[1].day, ie[0]))
+        rows = [
+            {
+                "day": e.day,
+                "date": date_of(model, e.day),
+                "meeting": e.meeting,
+                "event": e.kind.name.lower(),
+                "matter_id": model.matters[e.matter].id if e.matter >= 0 else "",
+                "party": model.parties[e.party].key if e.party >= 0 else "",
+                "text": event_text(model, e),
+            }
+            for _, e in ordered
+        ]
+        return pd.DataFrame(rows)
+
+    @cached_property
+    def timeseries(self) -> pd.DataFrame:
+        frame = self.model.datacollector.get_model_vars_dataframe()
+        frame.index.name = "meeting"
+        return frame
+
+    def narrative(self, votes: bool = True) -> str:
+        """The meeting-by-meeting story, each vote with its reason under the matter it concerns."""
+        model = self.model
+        cast: dict[int, list[str]] = {}
+        for v in model.log.votes if votes else ():
+            cast.setdefault(v.seq, []).append("      - " + vote_reason(model, v))
+        lines: list[str] = []
+        for seq, e in enumerate(model.log.events):
+            lines.extend(cast.get(seq, []))
+            if e.kind is Ev.MEETING:
+                lines.extend(("", event_text(model, e)))
+            else:
+                lines.append("  " + event_text(model, e))
+        lines.extend(cast.get(len(model.log.events), []))
+        return "\n".join(lines).strip()

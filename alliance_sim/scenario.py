@@ -1,0 +1,123 @@
+"""Loading scenarios: built-in TOML files shipped in ``alliance_sim/scenarios/``, or a user's file.
+
+Overrides are dotted paths applied to the raw TOML before validation
+(``parties.council.membership=associate``), so an override is checked exactly like the file.
+"""
+
+from __future__ import annotations
+
+import copy
+import tomllib
+from collections.abc import Iterable, Mapping
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from .config import Scenario
+from .errors import InputError, from_validation
+
+SCENARIO_DIR = "scenarios"
+
+
+def builtin_names() -> list[str]:
+    """Names of the scenarios shipped with the package, e.g. ``mid-notts``."""
+    folder = resources.files("alliance_sim").joinpath(SCENARIO_DIR)
+    return sorted(
+        p.name.removesuffix(".toml") for p in folder.iterdir() if p.name.endswith(".toml")
+    )
+
+
+def _read_toml(name_or_path: str | Path) -> tuple[str, dict[str, Any]]:
+    text_name = str(name_or_path)
+    if text_name in builtin_names():
+        resource = resources.files("alliance_sim").joinpath(SCENARIO_DIR, f"{text_name}.toml")
+        source, text = f"built-in scenario '{text_name}'", resource.read_text(encoding="utf-8")
+    else:
+        path = Path(name_or_path)
+        if not path.is_file():
+            raise InputError(
+                f"{text_name}: no such scenario file, and not a built-in scenario; "
+                f"built-in scenarios are {builtin_names()}."
+            )
+        source, text = str(path), path.read_text(encoding="utf-8")
+    try:
+        return source, tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(
+            f"{source}: not valid TOML ({exc}); fix the syntax at that line."
+        ) from None
+
+
+def parse_override(text: str) -> tuple[str, Any]:
+    """Split ``a.b.c=value``; the value is read as TOML (``0.5``, ``true``, ``[1, 2]``) or text."""
+    key, sep, raw = text.partition("=")
+    key = key.strip()
+    if not sep or not key:
+        raise InputError(
+            f"override '{text}': expected the form dotted.path=value, "
+            "e.g. parties.council.membership=associate."
+        )
+    try:
+        value = tomllib.loads(f"v = {raw.strip()}")["v"]
+    except tomllib.TOMLDecodeError:
+        value = raw.strip()
+    return key, value
+
+
+def apply_overrides(data: dict[str, Any], overrides: Mapping[str, Any], source: str) -> dict:
+    """Return a copy of ``data`` with each dotted path set; list items are addressed by index."""
+    data = copy.deepcopy(data)
+    for dotted, value in overrides.items():
+        node: Any = data
+        parts = dotted.split(".")
+        for i, part in enumerate(parts):
+            last = i == len(parts) - 1
+            if isinstance(node, list):
+                if not part.isdigit() or int(part) >= len(node):
+                    raise InputError(
+                        f"{source}: override `{dotted}`: `{'.'.join(parts[:i])}` is a list of "
+                        f"{len(node)} item(s); address an item by its index 0-{len(node) - 1}."
+                    )
+                part = int(part)
+            elif not isinstance(node, dict):
+                raise InputError(
+                    f"{source}: override `{dotted}`: `{'.'.join(parts[:i])}` is a value, "
+                    "not a table, so it has no field `{part}`."
+                )
+            if last:
+                node[part] = value
+            else:
+                if isinstance(node, dict) and part not in node:
+                    node[part] = {}
+                node = node[part]
+    return data
+
+
+def load_scenario(
+    name_or_path: str | Path | Scenario,
+    overrides: Mapping[str, Any] | Iterable[str] | None = None,
+) -> Scenario:
+    """Load and validate a scenario by built-in name or TOML path, with dotted-path overrides.
+
+    ``overrides`` is a mapping ``{"parties.council.membership": "associate"}`` or an iterable of
+    ``"path=value"`` strings as given on the command line.
+    """
+    if isinstance(name_or_path, Scenario):
+        if not overrides:
+            return name_or_path
+        source, data = (
+            f"scenario '{name_or_path.scenario.name}'",
+            name_or_path.model_dump(mode="json"),
+        )
+    else:
+        source, data = _read_toml(name_or_path)
+    if overrides:
+        if not isinstance(overrides, Mapping):
+            overrides = dict(parse_override(o) for o in overrides)
+        data = apply_overrides(data, overrides, source)
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as exc:
+        raise from_validation(source, exc) from None

@@ -1,0 +1,299 @@
+"""The stream of business that comes before the board over the term, drawn from a seeded generator.
+
+Kinds and their effects follow the documents: activity shifted from hospital to community lowers
+acute income and raises community and social-care demand (001 §34, 55); capitated and outcome-based
+payment and the risk/reward scheme are transition matters due by the transition deadline (001 §43
+a-d); the council may propose admitting its social-care provider (001 §39); commissioners bring
+Reserved Matters (000 §3.4). Sizes are scenario parameters (``[stream]``, ``config.Economics``).
+
+Common random numbers: the stream depends only on the scenario's parties, rates and economics and
+on the exogenous generator, never on membership or decision rule, and every matter consumes the same
+number of draws whatever its kind, so two designs run with one seed face the same business.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .config import OBJECTIVES, MatterKind, PartyKind, Scenario, Sector
+from .matters import N_OBJ, Matter
+
+DRAWS_PER_MATTER = 12
+ROLES = ("commissioner", "acute", "community", "council", "vcse")
+OBJ = {name: j for j, name in enumerate(OBJECTIVES)}
+PROHIBITED_GROUND = "it would require the commissioners to invest further monies (000 §3.3)"
+
+KIND_TITLES = {
+    MatterKind.SERVICE_CHANGE: "Shift activity from hospital to community care",
+    MatterKind.VARIATION: "Vary a services contract",
+    MatterKind.ADMISSION: "Admit the council's social-care provider as a full member",
+    MatterKind.MANDATORY_CHANGE: "Mandatory change required by national policy",
+    MatterKind.THIRD_PARTY_TRANSFER: "Transfer a service to a third party",
+    MatterKind.PUBLIC_CONSULTATION: "Public consultation on a service reconfiguration",
+}
+SERVICE_AREAS = (
+    "frailty and falls",
+    "urgent care",
+    "intermediate care",
+    "end of life care",
+    "respiratory care",
+    "discharge to assess",
+    "diabetes",
+    "dementia",
+)
+
+
+def role_of(kind: str, sector: str) -> str:
+    if kind == PartyKind.PROVIDER:
+        return "acute" if sector == Sector.ACUTE else "community"
+    return str(kind)
+
+
+class _Builder:
+    """Holds the parties' roles and shares so each matter is a few array operations."""
+
+    def __init__(self, scenario: Scenario, index: dict[str, int]) -> None:
+        self.n = len(index)
+        parties = scenario.parties
+        self.roles = np.array([role_of(p.kind, p.sector) for p in parties.values()])
+        budgets = np.array([max(p.budget_m, 1e-9) for p in parties.values()])
+        self.share = {}
+        for role in ROLES:
+            mask = self.roles == role
+            self.share[role] = np.where(mask, budgets / budgets[mask].sum(), 0.0) if mask.any() else None
+        self.members_of = {r: np.flatnonzero(self.roles == r) for r in ROLES}
+        self.providers = np.flatnonzero((self.roles == "acute") | (self.roles == "community"))
+        self.budget_total = float(budgets.sum())
+        self.provider_budget = float(budgets[self.providers].sum()) if len(self.providers) else 1.0
+        self.economics = scenario.stream.economics
+        self.council = int(self.members_of["council"][0]) if len(self.members_of["council"]) else -1
+
+    def by_role(self, coefs: dict[str, float]) -> np.ndarray:
+        """Spread a per-role total across the parties of that role by budget share."""
+        out = np.zeros(self.n)
+        for role, value in coefs.items():
+            share = self.share.get(role)
+            if share is not None:
+                out += value * share
+        return out
+
+    def labels(self, words: dict[str, str]) -> tuple[str, ...]:
+        return tuple(words.get(r, "") for r in self.roles)
+
+    def pick(self, u: float, candidates: np.ndarray, fallback: int = 0) -> int:
+        if len(candidates) == 0:
+            return fallback
+        return int(candidates[min(int(u * len(candidates)), len(candidates) - 1)])
+
+
+def _matter(b: _Builder, kind, title, proposer, day, deadline, magnitude, categories, terms,
+            F0, A, S0, B, labels, E0, D, prohibited="", urgent=False, transition=False) -> Matter:  # fmt: skip
+    names = tuple(t[0] for t in terms)
+    return Matter(
+        idx=-1, id="", kind=kind, title=title, proposer=proposer, arrival_day=int(day),
+        deadline_days=int(deadline), magnitude=float(magnitude), categories=tuple(categories),
+        prohibited=prohibited, urgent=urgent, term_names=names,
+        term_labels=tuple(t[1] for t in terms),
+        lo=np.array([t[2] for t in terms], dtype=float),
+        hi=np.array([t[3] for t in terms], dtype=float),
+        q=np.array([t[4] for t in terms], dtype=float),
+        x=np.array([t[5] for t in terms], dtype=float),
+        F0=F0, A=A.reshape(b.n, len(terms)), S0=S0, B=B.reshape(b.n, len(terms)), labels=labels,
+        E0=E0, D=D.reshape(N_OBJ, len(terms)), transition=transition,
+    )  # fmt: skip
+
+
+def _objectives(total: float, mix: dict[str, float]) -> np.ndarray:
+    out = np.zeros(N_OBJ)
+    for name, w in mix.items():
+        out[OBJ[name]] = total * w
+    return out
+
+
+def service_change(b: _Builder, u: np.ndarray, day: int, cfg) -> Matter:
+    e = b.economics
+    lo, hi = cfg.magnitude_m
+    M = lo * (hi / lo) ** u[0] if lo > 0 else hi * u[0]
+    noise = np.exp(0.3 * (u[1:6] - 0.5) * 2.0)  # each role's effect varies by up to ~35% either way
+    per_share = b.by_role({
+        "commissioner": e.commissioner_saving * M * noise[0],
+        "acute": -e.acute_margin_loss * M * noise[1],
+        "community": e.community_margin_gain * M * noise[2],
+        "council": -e.social_care_uplift * M * noise[3],
+        "vcse": e.vcse_gain * M * noise[4],
+    })  # fmt: skip
+    receiver = "council" if b.council >= 0 else "community"
+    per_comp = b.by_role({"commissioner": -1.0, receiver: 1.0})
+    A = np.column_stack([per_share, per_comp])
+    B = np.column_stack([e.uncertainty * np.abs(per_share), np.zeros(b.n)])
+    value = e.outcome_value * M
+    D = np.column_stack([
+        _objectives(value, {"prevention": 0.3, "local": 0.2, "seamless": 0.2, "outcomes": 0.25,
+                            "accessible": 0.1, "choice": -0.05}),
+        np.zeros(N_OBJ),
+    ])  # fmt: skip
+    proposer = b.pick(u[6], b.members_of["commissioner"]) if u[7] < 0.7 else b.pick(u[6], b.providers)
+    categories = ["service"] + (["financial"] if M > 0.5 else []) + (["strategic"] if M > 2 else [])
+    area = SERVICE_AREAS[int(u[8] * len(SERVICE_AREAS)) % len(SERVICE_AREAS)]
+    terms = [
+        ("share", "share of activity shifted", 0.0, 1.0, 0.0, 0.6 + 0.4 * u[9]),
+        ("compensation", f"transition funding to the {receiver} (£m a year)", 0.0, 0.3 * M, 0.0, 0.0),
+    ]
+    labels = b.labels({
+        "commissioner": "tariff saved", "acute": "acute income lost",
+        "community": "new community activity", "council": "demand shifted to social care",
+        "vcse": "prevention grants",
+    })  # fmt: skip
+    prohibited = PROHIBITED_GROUND if u[10] < e.prohibited_share else ""
+    return _matter(b, MatterKind.SERVICE_CHANGE, f"Shift {area} from hospital to community",
+                   proposer, day, cfg.deadline_days, M, categories, terms, np.zeros(b.n), A,
+                   np.zeros(b.n), B, labels, np.zeros(N_OBJ), D, prohibited)  # fmt: skip
+
+
+def variation(b: _Builder, u: np.ndarray, day: int, cfg) -> Matter:
+    lo, hi = cfg.magnitude_m
+    M = lo + (hi - lo) * u[0]
+    proposer = b.pick(u[6], b.providers) if u[7] < 0.6 else b.pick(u[6], b.members_of["commissioner"])
+    A = np.zeros(b.n)
+    A[proposer] += 0.3 * M
+    A += b.by_role({"commissioner": -0.15 * M * (0.5 + u[1])})
+    if b.council >= 0:
+        A[b.council] += -0.05 * M * (u[2] - 0.3)
+    B = np.abs(A) * b.economics.uncertainty
+    D = _objectives(0.2 * M * (0.5 + u[3]), {"outcomes": 0.4, "accessible": 0.3, "seamless": 0.3})
+    categories = ["service"] + (["financial"] if M > 0.5 else [])
+    terms = [("scope", "scope of the variation", 0.0, 1.0, 0.0, 1.0)]
+    labels = tuple("contract value" if i == proposer else "contract cost" for i in range(b.n))
+    prohibited = PROHIBITED_GROUND if u[10] < b.economics.prohibited_share else ""
+    return _matter(b, MatterKind.VARIATION, "Vary a services contract", proposer, day,
+                   cfg.deadline_days, M, categories, terms, np.zeros(b.n), A, np.zeros(b.n), B,
+                   labels, np.zeros(N_OBJ), D, prohibited)  # fmt: skip
+
+
+def admission(b: _Builder, u: np.ndarray, day: int, cfg) -> Matter:
+    """001 §39: the council may bring its social-care provider in; full membership is unanimous."""
+    proposer = b.council if b.council >= 0 else b.pick(u[6], b.members_of["commissioner"])
+    F0 = b.by_role({"acute": -0.05 * (0.5 + u[1]), "community": -0.05 * (0.5 + u[2])})
+    if b.council >= 0:
+        F0[b.council] += 0.3 * (0.5 + u[3])
+    S0 = np.abs(F0) * b.economics.uncertainty
+    E0 = _objectives(0.3 * (0.5 + u[4]), {"seamless": 0.5, "outcomes": 0.3, "choice": 0.2})
+    labels = b.labels({"council": "social care joined up", "acute": "a smaller share of risk and reward",
+                       "community": "a smaller share of risk and reward"})  # fmt: skip
+    return _matter(b, MatterKind.ADMISSION, KIND_TITLES[MatterKind.ADMISSION], proposer, day,
+                   cfg.deadline_days, 0.0, ["membership", "strategic"], [], F0, np.zeros(0),
+                   S0, np.zeros(0), labels, E0, np.zeros(0))  # fmt: skip
+
+
+def reserved(kind: MatterKind):
+    def build(b: _Builder, u: np.ndarray, day: int, cfg) -> Matter:
+        lo, hi = cfg.magnitude_m
+        M = lo + (hi - lo) * u[0]
+        proposer = b.pick(u[6], b.members_of["commissioner"])
+        F0 = b.by_role({"commissioner": 0.1 * M, "acute": -0.1 * M * u[1],
+                        "community": 0.05 * M * (u[2] - 0.3), "council": -0.05 * M * u[3]})  # fmt: skip
+        E0 = _objectives(0.1 * M * (u[4] - 0.2), {"outcomes": 0.5, "accessible": 0.5})
+        urgent = bool(u[11] < b.economics.urgent_share)
+        return _matter(b, kind, KIND_TITLES[kind], proposer, day, cfg.deadline_days, M,
+                       ["strategic"], [], F0, np.zeros(0), np.abs(F0) * 0.3, np.zeros(0),
+                       b.labels({}), E0, np.zeros(0), urgent=urgent)  # fmt: skip
+
+    return build
+
+
+BUILDERS = {
+    MatterKind.SERVICE_CHANGE: service_change,
+    MatterKind.VARIATION: variation,
+    MatterKind.ADMISSION: admission,
+    MatterKind.MANDATORY_CHANGE: reserved(MatterKind.MANDATORY_CHANGE),
+    MatterKind.THIRD_PARTY_TRANSFER: reserved(MatterKind.THIRD_PARTY_TRANSFER),
+    MatterKind.PUBLIC_CONSULTATION: reserved(MatterKind.PUBLIC_CONSULTATION),
+}
+
+
+def transition_matters(b: _Builder, u: np.ndarray, deadline: int) -> list[Matter]:
+    """The transition activities of 001 §43 (a)-(d), proposed early and due by the deadline."""
+    if not len(b.members_of["commissioner"]):
+        return []
+    lead = int(b.members_of["commissioner"][0])
+    M = 0.05 * b.provider_budget
+    out = []
+    # (a) capitated payment mechanism for health providers (personal budgets excluded, 001 §30)
+    A = b.by_role({"commissioner": 0.04 * M, "acute": -0.025 * M, "community": -0.01 * M})
+    B = b.by_role({"acute": 0.2 * M, "community": 0.1 * M})
+    D = _objectives(0.04 * M, {"sustainability": 0.5, "prevention": 0.3, "outcomes": 0.2})
+    out.append(_matter(b, MatterKind.PAYMENT_MODEL, "Capitated payment mechanism (001 §43a)", lead,
+                       30 + 60 * u[0], deadline, M, ["financial", "strategic"],
+                       [("risk_share", "share of demand risk carried by providers", 0, 1, 0, 0.7)],
+                       np.zeros(b.n), A, np.zeros(b.n), B, b.labels({
+                           "commissioner": "certainty of spend", "acute": "demand risk taken on",
+                           "community": "demand risk taken on"}),
+                       np.zeros(N_OBJ), D, transition=True))  # fmt: skip
+    # (b) outcomes-based payment for the NHS service contracts
+    A = b.by_role({"commissioner": 0.02 * M, "acute": -0.01 * M, "community": 0.005 * M})
+    B = b.by_role({"acute": 0.05 * M, "community": 0.03 * M})
+    D = _objectives(0.05 * M, {"outcomes": 0.6, "prevention": 0.4})
+    out.append(_matter(b, MatterKind.PAYMENT_MODEL, "Outcomes-based payment (001 §43b)", lead,
+                       60 + 60 * u[1], deadline, 0.5 * M, ["financial"],
+                       [("outcome_share", "share of payment tied to outcomes", 0, 0.5, 0, 0.3)],
+                       np.zeros(b.n), A, np.zeros(b.n), B, b.labels({
+                           "commissioner": "payment for results", "acute": "income at risk",
+                           "community": "income at risk"}),
+                       np.zeros(N_OBJ), D, transition=True))  # fmt: skip
+    # (c) the risk/reward scheme (000 §2.2d; 003): who takes what share of the gain/loss pool
+    pool = 0.01 * b.budget_total
+    mu, sigma = pool * (u[2] - 0.4), pool
+    provider_share = b.by_role({"acute": 1.0, "community": 1.0}) / max(
+        1.0, (b.share["acute"] is not None) + (b.share["community"] is not None))
+    council_share = np.zeros(b.n)
+    if b.council >= 0:
+        council_share[b.council] = 1.0
+    comm_share = b.by_role({"commissioner": 1.0})
+    # terms p (providers' share) and c (council's share); commissioners carry 1 - p - c
+    A = np.column_stack([mu * (provider_share - comm_share), mu * (council_share - comm_share)])
+    B = np.column_stack([sigma * np.abs(provider_share - comm_share),
+                         sigma * np.abs(council_share - comm_share)])  # fmt: skip
+    F0, S0 = mu * comm_share, sigma * comm_share
+    D = np.zeros((N_OBJ, 2))
+    E0 = _objectives(0.2 * pool, {"outcomes": 0.5, "sustainability": 0.5})
+    out.append(_matter(b, MatterKind.RISK_REWARD, "Risk and reward sharing scheme (001 §43c)", lead,
+                       90 + 90 * u[3], deadline, pool, ["financial", "strategic"],
+                       [("provider_share", "providers' share of gains and losses", 0, 0.6, 0, 0.5),
+                        ("council_share", "council's share of gains and losses", 0, 0.4, 0,
+                         0.2 if b.council >= 0 else 0.0)],
+                       F0, A, S0, B, b.labels({k: "share of the gain/loss pool" for k in ROLES}),
+                       E0, D, transition=True))  # fmt: skip
+    # (d) care design groups
+    A = b.by_role({"commissioner": -0.002 * M, "community": 0.001 * M, "vcse": 0.001 * M})
+    D = _objectives(0.01 * M, {"seamless": 0.5, "outcomes": 0.5})
+    out.append(_matter(b, MatterKind.VARIATION, "Establish care design groups (001 §43d)", lead,
+                       30 + 30 * u[4], deadline, 0.02 * M, ["service"],
+                       [("scope", "number of care pathways covered", 0, 1, 0, 1.0)],
+                       np.zeros(b.n), A, np.zeros(b.n), np.abs(A) * 0.3, b.labels({}),
+                       np.zeros(N_OBJ), D, transition=True))  # fmt: skip
+    return out
+
+
+def generate(scenario: Scenario, index: dict[str, int], rng: np.random.Generator) -> list[Matter]:
+    """All generated matters of one run, unsorted, ids not yet assigned."""
+    stream = scenario.stream
+    if not stream.enabled:
+        return []
+    b = _Builder(scenario, index)
+    horizon = scenario.horizon_days
+    years = horizon / 365.25
+    out: list[Matter] = []
+    if stream.transition_matters and scenario.scenario.transition_end is not None:
+        deadline = scenario.day_of(scenario.scenario.transition_end)
+        out.extend(transition_matters(b, rng.random(DRAWS_PER_MATTER), deadline))
+    for kind in sorted(stream.kinds, key=str):
+        cfg = stream.kinds[kind]
+        count = int(rng.poisson(cfg.rate_per_year * years))
+        days = np.sort(rng.integers(0, horizon, size=count))
+        draws = rng.random((count, DRAWS_PER_MATTER))
+        builder = BUILDERS.get(kind)
+        if builder is None:
+            continue  # kinds raised by events (extension, reconfiguration, termination), not drawn
+        for day, u in zip(days.tolist(), draws, strict=True):
+            out.append(builder(b, u, day, cfg))
+    return out

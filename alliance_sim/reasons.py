@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from . import board as B
-from .events import Event, Ev, Vote
+from .events import Ev, Event, Vote
 from .negotiation import best_compromise
 
 if TYPE_CHECKING:
@@ -142,12 +142,16 @@ def event_text(model: AllianceModel, e: Event) -> str:
         verb = "approves" if yes else "rejects"
         return f"{p.home_body.name} {verb} {m.id} on {date_of(model, e.day)}: {stance}"
     if k is Ev.AWAITING:
-        return f"Deferred: {m.id} waits for {_names(model, e.data[0])} to hear from their home bodies"
+        return (
+            f"Deferred: {m.id} waits for {_names(model, e.data[0])} to hear from their home bodies"
+        )
     if k is Ev.BLOCKED:
         blockers, sys = e.data
         if blockers:
             return f"Blocked: {m.id} — {_names(model, blockers)} voted no"
-        return f"Not agreed: {m.id} — the system as a whole {_sys(sys)}, so it is not best for service"
+        return (
+            f"Not agreed: {m.id} — the system as a whole {_sys(sys)}, so it is not best for service"
+        )
     if k is Ev.AMENDED:
         old, new, rows = e.data
         moved = [
@@ -155,7 +159,11 @@ def event_text(model: AllianceModel, e: Event) -> str:
             for label, a, b in zip(m.term_labels, old, new, strict=True)
             if abs(a - b) > 1e-9
         ]
-        toward = f"toward the concerns of {_names(model, rows)}" if rows else "to improve the whole system"
+        toward = (
+            f"toward the concerns of {_names(model, rows)}"
+            if rows
+            else "to improve the whole system"
+        )
         return f"Amended: {m.id} {toward}: {'; '.join(moved)}; re-tabled next meeting"
     if k is Ev.AGREED:
         x, dissent, sys = e.data

@@ -43,6 +43,33 @@ class SimulationResult:
         out["amendments"] = sum(m.amendments for m in matters)
         return out
 
+    def records(self) -> dict[str, dict[str, list]]:
+        """This run's rows for experiment result files, as columns, without any wording.
+
+        ``runs`` has one row (the summary); ``decisions`` one row per tabled matter. The experiment
+        runner adds its own design and replication columns.
+        """
+        model = self.model
+        keys = [p.key for p in model.parties]
+        tabled = [m for m in model.matters if m.tabled_day >= 0]
+        decisions = {
+            "matter_id": [m.id for m in tabled],
+            "kind": [str(m.kind) for m in tabled],
+            "proposer": [keys[m.proposer] for m in tabled],
+            "magnitude_m": [m.magnitude for m in tabled],
+            "transition": [m.transition for m in tabled],
+            "tabled_day": [m.tabled_day for m in tabled],
+            "decided_day": [m.decided_day for m in tabled],
+            "days_to_decision": [m.decided_day - m.tabled_day for m in tabled],
+            "meetings": [m.meetings for m in tabled],
+            "referrals": [m.referrals for m in tabled],
+            "amendments": [m.amendments for m in tabled],
+            "outcome": [m.outcome for m in tabled],
+            "blockers": [";".join(keys[i] for i in m.blockers) for m in tabled],
+        }
+        runs = {k: [v] for k, v in self.summary().items()}
+        return {"runs": runs, "decisions": decisions}
+
     def blocks_by_party(self) -> dict[str, int]:
         """How many times each party was among a matter's blockers."""
         counts = dict.fromkeys((p.key for p in self.model.parties), 0)

@@ -60,7 +60,9 @@ class _Builder:
         self.share = {}
         for role in ROLES:
             mask = self.roles == role
-            self.share[role] = np.where(mask, budgets / budgets[mask].sum(), 0.0) if mask.any() else None
+            self.share[role] = (
+                np.where(mask, budgets / budgets[mask].sum(), 0.0) if mask.any() else None
+            )
         self.members_of = {r: np.flatnonzero(self.roles == r) for r in ROLES}
         self.providers = np.flatnonzero((self.roles == "acute") | (self.roles == "community"))
         self.budget_total = float(budgets.sum())
@@ -132,12 +134,21 @@ def service_change(b: _Builder, u: np.ndarray, day: int, cfg) -> Matter:
                             "accessible": 0.1, "choice": -0.05}),
         np.zeros(N_OBJ),
     ])  # fmt: skip
-    proposer = b.pick(u[6], b.members_of["commissioner"]) if u[7] < 0.7 else b.pick(u[6], b.providers)
+    proposer = (
+        b.pick(u[6], b.members_of["commissioner"]) if u[7] < 0.7 else b.pick(u[6], b.providers)
+    )
     categories = ["service"] + (["financial"] if M > 0.5 else []) + (["strategic"] if M > 2 else [])
     area = SERVICE_AREAS[int(u[8] * len(SERVICE_AREAS)) % len(SERVICE_AREAS)]
     terms = [
         ("share", "share of activity shifted", 0.0, 1.0, 0.0, 0.6 + 0.4 * u[9]),
-        ("compensation", f"transition funding to the {receiver} (£m a year)", 0.0, 0.3 * M, 0.0, 0.0),
+        (
+            "compensation",
+            f"transition funding to the {receiver} (£m a year)",
+            0.0,
+            0.3 * M,
+            0.0,
+            0.0,
+        ),
     ]
     labels = b.labels({
         "commissioner": "tariff saved", "acute": "acute income lost",
@@ -153,7 +164,9 @@ def service_change(b: _Builder, u: np.ndarray, day: int, cfg) -> Matter:
 def variation(b: _Builder, u: np.ndarray, day: int, cfg) -> Matter:
     lo, hi = cfg.magnitude_m
     M = lo + (hi - lo) * u[0]
-    proposer = b.pick(u[6], b.providers) if u[7] < 0.6 else b.pick(u[6], b.members_of["commissioner"])
+    proposer = (
+        b.pick(u[6], b.providers) if u[7] < 0.6 else b.pick(u[6], b.members_of["commissioner"])
+    )
     A = np.zeros(b.n)
     A[proposer] += 0.3 * M
     A += b.by_role({"commissioner": -0.15 * M * (0.5 + u[1])})
@@ -244,7 +257,8 @@ def transition_matters(b: _Builder, u: np.ndarray, deadline: int) -> list[Matter
     pool = 0.01 * b.budget_total
     mu, sigma = pool * (u[2] - 0.4), pool
     provider_share = b.by_role({"acute": 1.0, "community": 1.0}) / max(
-        1.0, (b.share["acute"] is not None) + (b.share["community"] is not None))
+        1.0, (b.share["acute"] is not None) + (b.share["community"] is not None)
+    )
     council_share = np.zeros(b.n)
     if b.council >= 0:
         council_share[b.council] = 1.0

@@ -1,0 +1,29 @@
+# Two commands on a fresh machine with Python 3.11+:  `make run`  and  `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+
+.PHONY: run test bench lint workshop clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e ".[dev]"
+	rm -f $(VENV)/.installed-* && touch $(STAMP)
+
+## The headline job.
+run: $(STAMP)
+	$(BIN)/alliance-sim simulate mid-notts --seed 1 --out results/mid-notts
+
+## Lint, then the whole test suite (benchmarks are `make bench`).
+test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python -m pytest -q
+
+bench: $(STAMP)
+	$(BIN)/python -m pytest -q -m benchmark --benchmark-enable --benchmark-columns=min,median,mean,ops,rounds
+
+clean:
+	rm -rf $(VENV) .pytest_cache .benchmarks

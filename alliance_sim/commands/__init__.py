@@ -1,0 +1,1 @@
+"""Subcommands of the alliance-sim CLI, one module each."""

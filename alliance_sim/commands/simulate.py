@@ -1,0 +1,86 @@
+"""``alliance-sim scenarios`` and ``alliance-sim simulate``: one alliance, one seed, the whole story."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from ..errors import InputError
+from ..scenario import builtin_names, load_scenario
+from ..simulate import simulate
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("scenarios", help="list the built-in scenarios")
+    p.set_defaults(func=list_scenarios)
+
+    p = sub.add_parser("simulate", help="simulate one alliance over its term and tell the story")
+    p.add_argument(
+        "scenario", help="built-in scenario name (see `alliance-sim scenarios`) or TOML file"
+    )
+    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    p.add_argument(
+        "--set",
+        dest="overrides",
+        action="append",
+        default=[],
+        metavar="PATH=VALUE",
+        help="override a scenario field, e.g. parties.council.membership=associate (repeatable)",
+    )
+    p.add_argument(
+        "--out", type=Path, help="write decisions, votes, events, timeseries as CSV here"
+    )
+    p.add_argument("--quiet", action="store_true", help="print the summary only, not the narrative")
+    p.add_argument(
+        "--no-votes", action="store_true", help="leave individual votes out of the narrative"
+    )
+    p.set_defaults(func=run_simulate)
+
+
+def list_scenarios(args: argparse.Namespace) -> int:
+    for name in builtin_names():
+        meta = load_scenario(name).scenario
+        print(f"{name:15s} {meta.title}")
+        print(f"{'':15s} {meta.start} to {meta.end}; sources: {', '.join(meta.sources)}")
+    return 0
+
+
+def summary_text(result) -> str:
+    s = result.summary()
+    blocks = {k: v for k, v in result.blocks_by_party().items() if v}
+    lines = [
+        f"Summary: {result.scenario.scenario.title or result.scenario.scenario.name} (seed {result.seed})",
+        f"  matters tabled        {s['matters']}",
+        f"  agreed / stalemate    {s['agreed']} / {s['stalemate']}   "
+        f"(void {s['void']}, reserved {s['reserved']}, withdrawn {s['withdrawn']})",
+        f"  stalemate rate        {s['stalemate_rate']:.1%}",
+        f"  days to decision      median {s['median_days']:.0f}, p90 {s['p90_days']:.0f}",
+        f"  referrals to home bodies {s['referrals']}, amendments {s['amendments']}",
+        "  blocks by party       "
+        + (
+            ", ".join(f"{k} {v}" for k, v in sorted(blocks.items(), key=lambda kv: -kv[1]))
+            or "none"
+        ),
+    ]
+    return "\n".join(lines)
+
+
+def run_simulate(args: argparse.Namespace) -> int:
+    result = simulate(args.scenario, seed=args.seed, overrides=args.overrides)
+    if not args.quiet:
+        print(result.narrative(votes=not args.no_votes))
+        print()
+    print(summary_text(result))
+    if args.out:
+        try:
+            args.out.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise InputError(
+                f"--out {args.out}: cannot create the folder ({exc.strerror})."
+            ) from None
+        for name in ("decisions", "votes", "events", "timeseries"):
+            getattr(result, name).to_csv(args.out / f"{name}.csv", index=name == "timeseries")
+        print(
+            f"\nTables written to {args.out}/ (decisions.csv, votes.csv, events.csv, timeseries.csv)"
+        )
+    return 0

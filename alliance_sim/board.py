@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .events import Ev, Vote
+from .events import Ev
 from .negotiation import amend, margin
 from .rules import make_rule
 
@@ -79,29 +79,23 @@ class BoardProtocol:
 
     # -- steps -------------------------------------------------------------------------------
     def _receive_answers(self, day: int, number: int) -> None:
-        model = self.model
-        arrays = model.arrays
+        arrays = self.model.arrays
         for matter in self.open:
             if not matter.pending:
                 continue
-            for party, answer_day in sorted(matter.pending.items(), key=lambda kv: kv[1]):
-                if answer_day >= day:
-                    continue
+            arrived = sorted((d, p) for p, d in matter.pending.items() if d < day)
+            if not arrived:
+                continue
+            for _, party in arrived:
                 del matter.pending[party]
                 matter.mandated.add(party)
                 matter.bfs[party] = arrays.bfs_home[party]
-                ev = matter.evaluate(matter.x, arrays, matter.bfs)
-                yes = bool(ev.s[party] > 0)
-                self.log.add(
-                    answer_day,
-                    number,
-                    Ev.HOME_DECISION,
-                    matter.idx,
-                    party,
-                    yes,
-                    matter.x,
-                    *_numbers(ev, party),
-                )
+            self.model.pending_count -= len(arrived)
+            # A party's surplus depends only on its own weight, so one evaluation serves all.
+            ev = matter.evaluate(matter.x, arrays, matter.bfs)
+            for answer_day, party in arrived:
+                self.log.add(answer_day, number, Ev.HOME_DECISION, matter.idx, party,
+                             bool(ev.s[party] > 0), matter.x, ev)  # fmt: skip
 
     def _table_new_business(self, day: int, number: int) -> None:
         model = self.model
@@ -139,64 +133,66 @@ class BoardProtocol:
             return
 
         voters = model.voters
-        yes = np.zeros(len(voters), dtype=bool)
-        decided = np.ones(len(voters), dtype=bool)
-        insist = np.zeros(len(voters), dtype=bool)
-        votes = self.log.votes
-        for j, party in enumerate(voters.tolist()):
-            if party in matter.pending:
-                decided[j] = False
+        s_of = ev.s.tolist()
+        covers = model.covers[matter.idx]
+        pending, mandated = matter.pending, matter.mandated
+        room = model.room
+        yes: list[bool] = []
+        decided: list[bool] = []
+        insist: list[bool] = []
+        cast: list[int] = []
+        codes: list[str] = []
+        by: list[str] = []
+        for party in model.voter_list:
+            if party in pending:
+                yes.append(False), decided.append(False), insist.append(False)
                 continue
-            mandated = party in matter.mandated
-            if not mandated and not model.covers[matter.idx][party]:
-                answer = model.parties[party].next_home_meeting(day)
-                matter.pending[party] = answer
-                matter.referrals += 1
-                decided[j] = False
-                self.log.add(day, number, Ev.REFERRED, matter.idx, party, answer)
-                votes.append(Vote(day, number, matter.idx, party, "referred", "representative",
-                                  matter.x, *_numbers(ev, party), len(self.log.events)))  # fmt: skip
+            is_mandated = party in mandated
+            agent_yes = s_of[party] > 0
+            choice = None
+            if room and (is_mandated or covers[party]):
+                choice = model.room_vote(matter, party, agent_yes)
+            if choice == "refer" or (not is_mandated and not covers[party]):
+                self._refer(matter, party, day, number)
+                cast.append(party), codes.append("referred")
+                by.append("room" if choice == "refer" else "representative")
+                yes.append(False), decided.append(False), insist.append(False)
                 continue
-            agent_yes = bool(ev.s[party] > 0)
-            by = "home_body" if mandated else "representative"
-            choice = model.room_vote(matter, party, agent_yes) if model.room else None
-            if choice == "refer" and not mandated:
-                answer = model.parties[party].next_home_meeting(day)
-                matter.pending[party] = answer
-                matter.referrals += 1
-                decided[j] = False
-                self.log.add(day, number, Ev.REFERRED, matter.idx, party, answer)
-                votes.append(Vote(day, number, matter.idx, party, "referred", "room",
-                                  matter.x, *_numbers(ev, party), len(self.log.events)))  # fmt: skip
-                continue
-            if choice in ("yes", "no"):
-                yes[j] = choice == "yes"
-                insist[j] = not yes[j] and agent_yes
-                by = "room"
-            else:
-                yes[j] = agent_yes
-            votes.append(Vote(day, number, matter.idx, party, "yes" if yes[j] else "no", by,
-                              matter.x, *_numbers(ev, party), len(self.log.events)))  # fmt: skip
+            vote = agent_yes if choice is None else choice == "yes"
+            cast.append(party), codes.append("yes" if vote else "no")
+            by.append("room" if choice else "home_body" if is_mandated else "representative")
+            yes.append(vote), decided.append(True), insist.append(agent_yes and not vote)
+        self.log.ballot(day, number, matter.idx, cast, codes, by, matter.x, ev)
+        yes_a = np.array(yes, dtype=bool)
+        decided_a = np.array(decided, dtype=bool)
+        insist_a = np.array(insist, dtype=bool)
+        idx, x = matter.idx, matter.x
 
         if matter.prohibited:
             self._decide(matter, day, number, "void", Ev.VOID, matter.prohibited)
             return
-        if not decided.all():
-            waiting = tuple(p for p in voters[~decided].tolist())
-            self.log.add(day, number, Ev.AWAITING, matter.idx, -1, waiting)
-            no = decided & ~yes
+        if not decided_a.all():
+            self.log.add(day, number, Ev.AWAITING, idx, -1, tuple(voters[~decided_a].tolist()))
+            no = decided_a & ~yes_a
             if no.any():
-                self._amend(matter, day, number, voters[no], insist[no], ev, system=False)
+                self._amend(matter, day, number, voters[no], insist_a[no], ev, system=False)
             return
-        verdict = self.rule.decide(voters, yes, ev.sys)
+        verdict = self.rule.decide(voters, yes_a, ev.sys)
         if verdict.passed:
-            dissent = tuple(voters[~yes].tolist())
-            self._decide(matter, day, number, "agreed", Ev.AGREED, matter.x, dissent, ev.sys)
+            dissent = tuple(voters[~yes_a].tolist())
+            self._decide(matter, day, number, "agreed", Ev.AGREED, x, dissent, ev.sys)
             return
         matter.blockers = tuple(verdict.blockers.tolist())
-        self.log.add(day, number, Ev.BLOCKED, matter.idx, -1, matter.blockers, ev.sys)
-        keep = ~yes if not verdict.system else np.zeros(len(voters), dtype=bool)
-        self._amend(matter, day, number, verdict.blockers, insist[keep], ev, verdict.system)
+        self.log.add(day, number, Ev.BLOCKED, idx, -1, matter.blockers, ev.sys)
+        self._amend(matter, day, number, verdict.blockers, insist_a[~yes_a], ev, verdict.system)
+
+    def _refer(self, matter: Matter, party: int, day: int, number: int) -> None:
+        """The representative lacks authority (or the room chose to refer): ask the home body."""
+        answer = self.model.parties[party].next_home_meeting(day)
+        matter.pending[party] = answer
+        matter.referrals += 1
+        self.model.pending_count += 1
+        self.log.add(day, number, Ev.REFERRED, matter.idx, party, answer)
 
     def _amend(self, matter, day, number, rows, insist, ev, system: bool) -> None:
         arrays = self.model.arrays
@@ -222,10 +218,3 @@ class BoardProtocol:
 
     def _stalemate(self, matter: Matter, day: int, number: int, why: str) -> None:
         self._decide(matter, day, number, "stalemate", Ev.STALEMATE, why, matter.blockers)
-
-
-def _numbers(ev, party: int) -> tuple[float, float, float, float, float, float]:
-    """The figures a vote's reason is written from: s, F, downside, own, system, positional."""
-    pos = float(ev.pos[party]) if ev.pos is not None else 0.0
-    return (float(ev.s[party]), float(ev.F[party]), float(ev.down[party]), float(ev.own[party]),
-            ev.sys, pos)  # fmt: skip

@@ -309,6 +309,18 @@ class Stream(Strict):
 
     enabled: bool = True
     kinds: dict[MatterKind, KindStream] = Field(default_factory=_default_kinds)
+
+    @field_validator("kinds", mode="before")
+    @classmethod
+    def _merge_with_defaults(cls, value):
+        """Setting one kind's rate keeps the other kinds' defaults (and a kind's unset fields)."""
+        if not isinstance(value, dict):
+            return value
+        merged = {str(k): v.model_dump() for k, v in _default_kinds().items()}
+        for kind, given in value.items():
+            base = merged.get(str(kind), {})
+            merged[str(kind)] = {**base, **given} if isinstance(given, dict) else given
+        return merged
     economics: Economics = Economics()
     transition_matters: bool = True
 

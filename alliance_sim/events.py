@@ -11,6 +11,8 @@ from typing import NamedTuple
 
 import numpy as np
 
+from .matters import Evaluation
+
 
 class Ev(IntEnum):
     MEETING = 0
@@ -38,7 +40,11 @@ class Event(NamedTuple):
 
 
 class Vote(NamedTuple):
-    """One voting member's position on one matter at one meeting (or its home body's)."""
+    """One voting member's position on one matter at one meeting.
+
+    ``ev`` is the evaluation of the matter at that meeting (shared by all its votes); the figures
+    a reason is written from are read from it only when someone asks.
+    """
 
     day: int
     meeting: int
@@ -47,23 +53,75 @@ class Vote(NamedTuple):
     vote: str  # "yes" | "no" | "referred"
     by: str  # "representative" | "home_body" | "room"
     x: np.ndarray  # terms voted on (arrays are replaced, never changed, on amendment)
-    s: float
-    F: float
-    down: float
-    own: float
-    sys: float
-    pos: float
+    ev: Evaluation
     seq: int  # position in the event log when cast, to tell the story in order
+
+    @property
+    def s(self) -> float:
+        return float(self.ev.s[self.party])
+
+    @property
+    def F(self) -> float:
+        return float(self.ev.F[self.party])
+
+    @property
+    def down(self) -> float:
+        return float(self.ev.down[self.party])
+
+    @property
+    def own(self) -> float:
+        return float(self.ev.own[self.party])
+
+    @property
+    def sys(self) -> float:
+        return self.ev.sys
+
+    @property
+    def pos(self) -> float:
+        return float(self.ev.pos[self.party]) if self.ev.pos is not None else 0.0
 
 
 class EventLog:
-    """Append-only lists of events and votes for one run."""
+    """Append-only records of one run.
 
-    __slots__ = ("events", "votes")
+    Runs append plain tuples (cheap); ``events`` and ``votes`` give the named views on demand. A
+    *ballot* is one matter at one meeting: who voted how, on which terms, with one evaluation.
+    """
+
+    __slots__ = ("_events", "_ballots", "_views")
 
     def __init__(self) -> None:
-        self.events: list[Event] = []
-        self.votes: list[Vote] = []
+        self._events: list[tuple] = []
+        self._ballots: list[tuple] = []
+        self._views: dict[str, tuple[int, list]] = {}
 
     def add(self, day: int, meeting: int, kind: Ev, matter: int = -1, party: int = -1, *data):
-        self.events.append(Event(day, meeting, kind, matter, party, data))
+        self._events.append((day, meeting, kind, matter, party, data))
+
+    def ballot(self, day, meeting, matter, parties, codes, by, x, ev) -> None:
+        """Record the votes cast on one matter at one meeting, in voting order."""
+        self._ballots.append((day, meeting, matter, parties, codes, by, x, ev, len(self._events)))
+
+    def __len__(self) -> int:
+        return len(self._events)
+
+    @property
+    def events(self) -> list[Event]:
+        cached = self._views.get("events")
+        if cached is None or cached[0] != len(self._events):
+            cached = (len(self._events), [Event._make(t) for t in self._events])
+            self._views["events"] = cached
+        return cached[1]
+
+    @property
+    def votes(self) -> list[Vote]:
+        cached = self._views.get("votes")
+        if cached is None or cached[0] != len(self._ballots):
+            votes = [
+                Vote(day, meeting, matter, party, code, by_, x, ev, seq)
+                for day, meeting, matter, parties, codes, by, x, ev, seq in self._ballots
+                for party, code, by_ in zip(parties, codes, by, strict=True)
+            ]
+            cached = (len(self._ballots), votes)
+            self._views["votes"] = cached
+        return cached[1]

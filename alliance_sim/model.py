@@ -39,7 +39,7 @@ def stalemated(model: AllianceModel) -> int:
 
 
 def pending_referrals(model: AllianceModel) -> int:
-    return sum(len(m.pending) for m in model.board.open)
+    return model.pending_count
 
 
 def meeting_day(model: AllianceModel) -> int:
@@ -53,7 +53,8 @@ class AllianceModel(mesa.Model):
         self, scenario: Scenario, seed: int | None = None, room_vote: RoomVote | None = None
     ) -> None:
         exogenous, endogenous = np.random.SeedSequence(seed).spawn(2)
-        super().__init__(rng=np.random.default_rng(endogenous))
+        # An int seed (not a Generator) keeps Mesa off its slow np.iinfo path when seeding.
+        super().__init__(seed=int(endogenous.generate_state(1, np.uint64)[0]))
         self.scenario = scenario
         self.seed = seed
         meta = scenario.scenario
@@ -86,6 +87,7 @@ class AllianceModel(mesa.Model):
 
         self.outcomes = dict.fromkeys(("agreed", "stalemate", "void", "reserved", "withdrawn"), 0)
         self.open_count = 0
+        self.pending_count = 0
         self.log = EventLog()
         self.board = BoardProtocol(self)
         cadence = scenario.board.cadence_days
@@ -106,6 +108,7 @@ class AllianceModel(mesa.Model):
         self.full_members = self.agents.select(lambda a: a.membership is Membership.FULL)
         attending = self.agents.select(lambda a: a.membership is not Membership.NONE)
         self.voters = np.array(sorted(a.index for a in self.full_members), dtype=int)
+        self.voter_list: list[int] = self.voters.tolist()
         self.attendees = np.array(sorted(a.index for a in attending), dtype=int)
 
     def count_outcome(self, outcome: str) -> None:

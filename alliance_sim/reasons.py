@@ -132,11 +132,13 @@ def event_text(model: AllianceModel, e: Event) -> str:
         )
     if k is Ev.HOME_DECISION:
         p = model.parties[e.party]
-        yes, x, s, F, down, own, sys, pos = e.data
+        yes, x, ev = e.data
+        i = e.party
+        pos = float(ev.pos[i]) if ev.pos is not None else 0.0
         saved, m.x = m.x, x
         try:
-            stance = _stance(model, m, e.party, yes, s, F, down, own, sys, pos,
-                             model.arrays.bfs_home[e.party])  # fmt: skip
+            stance = _stance(model, m, i, yes, ev.s[i], ev.F[i], ev.down[i], ev.own[i], ev.sys,
+                             pos, model.arrays.bfs_home[i])  # fmt: skip
         finally:
             m.x = saved
         verb = "approves" if yes else "rejects"

@@ -159,7 +159,8 @@ class SimulationResult:
         model = self.model
         cast: dict[int, list[str]] = {}
         for v in model.log.votes if votes else ():
-            cast.setdefault(v.seq, []).append("      - " + vote_reason(model, v))
+            if v.vote != "referred":  # the referral event already says so
+                cast.setdefault(v.seq, []).append("      - " + vote_reason(model, v))
         lines: list[str] = []
         for seq, e in enumerate(model.log.events):
             lines.extend(cast.get(seq, []))

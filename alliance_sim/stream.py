@@ -55,7 +55,8 @@ class _Builder:
     def __init__(self, scenario: Scenario, index: dict[str, int]) -> None:
         self.n = len(index)
         parties = scenario.parties
-        self.roles = np.array([role_of(p.kind, p.sector) for p in parties.values()])
+        self.role_list = [role_of(p.kind, p.sector) for p in parties.values()]
+        self.roles = np.array(self.role_list)
         budgets = np.array([max(p.budget_m, 1e-9) for p in parties.values()])
         self.share = {}
         for role in ROLES:
@@ -80,7 +81,7 @@ class _Builder:
         return out
 
     def labels(self, words: dict[str, str]) -> tuple[str, ...]:
-        return tuple(words.get(r, "") for r in self.roles)
+        return tuple(words.get(r, "") for r in self.role_list)
 
     def pick(self, u: float, candidates: np.ndarray, fallback: int = 0) -> int:
         if len(candidates) == 0:

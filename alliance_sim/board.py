@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .events import Ev
+from .events import BY_HOME, BY_REP, BY_ROOM, REFERRED, Ev
 from .negotiation import amend, margin
 from .rules import make_rule
 
@@ -46,6 +46,7 @@ class BoardProtocol:
         self.rule = make_rule(self.config)
         self.log = model.log
         self.open: list[Matter] = []  # tabled and undecided, in tabling order
+        self.queue = list(model.matters)  # business proposed before the run, by arrival day
         self._next_arrival = 0
 
     # -- the meeting -------------------------------------------------------------------------
@@ -57,6 +58,8 @@ class BoardProtocol:
         agenda = self.open[: self.config.max_agenda]
         for matter in agenda:
             self._consider(matter, day, number)
+        for matter in self.open:
+            matter.fresh_ev = None  # off the agenda today: evaluate afresh next time
         next_day = day + self.config.cadence_days
         for matter in self.open:
             if matter.is_open and next_day > matter.deadline_day:
@@ -69,8 +72,7 @@ class BoardProtocol:
 
     def close_term(self, day: int, number: int) -> None:
         """End of term: whatever is still open reached no decision."""
-        while self._next_arrival < len(self.model.matters):
-            self._next_arrival += 1  # proposed too late to be tabled: never reached the board
+        self._next_arrival = len(self.queue)  # proposed too late: never reached the board
         for matter in self.open:
             if matter.is_open:
                 self._stalemate(matter, day, number, STALE_TERM)
@@ -86,20 +88,20 @@ class BoardProtocol:
             arrived = sorted((d, p) for p, d in matter.pending.items() if d < day)
             if not arrived:
                 continue
+            matter.stale = False
             for _, party in arrived:
                 del matter.pending[party]
                 matter.mandated.add(party)
                 matter.bfs[party] = arrays.bfs_home[party]
             self.model.pending_count -= len(arrived)
             # A party's surplus depends only on its own weight, so one evaluation serves all.
-            ev = matter.evaluate(matter.x, arrays, matter.bfs)
-            for answer_day, party in arrived:
-                self.log.add(answer_day, number, Ev.HOME_DECISION, matter.idx, party,
-                             bool(ev.s[party] > 0), matter.x, ev)  # fmt: skip
+            ev = matter.fresh_ev = matter.evaluate(matter.x, arrays, matter.bfs)
+            days, parties = zip(*arrived, strict=True)
+            self.log.add(days[-1], number, Ev.HOME_DECISION, matter.idx, -1, parties, days,
+                         matter.x, ev)  # fmt: skip
 
     def _table_new_business(self, day: int, number: int) -> None:
-        model = self.model
-        matters = model.matters
+        matters = self.queue
         notice = self.config.notice_days
         while self._next_arrival < len(matters):
             matter = matters[self._next_arrival]
@@ -113,19 +115,35 @@ class BoardProtocol:
                 self.log.add(when, number, Ev.TABLED, matter.idx)
                 self._decide(matter, when, number, "reserved", Ev.RESERVED, True)
                 continue
-            matter.tabled_day = day
-            matter.deadline_day = min(day + matter.deadline_days, model.horizon)
-            if matter.transition and model.transition_day is not None:
-                matter.deadline_day = max(day, min(matter.deadline_day, model.transition_day))
-            matter.bfs = model.arrays.bfs.copy()
-            self.open.append(matter)
-            self.log.add(day, number, Ev.TABLED, matter.idx)
+            self._table(matter, day, number)
+
+    def _table(self, matter: Matter, day: int, number: int) -> None:
+        model = self.model
+        matter.tabled_day = day
+        matter.deadline_day = min(day + matter.deadline_days, model.horizon)
+        if matter.transition and model.transition_day is not None:
+            matter.deadline_day = max(day, min(matter.deadline_day, model.transition_day))
+        matter.bfs = model.arrays.bfs.copy()
+        self.log.add(day, number, Ev.TABLED, matter.idx)
+        if matter.subject >= 0 and model.parties[matter.subject].votes:
+            name = model.parties[matter.subject].name
+            self._decide(matter, day, number, "withdrawn", Ev.WITHDRAWN,
+                         f"{name} is already a full member")  # fmt: skip
+            return
+        self.open.append(matter)
 
     def _consider(self, matter: Matter, day: int, number: int) -> None:
         model = self.model
         arrays = model.arrays
         matter.meetings += 1
-        ev = matter.evaluate(matter.x, arrays, matter.bfs)
+        if matter.pending and matter.stale:
+            # Same terms, no new answer from a home body: the votes would be the same again.
+            self.log.add(day, number, Ev.AWAITING, matter.idx, -1, tuple(sorted(matter.pending)))
+            return
+        matter.stale = True
+        ev, matter.fresh_ev = matter.fresh_ev, None
+        if ev is None:
+            ev = matter.evaluate(matter.x, arrays, matter.bfs)
         if matter.reserved:
             present = model.attendees
             self.log.add(day, number, Ev.CONSULTED, matter.idx, -1, present, ev.s[present] > 0)
@@ -133,39 +151,10 @@ class BoardProtocol:
             return
 
         voters = model.voters
-        s_of = ev.s.tolist()
-        covers = model.covers[matter.idx]
-        pending, mandated = matter.pending, matter.mandated
-        room = model.room
-        yes: list[bool] = []
-        decided: list[bool] = []
-        insist: list[bool] = []
-        cast: list[int] = []
-        codes: list[str] = []
-        by: list[str] = []
-        for party in model.voter_list:
-            if party in pending:
-                yes.append(False), decided.append(False), insist.append(False)
-                continue
-            is_mandated = party in mandated
-            agent_yes = s_of[party] > 0
-            choice = None
-            if room and (is_mandated or covers[party]):
-                choice = model.room_vote(matter, party, agent_yes)
-            if choice == "refer" or (not is_mandated and not covers[party]):
-                self._refer(matter, party, day, number)
-                cast.append(party), codes.append("referred")
-                by.append("room" if choice == "refer" else "representative")
-                yes.append(False), decided.append(False), insist.append(False)
-                continue
-            vote = agent_yes if choice is None else choice == "yes"
-            cast.append(party), codes.append("yes" if vote else "no")
-            by.append("room" if choice else "home_body" if is_mandated else "representative")
-            yes.append(vote), decided.append(True), insist.append(agent_yes and not vote)
-        self.log.ballot(day, number, matter.idx, cast, codes, by, matter.x, ev)
-        yes_a = np.array(yes, dtype=bool)
-        decided_a = np.array(decided, dtype=bool)
-        insist_a = np.array(insist, dtype=bool)
+        if model.room:
+            yes_a, decided_a, insist_a = self._votes_with_room(matter, ev, day, number)
+        else:
+            yes_a, decided_a, insist_a = self._votes(matter, ev, day, number)
         idx, x = matter.idx, matter.x
 
         if matter.prohibited:
@@ -180,19 +169,95 @@ class BoardProtocol:
         verdict = self.rule.decide(voters, yes_a, ev.sys)
         if verdict.passed:
             dissent = tuple(voters[~yes_a].tolist())
-            self._decide(matter, day, number, "agreed", Ev.AGREED, x, dissent, ev.sys)
+            self._decide(matter, day, number, "agreed", Ev.AGREED, x, dissent, ev.sys, ev=ev)
             return
         matter.blockers = tuple(verdict.blockers.tolist())
         self.log.add(day, number, Ev.BLOCKED, idx, -1, matter.blockers, ev.sys)
+        model.trust.blocked(verdict.blockers, voters[yes_a])
         self._amend(matter, day, number, verdict.blockers, insist_a[~yes_a], ev, verdict.system)
 
-    def _refer(self, matter: Matter, party: int, day: int, number: int) -> None:
-        """The representative lacks authority (or the room chose to refer): ask the home body."""
-        answer = self.model.parties[party].next_home_meeting(day)
-        matter.pending[party] = answer
-        matter.referrals += 1
-        self.model.pending_count += 1
-        self.log.add(day, number, Ev.REFERRED, matter.idx, party, answer)
+    def _votes(self, matter: Matter, ev, day: int, number: int):
+        """Every full member's vote; representatives without authority refer.
+
+        Returns, per voter: voted yes, has decided (not waiting on its home body), and whether a
+        no was cast against the agent's own view (only the room does that). A plain loop: with a
+        dozen members it is cheaper than numpy's per-call overhead, and still linear.
+        """
+        model = self.model
+        s_of = ev.s.tolist()
+        cover = model.covers[matter.idx]
+        pending, mandated, recused = matter.pending, matter.mandated, matter.recused
+        yes: list[bool] = []
+        decided: list[bool] = []
+        cast: list[int] = []
+        codes: list[int] = []
+        by: list[int] = []
+        referred: list[int] = []
+        for p in model.voter_list:
+            if p in pending:
+                yes.append(False)
+                decided.append(False)
+            elif p in recused:
+                yes.append(True)
+                decided.append(True)
+            elif p in mandated or cover[p]:
+                vote = s_of[p] > 0
+                yes.append(vote)
+                decided.append(True)
+                cast.append(p)
+                codes.append(int(vote))
+                by.append(BY_HOME if p in mandated else BY_REP)
+            else:
+                referred.append(p)
+                yes.append(False)
+                decided.append(False)
+                cast.append(p)
+                codes.append(REFERRED)
+                by.append(BY_REP)
+        if referred:
+            self._refer(matter, referred, day, number)
+        self.log.ballot(day, number, matter.idx, cast, codes, by, matter.x, ev)
+        return np.array(yes), np.array(decided), np.zeros(len(yes), dtype=bool)
+
+    def _votes_with_room(self, matter: Matter, ev, day: int, number: int):
+        """As ``_votes``, asking the room for the votes of the parties it plays (workshop)."""
+        model = self.model
+        covers = model.covers[matter.idx]
+        s_of = ev.s.tolist()
+        yes, decided, insist, cast, codes, by = [], [], [], [], [], []
+        for party in model.voter_list:
+            if party in matter.recused or party in matter.pending:
+                yes.append(party in matter.recused)
+                decided.append(party in matter.recused)
+                insist.append(False)
+                continue
+            mandated = party in matter.mandated
+            agent_yes = s_of[party] > 0
+            choice = None
+            if mandated or covers[party]:
+                choice = model.room_vote(matter, party, agent_yes)
+            if choice == "refer" or not (mandated or covers[party]):
+                self._refer(matter, [party], day, number)
+                cast.append(party)
+                codes.append(REFERRED)
+                by.append(BY_ROOM if choice == "refer" else BY_REP)
+                yes.append(False), decided.append(False), insist.append(False)
+                continue
+            vote = agent_yes if choice is None else choice == "yes"
+            cast.append(party)
+            codes.append(int(vote))
+            by.append(BY_ROOM if choice else BY_HOME if mandated else BY_REP)
+            yes.append(vote), decided.append(True), insist.append(agent_yes and not vote)
+        self.log.ballot(day, number, matter.idx, cast, codes, by, matter.x, ev)
+        return np.array(yes), np.array(decided), np.array(insist)
+
+    def _refer(self, matter: Matter, parties: list[int], day: int, number: int) -> None:
+        """Representatives lacking authority (or the room) ask their home bodies (000 §3.2)."""
+        answers = tuple(self.model.parties[p].next_home_meeting(day) for p in parties)
+        matter.pending.update(zip(parties, answers, strict=True))
+        matter.referrals += len(parties)
+        self.model.pending_count += len(parties)
+        self.log.add(day, number, Ev.REFERRED, matter.idx, -1, tuple(parties), answers)
 
     def _amend(self, matter, day, number, rows, insist, ev, system: bool) -> None:
         arrays = self.model.arrays
@@ -200,21 +265,40 @@ class BoardProtocol:
         if not system:
             # A "no" from a room that the agent would have voted yes still asks for something.
             deficit = np.where(insist, np.maximum(deficit, margin(matter) * 100), deficit)
-        new = amend(matter, rows, arrays, matter.bfs, ev, self.config.amendment_step, system,
-                    deficit)  # fmt: skip
+        mask = np.ones(len(self.model.parties), dtype=bool)
+        mask[rows] = False
+        others = self.model.voters[mask[self.model.voters]]
+        step = self.config.amendment_step * self.model.trust.concession(rows, others)
+        new = amend(matter, rows, arrays, matter.bfs, ev, step, system, deficit)
         if new is None:
             self._stalemate(matter, day, number, STALE_NOTHING)
             return
         old = matter.x
         matter.x = new
+        matter.stale = False
         matter.amendments += 1
         self.log.add(day, number, Ev.AMENDED, matter.idx, -1, old, new, tuple(rows.tolist()))
 
-    def _decide(self, matter: Matter, day: int, number: int, outcome: str, kind: Ev, *data):
+    def _decide(
+        self, matter: Matter, day: int, number: int, outcome: str, kind: Ev, *data, ev=None
+    ):
         matter.outcome = outcome
         matter.decided_day = day
+        self.model.pending_count -= len(matter.pending)
+        matter.pending.clear()
         self.model.count_outcome(outcome)
         self.log.add(day, number, kind, matter.idx, -1, *data)
+        self.model.on_decided(matter, day, ev)
+
+    def withdraw(self, matter: Matter, day: int, reason: str) -> None:
+        """Take an open matter off the board (its proposer left, the alliance ended, ...)."""
+        if matter.is_open:
+            self._decide(matter, day, self.model.steps, "withdrawn", Ev.WITHDRAWN, reason)
+
+    def table_now(self, matter: Matter, day: int, number: int) -> None:
+        """Table business raised at this meeting (escalations, re-tabled transition matters)."""
+        self._table(matter, day, number)
 
     def _stalemate(self, matter: Matter, day: int, number: int, why: str) -> None:
-        self._decide(matter, day, number, "stalemate", Ev.STALEMATE, why, matter.blockers)
+        waiting = tuple(sorted(matter.pending))
+        self._decide(matter, day, number, "stalemate", Ev.STALEMATE, why, matter.blockers, waiting)

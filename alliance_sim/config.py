@@ -208,6 +208,13 @@ class Ideal(Strict):
     weight: float = Field(1.0, ge=0.0)
 
 
+class PoolShare(Strict):
+    """A party's share of the gain/loss pool under a risk/reward scheme: base + per_term . terms."""
+
+    base: float = 0.0
+    per_term: dict[str, float] = {}
+
+
 class MatterSpec(Strict):
     """One matter written out by hand in a scenario (the generated stream makes the same)."""
 
@@ -221,11 +228,13 @@ class MatterSpec(Strict):
     categories: tuple[Category, ...] = ()
     prohibited: str = ""
     urgent: bool = False
+    subject: str = Field("", description="for an admission: the party to admit as a full member")
     effects: dict[str, float] = {}
     effects_per_term: dict[str, dict[str, float]] = {}
     terms: tuple[Term, ...] = ()
     impacts: dict[str, Impact] = {}
     ideals: dict[str, dict[str, Ideal]] = {}
+    pool_shares: dict[str, PoolShare] = {}
 
     @field_validator("effects")
     @classmethod
@@ -245,6 +254,8 @@ class MatterSpec(Strict):
             used |= set(impact.per_term) | set(impact.sd_per_term)
         for ideals in self.ideals.values():
             used |= set(ideals)
+        for share in self.pool_shares.values():
+            used |= set(share.per_term)
         unknown = sorted(used - names)
         if unknown:
             raise ValueError(
@@ -321,6 +332,7 @@ class Stream(Strict):
             base = merged.get(str(kind), {})
             merged[str(kind)] = {**base, **given} if isinstance(given, dict) else given
         return merged
+
     economics: Economics = Economics()
     transition_matters: bool = True
 
@@ -341,6 +353,133 @@ class Board(Strict):
     notice_days: int = Field(7, ge=0)
     max_agenda: int = Field(12, ge=1)
     amendment_step: float = Field(1.0, gt=0.0, lt=2.0)
+
+
+class KpiLevel(Strict):
+    """One performance level (004 pp.6-8): reached when the period's performance score is at
+    least ``min_score``; ``pool_share`` of the budget in scope is then shared (+) or borne (-)."""
+
+    name: str
+    min_score: float
+    pool_share: float
+
+
+def _default_levels() -> tuple[KpiLevel, ...]:
+    # 004 pp.6-8 names the levels; the thresholds and pool sizes are not given there. Defaults:
+    # score is the period's net system value as a share of budgets in scope (per year); the pool
+    # is at most 1% of budgets in scope a year either way, a scale typical of NHS gain/loss shares.
+    return (
+        KpiLevel(name="game-breaking", min_score=0.010, pool_share=0.010),
+        KpiLevel(name="stretch", min_score=0.004, pool_share=0.005),
+        KpiLevel(name="minimum", min_score=-0.004, pool_share=0.0),
+        KpiLevel(name="poor", min_score=-0.010, pool_share=-0.005),
+        KpiLevel(name="failure", min_score=float("-inf"), pool_share=-0.010),
+    )
+
+
+class Risk(Strict):
+    """Outcomes of adopted matters and the risk/reward mechanism (000 §2.2d; 003; 004 pp.6-8).
+
+    Each period the effects of every adopted matter are realised with noise, performance is scored
+    against the KPI levels, and the level's gain or pain pool is split among full members by the
+    shares of the agreed risk/reward scheme (before one is agreed: ``default_split``). Associates
+    and non-members keep their direct effects and take no share (001 §35). Every member bears its
+    own cost of taking part (003).
+    """
+
+    period_days: int = Field(91, ge=7, description="a quarter: KPI reporting is quarterly")
+    levels: tuple[KpiLevel, ...] = Field(default_factory=_default_levels)
+    default_split: str = Field(
+        "budget", pattern="^(budget|equal)$", description="pool split before a scheme is agreed"
+    )
+    demand_growth: float = Field(
+        0.002, ge=0.0, description="yearly demand growth the alliance must absorb, share of budget"
+    )
+    participation_cost_m: float = Field(
+        0.05, ge=0.0, description="a full member's yearly cost of taking part (003), £m"
+    )
+    associate_cost_share: float = Field(
+        0.4, ge=0.0, le=1.0, description="an associate's cost of taking part, share of a full one"
+    )
+    outcome_noise: float = Field(
+        1.0, ge=0.0, description="scales the sd of realised effects (1 = as each matter states)"
+    )
+    funding_shocks_per_year: float = Field(
+        0.25, ge=0.0, description="national or local policy/funding changes (001 §42)"
+    )
+    funding_shock_m: float = Field(
+        0.5, ge=0.0, description="mean yearly cost a funding shock imposes on the party it hits"
+    )
+
+    @field_validator("levels")
+    @classmethod
+    def _ordered_levels(cls, value):
+        scores = [lvl.min_score for lvl in value]
+        if not value or scores != sorted(scores, reverse=True):
+            raise ValueError("risk.levels must be listed from the best level to the worst")
+        return value
+
+
+class MembershipRules(Strict):
+    """How membership changes over the term (001 §39, 42; 002 §6.5-6.7)."""
+
+    withdrawal_notice_days: int = Field(
+        91, ge=0, description="3 months after a policy change, 001 §42"
+    )
+    council_notice_days: int = Field(30, ge=0, description="1 month, 001 §39")
+    council_response_to_refusal: str = Field(
+        "associate",
+        pattern="^(stay|associate|leave)$",
+        description="what the council does if its social-care provider is refused (001 §39)",
+    )
+    withdraw_below_tolerances: float = Field(
+        2.0,
+        ge=0.0,
+        description="a member hit by a policy shock gives notice when its cumulative net position "
+        "is below minus this many risk tolerances",
+    )
+
+
+class Relationship(Strict):
+    a: str
+    b: str
+    trust: float = Field(ge=0.0, le=1.0)
+
+
+class Trust(Strict):
+    """Trust between parties, from prior collaboration and what happens (004 p.15).
+
+    Trust scales concessions: an amendment moves ``board.amendment_step`` times
+    ``min_concession + (1 - min_concession) * trust`` of the way the blockers ask. The documents
+    say trust and continuity matter but give no numbers; the defaults are modest.
+    """
+
+    initial: float = Field(0.5, ge=0.0, le=1.0)
+    relationships: tuple[Relationship, ...] = ()
+    agree_gain: float = Field(0.02, ge=0.0, le=1.0)
+    block_loss: float = Field(0.03, ge=0.0, le=1.0)
+    unshared_loss: float = Field(0.02, ge=0.0, le=1.0)
+    min_concession: float = Field(0.5, ge=0.0, le=1.0)
+    rep_turnover_per_year: float = Field(0.15, ge=0.0, description="004 p.15")
+    reset_share: float = Field(
+        0.5, ge=0.0, le=1.0, description="trust lost with a new representative"
+    )
+
+
+class Escalation(Strict):
+    """What the board may do when transition matters miss their deadline (001 §40-43)."""
+
+    extension_days: int = Field(182, ge=1, description="longest extension proposed (a)")
+    decision_days: int = Field(
+        91, ge=1, description="time for each escalation vote: enough for one referral round"
+    )
+    continuation_value_m: float = Field(
+        2.0,
+        ge=0.0,
+        description="yearly £m-equivalent value to service users of keeping the alliance: about "
+        "what a year of its agreed business is worth in the default stream (5 shifts of ~£1.5m at "
+        "0.45 of value per £ shifted, less costs, plus transition benefits)",
+    )
 
 
 class ScenarioMeta(Strict):
@@ -369,6 +508,10 @@ class Scenario(Strict):
     parties: dict[str, Party]
     matters: tuple[MatterSpec, ...] = ()
     stream: Stream = Stream()
+    risk: Risk = Risk()
+    membership: MembershipRules = MembershipRules()
+    trust: Trust = Trust()
+    escalation: Escalation = Escalation()
 
     @field_validator("parties")
     @classmethod
@@ -388,9 +531,14 @@ class Scenario(Strict):
             seen.add(m.id)
             if m.proposer not in known:
                 raise ValueError(f"matter '{m.id}': proposer '{m.proposer}' is unknown; {allowed}")
-            for ref in list(m.impacts) + list(m.ideals):
+            refs = list(m.impacts) + list(m.ideals) + list(m.pool_shares)
+            for ref in refs + ([m.subject] if m.subject else []):
                 if ref not in known:
                     raise ValueError(f"matter '{m.id}': party '{ref}' is unknown; {allowed}")
+        for rel in self.trust.relationships:
+            for ref in (rel.a, rel.b):
+                if ref not in known:
+                    raise ValueError(f"trust.relationships: party '{ref}' is unknown; {allowed}")
         return self
 
     @property

@@ -28,6 +28,20 @@ class Ev(IntEnum):
     CONSULTED = 10
     RESERVED = 11
     WITHDRAWN = 12
+    NOTICE = 13
+    MEMBERSHIP = 14
+    SHOCK = 15
+    SETTLED = 16
+    REPRESENTATIVE = 17
+    TRANSITION = 18
+    TERMINATED = 19
+
+
+# Compact codes of ballots, decoded in ``EventLog.votes``.
+VOTE_NAMES = ("no", "yes", "referred")
+REFERRED = 2
+BY_NAMES = ("representative", "home_body", "room")
+BY_REP, BY_HOME, BY_ROOM = 0, 1, 2
 
 
 class Event(NamedTuple):
@@ -118,7 +132,7 @@ class EventLog:
         cached = self._views.get("votes")
         if cached is None or cached[0] != len(self._ballots):
             votes = [
-                Vote(day, meeting, matter, party, code, by_, x, ev, seq)
+                Vote(day, meeting, matter, party, VOTE_NAMES[code], BY_NAMES[by_], x, ev, seq)
                 for day, meeting, matter, parties, codes, by, x, ev, seq in self._ballots
                 for party, code, by_ in zip(parties, codes, by, strict=True)
             ]

@@ -20,6 +20,7 @@ distance terms apply only where a scenario gives the party ideal values over the
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 
@@ -29,7 +30,8 @@ CATEGORY_BITS = {c.value: 1 << i for i, c in enumerate(Category)}
 N_OBJ = len(OBJECTIVES)
 
 
-def category_mask(categories) -> int:
+@lru_cache(maxsize=256)
+def category_mask(categories: tuple[str, ...]) -> int:
     mask = 0
     for c in categories:
         mask |= CATEGORY_BITS[str(c)]
@@ -108,6 +110,15 @@ class Matter:
     bfs: np.ndarray | None = None  # best-for-service weight each voter now decides with
 
     x0: np.ndarray | None = None  # the terms as first proposed
+    subject: int = -1  # admission: the party to admit
+    share_base: np.ndarray | None = None  # risk/reward scheme: pool shares = base + terms @ x
+    share_terms: np.ndarray | None = None
+    noise_row: int = -1  # row of pre-drawn outcome noise (stream matters and their copies)
+    generation: int = 0  # transition matters: 0 first time, then 1, 2 after each extension
+    stale: bool = False  # nothing has changed since its last ballot (so no need to re-vote)
+    fresh_ev: Evaluation | None = None  # evaluated at this meeting already (home-body answers)
+    recused: frozenset[int] = frozenset()  # full members who do not vote on it
+    reconfigure: tuple[int, ...] = ()  # members a reconfiguration makes associates
 
     def __post_init__(self) -> None:
         self.cat_mask = category_mask(self.categories)
@@ -163,6 +174,14 @@ class Matter:
             g = g - np.where(dist[:, None] > 0, self.Om[rows] * diff / safe[:, None], 0.0)
         return g
 
+    def pool_shares(self) -> np.ndarray | None:
+        """The gain/loss shares this matter sets, at its current terms (risk/reward schemes)."""
+        if self.share_base is None:
+            return None
+        if self.share_terms is None or not self.k:
+            return self.share_base
+        return self.share_base + self.share_terms @ self.x
+
     def system_gradient(self) -> np.ndarray:
         return self.A.sum(axis=0) + self.D.sum(axis=0)
 
@@ -200,7 +219,17 @@ def from_spec(spec: MatterSpec, idx: int, index: dict[str, int], n: int) -> Matt
             for t, ideal in ideals.items():
                 P[index[pid], col[t]] = ideal.ideal
                 Om[index[pid], col[t]] = ideal.weight
+    share_base = share_terms = None
+    if spec.pool_shares:
+        share_base, share_terms = np.zeros(n), np.zeros((n, k))
+        for pid, share in spec.pool_shares.items():
+            share_base[index[pid]] = share.base
+            for t, v in share.per_term.items():
+                share_terms[index[pid], col[t]] = v
     return Matter(
+        subject=index[spec.subject] if spec.subject else -1,
+        share_base=share_base,
+        share_terms=share_terms,
         idx=idx,
         id=spec.id,
         kind=spec.kind,

@@ -1,9 +1,14 @@
 """The alliance as a Mesa model: one step is one meeting of the Alliance Leadership Board.
 
 Time runs in days from the scenario's start date; the board meets every ``board.cadence_days``
-(000 §3.2.1) over the term (001 §40). Two seeded generators are spawned from the run's seed: the
-exogenous one draws the business that arrives (identical across designs, for common random numbers)
-and ``model.rng`` draws everything that depends on what the alliance does.
+(000 §3.2.1) over the term (001 §40). Between meetings the calendar moves on: risk/reward periods
+are settled (``risk.py``), membership changes take effect (``membership.py``), policy shocks land,
+representatives change (``trust.py``), and the transition deadline is watched (``transition.py``).
+
+Two seeded generators are spawned from the run's seed. The exogenous one draws everything the
+alliance does not control, up front and in fixed amounts (the business that arrives, outcome noise,
+policy shocks, turnover of representatives), so every design run on one seed faces the same future
+(common random numbers); ``model.rng`` is left for draws that depend on what the alliance does.
 """
 
 from __future__ import annotations
@@ -16,10 +21,14 @@ import numpy as np
 from agents import AGENT_TYPES, Party
 
 from .board import BoardProtocol
-from .config import Membership, Scenario
-from .events import EventLog
+from .config import MatterKind, Membership, Scenario
+from .events import Ev, EventLog
 from .matters import Matter, PartyArrays, category_mask, from_spec
+from .membership import MembershipBook
+from .risk import RiskBook
 from .stream import generate
+from .transition import TransitionWatch
+from .trust import TrustNetwork
 
 #: ``room_vote(matter, party_index, agent_says_yes) -> "yes" | "no" | "refer" | None``; None lets
 #: the agent decide. The workshop uses it to hand parties to the room.
@@ -44,6 +53,24 @@ def pending_referrals(model: AllianceModel) -> int:
 
 def meeting_day(model: AllianceModel) -> int:
     return model.day
+
+
+def mean_trust(model: AllianceModel) -> float:
+    return model.trust.mean()
+
+
+def net_positions(model: AllianceModel) -> np.ndarray:
+    """Each party's cumulative net position, £m (one column per party in ``timeseries``).
+
+    An array, because the DataCollector deep-copies every value: one array copy is far cheaper
+    than a copy of a tuple element by element.
+    """
+    return model.risk.ledger.cumulative
+
+
+def memberships(model: AllianceModel) -> str:
+    """Each party's membership, comma-separated (a string is copied for free)."""
+    return model.membership_code
 
 
 class AllianceModel(mesa.Model):
@@ -77,19 +104,38 @@ class AllianceModel(mesa.Model):
 
         index = self.index
         n = len(self.parties)
+        exo = np.random.default_rng(exogenous)
         written = [from_spec(spec, -1, index, n) for spec in scenario.matters]
-        stream = generate(scenario, index, np.random.default_rng(exogenous))
+        stream = generate(scenario, index, exo)
         self.matters: list[Matter] = sorted(written + stream, key=lambda m: m.arrival_day)
         for i, matter in enumerate(self.matters):
-            matter.idx = i
+            matter.idx = matter.noise_row = i
             matter.id = matter.id or f"M{i + 1:03d}"
         self.covers = _authority_cover(self.matters, self.arrays)
+
+        risk = scenario.risk
+        self.period_ends = list(range(risk.period_days, self.horizon, risk.period_days))
+        self.period_ends.append(self.horizon)
+        periods = len(self.period_ends)
+        noise = exo.standard_normal((len(self.matters), periods))
+        self.risk = RiskBook(risk, np.array([p.budget_m for p in self.parties]), noise,
+                             _policy_shocks(risk, self.horizon, n, exo))  # fmt: skip
+        period_years = risk.period_days / 365.0
+        self.turnover = (
+            exo.random((periods, n)) < scenario.trust.rep_turnover_per_year * period_years
+        )
+        self.trust = TrustNetwork(scenario.trust, [p.key for p in self.parties])
 
         self.outcomes = dict.fromkeys(("agreed", "stalemate", "void", "reserved", "withdrawn"), 0)
         self.open_count = 0
         self.pending_count = 0
+        self.terminated_day: int | None = None
         self.log = EventLog()
         self.board = BoardProtocol(self)
+        self.membership = MembershipBook(self, scenario.membership)
+        self.transition = TransitionWatch(self)
+        self._shock = 0
+        self._settled_to = 0
         cadence = scenario.board.cadence_days
         self.meeting_days = list(range(scenario.board.first_meeting_day, self.horizon + 1, cadence))
         self.datacollector = mesa.DataCollector(
@@ -99,6 +145,9 @@ class AllianceModel(mesa.Model):
                 "agreed": agreed,
                 "stalemated": stalemated,
                 "pending_referrals": pending_referrals,
+                "mean_trust": mean_trust,
+                "net_positions": net_positions,
+                "memberships": memberships,
             }
         )
         self.running = bool(self.meeting_days)
@@ -109,29 +158,121 @@ class AllianceModel(mesa.Model):
         attending = self.agents.select(lambda a: a.membership is not Membership.NONE)
         self.voters = np.array(sorted(a.index for a in self.full_members), dtype=int)
         self.voter_list: list[int] = self.voters.tolist()
+        self.membership_code = ",".join(p.membership.value for p in self.parties)
         self.attendees = np.array(sorted(a.index for a in attending), dtype=int)
 
     def count_outcome(self, outcome: str) -> None:
         self.outcomes[outcome] += 1
 
-    @property
-    def meeting_number(self) -> int:
-        return self.steps
-
     def step(self) -> None:
-        """Hold the next board meeting."""
+        """Bring the calendar up to the next meeting day, then hold the meeting."""
         number = self.steps
         self.day = self.meeting_days[number - 1]
-        self.board.meeting(self.day, number)
+        self.advance_to(self.day)
+        self.transition.check(self.day, number)
+        if self.terminated_day is None:
+            self.board.meeting(self.day, number)
         self.datacollector.collect(self)
-        if number >= len(self.meeting_days):
+        if self.terminated_day is not None:
+            self.running = False
+        elif number >= len(self.meeting_days):
             self.board.close_term(self.horizon, number)
+            self.advance_to(self.horizon)
             self.running = False
 
     def run(self) -> AllianceModel:
         while self.running:
             self.step()
         return self
+
+    # -- the calendar between meetings --------------------------------------------------------
+    def advance_to(self, day: int) -> None:
+        """Settle periods, apply membership changes and land shocks due by ``day``, in date order.
+
+        A period ending on a given day is settled before changes taking effect that day, which
+        count from the next period ("from the date they take effect").
+        """
+        shocks = self.risk.shocks
+        while True:
+            period = self.risk.period
+            end = self.period_ends[period] if period < len(self.period_ends) else float("inf")
+            change = self.membership.next_day()
+            shock = shocks[self._shock][0] if self._shock < len(shocks) else float("inf")
+            due = min(end, change, shock)
+            if due > day:
+                break
+            if due == end:
+                self._settle(int(end))
+            elif due == change:
+                self.membership.apply_next()
+            else:
+                d, party, cost = shocks[self._shock]
+                self._shock += 1
+                self.membership.policy_shock(d, party, cost)
+
+    def _settle(self, end: int) -> None:
+        start = self._settled_to
+        period = self.risk.period
+        net = self.risk.settle(start, end, [p.membership for p in self.parties])
+        self._settled_to = end
+        self.trust.unshared_losses(net)
+        self.log.add(end, self.steps, Ev.SETTLED, -1, -1, period)
+        for party in np.flatnonzero(self.turnover[period]).tolist():
+            self._new_representative(end, int(party))
+
+    def _new_representative(self, day: int, party: int) -> None:
+        """A new representative: trust partly resets; what its predecessor settled is reopened."""
+        self.trust.new_representative(party)
+        reopened = 0
+        for matter in self.board.open:
+            if party in matter.mandated:
+                matter.mandated.discard(party)
+                matter.stale = False
+                matter.bfs[party] = self.arrays.bfs[party]
+                reopened += 1
+        self.log.add(day, self.steps, Ev.REPRESENTATIVE, -1, party, reopened)
+
+    # -- consequences of decisions -------------------------------------------------------------
+    def on_decided(self, matter: Matter, day: int, ev) -> None:
+        if matter.outcome == "agreed":
+            self.trust.agreed(self.voters)
+            if ev is not None and not matter.reserved:
+                self.risk.adopt(matter, day, ev)
+            shares = matter.pool_shares()
+            if shares is not None:
+                self.risk.agree_scheme(shares)
+        elif matter.outcome == "reserved":
+            self.risk.adopt(matter, day, matter.evaluate(matter.x, self.arrays, self.arrays.bfs))
+        if matter.kind is MatterKind.ADMISSION and matter.outcome in ("agreed", "stalemate"):
+            self.membership.admission_decided(matter, day)
+        if matter.kind in (MatterKind.TRANSITION_EXTENSION, MatterKind.RECONFIGURATION):
+            self.transition.decided(matter, day)
+
+    def add_matter(self, matter: Matter, day: int) -> None:
+        """Business raised during the run (escalations, re-tabled matters), tabled at once."""
+        matter.idx = len(self.matters)
+        matter.id = matter.id or f"E{matter.idx + 1:03d}"
+        self.matters.append(matter)
+        self.covers.extend(_authority_cover([matter], self.arrays))
+        self.board.table_now(matter, day, self.steps)
+
+    def terminate(self, day: int, reason: str) -> None:
+        """The alliance is dissolved: open business is withdrawn and nothing more is decided."""
+        self.terminated_day = day
+        self.log.add(day, self.steps, Ev.TERMINATED, -1, -1, reason)
+        for matter in list(self.board.open):
+            self.board.withdraw(matter, day, "the alliance was dissolved")
+        self.board.open = []
+        self.open_count = 0
+        if day > self._settled_to:
+            self.period_ends = [e for e in self.period_ends if e < day] + [day]
+            self.advance_to(day)
+
+    @property
+    def network(self):
+        """The parties' relationships as a networkx graph (edge attribute ``trust``)."""
+        blockers = {b for m in self.board.open for b in m.blockers}
+        return self.trust.network(self.parties, blockers)
 
 
 def _party_arrays(scenario: Scenario) -> PartyArrays:
@@ -146,8 +287,19 @@ def _party_arrays(scenario: Scenario) -> PartyArrays:
         w_fin=np.array([p.weights.finance for p in parties]),
         W=np.array([p.weights.objective_vector() for p in parties]),
         threshold=np.array([p.authority.threshold_m for p in parties]),
-        excluded=np.array([category_mask(p.authority.excluded_categories) for p in parties]),
+        excluded=np.array(
+            [category_mask(tuple(map(str, p.authority.excluded_categories))) for p in parties]
+        ),
     )
+
+
+def _policy_shocks(risk, horizon: int, n: int, rng: np.random.Generator):
+    """Policy/funding shocks over the term: (day, party hit, £m a year), in date order."""
+    count = int(rng.poisson(risk.funding_shocks_per_year * horizon / 365.25))
+    days = np.sort(rng.integers(0, horizon, size=count))
+    parties = rng.integers(0, n, size=count)
+    sizes = rng.exponential(risk.funding_shock_m, size=count)
+    return list(zip(days.tolist(), parties.tolist(), sizes.tolist(), strict=True))
 
 
 def _authority_cover(matters: list[Matter], arrays: PartyArrays) -> list[list[bool]]:

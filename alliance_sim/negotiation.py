@@ -55,7 +55,7 @@ def amend(
         return None
     moves = (deficit[useful] / norms[useful])[:, None] * g[useful]
     new = np.clip(x + step * moves.mean(axis=0), matter.lo, matter.hi)
-    if np.allclose(new, x, rtol=0.0, atol=1e-12):
+    if np.abs(new - x).max() <= 1e-12:
         return None
     return new
 

@@ -15,6 +15,7 @@ import numpy as np
 from . import board as B
 from .events import Ev, Event, Vote
 from .negotiation import best_compromise
+from .risk import LEDGER_COLUMNS
 
 if TYPE_CHECKING:
     from .matters import Matter
@@ -49,6 +50,7 @@ def _stance(
     """Why a party (or its home body) is for or against, from the figures of its evaluation."""
     p = model.parties[party]
     label = matter.labels[party] or "the matter"
+    why = f" ({matter.labels[party]})" if matter.labels[party] else ""
     tol = p.risk_tolerance_m
     if abs(pos) > 1e-12 and (pos < 0) == (not yes):
         j = int(np.argmax(matter.Om[party])) if matter.Om is not None else 0
@@ -60,7 +62,7 @@ def _stance(
         )
     if yes:
         if F >= 0:
-            gain = f"it gains {money(F)} a year ({label})" if F > 5e-4 else "it loses nothing"
+            gain = f"it gains {money(F)} a year{why}" if F > 5e-4 else "it loses nothing"
             return f"{gain}, and the system as a whole {_sys(sys)}"
         return (
             f"despite {label} costing it {money(F)} a year, the system as a whole {_sys(sys)} "
@@ -125,24 +127,31 @@ def event_text(model: AllianceModel, e: Event) -> str:
         extra = " (a Reserved Matter)" if m.reserved else ""
         return f"Tabled: {title}{extra}, proposed by {proposer}; terms: {terms_text(m, m.x0)}"
     if k is Ev.REFERRED:
-        p = model.parties[e.party]
-        return (
-            f"Referred: {p.name}'s representative cannot decide {m.id} ({p.authority_gap(m)}); "
-            f"it goes to {p.home_body.name}, which meets on {date_of(model, e.data[0])}"
-        )
+        lines = []
+        for party, answer in zip(*e.data, strict=True):
+            p = model.parties[party]
+            lines.append(
+                f"Referred: {p.name}'s representative cannot decide {m.id} "
+                f"({p.authority_gap(m)}); it goes to {p.home_body.name}, which meets on "
+                f"{date_of(model, answer)}"
+            )
+        return "\n  ".join(lines)
     if k is Ev.HOME_DECISION:
-        p = model.parties[e.party]
-        yes, x, ev = e.data
-        i = e.party
-        pos = float(ev.pos[i]) if ev.pos is not None else 0.0
+        parties, days, x, ev = e.data
+        lines = []
         saved, m.x = m.x, x
         try:
-            stance = _stance(model, m, i, yes, ev.s[i], ev.F[i], ev.down[i], ev.own[i], ev.sys,
-                             pos, model.arrays.bfs_home[i])  # fmt: skip
+            for i, day in zip(parties, days, strict=True):
+                p = model.parties[i]
+                yes = bool(ev.s[i] > 0)
+                pos = float(ev.pos[i]) if ev.pos is not None else 0.0
+                stance = _stance(model, m, i, yes, ev.s[i], ev.F[i], ev.down[i], ev.own[i],
+                                 ev.sys, pos, model.arrays.bfs_home[i])  # fmt: skip
+                verb = "approves" if yes else "rejects"
+                lines.append(f"{p.home_body.name} {verb} {m.id} on {date_of(model, day)}: {stance}")
         finally:
             m.x = saved
-        verb = "approves" if yes else "rejects"
-        return f"{p.home_body.name} {verb} {m.id} on {date_of(model, e.day)}: {stance}"
+        return "\n  ".join(lines)
     if k is Ev.AWAITING:
         return (
             f"Deferred: {m.id} waits for {_names(model, e.data[0])} to hear from their home bodies"
@@ -185,15 +194,59 @@ def event_text(model: AllianceModel, e: Event) -> str:
         how = "at once, as it is urgent" if urgent else "after consulting the board"
         return f"Reserved: the commissioners decide {title} alone, {how} (000 §3.4-3.5)"
     if k is Ev.STALEMATE:
-        return f"Stalemate: {title} — {stalemate_reason(model, m, e.data[0], e.data[1])}"
+        return f"Stalemate: {title} — {stalemate_reason(model, m, *e.data)}"
     if k is Ev.WITHDRAWN:
         return f"Withdrawn: {title} — {e.data[0]}"
+    p = model.parties[e.party] if e.party >= 0 else None
+    if k is Ev.NOTICE:
+        new, effective, reason = e.data
+        what = "leave the alliance" if new == "none" else f"become a {new} member"
+        return (f"Notice: {p.name} gives notice to {what} from {date_of(model, effective)}, "
+                f"because {reason}")  # fmt: skip
+    if k is Ev.MEMBERSHIP:
+        old, new, reason = e.data
+        return f"Membership: {p.name} changes from {old} to {new} member ({reason})"
+    if k is Ev.SHOCK:
+        return (f"Policy change: a national or local funding change costs {p.name} "
+                f"{money(e.data[0])} a year (001 §42)")  # fmt: skip
+    if k is Ev.SETTLED:
+        return _settlement_text(model, e.data[0])
+    if k is Ev.REPRESENTATIVE:
+        reopened = e.data[0]
+        again = f"; {reopened} matter(s) it had settled are revisited" if reopened else ""
+        return f"New representative: {p.name} sends a new representative to the board (004 p.15){again}"
+    if k is Ev.TRANSITION:
+        if e.data[0] == "complete":
+            return (
+                "Transition complete: every transition matter was agreed by the deadline (001 §43)"
+            )
+        return (f"Transition: the alliance is {e.data[0]}; the unagreed transition matters are "
+                f"tabled again, due by {date_of(model, e.data[1])} (001 §40)")  # fmt: skip
+    if k is Ev.TERMINATED:
+        return f"Terminated: the alliance is dissolved — {e.data[0]}. It decides nothing more."
     return f"{k.name}: {title}"
 
 
-def stalemate_reason(model: AllianceModel, m: Matter, why: str, blockers) -> str:
+def _settlement_text(model: AllianceModel, period: int) -> str:
+    n = len(model.parties)
+    rows = model.risk.ledger.rows[period * n : (period + 1) * n]
+    if not rows:
+        return f"Period {period + 1} settled"
+    level, pool_p = rows[0][5], rows[0][7]
+    pool = pool_p / 1e8
+    kind = "gain share" if pool > 0 else "pain share" if pool < 0 else "no pool"
+    net = LEDGER_COLUMNS.index("net_m")
+    worst = min(rows, key=lambda r: r[net])
+    return (
+        f"Period {period + 1} settled: performance {level}, {kind} {money(pool)} among full "
+        f"members; worst placed {model.parties[worst[3]].name} at {'-' if worst[net] < 0 else ''}"
+        f"{money(worst[net])}"
+    )
+
+
+def stalemate_reason(model: AllianceModel, m: Matter, why: str, blockers, waiting=()) -> str:
     if why == B.STALE_REFERRAL:
-        waiting = _names(model, sorted(m.pending))
+        waiting = _names(model, waiting)
         return f"the deadline passed while waiting for {waiting} to hear from their home bodies"
     if why == B.STALE_AGENDA:
         return "the board never reached it on its agenda before the deadline"

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from functools import cached_property
 
+import networkx as nx
 import numpy as np
 import pandas as pd
 
 from .events import Ev
 from .model import AllianceModel
 from .reasons import date_of, event_text, vote_reason
+from .risk import LEDGER_COLUMNS, risk_summary
 
 OUTCOMES = ("agreed", "stalemate", "void", "reserved", "withdrawn")
 DECIDED = ("agreed", "reserved", "void")
@@ -41,6 +43,11 @@ class SimulationResult:
         out["p90_days"] = float(np.percentile(days, 90)) if len(days) else float("nan")
         out["referrals"] = sum(m.referrals for m in matters)
         out["amendments"] = sum(m.amendments for m in matters)
+        transition = [how for _, how in self.model.transition.outcomes]
+        out["extended"] = transition.count("extended")
+        out["reconfigured"] = transition.count("reconfigured")
+        out["terminated"] = int(self.model.terminated_day is not None)
+        out["alliance_net_m"] = float(self.model.risk.ledger.cumulative.sum())
         return out
 
     def records(self) -> dict[str, dict[str, list]]:
@@ -68,7 +75,50 @@ class SimulationResult:
             "blockers": [";".join(keys[i] for i in m.blockers) for m in tabled],
         }
         runs = {k: [v] for k, v in self.summary().items()}
-        return {"runs": runs, "decisions": decisions}
+        ledger = self._ledger_columns()
+        risk = {"party": keys, "kind": [p.kind for p in model.parties],
+                "membership_end": [p.membership.value for p in model.parties]}  # fmt: skip
+        risk.update({k: v.tolist() for k, v in self._risk_arrays().items()})
+        return {"runs": runs, "decisions": decisions, "ledger": ledger, "risk": risk}
+
+    def _ledger_columns(self) -> dict[str, list]:
+        rows = self.model.risk.ledger.rows
+        cols = {name: [r[j] for r in rows] for j, name in enumerate(LEDGER_COLUMNS)}
+        keys = [p.key for p in self.model.parties]
+        kinds = [p.kind for p in self.model.parties]
+        cols["party"] = [keys[i] for i in cols["party_index"]]
+        cols["kind"] = [kinds[i] for i in cols["party_index"]]
+        del cols["party_index"]
+        return cols
+
+    def _risk_arrays(self) -> dict[str, np.ndarray]:
+        return risk_summary(self.model.risk.ledger.net_matrix())
+
+    @cached_property
+    def ledger(self) -> pd.DataFrame:
+        """One row per party per period: direct effect, gain/pain share, cost, net (£m)."""
+        frame = pd.DataFrame(self._ledger_columns())
+        front = ["period", "start_day", "end_day", "party", "kind", "membership"]
+        return frame[front + [c for c in frame.columns if c not in front]]
+
+    @cached_property
+    def risk(self) -> pd.DataFrame:
+        """Per-party risk over the run: expected net position, P(loss), tail loss, shares."""
+        model = self.model
+        frame = pd.DataFrame(self._risk_arrays())
+        frame.insert(0, "party", [p.key for p in model.parties])
+        frame.insert(1, "name", [p.name for p in model.parties])
+        frame.insert(2, "membership", [p.membership.value for p in model.parties])
+        return frame
+
+    @property
+    def network(self) -> nx.Graph:
+        """The relationship network at the end of the run (GraphML-exportable)."""
+        return self.model.network
+
+    @property
+    def transition_outcomes(self) -> list[tuple[int, str]]:
+        return list(self.model.transition.outcomes)
 
     def blocks_by_party(self) -> dict[str, int]:
         """How many times each party was among a matter's blockers."""
@@ -150,8 +200,20 @@ class SimulationResult:
 
     @cached_property
     def timeseries(self) -> pd.DataFrame:
+        """Mesa's DataCollector series, one row per meeting; per-party columns expanded."""
         frame = self.model.datacollector.get_model_vars_dataframe()
         frame.index.name = "meeting"
+        keys = [p.key for p in self.model.parties]
+        nets = np.vstack(frame.pop("net_positions").tolist())
+        codes = [c.split(",") for c in frame.pop("memberships")]
+        frame["alliance_surplus_m"] = nets.sum(axis=1)
+        frame["full_members"] = [sum(c == "full" for c in row) for row in codes]
+        frame = frame.join(
+            pd.DataFrame(nets, index=frame.index, columns=[f"net_m:{k}" for k in keys])
+        )
+        frame = frame.join(
+            pd.DataFrame(codes, index=frame.index, columns=[f"membership:{k}" for k in keys])
+        )
         return frame
 
     def narrative(self, votes: bool = True) -> str:

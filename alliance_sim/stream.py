@@ -70,6 +70,11 @@ class _Builder:
         self.provider_budget = float(budgets[self.providers].sum()) if len(self.providers) else 1.0
         self.economics = scenario.stream.economics
         self.council = int(self.members_of["council"][0]) if len(self.members_of["council"]) else -1
+        self.social_care = np.array(
+            [i for i, p in enumerate(parties.values()) if p.sector == Sector.SOCIAL_CARE], dtype=int
+        )
+        self.names = [p.name for p in parties.values()]
+        self._labels: dict[tuple, tuple[str, ...]] = {}
 
     def by_role(self, coefs: dict[str, float]) -> np.ndarray:
         """Spread a per-role total across the parties of that role by budget share."""
@@ -81,7 +86,11 @@ class _Builder:
         return out
 
     def labels(self, words: dict[str, str]) -> tuple[str, ...]:
-        return tuple(words.get(r, "") for r in self.role_list)
+        key = tuple(sorted(words.items()))
+        cached = self._labels.get(key)
+        if cached is None:
+            cached = self._labels[key] = tuple(words.get(r, "") for r in self.role_list)
+        return cached
 
     def pick(self, u: float, candidates: np.ndarray, fallback: int = 0) -> int:
         if len(candidates) == 0:
@@ -184,8 +193,15 @@ def variation(b: _Builder, u: np.ndarray, day: int, cfg) -> Matter:
                    labels, np.zeros(N_OBJ), D, prohibited)  # fmt: skip
 
 
-def admission(b: _Builder, u: np.ndarray, day: int, cfg) -> Matter:
-    """001 §39: the council may bring its social-care provider in; full membership is unanimous."""
+def admission(b: _Builder, u: np.ndarray, day: int, cfg) -> Matter | None:
+    """001 §39: the council may bring its social-care provider in; full membership is unanimous.
+
+    The subject is a social-care provider named in the scenario (chosen by sector, never by
+    membership, so the stream is the same for every design); without one there is no admission.
+    """
+    if not len(b.social_care):
+        return None
+    subject = b.pick(u[5], b.social_care)
     proposer = b.council if b.council >= 0 else b.pick(u[6], b.members_of["commissioner"])
     F0 = b.by_role({"acute": -0.05 * (0.5 + u[1]), "community": -0.05 * (0.5 + u[2])})
     if b.council >= 0:
@@ -194,9 +210,11 @@ def admission(b: _Builder, u: np.ndarray, day: int, cfg) -> Matter:
     E0 = _objectives(0.3 * (0.5 + u[4]), {"seamless": 0.5, "outcomes": 0.3, "choice": 0.2})
     labels = b.labels({"council": "social care joined up", "acute": "a smaller share of risk and reward",
                        "community": "a smaller share of risk and reward"})  # fmt: skip
-    return _matter(b, MatterKind.ADMISSION, KIND_TITLES[MatterKind.ADMISSION], proposer, day,
-                   cfg.deadline_days, 0.0, ["membership", "strategic"], [], F0, np.zeros(0),
-                   S0, np.zeros(0), labels, E0, np.zeros(0))  # fmt: skip
+    matter = _matter(b, MatterKind.ADMISSION, f"Admit {b.names[subject]} as a full member",
+                     proposer, day, cfg.deadline_days, 0.0, ["membership", "strategic"], [], F0,
+                     np.zeros(0), S0, np.zeros(0), labels, E0, np.zeros(0))  # fmt: skip
+    matter.subject = subject
+    return matter
 
 
 def reserved(kind: MatterKind):
@@ -271,13 +289,16 @@ def transition_matters(b: _Builder, u: np.ndarray, deadline: int) -> list[Matter
     F0, S0 = mu * comm_share, sigma * comm_share
     D = np.zeros((N_OBJ, 2))
     E0 = _objectives(0.2 * pool, {"outcomes": 0.5, "sustainability": 0.5})
-    out.append(_matter(b, MatterKind.RISK_REWARD, "Risk and reward sharing scheme (001 §43c)", lead,
+    scheme = (_matter(b, MatterKind.RISK_REWARD, "Risk and reward sharing scheme (001 §43c)", lead,
                        90 + 90 * u[3], deadline, pool, ["financial", "strategic"],
                        [("provider_share", "providers' share of gains and losses", 0, 0.6, 0, 0.5),
                         ("council_share", "council's share of gains and losses", 0, 0.4, 0,
                          0.2 if b.council >= 0 else 0.0)],
                        F0, A, S0, B, b.labels({k: "share of the gain/loss pool" for k in ROLES}),
                        E0, D, transition=True))  # fmt: skip
+    scheme.share_base = comm_share
+    scheme.share_terms = np.column_stack([provider_share - comm_share, council_share - comm_share])
+    out.append(scheme)
     # (d) care design groups
     A = b.by_role({"commissioner": -0.002 * M, "community": 0.001 * M, "vcse": 0.001 * M})
     D = _objectives(0.01 * M, {"seamless": 0.5, "outcomes": 0.5})
@@ -310,5 +331,7 @@ def generate(scenario: Scenario, index: dict[str, int], rng: np.random.Generator
         if builder is None:
             continue  # kinds raised by events (extension, reconfiguration, termination), not drawn
         for day, u in zip(days.tolist(), draws, strict=True):
-            out.append(builder(b, u, day, cfg))
+            matter = builder(b, u, day, cfg)
+            if matter is not None:
+                out.append(matter)
     return out

@@ -1,0 +1,228 @@
+"""Risk and reward: what adopted matters do to each party, period by period, and who carries it.
+
+Each period (a quarter by default) the effects of every adopted matter are realised with noise
+drawn up front from the exogenous generator, so designs compared on one seed face the same luck
+(001 §34: shifting care cuts acute demand and raises community and social-care demand). The
+alliance's performance is scored against the KPI levels game-breaking, stretch, minimum, poor and
+failure (004 pp.6-8); the level sets a gain or pain pool that is split among **full members only**
+by the shares of the agreed risk/reward scheme (000 §2.2d; 001 §33, 35; 003). Each member bears its
+own cost of taking part (003). Money is settled in whole pence so the pool paid out equals the pool
+raised exactly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .config import Membership, Risk
+
+if TYPE_CHECKING:
+    from .matters import Matter
+
+PENCE_PER_M = 100_000_000  # £1m in pence
+YEAR = 365.0
+
+
+def split_pence(total: int, weights: np.ndarray) -> np.ndarray:
+    """Split ``total`` pence in proportion to ``weights`` so the parts add up to it exactly.
+
+    Largest-remainder method; ties go to the lower index, so the split is deterministic.
+    """
+    out = np.zeros(len(weights), dtype=np.int64)
+    positive = weights > 0
+    if total == 0 or not positive.any():
+        return out
+    w = np.where(positive, weights, 0.0)
+    exact = abs(total) * w / w.sum()
+    floor = np.floor(exact).astype(np.int64)
+    rest = abs(total) - int(floor.sum())
+    if rest:
+        order = np.lexsort((np.arange(len(w)), -(exact - floor)))
+        floor[order[:rest]] += 1
+    return floor if total > 0 else -floor
+
+
+@dataclass(slots=True)
+class Adopted:
+    """An agreed matter whose effects now run, from the day it was agreed."""
+
+    matter: int
+    day: int
+    F: np.ndarray  # expected £m a year per party at the agreed terms
+    SD: np.ndarray
+    value: float  # £m-equivalent a year to service users (objectives)
+    noise_row: int  # row of the pre-drawn noise; -1 for matters raised during the run
+
+
+@dataclass(slots=True)
+class Ledger:
+    """Per-party, per-period accounts of one run."""
+
+    n: int
+    periods: list[tuple] = field(default_factory=list)  # one record of arrays per period
+    cumulative: np.ndarray = None  # £m net position so far, per party
+
+    shocks: np.ndarray = (
+        None  # £m lost to policy shocks so far, per party (not the alliance's doing)
+    )
+
+    def __post_init__(self) -> None:
+        self.cumulative = np.zeros(self.n)
+        self.shocks = np.zeros(self.n)
+
+    @property
+    def rows(self) -> list[tuple]:
+        """One row per party per period, in the order of ``LEDGER_COLUMNS``."""
+        out = []
+        for (
+            period,
+            start,
+            end,
+            members,
+            level,
+            score,
+            pool_p,
+            share_p,
+            direct,
+            shock,
+            cost,
+            net,
+        ) in self.periods:
+            for i in range(self.n):
+                out.append((period, start, end, i, members[i], level, score, pool_p,
+                            int(share_p[i]), float(direct[i]), float(shock[i]),
+                            float(share_p[i]) / PENCE_PER_M, float(cost[i]), float(net[i])))  # fmt: skip
+        return out
+
+    def net_matrix(self) -> np.ndarray:
+        """Net positions, periods x parties."""
+        if not self.periods:
+            return np.zeros((0, self.n))
+        return np.vstack([p[-1] for p in self.periods])
+
+    def alliance_rate(self, elapsed_days: int) -> np.ndarray:
+        """Each party's net £m a year from the alliance itself so far (policy shocks excluded)."""
+        return (self.cumulative - self.shocks) * (YEAR / max(elapsed_days, 1))
+
+
+class RiskBook:
+    """Adopted matters, funding shocks and the ledger of one run."""
+
+    def __init__(self, config: Risk, budgets: np.ndarray, noise: np.ndarray, shocks) -> None:
+        self.config = config
+        self.budgets = budgets
+        self.noise = noise  # (matters in the exogenous stream, periods) standard normal draws
+        self.shocks = shocks  # list of (day, party, £m a year)
+        self.adopted: list[Adopted] = []
+        self.ledger = Ledger(len(budgets))
+        self.shares: np.ndarray | None = None  # agreed scheme's shares (all parties), or default
+        self.period = 0
+
+    def adopt(self, matter: Matter, day: int, ev) -> None:
+        """Start an agreed matter's effects running from ``day``."""
+        row = matter.noise_row
+        sd = matter.S0 + (matter.B @ matter.x if matter.k else 0.0)
+        value = float((matter.E0 + (matter.D @ matter.x if matter.k else 0.0)).sum())
+        self.adopted.append(Adopted(matter.idx, day, ev.F.copy(), np.asarray(sd), value, row))
+
+    def agree_scheme(self, shares: np.ndarray) -> None:
+        self.shares = shares
+
+    def settle(self, start: int, end: int, membership: list[Membership]) -> np.ndarray:
+        """Realise one period's effects, score it, split the pool; return each party's net."""
+        cfg = self.config
+        n = len(self.budgets)
+        years = (end - start) / YEAR
+        direct = np.zeros(n)
+        value = 0.0
+        if self.adopted:
+            days = np.array([a.day for a in self.adopted])
+            overlap = np.maximum((end - np.maximum(start, days)) / YEAR, 0.0)
+            z = np.array([self.noise[a.noise_row, self.period] if a.noise_row >= 0 else 0.0
+                          for a in self.adopted])  # fmt: skip
+            F = np.vstack([a.F for a in self.adopted])
+            SD = np.vstack([a.SD for a in self.adopted])
+            values = np.array([a.value for a in self.adopted])
+            direct = overlap @ F + (overlap * cfg.outcome_noise * z) @ SD
+            value = float(overlap @ (values * (1.0 + 0.35 * cfg.outcome_noise * z)))
+        shock = np.zeros(n)
+        for day, party, cost in self.shocks:
+            if day >= end:
+                break  # shocks are in date order
+            shock[party] -= cost * (end - max(start, day)) / YEAR
+        full = np.array([m is Membership.FULL for m in membership])
+        assoc = np.array([m is Membership.ASSOCIATE for m in membership])
+        in_scope = float(self.budgets[full].sum()) or 1.0
+        pressure = cfg.demand_growth * float(self.budgets.sum()) * (end / YEAR) * years
+        # Shocks are outside the alliance's control, so they do not count against its KPIs.
+        score = (float(direct.sum()) + value - pressure) / (in_scope * max(years, 1e-9))
+        level = next(lvl for lvl in cfg.levels if score >= lvl.min_score)
+        pool_p = int(round(level.pool_share * in_scope * years * PENCE_PER_M))
+        share_p = split_pence(pool_p, self._weights(full))
+        cost = cfg.participation_cost_m * years * (full + cfg.associate_cost_share * assoc)
+        net = direct + shock + share_p / PENCE_PER_M - cost
+        self.ledger.cumulative += net
+        self.ledger.shocks += shock
+        self.ledger.periods.append(
+            (self.period, start, end, tuple(str(m) for m in membership), level.name, score,
+             pool_p, share_p, direct, shock, cost, net)
+        )  # fmt: skip
+        self.period += 1
+        return net
+
+    def _weights(self, full: np.ndarray) -> np.ndarray:
+        """Each full member's share of the pool; others take none (001 §35)."""
+        if self.shares is not None:
+            w = np.where(full, np.maximum(self.shares, 0.0), 0.0)
+            if w.sum() > 0:
+                return w
+        if self.config.default_split == "equal":
+            return full.astype(float)
+        return np.where(full, self.budgets, 0.0)
+
+
+LEDGER_COLUMNS = (
+    "period",
+    "start_day",
+    "end_day",
+    "party_index",
+    "membership",
+    "level",
+    "score",
+    "pool_pence",
+    "share_pence",
+    "direct_m",
+    "shock_m",
+    "share_m",
+    "participation_cost_m",
+    "net_m",
+)
+
+
+def risk_summary(net: np.ndarray) -> dict[str, np.ndarray]:
+    """Risk measures per party from its per-period net positions ``net`` (periods x parties).
+
+    expected_net_m: total over the run; prob_loss: share of periods in loss; tail_loss_m: mean of
+    the worst 5% of periods (at least one); downside_share / upside_share: the party's part of all
+    parties' losses / gains.
+    """
+    if net.size == 0:
+        zeros = np.zeros(net.shape[1] if net.ndim == 2 else 0)
+        return {k: zeros for k in ("expected_net_m", "prob_loss", "tail_loss_m",
+                                   "downside_share", "upside_share")}  # fmt: skip
+    periods = net.shape[0]
+    worst = max(1, int(np.ceil(0.05 * periods)))
+    tail = np.sort(net, axis=0)[:worst].mean(axis=0)
+    loss = np.minimum(net, 0.0).sum(axis=0)
+    gain = np.maximum(net, 0.0).sum(axis=0)
+    total_loss, total_gain = loss.sum(), gain.sum()
+    return {
+        "expected_net_m": net.sum(axis=0),
+        "prob_loss": (net < 0).mean(axis=0),
+        "tail_loss_m": tail,
+        "downside_share": loss / total_loss if total_loss < 0 else np.zeros_like(loss),
+        "upside_share": gain / total_gain if total_gain > 0 else np.zeros_like(gain),
+    }

@@ -1,0 +1,91 @@
+"""Trust between the parties: a weighted network built from prior collaboration and from events.
+
+Trust starts from the scenario (``trust.relationships``, else ``trust.initial``), rises when the
+board agrees, falls between those who block and those who wanted the matter, and falls when one
+party takes a loss while another gains (001 §34). It sets how far the board concedes when it
+amends a blocked matter. A new representative resets part of its party's trust and reopens what
+its predecessor had settled (004 p.15: continuity of board members). The hot path keeps trust in
+a matrix; ``network()`` gives it as a networkx graph for views and export.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import networkx as nx
+import numpy as np
+
+from .config import Trust
+
+if TYPE_CHECKING:
+    from agents import Party
+
+
+class TrustNetwork:
+    def __init__(self, config: Trust, keys: list[str]) -> None:
+        self.config = config
+        n = len(keys)
+        self.T = np.full((n, n), config.initial)
+        index = {k: i for i, k in enumerate(keys)}
+        for rel in config.relationships:
+            a, b = index[rel.a], index[rel.b]
+            self.T[a, b] = self.T[b, a] = rel.trust
+        np.fill_diagonal(self.T, 1.0)
+        self.baseline = self.T.copy()
+
+    def mean(self, members: np.ndarray | None = None) -> float:
+        T = self.T if members is None else self.T[np.ix_(members, members)]
+        n = len(T)
+        return float((T.sum() - n) / (n * (n - 1))) if n > 1 else 1.0
+
+    def agreed(self, voters: np.ndarray) -> None:
+        gain = self.config.agree_gain
+        if len(voters) == len(self.T):
+            self.T += gain * (1.0 - self.T)  # the diagonal stays at 1
+            return
+        sub = np.ix_(voters, voters)
+        self.T[sub] += gain * (1.0 - self.T[sub])
+
+    def blocked(self, blockers: np.ndarray, supporters: np.ndarray) -> None:
+        if not len(blockers) or not len(supporters):
+            return
+        a = np.zeros(len(self.T), dtype=bool)
+        b = np.zeros(len(self.T), dtype=bool)
+        a[blockers] = True
+        b[supporters] = True
+        pair = np.outer(a, b)
+        self.T *= 1.0 - self.config.block_loss * (pair | pair.T)
+
+    def unshared_losses(self, net: np.ndarray) -> None:
+        losers, gainers = net < 0, net > 0
+        if losers.any() and gainers.any():
+            pair = np.outer(losers, gainers)
+            self.T *= 1.0 - self.config.unshared_loss * (pair | pair.T)
+
+    def concession(self, blockers: np.ndarray, others: np.ndarray) -> float:
+        """How far the board concedes: from ``min_concession`` (no trust) to 1 (full trust)."""
+        floor = self.config.min_concession
+        if not len(blockers) or not len(others):
+            return 1.0
+        return floor + (1.0 - floor) * float(self.T[blockers][:, others].mean())
+
+    def new_representative(self, party: int) -> None:
+        """A new face at the table: trust moves back toward where it started."""
+        share = self.config.reset_share
+        row = self.T[party, :] - share * (self.T[party, :] - self.baseline[party, :])
+        self.T[party, :] = row
+        self.T[:, party] = row
+        self.T[party, party] = 1.0
+
+    def network(self, parties: list[Party], blockers: set[int] = frozenset()) -> nx.Graph:
+        """The relationships as a graph: nodes carry kind, budget and membership; edges trust."""
+        g = nx.Graph()
+        for p in parties:
+            g.add_node(p.key, name=p.name, kind=p.kind, budget_m=p.budget_m,
+                       membership=str(p.membership), blocker=p.index in blockers)  # fmt: skip
+        n = len(parties)
+        for i in range(n):
+            for j in range(i + 1, n):
+                trust = float((self.T[i, j] + self.T[j, i]) / 2)
+                g.add_edge(parties[i].key, parties[j].key, trust=round(trust, 4))
+        return g

@@ -229,6 +229,9 @@ class MatterSpec(Strict):
     prohibited: str = ""
     urgent: bool = False
     subject: str = Field("", description="for an admission: the party to admit as a full member")
+    transition: bool = Field(
+        False, description="a transition matter, due by the transition deadline"
+    )
     effects: dict[str, float] = {}
     effects_per_term: dict[str, dict[str, float]] = {}
     terms: tuple[Term, ...] = ()

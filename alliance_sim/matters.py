@@ -228,6 +228,7 @@ def from_spec(spec: MatterSpec, idx: int, index: dict[str, int], n: int) -> Matt
                 share_terms[index[pid], col[t]] = v
     return Matter(
         subject=index[spec.subject] if spec.subject else -1,
+        transition=spec.transition,
         share_base=share_base,
         share_terms=share_terms,
         idx=idx,

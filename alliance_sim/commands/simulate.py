@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+import networkx as nx
+
 from ..errors import InputError
 from ..scenario import builtin_names, load_scenario
 from ..simulate import simulate
@@ -62,6 +64,25 @@ def summary_text(result) -> str:
             or "none"
         ),
     ]
+    risk = result.risk
+    lines.append("")
+    lines.append(
+        "Risk by party over the term (£m; full members share gains and pains, 001 §33-35):"
+    )
+    lines.append(
+        f"  {'party':24s} {'member':9s} {'net':>7s} {'P(loss)':>8s} {'tail':>7s} "
+        f"{'downside':>9s} {'upside':>7s}"
+    )
+    for row in risk.itertuples():
+        lines.append(
+            f"  {row.party[:24]:24s} {row.membership:9s} {row.expected_net_m:7.2f} "
+            f"{row.prob_loss:8.0%} {row.tail_loss_m:7.2f} {row.downside_share:9.0%} "
+            f"{row.upside_share:7.0%}"
+        )
+    outcomes = result.transition_outcomes
+    if result.model.transition_day is not None or outcomes:
+        told = ", ".join(f"{how} on day {day}" for day, how in outcomes) or "none needed"
+        lines.append(f"  transition escalations: {told}")
     return "\n".join(lines)
 
 
@@ -78,9 +99,10 @@ def run_simulate(args: argparse.Namespace) -> int:
             raise InputError(
                 f"--out {args.out}: cannot create the folder ({exc.strerror})."
             ) from None
-        for name in ("decisions", "votes", "events", "timeseries"):
+        names = ("decisions", "votes", "events", "timeseries", "ledger", "risk")
+        for name in names:
             getattr(result, name).to_csv(args.out / f"{name}.csv", index=name == "timeseries")
-        print(
-            f"\nTables written to {args.out}/ (decisions.csv, votes.csv, events.csv, timeseries.csv)"
-        )
+        nx.write_graphml(result.network, args.out / "network.graphml")
+        listed = ", ".join(f"{n}.csv" for n in names)
+        print(f"\nTables written to {args.out}/ ({listed}, network.graphml)")
     return 0

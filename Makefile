@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e ".[dev]"
+	$(BIN)/python -m pip install -q -e ".[dev,workshop]"
 	rm -f $(VENV)/.installed-* && touch $(STAMP)
 
 ## The headline job.
@@ -24,6 +24,10 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m pytest -q -m benchmark --benchmark-enable --benchmark-columns=min,median,mean,ops,rounds
+
+## The workshop app in the browser (see README, "Running a workshop").
+workshop: $(STAMP)
+	$(BIN)/alliance-sim workshop mid-notts
 
 clean:
 	rm -rf $(VENV) .pytest_cache .benchmarks

@@ -54,10 +54,16 @@ class BoardProtocol:
         model = self.model
         self.log.add(day, number, Ev.MEETING)
         self._receive_answers(day, number)
+        model.transition.check(day, number)  # may table an escalation, or end the alliance
+        if model.terminated_day is not None:
+            return
         self._table_new_business(day, number)
         agenda = self.open[: self.config.max_agenda]
         for matter in agenda:
-            self._consider(matter, day, number)
+            if model.terminated_day is not None:
+                return  # an escalation vote dissolved the alliance: nothing more is decided
+            if matter.is_open:
+                self._consider(matter, day, number)
         for matter in self.open:
             matter.fresh_ev = None  # off the agenda today: evaluate afresh next time
         next_day = day + self.config.cadence_days
@@ -72,7 +78,13 @@ class BoardProtocol:
 
     def close_term(self, day: int, number: int) -> None:
         """End of term: whatever is still open reached no decision."""
-        self._next_arrival = len(self.queue)  # proposed too late: never reached the board
+        for matter in self.queue[self._next_arrival :]:
+            # Urgent Reserved Matters need no meeting (000 §3.5); the rest never reach the board.
+            if matter.reserved and matter.urgent and matter.arrival_day <= day:
+                matter.tabled_day = matter.arrival_day
+                self.log.add(matter.arrival_day, number, Ev.TABLED, matter.idx)
+                self._decide(matter, matter.arrival_day, number, "reserved", Ev.RESERVED, True)
+        self._next_arrival = len(self.queue)
         for matter in self.open:
             if matter.is_open:
                 self._stalemate(matter, day, number, STALE_TERM)
@@ -96,9 +108,11 @@ class BoardProtocol:
             self.model.pending_count -= len(arrived)
             # A party's surplus depends only on its own weight, so one evaluation serves all.
             ev = matter.fresh_ev = matter.evaluate(matter.x, arrays, matter.bfs)
-            days, parties = zip(*arrived, strict=True)
-            self.log.add(days[-1], number, Ev.HOME_DECISION, matter.idx, -1, parties, days,
-                         matter.x, ev)  # fmt: skip
+            yes = (ev.s > 0).tolist()
+            events = self.log._events
+            for answer_day, party in arrived:
+                events.append((answer_day, number, Ev.HOME_DECISION, matter.idx, party,
+                               (yes[party], matter.x, ev)))  # fmt: skip
 
     def _table_new_business(self, day: int, number: int) -> None:
         matters = self.queue
@@ -163,7 +177,11 @@ class BoardProtocol:
         if not decided_a.all():
             self.log.add(day, number, Ev.AWAITING, idx, -1, tuple(voters[~decided_a].tolist()))
             no = decided_a & ~yes_a
-            if no.any():
+            if no.any() and self.rule.name != "best_for_service":
+                # Those who have said no will block whatever the home bodies answer: amend now.
+                matter.blockers = tuple(voters[no].tolist())
+                self.log.add(day, number, Ev.BLOCKED, idx, -1, matter.blockers, ev.sys)
+                model.trust.blocked(voters[no], voters[decided_a & yes_a])
                 self._amend(matter, day, number, voters[no], insist_a[no], ev, system=False)
             return
         verdict = self.rule.decide(voters, yes_a, ev.sys)
@@ -217,14 +235,15 @@ class BoardProtocol:
         if referred:
             self._refer(matter, referred, day, number)
         self.log.ballot(day, number, matter.idx, cast, codes, by, matter.x, ev)
-        return np.array(yes), np.array(decided), np.zeros(len(yes), dtype=bool)
+        return (np.array(yes, dtype=bool), np.array(decided, dtype=bool),
+                np.zeros(len(yes), dtype=bool))  # fmt: skip
 
     def _votes_with_room(self, matter: Matter, ev, day: int, number: int):
         """As ``_votes``, asking the room for the votes of the parties it plays (workshop)."""
         model = self.model
         covers = model.covers[matter.idx]
         s_of = ev.s.tolist()
-        yes, decided, insist, cast, codes, by = [], [], [], [], [], []
+        yes, decided, insist, cast, codes, by, referred = [], [], [], [], [], [], []
         for party in model.voter_list:
             if party in matter.recused or party in matter.pending:
                 yes.append(party in matter.recused)
@@ -237,7 +256,7 @@ class BoardProtocol:
             if mandated or covers[party]:
                 choice = model.room_vote(matter, party, agent_yes)
             if choice == "refer" or not (mandated or covers[party]):
-                self._refer(matter, [party], day, number)
+                referred.append(party)
                 cast.append(party)
                 codes.append(REFERRED)
                 by.append(BY_ROOM if choice == "refer" else BY_REP)
@@ -248,16 +267,22 @@ class BoardProtocol:
             codes.append(int(vote))
             by.append(BY_ROOM if choice else BY_HOME if mandated else BY_REP)
             yes.append(vote), decided.append(True), insist.append(agent_yes and not vote)
+        if referred:
+            self._refer(matter, referred, day, number)
         self.log.ballot(day, number, matter.idx, cast, codes, by, matter.x, ev)
-        return np.array(yes), np.array(decided), np.array(insist)
+        return (np.array(yes, dtype=bool), np.array(decided, dtype=bool),
+                np.array(insist, dtype=bool))  # fmt: skip
 
     def _refer(self, matter: Matter, parties: list[int], day: int, number: int) -> None:
         """Representatives lacking authority (or the room) ask their home bodies (000 §3.2)."""
-        answers = tuple(self.model.parties[p].next_home_meeting(day) for p in parties)
-        matter.pending.update(zip(parties, answers, strict=True))
+        events = self.log._events
+        agents = self.model.parties
+        for party in parties:
+            answer = agents[party].next_home_meeting(day)
+            matter.pending[party] = answer
+            events.append((day, number, Ev.REFERRED, matter.idx, party, (answer,)))
         matter.referrals += len(parties)
         self.model.pending_count += len(parties)
-        self.log.add(day, number, Ev.REFERRED, matter.idx, -1, tuple(parties), answers)
 
     def _amend(self, matter, day, number, rows, insist, ev, system: bool) -> None:
         arrays = self.model.arrays
@@ -301,4 +326,6 @@ class BoardProtocol:
 
     def _stalemate(self, matter: Matter, day: int, number: int, why: str) -> None:
         waiting = tuple(sorted(matter.pending))
-        self._decide(matter, day, number, "stalemate", Ev.STALEMATE, why, matter.blockers, waiting)
+        voters = tuple(p for p in self.model.voter_list if p not in matter.recused)
+        self._decide(matter, day, number, "stalemate", Ev.STALEMATE, why, matter.blockers, waiting,
+                     voters)  # fmt: skip

@@ -13,7 +13,10 @@ from collections.abc import Sequence
 from .errors import InputError
 
 #: Modules that add a subcommand. Each has ``register(subparsers)`` and sets ``func`` on its parser.
-COMMAND_MODULES = ("alliance_sim.commands.simulate",)
+COMMAND_MODULES = (
+    "alliance_sim.commands.simulate",
+    "alliance_sim.commands.workshop",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

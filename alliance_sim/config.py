@@ -15,6 +15,7 @@ import datetime as dt
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 #: The seven Alliance Objectives, 000 §1.2 (a)-(g), in order.
 OBJECTIVES: tuple[str, ...] = (
@@ -93,7 +94,9 @@ class DecisionRule(StrEnum):
     QUALIFIED_MAJORITY = "qualified_majority"
 
 
-Unit = Field(ge=0.0, le=1.0)
+def reference_error(path: str, message: str) -> PydanticCustomError:
+    """An error about a cross-reference, carrying the field path it belongs to."""
+    return PydanticCustomError("reference", "{message}", {"path": path, "message": message})
 
 
 class Strict(BaseModel):
@@ -526,22 +529,28 @@ class Scenario(Strict):
     @model_validator(mode="after")
     def _references_known(self) -> Scenario:
         known = set(self.parties)
-        allowed = f"known parties: {sorted(known)}"
+        allowed = f"it must be one of the parties: {sorted(known)}"
         seen: set[str] = set()
-        for m in self.matters:
+        for n, m in enumerate(self.matters):
             if m.id in seen:
-                raise ValueError(f"matter id '{m.id}' is used twice")
+                raise reference_error(f"matters[{n}].id", f"matter id '{m.id}' is used twice")
             seen.add(m.id)
-            if m.proposer not in known:
-                raise ValueError(f"matter '{m.id}': proposer '{m.proposer}' is unknown; {allowed}")
-            refs = list(m.impacts) + list(m.ideals) + list(m.pool_shares)
-            for ref in refs + ([m.subject] if m.subject else []):
+            refs = [("proposer", m.proposer)] + ([("subject", m.subject)] if m.subject else [])
+            for table in ("impacts", "ideals", "pool_shares"):
+                refs += [(f"{table}.{ref}", ref) for ref in getattr(m, table)]
+            for field, ref in refs:
                 if ref not in known:
-                    raise ValueError(f"matter '{m.id}': party '{ref}' is unknown; {allowed}")
-        for rel in self.trust.relationships:
-            for ref in (rel.a, rel.b):
+                    raise reference_error(
+                        f"matters[{n}].{field}", f"names party '{ref}', which is unknown; {allowed}"
+                    )
+        for n, rel in enumerate(self.trust.relationships):
+            for field in ("a", "b"):
+                ref = getattr(rel, field)
                 if ref not in known:
-                    raise ValueError(f"trust.relationships: party '{ref}' is unknown; {allowed}")
+                    raise reference_error(
+                        f"trust.relationships[{n}].{field}",
+                        f"names party '{ref}', which is unknown; {allowed}",
+                    )
         return self
 
     @property

@@ -6,7 +6,10 @@ and exits with code 2, never a traceback.
 
 from __future__ import annotations
 
-from pydantic import ValidationError
+import types
+import typing
+
+from pydantic import BaseModel, ValidationError
 
 
 class InputError(Exception):
@@ -16,7 +19,9 @@ class InputError(Exception):
 def _location(loc: tuple) -> str:
     parts: list[str] = []
     for item in loc:
-        if isinstance(item, int):
+        if item == "[key]":
+            parts.append(" (a key)")
+        elif isinstance(item, int):
             parts.append(f"[{item}]")
         elif parts:
             parts.append(f".{item}")
@@ -25,11 +30,41 @@ def _location(loc: tuple) -> str:
     return "".join(parts) or "(top level)"
 
 
-def _describe(error: dict) -> str:
+def _model_at(root: type[BaseModel] | None, loc: tuple) -> type[BaseModel] | None:
+    """The pydantic model that holds the field at ``loc`` (to list what is allowed there)."""
+    node: typing.Any = root
+    for part in loc:
+        while True:  # unwrap dict[str, X], tuple[X, ...], X | None down to a model
+            origin = typing.get_origin(node)
+            if origin in (dict, tuple, list, typing.Union, types.UnionType):
+                args = [a for a in typing.get_args(node) if a not in (type(None), Ellipsis)]
+                node = args[-1] if args else None
+                if origin in (dict, tuple, list):
+                    break
+            else:
+                break
+        if isinstance(part, int) or part == "[key]":
+            continue
+        if isinstance(node, type) and issubclass(node, BaseModel):
+            field = node.model_fields.get(str(part))
+            if field is None:
+                return node
+            node = field.annotation
+        else:
+            # dict keys (party ids, matter kinds) sit between models
+            continue
+    return node if isinstance(node, type) and issubclass(node, BaseModel) else None
+
+
+def _describe(error: dict, root: type[BaseModel] | None = None) -> str:
     kind = error["type"]
     msg = error["msg"]
     ctx = error.get("ctx") or {}
     if kind == "extra_forbidden":
+        holder = _model_at(root, tuple(error["loc"][:-1]))
+        if holder is not None:
+            allowed = ", ".join(holder.model_fields)
+            return f"is not a known field; allowed fields here are: {allowed}"
         return "is not a known field (check the spelling against the documented fields)"
     if kind == "missing":
         return "is required but missing"
@@ -42,10 +77,20 @@ def _describe(error: dict) -> str:
     return f"has value {error.get('input')!r}: {msg}"
 
 
-def from_validation(source: str, exc: ValidationError) -> InputError:
-    """Turn pydantic's report into one readable paragraph naming each bad field."""
+def from_validation(
+    source: str, exc: ValidationError, root: type[BaseModel] | None = None
+) -> InputError:
+    """Turn pydantic's report into one readable paragraph naming each bad field.
+
+    ``root`` is the model that was validated, so an unknown field can be answered with the
+    fields that are allowed in its place.
+    """
     problems = []
     for error in exc.errors():
+        if error["type"] == "reference":
+            ctx = error["ctx"]
+            problems.append(f"field `{ctx['path']}` {ctx['message']}")
+            continue
         loc = tuple(p for p in error["loc"] if not str(p).startswith("function-"))
-        problems.append(f"field `{_location(loc)}` {_describe(error)}")
+        problems.append(f"field `{_location(loc)}` {_describe(error, root)}")
     return InputError(f"{source}: " + "; ".join(problems) + ".")

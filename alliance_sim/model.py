@@ -22,6 +22,7 @@ from agents import AGENT_TYPES, Party
 
 from .board import BoardProtocol
 from .config import MatterKind, Membership, Scenario
+from .errors import InputError
 from .events import Ev, EventLog
 from .matters import Matter, PartyArrays, category_mask, from_spec
 from .membership import MembershipBook
@@ -79,6 +80,8 @@ class AllianceModel(mesa.Model):
     def __init__(
         self, scenario: Scenario, seed: int | None = None, room_vote: RoomVote | None = None
     ) -> None:
+        if seed is not None and (not isinstance(seed, int | np.integer) or seed < 0):
+            raise InputError(f"seed {seed!r}: a seed must be a whole number, 0 or more.")
         exogenous, endogenous = np.random.SeedSequence(seed).spawn(2)
         # An int seed (not a Generator) keeps Mesa off its slow np.iinfo path when seeding.
         super().__init__(seed=int(endogenous.generate_state(1, np.uint64)[0]))
@@ -169,16 +172,14 @@ class AllianceModel(mesa.Model):
         number = self.steps
         self.day = self.meeting_days[number - 1]
         self.advance_to(self.day)
-        self.transition.check(self.day, number)
-        if self.terminated_day is None:
-            self.board.meeting(self.day, number)
-        self.datacollector.collect(self)
+        self.board.meeting(self.day, number)
         if self.terminated_day is not None:
             self.running = False
         elif number >= len(self.meeting_days):
             self.board.close_term(self.horizon, number)
-            self.advance_to(self.horizon)
+            self.advance_to(self.horizon)  # the last row of the time series includes the term's end
             self.running = False
+        self.datacollector.collect(self)
 
     def run(self) -> AllianceModel:
         while self.running:

@@ -127,31 +127,24 @@ def event_text(model: AllianceModel, e: Event) -> str:
         extra = " (a Reserved Matter)" if m.reserved else ""
         return f"Tabled: {title}{extra}, proposed by {proposer}; terms: {terms_text(m, m.x0)}"
     if k is Ev.REFERRED:
-        lines = []
-        for party, answer in zip(*e.data, strict=True):
-            p = model.parties[party]
-            lines.append(
-                f"Referred: {p.name}'s representative cannot decide {m.id} "
-                f"({p.authority_gap(m)}); it goes to {p.home_body.name}, which meets on "
-                f"{date_of(model, answer)}"
-            )
-        return "\n  ".join(lines)
+        p = model.parties[e.party]
+        return (
+            f"Referred: {p.name}'s representative cannot decide {m.id} ({p.authority_gap(m)}); "
+            f"it goes to {p.home_body.name}, which meets on {date_of(model, e.data[0])}"
+        )
     if k is Ev.HOME_DECISION:
-        parties, days, x, ev = e.data
-        lines = []
+        p = model.parties[e.party]
+        yes, x, ev = e.data
+        i = e.party
+        pos = float(ev.pos[i]) if ev.pos is not None else 0.0
         saved, m.x = m.x, x
         try:
-            for i, day in zip(parties, days, strict=True):
-                p = model.parties[i]
-                yes = bool(ev.s[i] > 0)
-                pos = float(ev.pos[i]) if ev.pos is not None else 0.0
-                stance = _stance(model, m, i, yes, ev.s[i], ev.F[i], ev.down[i], ev.own[i],
-                                 ev.sys, pos, model.arrays.bfs_home[i])  # fmt: skip
-                verb = "approves" if yes else "rejects"
-                lines.append(f"{p.home_body.name} {verb} {m.id} on {date_of(model, day)}: {stance}")
+            stance = _stance(model, m, i, yes, ev.s[i], ev.F[i], ev.down[i], ev.own[i], ev.sys,
+                             pos, model.arrays.bfs_home[i])  # fmt: skip
         finally:
             m.x = saved
-        return "\n  ".join(lines)
+        verb = "approves" if yes else "rejects"
+        return f"{p.home_body.name} {verb} {m.id} on {date_of(model, e.day)}: {stance}"
     if k is Ev.AWAITING:
         return (
             f"Deferred: {m.id} waits for {_names(model, e.data[0])} to hear from their home bodies"
@@ -244,7 +237,9 @@ def _settlement_text(model: AllianceModel, period: int) -> str:
     )
 
 
-def stalemate_reason(model: AllianceModel, m: Matter, why: str, blockers, waiting=()) -> str:
+def stalemate_reason(
+    model: AllianceModel, m: Matter, why: str, blockers, waiting=(), voters=None
+) -> str:
     if why == B.STALE_REFERRAL:
         waiting = _names(model, waiting)
         return f"the deadline passed while waiting for {waiting} to hear from their home bodies"
@@ -253,7 +248,7 @@ def stalemate_reason(model: AllianceModel, m: Matter, why: str, blockers, waitin
     if why == B.STALE_TERM:
         return "the term ended before the board decided it"
     who = _names(model, blockers) if blockers else "the board"
-    voters = model.voters
+    voters = np.array(voters if voters is not None else model.voters, dtype=int)
     x, ev = best_compromise(m, voters, model.arrays, m.bfs)
     if (ev.s[voters] > 0).all():
         found = f"terms every full member prefers existed (e.g. {terms_text(m, x)}) but were not reached"

@@ -46,18 +46,6 @@ def split_pence(total: int, weights: np.ndarray) -> np.ndarray:
 
 
 @dataclass(slots=True)
-class Adopted:
-    """An agreed matter whose effects now run, from the day it was agreed."""
-
-    matter: int
-    day: int
-    F: np.ndarray  # expected £m a year per party at the agreed terms
-    SD: np.ndarray
-    value: float  # £m-equivalent a year to service users (objectives)
-    noise_row: int  # row of the pre-drawn noise; -1 for matters raised during the run
-
-
-@dataclass(slots=True)
 class Ledger:
     """Per-party, per-period accounts of one run."""
 
@@ -114,19 +102,34 @@ class RiskBook:
     def __init__(self, config: Risk, budgets: np.ndarray, noise: np.ndarray, shocks) -> None:
         self.config = config
         self.budgets = budgets
-        self.noise = noise  # (matters in the exogenous stream, periods) standard normal draws
-        self.shocks = shocks  # list of (day, party, £m a year)
-        self.adopted: list[Adopted] = []
+        # Pre-drawn standard normal noise, one row per matter of the initial stream and one column
+        # per period; the extra last row of zeros serves matters raised during the run.
+        self.noise = np.vstack([noise, np.zeros((1, noise.shape[1]))])
+        self.shocks = shocks  # list of (day, party, £m a year), in date order
         self.ledger = Ledger(len(budgets))
         self.shares: np.ndarray | None = None  # agreed scheme's shares (all parties), or default
         self.period = 0
+        # Adopted matters' effects, grown in place (settlement reads them every period).
+        self.count = 0
+        self._day = np.zeros(8)
+        self._row = np.zeros(8, dtype=int)
+        self._F = np.zeros((8, len(budgets)))
+        self._SD = np.zeros((8, len(budgets)))
+        self._value = np.zeros(8)
 
     def adopt(self, matter: Matter, day: int, ev) -> None:
-        """Start an agreed matter's effects running from ``day``."""
-        row = matter.noise_row
-        sd = matter.S0 + (matter.B @ matter.x if matter.k else 0.0)
-        value = float((matter.E0 + (matter.D @ matter.x if matter.k else 0.0)).sum())
-        self.adopted.append(Adopted(matter.idx, day, ev.F.copy(), np.asarray(sd), value, row))
+        """Start an agreed matter's effects running from ``day`` (001 §34)."""
+        k = self.count
+        if k == len(self._day):
+            for name in ("_day", "_row", "_F", "_SD", "_value"):
+                old = getattr(self, name)
+                setattr(self, name, np.concatenate([old, np.zeros_like(old)]))
+        self._day[k] = day
+        self._row[k] = matter.noise_row  # -1 reads the row of zeros
+        self._F[k] = ev.F
+        self._SD[k] = matter.S0 + matter.B @ matter.x if matter.k else matter.S0
+        self._value[k] = (matter.E0 + matter.D @ matter.x).sum() if matter.k else matter.E0.sum()
+        self.count = k + 1
 
     def agree_scheme(self, shares: np.ndarray) -> None:
         self.shares = shares
@@ -136,18 +139,11 @@ class RiskBook:
         cfg = self.config
         n = len(self.budgets)
         years = (end - start) / YEAR
-        direct = np.zeros(n)
-        value = 0.0
-        if self.adopted:
-            days = np.array([a.day for a in self.adopted])
-            overlap = np.maximum((end - np.maximum(start, days)) / YEAR, 0.0)
-            z = np.array([self.noise[a.noise_row, self.period] if a.noise_row >= 0 else 0.0
-                          for a in self.adopted])  # fmt: skip
-            F = np.vstack([a.F for a in self.adopted])
-            SD = np.vstack([a.SD for a in self.adopted])
-            values = np.array([a.value for a in self.adopted])
-            direct = overlap @ F + (overlap * cfg.outcome_noise * z) @ SD
-            value = float(overlap @ (values * (1.0 + 0.35 * cfg.outcome_noise * z)))
+        k = self.count
+        overlap = np.maximum((end - np.maximum(start, self._day[:k])) / YEAR, 0.0)
+        z = self.noise[self._row[:k], self.period]
+        direct = overlap @ self._F[:k] + (overlap * cfg.outcome_noise * z) @ self._SD[:k]
+        value = float(overlap @ (self._value[:k] * (1.0 + 0.35 * cfg.outcome_noise * z)))
         shock = np.zeros(n)
         for day, party, cost in self.shocks:
             if day >= end:
@@ -155,11 +151,12 @@ class RiskBook:
             shock[party] -= cost * (end - max(start, day)) / YEAR
         full = np.array([m is Membership.FULL for m in membership])
         assoc = np.array([m is Membership.ASSOCIATE for m in membership])
-        in_scope = float(self.budgets[full].sum()) or 1.0
+        in_scope = float(self.budgets[full].sum())
         pressure = cfg.demand_growth * float(self.budgets.sum()) * (end / YEAR) * years
         # Shocks are outside the alliance's control, so they do not count against its KPIs.
-        score = (float(direct.sum()) + value - pressure) / (in_scope * max(years, 1e-9))
+        score = (float(direct.sum()) + value - pressure) / ((in_scope or 1.0) * max(years, 1e-9))
         level = next(lvl for lvl in cfg.levels if score >= lvl.min_score)
+        # The pool is a share of full members' budgets in scope: with none, nothing is raised.
         pool_p = int(round(level.pool_share * in_scope * years * PENCE_PER_M))
         share_p = split_pence(pool_p, self._weights(full))
         cost = cfg.participation_cost_m * years * (full + cfg.associate_cost_share * assoc)

@@ -34,7 +34,7 @@ class Unanimity:
     name: str = "unanimity"
 
     def decide(self, voters: np.ndarray, yes: np.ndarray, system_surplus: float) -> Verdict:
-        return Verdict(bool(yes.all()), voters[~yes])
+        return Verdict(len(voters) > 0 and bool(yes.all()), voters[~yes])
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +42,7 @@ class BestForService:
     name: str = "best_for_service"
 
     def decide(self, voters: np.ndarray, yes: np.ndarray, system_surplus: float) -> Verdict:
-        return Verdict(system_surplus > 0, voters[:0], system=True)
+        return Verdict(len(voters) > 0 and system_surplus > 0, voters[:0], system=True)
 
 
 @dataclass(frozen=True, slots=True)

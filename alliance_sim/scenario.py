@@ -84,7 +84,7 @@ def apply_overrides(data: dict[str, Any], overrides: Mapping[str, Any], source: 
             elif not isinstance(node, dict):
                 raise InputError(
                     f"{source}: override `{dotted}`: `{'.'.join(parts[:i])}` is a value, "
-                    "not a table, so it has no field `{part}`."
+                    f"not a table, so it has no field `{part}`."
                 )
             if last:
                 node[part] = value
@@ -120,4 +120,4 @@ def load_scenario(
     try:
         return Scenario.model_validate(data)
     except ValidationError as exc:
-        raise from_validation(source, exc) from None
+        raise from_validation(source, exc, Scenario) from None

@@ -64,6 +64,9 @@ class _Builder:
             self.share[role] = (
                 np.where(mask, budgets / budgets[mask].sum(), 0.0) if mask.any() else None
             )
+        self.role_shares = np.vstack(
+            [self.share[r] if self.share[r] is not None else np.zeros(self.n) for r in ROLES]
+        )
         self.members_of = {r: np.flatnonzero(self.roles == r) for r in ROLES}
         self.providers = np.flatnonzero((self.roles == "acute") | (self.roles == "community"))
         self.budget_total = float(budgets.sum())
@@ -78,12 +81,7 @@ class _Builder:
 
     def by_role(self, coefs: dict[str, float]) -> np.ndarray:
         """Spread a per-role total across the parties of that role by budget share."""
-        out = np.zeros(self.n)
-        for role, value in coefs.items():
-            share = self.share.get(role)
-            if share is not None:
-                out += value * share
-        return out
+        return np.array([coefs.get(role, 0.0) for role in ROLES]) @ self.role_shares
 
     def labels(self, words: dict[str, str]) -> tuple[str, ...]:
         key = tuple(sorted(words.items()))

@@ -1,0 +1,18 @@
+"""The workshop app: a browser app for teaching alliance contracting, with role-play (issue 5).
+
+``alliance-sim workshop [SCENARIO]`` serves :mod:`alliance_sim.workshop.app` with Solara (its page
+is drawn by ``components``, ``tabs`` and ``style``). The rest of the package works without a
+browser (and without Solara), so it is tested directly:
+
+- ``design``   the set-up panel's choices (membership, rule, authority, weights, cadence, seed)
+  as one value that turns into scenario overrides;
+- ``session``  the controller: steps meetings, pauses for the room's votes, debriefs;
+- ``views``    what the app shows, as plain rows and text (meeting, referrals, narrative, stats);
+- ``figures``  the relationship network and the charts over time, as matplotlib figures;
+- ``compare``  one seed under two designs, and where their histories part.
+"""
+
+from .design import Design
+from .session import RoomRequest, WorkshopSession
+
+__all__ = ["Design", "RoomRequest", "WorkshopSession"]

@@ -1,0 +1,68 @@
+"""The workshop app's style sheet: large, plain type for a 1280x800 projector."""
+
+CSS = """
+html, body, .v-application { font-size: 15px; }
+.v-application .v-btn { text-transform: none; letter-spacing: normal; font-size: 15px; }
+.v-application .v-tab { text-transform: none; letter-spacing: normal; font-size: 15px; }
+.ws-party .v-expansion-panel::before { box-shadow: none; }
+.ws-party .v-expansion-panel { background: transparent !important; }
+.ws-party .v-expansion-panel-header { min-height: 30px !important; padding: 2px 4px;
+  font-size: 13px; color: #374151; }
+.ws-party .v-expansion-panel-content__wrap { padding: 0 4px 6px 4px; }
+.ws-party .v-btn-toggle .v-btn { height: 30px !important; font-size: 14px; }
+.v-btn-toggle .v-btn.v-btn--active { background: #1d4ed8 !important; color: white !important; }
+.v-window__container, .v-window-item, .v-window-x-transition-enter-active,
+.v-window-x-transition-leave-active, .v-window-x-reverse-transition-enter-active,
+.v-window-x-reverse-transition-leave-active { transition: none !important; }
+.ws-side .v-text-field__details, .ws-side .v-messages { display: none; }
+.ws-side .v-input { margin-bottom: 2px; }
+.ws-grid2 { display: grid; grid-template-columns: 1fr 1fr; column-gap: 24px; }
+.ws-grid2 .v-input { margin-top: 0; }
+.ws-grid2 .v-input__slot { margin-bottom: 0; }
+.ws-grid2 .v-messages { display: none; }
+.ws-facts { display: grid; grid-template-columns: auto 1fr auto 1fr; gap: 2px 12px;
+  font-size: 14px; margin: 6px 0; }
+.ws-facts dt { color: #4b5563; } .ws-facts dd { margin: 0; font-weight: 500; }
+.ws-shell { display: flex; flex-direction: row; height: 100vh; width: 100%; overflow: hidden; }
+.ws-side { width: 330px; min-width: 330px; height: 100vh; overflow-y: auto; padding: 10px 14px;
+  border-right: 1px solid #d0d4da; background: #f7f8fa; }
+.ws-main { flex: 1; height: 100vh; overflow-y: auto; padding: 10px 18px 24px 18px; min-width: 0; }
+.ws-title { font-size: 20px; font-weight: 600; margin: 0; line-height: 1.3; }
+.ws-sub { color: #4b5563; font-size: 14px; }
+.ws-h { font-size: 16px; font-weight: 600; margin: 10px 0 4px 0; }
+.ws-table { border-collapse: collapse; width: 100%; font-size: 14px; line-height: 1.35; }
+.ws-table th { text-align: left; background: #eef0f3; padding: 5px 8px; font-weight: 600; }
+.ws-table td { border-top: 1px solid #e3e6ea; padding: 5px 8px; vertical-align: top; }
+.ws-table tr.ws-roomrow td { background: #fbf0f6; }
+.ws-nowrap { white-space: nowrap; }
+.vote-yes { color: #047857; font-weight: 600; }
+.vote-no { color: #c2410c; font-weight: 600; }
+.vote-referred, .vote-awaiting { color: #a16207; font-weight: 600; }
+.vote-other { color: #6b7280; }
+.tone-agreed { color: #047857; font-weight: 600; }
+.tone-blocked { color: #c2410c; font-weight: 600; }
+.tone-waiting { color: #a16207; font-weight: 600; }
+.ws-badge { display: inline-block; background: #a3306f; color: white; border-radius: 4px;
+  padding: 0 5px; font-size: 12px; font-weight: 600; margin-left: 4px; vertical-align: 1px; }
+.ws-stats { display: flex; flex-wrap: wrap; gap: 6px 18px; font-size: 14px; margin: 4px 0 6px 0; }
+.ws-stats b { font-size: 17px; }
+.ws-story h4 { font-size: 15px; margin: 12px 0 4px 0; }
+.ws-story p { margin: 2px 0; font-size: 14px; line-height: 1.35; }
+.ws-story p.ind1 { padding-left: 14px; }
+.ws-story p.ind2 { padding-left: 34px; color: #374151; }
+.ws-story p.room { background: #fbf0f6; border-left: 4px solid #a3306f; color: #111; }
+.ws-card { border: 2px solid #a3306f; border-radius: 8px; padding: 10px 14px; background: #fffafd;
+  margin: 6px 0 10px 0; }
+.ws-card h3 { margin: 0 0 4px 0; font-size: 18px; }
+.ws-note { color: #4b5563; font-size: 13px; }
+.ws-error { color: #b91c1c; font-weight: 600; }
+.ws-party { border-top: 1px solid #e3e6ea; padding: 6px 0 2px 0; }
+.ws-party-name { font-size: 14px; font-weight: 600; line-height: 1.25; }
+.ws-dot { display: inline-block; width: 10px; height: 10px; border-radius: 50%;
+  margin-right: 6px; }
+.ws-cols { display: flex; gap: 18px; flex-wrap: wrap; }
+.ws-cols > div { flex: 1 1 380px; min-width: 0; }
+.ws-diff td:first-child { white-space: nowrap; }
+.ws-narrow { max-width: 720px; }
+.ws-select { margin-top: 6px; }
+"""

@@ -1,0 +1,151 @@
+"""Rule 1: only full members vote; associates attend and are consulted, but never vote (001 §33, 35)."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pydantic import ValidationError
+
+from alliance_sim import Scenario
+from alliance_sim.events import Ev
+from tests.builders import (
+    attendee_keys,
+    build,
+    events_on,
+    full_member_keys,
+    gains,
+    get_matter,
+    key,
+    matter,
+    party,
+    referrals,
+    run,
+    votes_on,
+)
+from tests.strategies import scenarios
+
+PARTIES = {
+    "ccg": party("commissioner", "full"),
+    "trust": party("provider", "full"),
+    "council": party("council", "associate"),
+    "charity": party("vcse", "none"),
+}
+
+
+class TestAssociatesNeverVote:
+    def test_votes_only_from_full_members(self):
+        s = build(PARTIES, [matter("m1", "ccg", impacts=gains(ccg=1, trust=1, council=1))])
+        model = run(s)
+        voters = {key(model, v.party) for v in model.log.votes}
+        assert voters == {"ccg", "trust"}
+
+    def test_an_associate_against_cannot_block(self):
+        # The associate loses £5m (and the non-member £5m); both full members gain and weigh only
+        # their own interest (best-for-service 0), so each votes yes. Under unanimity the matter is
+        # agreed at its first meeting: the associate's view does not count.
+        parties = {
+            **PARTIES,
+            "ccg": party("commissioner", "full", best_for_service=0.0),
+            "trust": party("provider", "full", best_for_service=0.0),
+        }
+        s = build(
+            parties,
+            [matter("m1", "ccg", impacts=gains(ccg=1, trust=1, council=-5, charity=-5))],
+            rule="unanimity",
+        )
+        model = run(s)
+        m = get_matter(model, "m1")
+        assert m.outcome == "agreed"
+        assert m.decided_day == m.tabled_day
+        assert {key(model, v.party) for v in votes_on(model, "m1")} == {"ccg", "trust"}
+
+    def test_associate_referral_limits_are_irrelevant(self):
+        # An associate whose authority would not cover the matter is not asked, so nothing is
+        # referred and nothing waits for its home body.
+        parties = dict(PARTIES)
+        parties["council"] = party(
+            "council",
+            "associate",
+            authority={"threshold_m": 0.0, "excluded_categories": ["financial"]},
+        )
+        s = build(
+            parties,
+            [
+                matter(
+                    "m1",
+                    "ccg",
+                    magnitude_m=0.5,
+                    categories=["financial"],
+                    impacts=gains(ccg=1, trust=1),
+                )
+            ],
+        )
+        model = run(s)
+        m = get_matter(model, "m1")
+        assert m.referrals == 0
+        assert m.outcome == "agreed"
+        assert referrals(model, "m1") == {}
+
+    def test_associates_attend_and_are_consulted_on_reserved_matters(self):
+        s = build(
+            PARTIES, [matter("r1", "ccg", kind="public_consultation", impacts=gains(council=-1))]
+        )
+        model = run(s)
+        (consulted,) = events_on(model, "r1", Ev.CONSULTED)
+        present = {key(model, i) for i in consulted.data[0]}
+        assert present == {"ccg", "trust", "council"}  # full and associate; not the non-member
+        assert votes_on(model, "r1") == []
+
+    def test_no_full_members_no_agreement(self):
+        # With nobody entitled to vote, no matter can be agreed (a vacuous "unanimity" of nobody
+        # is not a decision); rejecting such an alliance as bad input is equally acceptable.
+        parties = {"a": party("commissioner", "associate"), "b": party("provider", "associate")}
+        spec = matter("m", "a", impacts=gains(a=-1.0, b=-1.0))
+        try:
+            s = build(parties, [spec])
+        except ValidationError:
+            return
+        model = run(s)
+        assert model.log.votes == []
+        assert get_matter(model, "m").outcome != "agreed"
+
+    def test_model_voters_and_attendees(self):
+        model = run(build(PARTIES))
+        assert {key(model, i) for i in model.voters} == {"ccg", "trust"}
+        assert {key(model, i) for i in model.attendees} == {"ccg", "trust", "council"}
+
+
+@settings(max_examples=50, deadline=None)
+@given(scenarios())
+def test_property_votes_table_has_only_full_members(data):
+    s = Scenario.model_validate(data)
+    model = run(s)
+    full = full_member_keys(s)
+    assert {key(model, v.party) for v in model.log.votes} <= full
+    for e in model.log.events:
+        if e.kind is Ev.CONSULTED:
+            assert {key(model, i) for i in e.data[0]} == attendee_keys(s)
+    for m in model.matters:
+        assert set(referrals(model, m.id)) <= full
+
+
+@settings(max_examples=30, deadline=None)
+@given(scenarios(rule="unanimity"), st.sampled_from(("associate", "none")))
+def test_property_demoting_a_nonvoter_changes_nothing(data, demoted_to):
+    """Turning an associate into a non-member (or back) never changes any decision."""
+    nonvoters = [k for k, p in data["parties"].items() if p["membership"] != "full"]
+    if not nonvoters:
+        return
+    other = dict(data)
+    other["parties"] = {
+        k: {**p, "membership": demoted_to} if k in nonvoters else p
+        for k, p in data["parties"].items()
+    }
+    a = run(Scenario.model_validate(data))
+    b = run(Scenario.model_validate(other))
+    assert [(m.id, m.outcome, m.decided_day) for m in a.matters] == [
+        (m.id, m.outcome, m.decided_day) for m in b.matters
+    ]
+    assert [(v.matter, v.party, v.vote, v.day) for v in a.log.votes] == [
+        (v.matter, v.party, v.vote, v.day) for v in b.log.votes
+    ]

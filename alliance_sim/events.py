@@ -95,6 +95,10 @@ class Vote(NamedTuple):
         return float(self.ev.pos[self.party]) if self.ev.pos is not None else 0.0
 
 
+def _as_list(values) -> list:
+    return values.tolist() if isinstance(values, np.ndarray) else list(values)
+
+
 class EventLog:
     """Append-only records of one run.
 
@@ -132,9 +136,11 @@ class EventLog:
         cached = self._views.get("votes")
         if cached is None or cached[0] != len(self._ballots):
             votes = [
-                Vote(day, meeting, matter, party, VOTE_NAMES[code], BY_NAMES[by_], x, ev, seq)
+                Vote(day, meeting, matter, party, VOTE_NAMES[int(code)], BY_NAMES[by_], x, ev, seq)
                 for day, meeting, matter, parties, codes, by, x, ev, seq in self._ballots
-                for party, code, by_ in zip(parties, codes, by, strict=True)
+                for party, code, by_ in zip(
+                    _as_list(parties), _as_list(codes), _as_list(by), strict=True
+                )
             ]
             cached = (len(self._ballots), votes)
             self._views["votes"] = cached

@@ -105,6 +105,7 @@ class Matter:
     referrals: int = 0
     amendments: int = 0
     pending: dict[int, int] = field(default_factory=dict)  # party -> day its home body answers
+    first_answer: float = float("inf")  # no answer can arrive before this day
     mandated: set[int] = field(default_factory=set)  # parties whose home body has answered
     blockers: tuple[int, ...] = ()
     bfs: np.ndarray | None = None  # best-for-service weight each voter now decides with
@@ -117,6 +118,7 @@ class Matter:
     generation: int = 0  # transition matters: 0 first time, then 1, 2 after each extension
     stale: bool = False  # nothing has changed since its last ballot (so no need to re-vote)
     fresh_ev: Evaluation | None = None  # evaluated at this meeting already (home-body answers)
+    linear: tuple[np.ndarray, np.ndarray] | None = None  # see _linear_parts
     recused: frozenset[int] = frozenset()  # full members who do not vote on it
     reconfigure: tuple[int, ...] = ()  # members a reconfiguration makes associates
 
@@ -136,18 +138,29 @@ class Matter:
     def is_open(self) -> bool:
         return not self.outcome
 
+    def _linear_parts(self, parties: PartyArrays) -> tuple[np.ndarray, np.ndarray]:
+        """Everything linear in the terms as one matrix, so an evaluation is one product.
+
+        Rows: each party's expected effect F, its uncertainty sd, the value of the objectives to
+        it (W . E), and the objectives' total.
+        """
+        if self.linear is None:
+            self.linear = (
+                np.concatenate([self.F0, self.S0, parties.W @ self.E0, [self.E0.sum()]]),
+                np.vstack([self.A, self.B, parties.W @ self.D, self.D.sum(axis=0)[None, :]]),
+            )
+        return self.linear
+
     def evaluate(self, x: np.ndarray, parties: PartyArrays, bfs: np.ndarray) -> Evaluation:
         """Every party's surplus at terms ``x`` given best-for-service weights ``bfs``."""
-        if self.k:
-            F = self.F0 + self.A @ x
-            down = F - (self.S0 + self.B @ x)
-            E = self.E0 + self.D @ x
-        else:
-            F, E = self.F0, self.E0
-            down = F - self.S0
+        base, slope = self._linear_parts(parties)
+        y = base + slope @ x if self.k else base
+        n = len(self.F0)
+        F = y[:n]
+        down = F - y[n : 2 * n]
         penalty = parties.loss_aversion * np.maximum(-down - parties.tolerance, 0.0)
-        own = parties.w_fin * (F - penalty) + parties.W @ E
-        sys = float(F.sum() + E.sum())
+        own = parties.w_fin * (F - penalty) + y[2 * n : 3 * n]
+        sys = float(F.sum() + y[-1])
         s = own + bfs * (sys - own)
         pos = None
         if self.Om is not None:

@@ -101,6 +101,10 @@ class AllianceModel(mesa.Model):
             AGENT_TYPES[str(cfg.kind)](self, key, cfg, i)
             for i, (key, cfg) in enumerate(scenario.parties.items())
         ]
+        # Mesa 3.3 numbers agents from a class-level dict keyed by model, which keeps every model
+        # alive forever (thousands of replications leak, and the garbage collector slows with
+        # them). All our agents exist from here on, so this model's counter can go.
+        mesa.Agent._ids.pop(self, None)
         self.index = {p.key: p.index for p in self.parties}
         self.arrays = _party_arrays(scenario)
         self.refresh_membership()
@@ -133,6 +137,7 @@ class AllianceModel(mesa.Model):
         self.open_count = 0
         self.pending_count = 0
         self.terminated_day: int | None = None
+        self._home_answers: dict[int, list[int]] = {}
         self.log = EventLog()
         self.board = BoardProtocol(self)
         self.membership = MembershipBook(self, scenario.membership)
@@ -163,6 +168,13 @@ class AllianceModel(mesa.Model):
         self.voter_list: list[int] = self.voters.tolist()
         self.membership_code = ",".join(p.membership.value for p in self.parties)
         self.attendees = np.array(sorted(a.index for a in attending), dtype=int)
+
+    def home_answers(self, day: int) -> list[int]:
+        """The day each party's home body would answer a referral made on ``day`` (cached)."""
+        answers = self._home_answers.get(day)
+        if answers is None:
+            answers = self._home_answers[day] = [p.next_home_meeting(day) for p in self.parties]
+        return answers
 
     def count_outcome(self, outcome: str) -> None:
         self.outcomes[outcome] += 1

@@ -54,7 +54,7 @@ def amend(
     if not useful.any():
         return None
     moves = (deficit[useful] / norms[useful])[:, None] * g[useful]
-    new = np.clip(x + step * moves.mean(axis=0), matter.lo, matter.hi)
+    new = np.minimum(np.maximum(x + step * moves.mean(axis=0), matter.lo), matter.hi)
     if np.abs(new - x).max() <= 1e-12:
         return None
     return new

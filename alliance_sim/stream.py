@@ -26,7 +26,6 @@ PROHIBITED_GROUND = "it would require the commissioners to invest further monies
 KIND_TITLES = {
     MatterKind.SERVICE_CHANGE: "Shift activity from hospital to community care",
     MatterKind.VARIATION: "Vary a services contract",
-    MatterKind.ADMISSION: "Admit the council's social-care provider as a full member",
     MatterKind.MANDATORY_CHANGE: "Mandatory change required by national policy",
     MatterKind.THIRD_PARTY_TRANSFER: "Transfer a service to a third party",
     MatterKind.PUBLIC_CONSULTATION: "Public consultation on a service reconfiguration",
@@ -90,6 +89,9 @@ class _Builder:
             cached = self._labels[key] = tuple(words.get(r, "") for r in self.role_list)
         return cached
 
+    def variation_labels(self, proposer: int) -> tuple[str, ...]:
+        return tuple("contract value" if i == proposer else "contract cost" for i in range(self.n))
+
     def pick(self, u: float, candidates: np.ndarray, fallback: int = 0) -> int:
         if len(candidates) == 0:
             return fallback
@@ -120,75 +122,88 @@ def _objectives(total: float, mix: dict[str, float]) -> np.ndarray:
     return out
 
 
-def service_change(b: _Builder, u: np.ndarray, day: int, cfg) -> Matter:
+VARIATION_VALUE_MIX = {"outcomes": 0.4, "accessible": 0.3, "seamless": 0.3}
+SHIFT_VALUE_MIX = {"prevention": 0.3, "local": 0.2, "seamless": 0.2, "outcomes": 0.25,
+                   "accessible": 0.1, "choice": -0.05}  # fmt: skip
+
+
+def service_changes(b: _Builder, U: np.ndarray, days: list[int], cfg) -> list[Matter]:
+    """Shifts of activity from hospital to community (000 §1.3; 001 §34), built together.
+
+    Row ``r`` of ``U`` holds matter ``r``'s draws: 0 size, 1-5 how each role's effect varies (by
+    up to ~35% either way), 6-7 proposer, 8 service area, 9 share proposed, 10 prohibited.
+    """
     e = b.economics
     lo, hi = cfg.magnitude_m
-    M = lo * (hi / lo) ** u[0] if lo > 0 else hi * u[0]
-    noise = np.exp(0.3 * (u[1:6] - 0.5) * 2.0)  # each role's effect varies by up to ~35% either way
-    per_share = b.by_role({
-        "commissioner": e.commissioner_saving * M * noise[0],
-        "acute": -e.acute_margin_loss * M * noise[1],
-        "community": e.community_margin_gain * M * noise[2],
-        "council": -e.social_care_uplift * M * noise[3],
-        "vcse": e.vcse_gain * M * noise[4],
-    })  # fmt: skip
+    M = lo * (hi / lo) ** U[:, 0] if lo > 0 else hi * U[:, 0]
+    noise = np.exp(0.3 * (U[:, 1:6] - 0.5) * 2.0)
+    coef = np.array(
+        [
+            e.commissioner_saving,
+            -e.acute_margin_loss,
+            e.community_margin_gain,
+            -e.social_care_uplift,
+            e.vcse_gain,
+        ]
+    )  # fmt: skip (order of ROLES)
+    per_share = (M[:, None] * noise * coef) @ b.role_shares
     receiver = "council" if b.council >= 0 else "community"
     per_comp = b.by_role({"commissioner": -1.0, receiver: 1.0})
-    A = np.column_stack([per_share, per_comp])
-    B = np.column_stack([e.uncertainty * np.abs(per_share), np.zeros(b.n)])
-    value = e.outcome_value * M
-    D = np.column_stack([
-        _objectives(value, {"prevention": 0.3, "local": 0.2, "seamless": 0.2, "outcomes": 0.25,
-                            "accessible": 0.1, "choice": -0.05}),
-        np.zeros(N_OBJ),
-    ])  # fmt: skip
-    proposer = (
-        b.pick(u[6], b.members_of["commissioner"]) if u[7] < 0.7 else b.pick(u[6], b.providers)
-    )
-    categories = ["service"] + (["financial"] if M > 0.5 else []) + (["strategic"] if M > 2 else [])
-    area = SERVICE_AREAS[int(u[8] * len(SERVICE_AREAS)) % len(SERVICE_AREAS)]
-    terms = [
-        ("share", "share of activity shifted", 0.0, 1.0, 0.0, 0.6 + 0.4 * u[9]),
-        (
-            "compensation",
-            f"transition funding to the {receiver} (£m a year)",
-            0.0,
-            0.3 * M,
-            0.0,
-            0.0,
-        ),
-    ]
+    count = len(days)
+    A = np.stack([per_share, np.broadcast_to(per_comp, per_share.shape)], axis=2)
+    B = np.stack([e.uncertainty * np.abs(per_share), np.zeros_like(per_share)], axis=2)
+    D = np.zeros((count, N_OBJ, 2))
+    D[:, :, 0] = np.outer(e.outcome_value * M, _objectives(1.0, SHIFT_VALUE_MIX))
     labels = b.labels({
         "commissioner": "tariff saved", "acute": "acute income lost",
         "community": "new community activity", "council": "demand shifted to social care",
         "vcse": "prevention grants",
     })  # fmt: skip
-    prohibited = PROHIBITED_GROUND if u[10] < e.prohibited_share else ""
-    return _matter(b, MatterKind.SERVICE_CHANGE, f"Shift {area} from hospital to community",
-                   proposer, day, cfg.deadline_days, M, categories, terms, np.zeros(b.n), A,
-                   np.zeros(b.n), B, labels, np.zeros(N_OBJ), D, prohibited)  # fmt: skip
+    comp_label = f"transition funding to the {receiver} (£m a year)"
+    zeros_n, zeros_obj = np.zeros(b.n), np.zeros(N_OBJ)
+    out = []
+    for r, (day, u, m) in enumerate(zip(days, U.tolist(), M.tolist(), strict=True)):
+        proposer = (
+            b.pick(u[6], b.members_of["commissioner"]) if u[7] < 0.7 else b.pick(u[6], b.providers)
+        )
+        categories = (
+            ["service"] + (["financial"] if m > 0.5 else []) + (["strategic"] if m > 2 else [])
+        )
+        area = SERVICE_AREAS[int(u[8] * len(SERVICE_AREAS)) % len(SERVICE_AREAS)]
+        terms = [("share", "share of activity shifted", 0.0, 1.0, 0.0, 0.6 + 0.4 * u[9]),
+                 ("compensation", comp_label, 0.0, 0.3 * m, 0.0, 0.0)]  # fmt: skip
+        prohibited = PROHIBITED_GROUND if u[10] < e.prohibited_share else ""
+        out.append(_matter(b, MatterKind.SERVICE_CHANGE, f"Shift {area} from hospital to community",
+                           proposer, day, cfg.deadline_days, m, categories, terms, zeros_n, A[r],
+                           zeros_n, B[r], labels, zeros_obj, D[r], prohibited))  # fmt: skip
+    return out
 
 
-def variation(b: _Builder, u: np.ndarray, day: int, cfg) -> Matter:
+def variations(b: _Builder, U: np.ndarray, days: list[int], cfg) -> list[Matter]:
+    """Contract variations (002 §6.2): the proposer gains, commissioners pay, all at once."""
     lo, hi = cfg.magnitude_m
-    M = lo + (hi - lo) * u[0]
-    proposer = (
-        b.pick(u[6], b.providers) if u[7] < 0.6 else b.pick(u[6], b.members_of["commissioner"])
-    )
-    A = np.zeros(b.n)
-    A[proposer] += 0.3 * M
-    A += b.by_role({"commissioner": -0.15 * M * (0.5 + u[1])})
-    if b.council >= 0:
-        A[b.council] += -0.05 * M * (u[2] - 0.3)
-    B = np.abs(A) * b.economics.uncertainty
-    D = _objectives(0.2 * M * (0.5 + u[3]), {"outcomes": 0.4, "accessible": 0.3, "seamless": 0.3})
-    categories = ["service"] + (["financial"] if M > 0.5 else [])
+    M = lo + (hi - lo) * U[:, 0]
+    unc = b.economics.uncertainty
+    commissioner_cost = np.outer(-0.15 * M * (0.5 + U[:, 1]), b.role_shares[0])
+    values = np.outer(0.2 * M * (0.5 + U[:, 3]), _objectives(1.0, VARIATION_VALUE_MIX))
+    zeros_n, zeros_obj = np.zeros(b.n), np.zeros(N_OBJ)
     terms = [("scope", "scope of the variation", 0.0, 1.0, 0.0, 1.0)]
-    labels = tuple("contract value" if i == proposer else "contract cost" for i in range(b.n))
-    prohibited = PROHIBITED_GROUND if u[10] < b.economics.prohibited_share else ""
-    return _matter(b, MatterKind.VARIATION, "Vary a services contract", proposer, day,
-                   cfg.deadline_days, M, categories, terms, np.zeros(b.n), A, np.zeros(b.n), B,
-                   labels, np.zeros(N_OBJ), D, prohibited)  # fmt: skip
+    out = []
+    for r, (day, u, m) in enumerate(zip(days, U.tolist(), M.tolist(), strict=True)):
+        proposer = (
+            b.pick(u[6], b.providers) if u[7] < 0.6 else b.pick(u[6], b.members_of["commissioner"])
+        )
+        A = commissioner_cost[r].copy()
+        A[proposer] += 0.3 * m
+        if b.council >= 0:
+            A[b.council] += -0.05 * m * (u[2] - 0.3)
+        categories = ["service"] + (["financial"] if m > 0.5 else [])
+        labels = b.variation_labels(proposer)
+        prohibited = PROHIBITED_GROUND if u[10] < b.economics.prohibited_share else ""
+        out.append(_matter(b, MatterKind.VARIATION, "Vary a services contract", proposer, day,
+                           cfg.deadline_days, m, categories, terms, zeros_n, A, zeros_n,
+                           np.abs(A) * unc, labels, zeros_obj, values[r], prohibited))  # fmt: skip
+    return out
 
 
 def admission(b: _Builder, u: np.ndarray, day: int, cfg) -> Matter | None:
@@ -231,9 +246,11 @@ def reserved(kind: MatterKind):
     return build
 
 
+BATCH_BUILDERS = {
+    MatterKind.SERVICE_CHANGE: service_changes,
+    MatterKind.VARIATION: variations,
+}
 BUILDERS = {
-    MatterKind.SERVICE_CHANGE: service_change,
-    MatterKind.VARIATION: variation,
     MatterKind.ADMISSION: admission,
     MatterKind.MANDATORY_CHANGE: reserved(MatterKind.MANDATORY_CHANGE),
     MatterKind.THIRD_PARTY_TRANSFER: reserved(MatterKind.THIRD_PARTY_TRANSFER),
@@ -325,6 +342,10 @@ def generate(scenario: Scenario, index: dict[str, int], rng: np.random.Generator
         count = int(rng.poisson(cfg.rate_per_year * years))
         days = np.sort(rng.integers(0, horizon, size=count))
         draws = rng.random((count, DRAWS_PER_MATTER))
+        if kind in BATCH_BUILDERS:
+            if count:
+                out.extend(BATCH_BUILDERS[kind](b, draws, days.tolist(), cfg))
+            continue
         builder = BUILDERS.get(kind)
         if builder is None:
             continue  # kinds raised by events (extension, reconfiguration, termination), not drawn

@@ -94,7 +94,7 @@ class TransitionWatch:
                 old, idx=-1, id=f"{old.id.split('/')[0]}/{self._round + 1}", x0=old.x,
                 tabled_day=-1, decided_day=-1, outcome="", meetings=0, referrals=0, amendments=0,
                 pending={}, mandated=set(), blockers=(), bfs=None, generation=self._round,
-                stale=False,
+                stale=False, first_answer=float("inf"), linear=None,
             )  # fmt: skip
             model.add_matter(again, day)
         self.stage = None

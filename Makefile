@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml
 
 ## The headline job.
 run: $(STAMP)
-	$(BIN)/alliance-sim simulate mid-notts --seed 1 --out results/mid-notts
+	$(BIN)/alliance-sim run experiments/full_vs_associate.toml
 
 ## Lint, then the whole test suite (benchmarks are `make bench`).
 test: $(STAMP)

@@ -16,5 +16,16 @@ __all__ = [
     "SimulationResult",
     "builtin_names",
     "load_scenario",
+    "run_experiment",
     "simulate",
 ]
+
+
+def __getattr__(name: str):
+    # The experiment runner pulls in dask, pyarrow and scipy; importing alliance_sim stays cheap
+    # (and a lighter heap keeps the garbage collector fast in single runs).
+    if name == "run_experiment":
+        from .experiment import run_experiment
+
+        return run_experiment
+    raise AttributeError(f"module 'alliance_sim' has no attribute {name!r}")

@@ -15,6 +15,7 @@ from .errors import InputError
 #: Modules that add a subcommand. Each has ``register(subparsers)`` and sets ``func`` on its parser.
 COMMAND_MODULES = (
     "alliance_sim.commands.simulate",
+    "alliance_sim.commands.experiment",
     "alliance_sim.commands.workshop",
 )
 

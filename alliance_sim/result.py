@@ -53,8 +53,9 @@ class SimulationResult:
     def records(self) -> dict[str, dict[str, list]]:
         """This run's rows for experiment result files, as columns, without any wording.
 
-        ``runs`` has one row (the summary); ``decisions`` one row per tabled matter. The experiment
-        runner adds its own design and replication columns.
+        ``runs`` has one row (the summary); ``decisions`` one row per tabled matter; ``ledger`` one
+        per party per period; ``risk`` one per party; ``network`` one per pair of parties (trust at
+        the end of the term). The experiment runner adds its own design and replication columns.
         """
         model = self.model
         keys = [p.key for p in model.parties]
@@ -79,7 +80,15 @@ class SimulationResult:
         risk = {"party": keys, "kind": [p.kind for p in model.parties],
                 "membership_end": [p.membership.value for p in model.parties]}  # fmt: skip
         risk.update({k: v.tolist() for k, v in self._risk_arrays().items()})
-        return {"runs": runs, "decisions": decisions, "ledger": ledger, "risk": risk}
+        T = model.trust.T
+        a, b = np.triu_indices(len(keys), k=1)
+        network = {
+            "a": [keys[i] for i in a.tolist()],
+            "b": [keys[j] for j in b.tolist()],
+            "trust": ((T[a, b] + T[b, a]) / 2).tolist(),
+        }
+        return {"runs": runs, "decisions": decisions, "ledger": ledger, "risk": risk,
+                "network": network}  # fmt: skip
 
     def _ledger_columns(self) -> dict[str, list]:
         rows = self.model.risk.ledger.rows

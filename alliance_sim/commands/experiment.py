@@ -1,0 +1,91 @@
+"""``alliance-sim run FILE`` and ``alliance-sim report RESULTS_DIR``: policy experiments."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "run",
+        help="run a policy experiment (designs x replications) and write results and a report",
+        description="Run every design of an experiment file over its replications, in parallel, "
+        "streaming results to results/<name>/; running it again resumes an interrupted run.",
+    )
+    p.add_argument(
+        "file", type=Path, help="experiment file (TOML), e.g. experiments/full_vs_associate.toml"
+    )
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        metavar="N",
+        help="worker processes (default: all cores; 1 runs in this process)",
+    )
+    p.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="run on a Dask distributed cluster, e.g. tcp://10.0.0.5:8786",
+    )
+    p.add_argument(
+        "--fresh",
+        action="store_true",
+        help="discard earlier results in the output folder instead of resuming",
+    )
+    p.add_argument(
+        "--out", type=Path, metavar="DIR", help="output folder (default: results/<experiment name>)"
+    )
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.set_defaults(func=run_command)
+
+    p = sub.add_parser(
+        "report",
+        help="rebuild summary tables, figures and report.html from an experiment's results",
+    )
+    p.add_argument("results", type=Path, help="results folder, e.g. results/full_vs_associate")
+    p.set_defaults(func=report_command)
+
+
+def run_command(args: argparse.Namespace) -> int:
+    import sys
+
+    from ..experiment import run_experiment
+
+    try:
+        results = run_experiment(
+            args.file,
+            workers=args.workers,
+            scheduler=args.scheduler,
+            fresh=args.fresh,
+            out=args.out,
+            progress=not args.no_progress,
+        )
+    except KeyboardInterrupt:
+        print(
+            "alliance-sim: interrupted; the runs already written are kept. Run the same command "
+            "again to resume where it stopped.",
+            file=sys.stderr,
+        )
+        return 130
+    print()
+    print(results.summary.text())
+    print()
+    print(f"Results: {results.directory}/ (summary.csv, differences.csv, Parquet tables)")
+    print(f"Report:  {results.report_path}")
+    return 0
+
+
+def report_command(args: argparse.Namespace) -> int:
+    from ..experiment.report import write_report
+    from ..experiment.store import ResultStore
+    from ..experiment.summary import summarize, write_tables
+
+    store = ResultStore.existing(args.results)
+    summary = summarize(store)
+    write_tables(summary, store.root)
+    path = write_report(store, summary)
+    print(summary.text())
+    print()
+    print(f"Report: {path}")
+    return 0

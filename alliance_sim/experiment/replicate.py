@@ -1,0 +1,74 @@
+"""One chunk of work: run replications of one cell and return each table as Parquet bytes.
+
+This is the only code that runs on workers (processes or Dask). It knows nothing of executors or
+files: it takes the cell's validated scenario and the chunk, and returns ``{table: bytes}``. Every
+row gets the identity columns ``cell``, ``design``, ``sample``, one column per factor and uncertain
+parameter (named by its dotted path), ``replication`` and ``seed``, before the run's own columns.
+The tables are those of ``SimulationResult.records()`` (runs, decisions, ledger, risk, network).
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from typing import Any
+
+from ..config import Scenario
+from .design import Cell, Chunk
+
+IDENTITY = ("cell", "design", "sample")
+
+
+@dataclass(frozen=True)
+class CellWork:
+    """What a worker needs for a cell: its identity columns and its validated scenario."""
+
+    cell: Cell
+    scenario: Scenario
+
+
+def _table_bytes(columns: dict[str, list]) -> bytes:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    sink = io.BytesIO()
+    pq.write_table(pa.table(columns), sink, compression="zstd", compression_level=1)
+    return sink.getvalue()
+
+
+def run_chunk(work: CellWork, chunk: Chunk) -> dict[str, bytes]:
+    """Simulate replications ``chunk.start..chunk.stop-1`` of one cell; Parquet bytes per table."""
+    from ..simulate import simulate
+
+    cell = work.cell
+    identity: dict[str, Any] = {"cell": cell.index, "design": cell.design, "sample": cell.sample}
+    identity.update(cell.labels)
+    tables: dict[str, dict[str, list]] = {}
+    counts: dict[str, int] = {}
+    for replication, seed in zip(range(chunk.start, chunk.stop), chunk.seeds, strict=True):
+        result = simulate(work.scenario, seed=seed)
+        records = result.records()
+        del result
+        for name, columns in records.items():
+            n = len(next(iter(columns.values()))) if columns else 0
+            table = tables.get(name)
+            if table is None:
+                table = {k: [] for k in identity}
+                table["replication"] = []
+                table["seed"] = []
+                tables[name] = table
+                counts[name] = 0
+            for key, value in identity.items():
+                table[key].extend([value] * n)
+            table["replication"].extend([replication] * n)
+            table["seed"].extend([seed] * n)
+            for key, values in columns.items():
+                column = table.get(key)
+                if column is None:  # a column first seen now: earlier rows lack it
+                    column = table[key] = [None] * counts[name]
+                column.extend(values)
+            counts[name] += n
+            for column in table.values():  # a column missing from this run's records
+                if len(column) < counts[name]:
+                    column.extend([None] * (counts[name] - len(column)))
+    return {name: _table_bytes(columns) for name, columns in tables.items() if counts[name]}

@@ -1,0 +1,137 @@
+"""Run an experiment end to end: design, execute, store, summarise, plot and report.
+
+``run_experiment`` is the one entry point for the CLI and for notebooks; ``ExperimentResults``
+holds the summary and loads the Parquet tables as pandas DataFrames only when asked for.
+"""
+
+from __future__ import annotations
+
+import sys
+from contextlib import nullcontext
+from functools import cached_property
+from pathlib import Path
+
+from .design import build_design
+from .executors import make_executor
+from .replicate import CellWork
+from .spec import load_experiment
+from .store import ResultStore
+from .summary import Summary, summarize, write_tables
+
+
+class ExperimentResults:
+    """An experiment's result folder: summary tables, report, and lazily loaded run tables."""
+
+    def __init__(self, directory: str | Path, summary: Summary | None = None) -> None:
+        self.store = ResultStore.existing(directory)
+        self.directory = self.store.root
+        self._summary = summary
+
+    @property
+    def summary(self) -> Summary:
+        """Per-design statistics (``.designs``), paired differences and risk measures."""
+        if self._summary is None:
+            self._summary = summarize(self.store)
+        return self._summary
+
+    @property
+    def manifest(self) -> dict:
+        return self.store.manifest
+
+    @property
+    def report_path(self) -> Path:
+        return self.directory / "report.html"
+
+    def tables(self) -> list[str]:
+        """Names of the stored tables (``runs``, ``decisions`` and any others the runs record)."""
+        return self.store.tables()
+
+    def table(self, name: str, columns: list[str] | None = None):
+        """One stored table as a pandas DataFrame, rows in (cell, replication) order."""
+        return self.store.read_table(name, columns)
+
+    @cached_property
+    def runs(self):
+        return self.table("runs")
+
+    @cached_property
+    def decisions(self):
+        return self.table("decisions")
+
+    @cached_property
+    def ledger(self):
+        return self.table("ledger")
+
+    def __repr__(self) -> str:
+        m = self.manifest
+        return (
+            f"ExperimentResults({str(self.directory)!r}, {m.get('runs_done', 0)} of "
+            f"{m.get('runs_total', 0)} runs, tables {self.tables()})"
+        )
+
+
+def default_directory(name: str) -> Path:
+    return Path("results") / name
+
+
+def run_experiment(
+    path: str | Path,
+    workers: int | None = None,
+    scheduler=None,
+    *,
+    fresh: bool = False,
+    out: str | Path | None = None,
+    progress: bool = False,
+    report: bool = True,
+) -> ExperimentResults:
+    """Run (or resume) the experiment in ``path`` and return its results.
+
+    Args:
+        path: the experiment file (TOML).
+        workers: worker processes; default all cores, 1 runs in this process.
+        scheduler: a Dask scheduler address (or a ``distributed.Client``); overrides ``workers``.
+        fresh: discard earlier results in the output folder instead of resuming.
+        out: the output folder; default ``results/<experiment name>``.
+        progress: show a progress bar (done/total, rate, ETA) on stderr.
+        report: write figures and ``report.html`` as well as the CSV tables.
+    """
+    experiment = load_experiment(path)
+    design = build_design(experiment)
+    scenarios = design.scenarios()
+    works = [CellWork(cell, s) for cell, s in zip(design.cells, scenarios, strict=True)]
+    executor = make_executor(workers, scheduler)
+    store = ResultStore(out if out is not None else default_directory(experiment.name))
+    store.prepare(design, fresh=fresh, executor=executor.name, scenarios=scenarios)
+    done = store.done_chunks()
+    todo = [c for c in design.chunks() if c.key not in done]
+    already = design.total_runs - sum(c.size for c in todo)
+    bar = nullcontext()
+    if progress:
+        from tqdm import tqdm
+
+        bar = tqdm(
+            total=design.total_runs,
+            initial=already,
+            unit="run",
+            desc=experiment.name,
+            file=sys.stderr,
+            dynamic_ncols=True,
+            smoothing=0.1,
+        )
+    try:
+        with bar:
+            for chunk, parts in executor.run_cells(works, todo):
+                store.write_chunk(chunk, parts)
+                if progress:
+                    bar.update(chunk.size)
+    except BaseException:
+        store.interrupted()
+        raise
+    store.finish()
+    summary = summarize(store)
+    write_tables(summary, store.root)
+    if report:
+        from .report import write_report
+
+        write_report(store, summary)
+    return ExperimentResults(store.root, summary)

@@ -1,0 +1,535 @@
+"""From result files to the tables of a committee paper: one row per design, paired differences.
+
+Everything is computed from the result folder alone (parts + manifest), streaming the large tables
+part by part and keeping only per-run reductions, so a report can be rebuilt next month and memory
+stays bounded however many runs there are.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import Counter
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from ..result import DECIDED
+from . import stats
+from .risk import NetPositions, net_positions, risk_measures
+from .store import ResultStore
+
+UNIT = ["sample", "replication"]
+ENDINGS = ("termination", "reconfiguration")
+METRICS = {
+    "stalemate_rate": "stalemate rate",
+    "mean_days": "mean days to decision",
+    "median_days": "median days to decision",
+    "p90_days": "p90 days to decision",
+    "survived": "alliance survived the term",
+}
+#: The measures printed and put in the report's table (all of them go to differences.csv).
+HEADLINE_METRICS = ("stalemate_rate", "mean_days", "survived")
+
+
+@dataclass
+class Reduced:
+    """Per-run reductions of the result tables."""
+
+    runs: pd.DataFrame
+    days_values: np.ndarray
+    days: pd.DataFrame  # cell, replication, days, count (decided matters)
+    endings: pd.DataFrame  # cell, replication, terminated, reconfigured
+    blocks: dict[int, Counter]
+    coblocks: dict[int, Counter]
+    nets: NetPositions | None
+    trust: dict[int, dict[tuple[str, str], float]]
+
+
+@dataclass
+class Summary:
+    """The experiment's statistics, as tables (also written as CSV next to the parts)."""
+
+    label_columns: list[str]
+    designs: pd.DataFrame
+    differences: pd.DataFrame
+    risk: pd.DataFrame | None
+    days_values: np.ndarray
+    days_hist: np.ndarray  # designs x values, pooled counts of decided matters
+    blocks: dict[int, dict[str, float]]  # design -> party -> blocks per run
+    coblocks: dict[int, dict[tuple[str, str], float]]  # design -> pair -> joint blocks per run
+    trust: dict[int, dict[tuple[str, str], float]]  # design -> pair -> mean end-of-term trust
+    parties: dict[str, list[dict]]
+    confidence: float
+    notes: list[str] = field(default_factory=list)
+
+    def design_name(self, design: int) -> str:
+        row = self.designs.loc[self.designs["design"] == design].iloc[0]
+        return ", ".join(f"{c}={_fmt(row[c])}" for c in self.label_columns) or "baseline"
+
+    def text(self) -> str:
+        """The summary table printed at the end of ``alliance-sim run``."""
+        pct = int(round(self.confidence * 100))
+        header = [
+            *self.label_columns,
+            "runs",
+            "stalemate rate",
+            "mean days to decision",
+            "median",
+            "p90",
+            "survived the term",
+        ]
+        rows = []
+        for _, r in self.designs.iterrows():
+            if r["runs"] <= 0:
+                rows.append([*(_fmt(r[c]) for c in self.label_columns), "0", "", "", "", "", ""])
+                continue
+            rows.append(
+                [
+                    *(_fmt(r[c]) for c in self.label_columns),
+                    f"{int(r['runs'])}",
+                    f"{r['stalemate_rate']:.1%} [{r['stalemate_lo']:.1%}, {r['stalemate_hi']:.1%}]",
+                    f"{r['mean_days']:.1f} [{r['mean_days_lo']:.1f}, {r['mean_days_hi']:.1f}]",
+                    f"{r['median_days']:.0f}",
+                    f"{r['p90_days']:.0f}",
+                    f"{r['survived']:.1%} [{r['survived_lo']:.1%}, {r['survived_hi']:.1%}]",
+                ]
+            )
+        lines = [f"Designs (brackets: {pct}% intervals; runs are the unit of replication)"]
+        lines += _table(header, rows)
+        if not self.differences.empty:
+            lines += ["", f"Paired differences on common random numbers ({pct}% intervals)"]
+            drows = []
+            shown = self.differences[self.differences["metric"].isin(HEADLINE_METRICS)]
+            for _, d in shown.iterrows():
+                fmt = _days if d["metric"].endswith("_days") else _pp
+                drows.append(
+                    [
+                        f"{d['factor']}: {_fmt(d['level'])} - {_fmt(d['reference'])}",
+                        d["context"] or "-",
+                        METRICS[d["metric"]],
+                        fmt(d["difference"]),
+                        f"[{fmt(d['paired_lo'])}, {fmt(d['paired_hi'])}]",
+                        f"[{fmt(d['unpaired_lo'])}, {fmt(d['unpaired_hi'])}]",
+                    ]
+                )
+            lines += _table(
+                ["comparison", "where", "measure", "difference", "paired", "unpaired"], drows
+            )
+        return "\n".join(lines)
+
+
+def _fmt(value) -> str:
+    if isinstance(value, float | np.floating):
+        return f"{value:.4g}"
+    return str(value)
+
+
+def _pp(x: float) -> str:
+    return f"{x * 100:+.1f} pp" if np.isfinite(x) else "n/a"
+
+
+def _days(x: float) -> str:
+    return f"{x:+.1f} d" if np.isfinite(x) else "n/a"
+
+
+def _table(header: list[str], rows: list[list[str]]) -> list[str]:
+    widths = [max(len(str(x)) for x in col) for col in zip(header, *rows, strict=True)]
+    line = "  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True))
+    out = ["  " + line, "  " + "  ".join("-" * w for w in widths)]
+    out += ["  " + "  ".join(str(x).ljust(w) for x, w in zip(r, widths, strict=True)) for r in rows]
+    return out
+
+
+# ---------------------------------------------------------------- reduction
+
+
+def reduce_store(store: ResultStore) -> Reduced:
+    """Read every part once, keeping per-run reductions only."""
+    runs = store.read_table("runs")
+    cell_design = dict(zip(runs["cell"], runs["design"], strict=False))
+    day_frames, ending_frames = [], []
+    blocks: dict[int, Counter] = {}
+    coblocks: dict[int, Counter] = {}
+    columns = ["cell", "replication", "days_to_decision", "outcome", "blockers", "kind"]
+    tables = store.tables()
+    if "decisions" in tables:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        decided_set = pa.array(list(DECIDED))
+        for part in store.iter_arrow("decisions", columns):
+            decided = part.filter(pc.is_in(part["outcome"], value_set=decided_set))
+            counts = decided.group_by(
+                ["cell", "replication", "days_to_decision"], use_threads=False
+            ).aggregate([("outcome", "count")])
+            day_frames.append(
+                counts.rename_columns(
+                    ["cell", "replication", "days_to_decision", "count"]
+                ).to_pandas()
+            )
+            if "kind" in part.column_names:
+                ended = part.filter(
+                    pc.and_(
+                        pc.equal(part["outcome"], "agreed"),
+                        pc.is_in(part["kind"], value_set=pa.array(list(ENDINGS))),
+                    )
+                )
+                if ended.num_rows:
+                    frame = ended.select(["cell", "replication", "kind"]).to_pandas()
+                    flags = pd.crosstab([frame["cell"], frame["replication"]], frame["kind"])
+                    ending_frames.append(flags.reset_index())
+            if "blockers" in part.column_names:
+                _count_blocks(part, cell_design, blocks, coblocks)
+    days = (
+        pd.concat(day_frames, ignore_index=True)
+        if day_frames
+        else pd.DataFrame(columns=["cell", "replication", "days_to_decision", "count"])
+    )
+    days = days.rename(columns={"days_to_decision": "days"})
+    endings = runs[["cell", "replication"]].copy()
+    if ending_frames:
+        found = pd.concat(ending_frames, ignore_index=True).groupby(["cell", "replication"]).sum()
+        endings = endings.merge(found.reset_index(), on=["cell", "replication"], how="left")
+    for kind, column in zip(ENDINGS, ("terminated", "reconfigured"), strict=True):
+        if column in runs.columns:  # the runs say so themselves
+            endings[column] = runs[column].to_numpy() > 0
+        elif kind in endings.columns:
+            endings[column] = endings[kind].fillna(0).to_numpy() > 0
+        else:
+            endings[column] = False
+    endings = endings[["cell", "replication", "terminated", "reconfigured"]]
+    nets = None
+    if "ledger" in tables:
+        cols = ["cell", "design", "sample", "replication", "party", "kind", "membership", "net_m"]
+        nets = net_positions(store.iter_arrow("ledger", cols))
+    trust: dict[int, dict[tuple[str, str], float]] = {}
+    if "network" in tables:
+        frames = [
+            part.group_by(["design", "a", "b"], use_threads=False)
+            .aggregate([("trust", "sum"), ("trust", "count")])
+            .to_pandas()
+            for part in store.iter_arrow("network", ["design", "a", "b", "trust"])
+        ]
+        if frames:
+            sums = pd.concat(frames).groupby(["design", "a", "b"]).sum()
+            mean = sums["trust_sum"] / sums["trust_count"]
+            for (design, a, b), value in mean.items():
+                trust.setdefault(int(design), {})[(a, b)] = float(value)
+    values = np.sort(days["days"].unique()).astype(float) if len(days) else np.zeros(0)
+    return Reduced(runs, values, days, endings, blocks, coblocks, nets, trust)
+
+
+def _count_blocks(part, cell_design: dict, blocks: dict, coblocks: dict) -> None:
+    """Add one decisions part's blocks per party, and joint blocks per pair, per design."""
+    import pyarrow.compute as pc
+
+    blocked = part.filter(pc.not_equal(part["blockers"], ""))
+    if not blocked.num_rows:
+        return
+    frame = pd.DataFrame(
+        {
+            "design": pd.Series(blocked["cell"].to_numpy()).map(cell_design).fillna(-1),
+            "who": blocked["blockers"].to_pandas().str.split(";"),
+        }
+    )
+    single = frame.explode("who")
+    for (design, who), n in single.groupby(["design", "who"]).size().items():
+        blocks.setdefault(int(design), Counter())[who] += int(n)
+    several = frame[frame["who"].str.len() > 1]
+    for design, who in zip(several["design"], several["who"], strict=True):
+        coblocks.setdefault(int(design), Counter()).update(itertools.combinations(sorted(who), 2))
+
+
+def _hist(reduced: Reduced, units: pd.DataFrame) -> np.ndarray:
+    """(len(units), V) counts of decided matters per run, in the order of ``units``."""
+    hist = np.zeros((len(units), len(reduced.days_values)), dtype=np.int64)
+    days = reduced.days
+    if not len(units) or not len(days):
+        return hist
+    span = int(max(units["replication"].max(), days["replication"].max())) + 1
+    unit_key = units["cell"].to_numpy(np.int64) * span + units["replication"].to_numpy(np.int64)
+    day_key = days["cell"].to_numpy(np.int64) * span + days["replication"].to_numpy(np.int64)
+    order = np.argsort(unit_key)
+    found = np.searchsorted(unit_key, day_key, sorter=order)
+    found = np.clip(found, 0, len(unit_key) - 1)
+    rows = order[found]
+    ok = unit_key[rows] == day_key
+    cols = np.searchsorted(reduced.days_values, days["days"].to_numpy(dtype=float))
+    np.add.at(hist, (rows[ok], cols[ok]), days["count"].to_numpy(dtype=np.int64)[ok])
+    return hist
+
+
+def _survived(units: pd.DataFrame) -> np.ndarray:
+    """1 for each run in which the alliance was neither terminated nor reconfigured, else 0."""
+    ended = units["terminated"].to_numpy(bool) | units["reconfigured"].to_numpy(bool)
+    return (~ended).astype(np.int64)
+
+
+def _per_run_columns(runs: pd.DataFrame, labels: list[str]) -> list[str]:
+    """Numeric columns of the runs table that are results (not identity or design labels)."""
+    skip = {"cell", "design", "sample", "replication", "seed", *labels}
+    skip |= {"stalemate_rate", "median_days", "p90_days"}  # per-run ratios: pooled ones are used
+    return [
+        c
+        for c in runs.columns
+        if c not in skip
+        and pd.api.types.is_numeric_dtype(runs[c])
+        and not pd.api.types.is_bool_dtype(runs[c])
+    ]
+
+
+def _day_measures(values: np.ndarray, pooled: np.ndarray) -> np.ndarray:
+    """Mean, median and p90 of days to decision for each row of pooled histograms."""
+    return np.column_stack(
+        [
+            stats.hist_mean(values, pooled),
+            stats.hist_quantile(values, pooled, 0.5),
+            stats.hist_quantile(values, pooled, 0.9),
+        ]
+    )
+
+
+def _rng(seed: int, *key: int) -> np.random.Generator:
+    return np.random.default_rng([seed, *key])
+
+
+# ---------------------------------------------------------------- statistics
+
+
+def summarize(store: ResultStore, reduced: Reduced | None = None) -> Summary:
+    """Statistics of every design, paired differences, risk measures; from the folder alone."""
+    manifest = store.manifest
+    reduced = reduced or reduce_store(store)
+    conf_cfg = _statistics_settings(store)
+    confidence, draws, tail = conf_cfg["confidence"], conf_cfg["bootstrap"], conf_cfg["tail"]
+    seed = int(manifest["bootstrap_seed"])
+    label_columns = list(manifest["factors"])
+    uncertain = list(manifest.get("uncertain", []))
+    designs_labels: list[dict] = manifest["designs"]
+    runs = reduced.runs
+    notes: list[str] = []
+
+    per_design: dict[int, pd.DataFrame] = {}
+    hists: dict[int, np.ndarray] = {}
+    rows = []
+    for d, labels in enumerate(designs_labels):
+        units = runs[runs["design"] == d].sort_values(UNIT).reset_index(drop=True)
+        units = units.drop(columns=["terminated", "reconfigured"], errors="ignore").merge(
+            reduced.endings, on=["cell", "replication"], how="left"
+        )
+        per_design[d] = units
+        hist = _hist(reduced, units)
+        hists[d] = hist
+        row: dict = {"design": d, **labels, "runs": len(units)}
+        if not len(units):
+            rows.append(row)
+            continue
+        matters = units["matters"].to_numpy(dtype=float)
+        stalemates = units["stalemate"].to_numpy(dtype=float)
+        rate, lo, hi, deff = stats.clustered_wilson(stalemates, matters, confidence)
+        any_k = int((stalemates > 0).sum())
+        any_lo, any_hi = stats.wilson(any_k, len(units), confidence)
+        row.update(
+            matters=int(matters.sum()),
+            matters_per_run=float(matters.mean()),
+            stalemate_rate=rate,
+            stalemate_lo=lo,
+            stalemate_hi=hi,
+            design_effect=deff,
+            any_stalemate=any_k / len(units),
+            any_stalemate_lo=any_lo,
+            any_stalemate_hi=any_hi,
+        )
+        pooled = hist.sum(axis=0)
+        values = reduced.days_values
+        row.update(
+            mean_days=float(stats.hist_mean(values, pooled)[0]),
+            median_days=float(stats.hist_quantile(values, pooled, 0.5)[0]),
+            p90_days=float(stats.hist_quantile(values, pooled, 0.9)[0]),
+        )
+        hist_b = hist if len(units) < 4096 else hist.astype(np.float64)
+        bounds = stats.bootstrap(
+            lambda w, h=hist_b, v=values: _day_measures(v, w @ h),
+            len(units),
+            draws,
+            _rng(seed, 1, d),
+            confidence,
+        )
+        for name, (lo, hi) in zip(("mean_days", "median_days", "p90_days"), bounds, strict=True):
+            row.update({f"{name}_lo": lo, f"{name}_hi": hi})
+        for column in _per_run_columns(runs, label_columns + uncertain):
+            row[f"mean_{column}"] = float(units[column].mean())
+        alive = _survived(units)
+        s_lo, s_hi = stats.wilson(int(alive.sum()), len(units), confidence)
+        row.update(
+            survived=float(alive.mean()),
+            survived_lo=s_lo,
+            survived_hi=s_hi,
+            terminated=float(units["terminated"].mean()),
+            reconfigured=float(units["reconfigured"].mean()),
+        )
+        rows.append(row)
+    designs = pd.DataFrame(rows)
+
+    differences = _differences(
+        manifest, per_design, hists, reduced.days_values, draws, seed, confidence
+    )
+    risk = None
+    if reduced.nets is not None and len(reduced.nets):
+        risk = risk_measures(reduced.nets, designs_labels, tail, confidence)
+    else:
+        notes.append(
+            "The runs recorded no money ledger, so per-party risk measures are not available."
+        )
+    n_designs = max(len(designs_labels), 1)
+    days_hist = np.vstack([hists[d].sum(axis=0) for d in range(n_designs)]) if hists else None
+    blocks = {
+        d: {p: c / max(len(per_design.get(d, [])), 1) for p, c in reduced.blocks.get(d, {}).items()}
+        for d in range(n_designs)
+    }
+    coblocks = {
+        d: {
+            p: c / max(len(per_design.get(d, [])), 1)
+            for p, c in reduced.coblocks.get(d, {}).items()
+        }
+        for d in range(n_designs)
+    }
+    _release_arrow_memory()
+    if manifest.get("finished") is None:
+        done, total = manifest.get("runs_done", 0), manifest.get("runs_total", 0)
+        notes.append(f"The experiment is incomplete: {done} of {total} runs are in these results.")
+    return Summary(
+        label_columns=label_columns,
+        designs=designs,
+        differences=differences,
+        risk=risk,
+        days_values=reduced.days_values,
+        days_hist=days_hist,
+        blocks=blocks,
+        coblocks=coblocks,
+        trust=reduced.trust,
+        parties=manifest.get("parties", {}),
+        confidence=confidence,
+        notes=notes,
+    )
+
+
+def _release_arrow_memory() -> None:
+    """Hand pyarrow's freed buffers back to the system (its allocator keeps them otherwise)."""
+    import pyarrow as pa
+
+    pa.default_memory_pool().release_unused()
+
+
+def _statistics_settings(store: ResultStore) -> dict:
+    from .spec import Statistics, parse_experiment
+
+    copy = store.root / "experiment.toml"
+    if copy.is_file():
+        spec = parse_experiment(copy.read_text(encoding="utf-8"), str(copy))
+        return spec.statistics.model_dump()
+    return Statistics().model_dump()
+
+
+def comparisons(factors: dict[str, list]) -> list[tuple[str, int, int, int, str, str]]:
+    """(factor, reference design, other design, level index, context, short context) per pair.
+
+    Each level of a factor is compared with the factor's first level, at every combination of
+    the other factors' levels; the design index follows the full factorial's order.
+    """
+    names = list(factors)
+    sizes = [len(v) for v in factors.values()]
+    index = {combo: i for i, combo in enumerate(itertools.product(*(range(s) for s in sizes)))}
+    out = []
+    for f, name in enumerate(names):
+        others = [j for j in range(len(names)) if j != f]
+        for rest in itertools.product(*(range(sizes[j]) for j in others)):
+            levels = [
+                (names[j], factors[names[j]][lvl]) for j, lvl in zip(others, rest, strict=True)
+            ]
+            context = ", ".join(f"{n}={_fmt(v)}" for n, v in levels)
+            short = ", ".join(f"{n.split('.')[-1]}={_fmt(v)}" for n, v in levels)
+            for level in range(1, sizes[f]):
+                base = [0] * len(names)
+                for j, lvl in zip(others, rest, strict=True):
+                    base[j] = lvl
+                ref = list(base)
+                ref[f] = 0
+                alt = list(base)
+                alt[f] = level
+                out.append((name, index[tuple(ref)], index[tuple(alt)], level, context, short))
+    return out
+
+
+def _differences(manifest, per_design, hists, values, draws, seed, confidence) -> pd.DataFrame:
+    factors = manifest["factors"]
+    rows = []
+    for n, (name, ref, alt, level, context, short) in enumerate(comparisons(factors)):
+        a, b = per_design.get(ref), per_design.get(alt)
+        if a is None or b is None or not len(a) or not len(b):
+            continue
+        pairs = (
+            a[UNIT + ["cell"]]
+            .reset_index()
+            .merge(b[UNIT + ["cell"]].reset_index(), on=UNIT, suffixes=("_a", "_b"))
+        )
+        ia, ib = pairs["index_a"].to_numpy(), pairs["index_b"].to_numpy()
+        m = len(pairs)
+        if m < 2:
+            continue
+        kind = np.int64 if m < 4096 else np.float64  # the dtype of the resample counts
+        matters = np.vstack([a["matters"].to_numpy(kind)[ia], b["matters"].to_numpy(kind)[ib]])
+        stale = np.vstack([a["stalemate"].to_numpy(kind)[ia], b["stalemate"].to_numpy(kind)[ib]])
+        hh = (hists[ref][ia].astype(kind), hists[alt][ib].astype(kind))
+        alive = np.vstack([_survived(a)[ia], _survived(b)[ib]]).astype(kind)
+
+        def statistic(weights, side, stale=stale, matters=matters, hh=hh, alive=alive):
+            rate = (weights @ stale[side]) / (weights @ matters[side])
+            survived = (weights @ alive[side]) / weights.sum(axis=1)
+            days = _day_measures(values, weights @ hh[side])
+            return np.column_stack([rate, days, survived])
+
+        ones = np.ones((1, m))
+        at_a, at_b = statistic(ones, 0)[0], statistic(ones, 1)[0]
+        diffs = stats.paired_difference(statistic, m, draws, _rng(seed, 2, n), confidence)
+        for k, (metric, diff) in enumerate(zip(METRICS, diffs, strict=True)):
+            rows.append(
+                {
+                    "factor": name,
+                    "level": factors[name][level],
+                    "reference": factors[name][0],
+                    "context": context,
+                    "where": short,
+                    "metric": metric,
+                    "design_a": ref,
+                    "design_b": alt,
+                    "pairs": m,
+                    "value_a": float(at_a[k]),
+                    "value_b": float(at_b[k]),
+                    "difference": diff.estimate,
+                    "paired_lo": diff.paired[0],
+                    "paired_hi": diff.paired[1],
+                    "unpaired_lo": diff.unpaired[0],
+                    "unpaired_hi": diff.unpaired[1],
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def write_tables(summary: Summary, root) -> list:
+    """summary.csv, differences.csv and (with a ledger) risk.csv in the result folder."""
+    from pathlib import Path
+
+    root = Path(root)
+    written = []
+    for name, frame in (
+        ("summary.csv", summary.designs),
+        ("differences.csv", summary.differences),
+        ("risk.csv", summary.risk),
+    ):
+        if frame is None:
+            continue
+        frame.to_csv(root / name, index=False)
+        written.append(root / name)
+    return written

@@ -311,6 +311,10 @@ class BoardProtocol:
         old = matter.x
         matter.x = new
         matter.stale = False
+        if matter.mandated and not self.config.mandate_covers_amendments:
+            for party in matter.mandated:  # new terms need a fresh approval (000 §3.2)
+                matter.bfs[party] = self.model.arrays.bfs[party]
+            matter.mandated.clear()
         matter.amendments += 1
         self.log.add(day, number, Ev.AMENDED, matter.idx, -1, old, new, tuple(rows.tolist()))
 

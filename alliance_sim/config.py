@@ -359,6 +359,12 @@ class Board(Strict):
     notice_days: int = Field(7, ge=0)
     max_agenda: int = Field(12, ge=1)
     amendment_step: float = Field(1.0, gt=0.0, lt=2.0)
+    mandate_covers_amendments: bool = Field(
+        True,
+        description="a home body's answer is a mandate for later amendments of the same matter "
+        "(its representative votes as the home body would); false: every amendment goes back to "
+        "the home body. 000 §3.2 and 002 §5.4 leave this open.",
+    )
 
 
 class KpiLevel(Strict):

@@ -227,12 +227,12 @@ def _settlement_text(model: AllianceModel, period: int) -> str:
         return f"Period {period + 1} settled"
     level, pool_p = rows[0][5], rows[0][7]
     pool = pool_p / 1e8
-    kind = "gain share" if pool > 0 else "pain share" if pool < 0 else "no pool"
+    kind = (f"a gain share of {money(pool)}" if pool > 0 else f"a pain share of {money(pool)}"
+            if pool < 0 else "no gain or pain to share")  # fmt: skip
     net = LEDGER_COLUMNS.index("net_m")
     worst = min(rows, key=lambda r: r[net])
     return (
-        f"Period {period + 1} settled: performance {level}, {kind} {money(pool)} among full "
-        f"members; worst placed {model.parties[worst[3]].name} at {'-' if worst[net] < 0 else ''}"
+        f"Period {period + 1} settled: performance {level}, {kind} among full members; worst placed {model.parties[worst[3]].name} at {'-' if worst[net] < 0 else ''}"
         f"{money(worst[net])}"
     )
 

@@ -15,7 +15,7 @@ import pandas as pd
 
 from .events import Ev
 from .model import AllianceModel
-from .reasons import date_of, event_text, vote_reason
+from .reasons import date_of, event_text, terms_text, vote_reason
 from .risk import LEDGER_COLUMNS, risk_summary
 
 OUTCOMES = ("agreed", "stalemate", "void", "reserved", "withdrawn")
@@ -230,14 +230,19 @@ class SimulationResult:
         model = self.model
         cast: dict[int, list[str]] = {}
         for v in model.log.votes if votes else ():
-            if v.vote != "referred":  # the referral event already says so
-                cast.setdefault(v.seq, []).append("      - " + vote_reason(model, v))
+            if v.vote == "referred":  # the referral event already says so
+                continue
+            lines = cast.setdefault(v.seq, [])
+            if not lines or lines[-1][0] != v.matter:
+                m = model.matters[v.matter]
+                lines.append((v.matter, f"    Votes on {m.id} ({terms_text(m, v.x)}):"))
+            lines.append((v.matter, "      - " + vote_reason(model, v)))
         lines: list[str] = []
         for seq, e in enumerate(model.log.events):
-            lines.extend(cast.get(seq, []))
+            lines.extend(text for _, text in cast.get(seq, []))
             if e.kind is Ev.MEETING:
                 lines.extend(("", event_text(model, e)))
             else:
                 lines.append("  " + event_text(model, e))
-        lines.extend(cast.get(len(model.log.events), []))
+        lines.extend(text for _, text in cast.get(len(model.log.events), []))
         return "\n".join(lines).strip()

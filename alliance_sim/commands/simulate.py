@@ -87,6 +87,8 @@ def summary_text(result) -> str:
 
 
 def run_simulate(args: argparse.Namespace) -> int:
+    if args.out and args.out.exists() and not args.out.is_dir():
+        raise InputError(f"--out {args.out}: is a file; give a folder for the tables.")
     result = simulate(args.scenario, seed=args.seed, overrides=args.overrides)
     if not args.quiet:
         print(result.narrative(votes=not args.no_votes))

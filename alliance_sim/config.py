@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 #: The seven Alliance Objectives, 000 §1.2 (a)-(g), in order.
@@ -524,6 +524,14 @@ class Scenario(Strict):
     membership: MembershipRules = MembershipRules()
     trust: Trust = Trust()
     escalation: Escalation = Escalation()
+    _derived: dict = PrivateAttr(default_factory=dict)
+
+    def derived(self, name: str, build):
+        """``build(self)``, computed once per scenario: replications share what only it decides."""
+        value = self._derived.get(name)
+        if value is None:
+            value = self._derived[name] = build(self)
+        return value
 
     @field_validator("parties")
     @classmethod

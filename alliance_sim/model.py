@@ -106,7 +106,7 @@ class AllianceModel(mesa.Model):
         # them). All our agents exist from here on, so this model's counter can go.
         mesa.Agent._ids.pop(self, None)
         self.index = {p.key: p.index for p in self.parties}
-        self.arrays = _party_arrays(scenario)
+        self.arrays = scenario.derived("party_arrays", _party_arrays)
         self.refresh_membership()
 
         index = self.index

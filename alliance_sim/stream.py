@@ -330,7 +330,7 @@ def generate(scenario: Scenario, index: dict[str, int], rng: np.random.Generator
     stream = scenario.stream
     if not stream.enabled:
         return []
-    b = _Builder(scenario, index)
+    b = scenario.derived("stream_builder", lambda s: _Builder(s, index))
     horizon = scenario.horizon_days
     years = horizon / 365.25
     out: list[Matter] = []

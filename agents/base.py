@@ -46,13 +46,6 @@ class Party(mesa.Agent):
         """Only full members vote (001 §33, 35)."""
         return self.membership is Membership.FULL
 
-    def covers(self, matter: Matter) -> bool:
-        """Whether the representative may decide ``matter`` without referring it (000 §3.2)."""
-        excluded = {str(c) for c in self.authority.excluded_categories}
-        return matter.magnitude <= self.authority.threshold_m and not excluded & set(
-            matter.categories
-        )
-
     def authority_gap(self, matter: Matter) -> str:
         """Why the representative lacks authority, in words a workshop room can read."""
         parts = []

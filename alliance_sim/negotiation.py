@@ -4,8 +4,8 @@
 is "to find a solution to the area of concern" (001 §41, 47). The chair's amendment is one step of
 the method of averaged subgradient projections for convex feasibility (Aharoni, Berman & Censor's
 (delta, eta)-algorithm): for each member whose surplus is below a small margin, find the nearest
-terms at which its linearised surplus reaches the margin, and move to the average of those points,
-clipped to each term's range. Because every surplus is concave in the terms (``matters.py``), the
+terms, on the face of the terms' ranges where the current terms sit, at which its linearised surplus
+reaches the margin, and move to the average of those points, clipped to each term's range. Because every surplus is concave in the terms (``matters.py``), the
 set of terms that every voting member prefers to the status quo is convex; when it has an interior
 the steps reach it after finitely many meetings, and when it is empty no step can ever satisfy all,
 so the matter ends in stalemate at its deadline. Concessions are therefore both "toward the
@@ -49,6 +49,9 @@ def amend(
         g = matter.system_gradient()[None, :]
     else:
         g = matter.gradients(x, rows, parties, bfs, ev)
+    # A term already at the end of its range cannot move further that way: project each concern
+    # onto the face of the ranges it sits on, or the clipped step would keep only a sliver of it.
+    g = np.where(((x <= matter.lo) & (g < 0)) | ((x >= matter.hi) & (g > 0)), 0.0, g)
     norms = (g**2).sum(axis=1)
     useful = (norms > 1e-18) & (deficit > 0)
     if not useful.any():

@@ -282,3 +282,57 @@ def test_property_general_agrees_iff_acceptable_terms_exist(data):
         assert m.outcome == "agreed", f"terms exist (best grid point: worst surplus {best:.3f})"
     if none:
         assert m.outcome == "stalemate"
+
+
+def test_a_concern_pointing_past_a_terms_range_still_moves_the_other_terms():
+    """Found by the property test: every member wants t0 below its floor, so a step that only
+    clips would keep ~1% of each concern and need hundreds of meetings. Projected onto the face of
+    the ranges, the board reaches terms everyone accepts within a few meetings."""
+    import datetime as dt
+
+    from alliance_sim import Scenario, simulate
+
+    def member(bfs, finance, accessible):
+        weights = dict.fromkeys(
+            ("outcomes", "seamless", "local", "prevention", "sustainability", "choice"), 0.0
+        )
+        return {"name": "P", "kind": "commissioner", "risk_tolerance_m": 0.0,
+                "loss_aversion": 0.0, "best_for_service": bfs,
+                "weights": {**weights, "finance": finance, "accessible": accessible}}  # fmt: skip
+
+    data = {
+        "scenario": {"name": "t", "start": dt.date(2020, 1, 1), "end": dt.date(2029, 12, 29)},
+        "board": {"cadence_days": 7, "first_meeting_day": 0, "notice_days": 0},
+        "parties": {
+            "p0": member(0.14, 0.21, 0.04),
+            "p1": member(0.0, 0.04, 0.01),
+            "p2": member(0.06, 0.0, 0.0),
+        },  # fmt: skip
+        "matters": [
+            {
+                "id": "m",
+                "kind": "service_change",
+                "proposer": "p0",
+                "deadline_days": 3650,
+                "terms": [
+                    {"name": "t0", "status_quo": 0.0, "proposed": 0.0},
+                    {"name": "t1", "status_quo": 0.0, "proposed": 0.0},
+                ],
+                "effects": {"outcomes": -1.0, "seamless": 0.41, "accessible": 0.3},
+                "impacts": {
+                    "p0": {"mean_m": 0.08, "per_term": {"t0": -2.0, "t1": -0.5}},
+                    "p1": {"mean_m": -0.4, "per_term": {"t0": -2.0, "t1": 1.59}},
+                    "p2": {"mean_m": -0.22, "per_term": {"t0": -2.0, "t1": 0.58}},
+                },
+            }
+        ],  # fmt: skip
+        "stream": {"enabled": False},
+        "trust": {"rep_turnover_per_year": 0.0},
+        "risk": {"funding_shocks_per_year": 0.0},
+    }
+    result = simulate(Scenario.model_validate(data), seed=0)
+    row = result.decisions.iloc[0]
+    assert row.outcome == "agreed"
+    assert row.meetings <= 20
+    last = result.votes[result.votes.matter_id == "m"].groupby("party").tail(1)
+    assert (last.vote == "yes").all()

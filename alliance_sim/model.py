@@ -138,6 +138,10 @@ class AllianceModel(mesa.Model):
         self.pending_count = 0
         self.terminated_day: int | None = None
         self._home_answers: dict[int, list[int]] = {}
+        self._home_calendar = tuple(
+            np.array([getattr(p.home_body, f) for p in self.parties])
+            for f in ("first_meeting_day", "cadence_days", "notice_days")
+        )
         self.log = EventLog()
         self.board = BoardProtocol(self)
         self.membership = MembershipBook(self, scenario.membership)
@@ -173,7 +177,9 @@ class AllianceModel(mesa.Model):
         """The day each party's home body would answer a referral made on ``day`` (cached)."""
         answers = self._home_answers.get(day)
         if answers is None:
-            answers = self._home_answers[day] = [p.next_home_meeting(day) for p in self.parties]
+            first, cadence, notice = self._home_calendar
+            periods = np.maximum(0, -((first - day - notice) // cadence))
+            answers = self._home_answers[day] = (first + periods * cadence).tolist()
         return answers
 
     def count_outcome(self, outcome: str) -> None:

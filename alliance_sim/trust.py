@@ -43,8 +43,9 @@ class TrustNetwork:
         if len(voters) == len(self.T):
             self.T += gain * (1.0 - self.T)  # the diagonal stays at 1
             return
-        sub = np.ix_(voters, voters)
-        self.T[sub] += gain * (1.0 - self.T[sub])
+        member = np.zeros(len(self.T), dtype=bool)
+        member[voters] = True
+        self.T += gain * (1.0 - self.T) * np.outer(member, member)
 
     def blocked(self, blockers: np.ndarray, supporters: np.ndarray) -> None:
         if not len(blockers) or not len(supporters):

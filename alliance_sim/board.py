@@ -97,13 +97,12 @@ class BoardProtocol:
         for matter in self.open:
             if not matter.pending or matter.first_answer >= day:
                 continue
-            arrived = sorted((d, p) for p, d in matter.pending.items() if d < day)
+            arrived = sorted([(d, p) for p, d in matter.pending.items() if d < day])
             matter.first_answer = min(
                 (d for d in matter.pending.values() if d >= day), default=float("inf")
             )
             if not arrived:
                 continue
-            matter.stale = False
             for _, party in arrived:
                 del matter.pending[party]
                 matter.mandated.add(party)
@@ -116,6 +115,10 @@ class BoardProtocol:
             for answer_day, party in arrived:
                 events.append((answer_day, number, Ev.HOME_DECISION, matter.idx, party,
                                (yes[party], matter.x, ev)))  # fmt: skip
+            # The board votes again once every answer is in, or when one is a rejection (under
+            # unanimity a block, to be amended at once); approvals alone change no vote already cast.
+            if not matter.pending or not all(yes[p] for _, p in arrived):
+                matter.stale = False
 
     def _table_new_business(self, day: int, number: int) -> None:
         matters = self.queue
@@ -177,10 +180,12 @@ class BoardProtocol:
         if matter.prohibited:
             self._decide(matter, day, number, "void", Ev.VOID, matter.prohibited)
             return
-        if not decided_a.all():
-            self.log.add(day, number, Ev.AWAITING, idx, -1, tuple(voters[~decided_a].tolist()))
+        if matter.pending:  # exactly the voters still waiting for their home bodies
+            self.log.add(day, number, Ev.AWAITING, idx, -1, tuple(sorted(matter.pending)))
+            if self.rule.name != "unanimity":
+                return  # a no blocks only under unanimity: wait for every answer, then decide
             no = decided_a & ~yes_a
-            if no.any() and self.rule.name != "best_for_service":
+            if no.any():
                 # Those who have said no will block whatever the home bodies answer: amend now.
                 matter.blockers = tuple(voters[no].tolist())
                 self.log.add(day, number, Ev.BLOCKED, idx, -1, matter.blockers, ev.sys)

@@ -64,14 +64,5 @@ class Party(mesa.Agent):
             )
         return "; ".join(parts) or "its authority does not cover it"
 
-    def next_home_meeting(self, day: int) -> int:
-        """First day on or after ``day + notice`` on which the home body meets."""
-        hb = self.home_body
-        earliest = day + hb.notice_days
-        if earliest <= hb.first_meeting_day:
-            return hb.first_meeting_day
-        periods = -(-(earliest - hb.first_meeting_day) // hb.cadence_days)
-        return hb.first_meeting_day + periods * hb.cadence_days
-
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.key} ({self.membership})>"

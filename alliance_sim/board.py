@@ -135,9 +135,10 @@ class BoardProtocol:
                 self.log.add(when, number, Ev.TABLED, matter.idx)
                 self._decide(matter, when, number, "reserved", Ev.RESERVED, True)
                 continue
-            self._table(matter, day, number)
+            self.table(matter, day, number)
 
-    def _table(self, matter: Matter, day: int, number: int) -> None:
+    def table(self, matter: Matter, day: int, number: int) -> None:
+        """Put a matter on the board from this meeting: new business, escalations, re-tabling."""
         model = self.model
         matter.tabled_day = day
         matter.deadline_day = min(day + matter.deadline_days, model.horizon)
@@ -338,10 +339,6 @@ class BoardProtocol:
         """Take an open matter off the board (its proposer left, the alliance ended, ...)."""
         if matter.is_open:
             self._decide(matter, day, self.model.steps, "withdrawn", Ev.WITHDRAWN, reason)
-
-    def table_now(self, matter: Matter, day: int, number: int) -> None:
-        """Table business raised at this meeting (escalations, re-tabled transition matters)."""
-        self._table(matter, day, number)
 
     def _stalemate(self, matter: Matter, day: int, number: int, why: str) -> None:
         waiting = tuple(sorted(matter.pending))

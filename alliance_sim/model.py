@@ -174,7 +174,11 @@ class AllianceModel(mesa.Model):
         self.attendees = np.array(sorted(a.index for a in attending), dtype=int)
 
     def home_answers(self, day: int) -> list[int]:
-        """The day each party's home body would answer a referral made on ``day`` (cached)."""
+        """The day each party's home body would answer a referral made on ``day`` (cached).
+
+        That is its first meeting on or after ``day + notice_days`` on its own calendar
+        (``first_meeting_day`` then every ``cadence_days``; 000 §3.2).
+        """
         answers = self._home_answers.get(day)
         if answers is None:
             first, cadence, notice = self._home_calendar
@@ -273,7 +277,7 @@ class AllianceModel(mesa.Model):
         matter.id = matter.id or f"E{matter.idx + 1:03d}"
         self.matters.append(matter)
         self.covers.extend(_authority_cover([matter], self.arrays))
-        self.board.table_now(matter, day, self.steps)
+        self.board.table(matter, day, self.steps)
 
     def terminate(self, day: int, reason: str) -> None:
         """The alliance is dissolved: open business is withdrawn and nothing more is decided."""

@@ -221,10 +221,7 @@ def event_text(model: AllianceModel, e: Event) -> str:
 
 
 def _settlement_text(model: AllianceModel, period: int) -> str:
-    n = len(model.parties)
-    rows = model.risk.ledger.rows[period * n : (period + 1) * n]
-    if not rows:
-        return f"Period {period + 1} settled"
+    rows = model.risk.ledger.period_rows(period)
     level, pool_p = rows[0][5], rows[0][7]
     pool = pool_p / 1e8
     kind = (f"a gain share of {money(pool)}" if pool > 0 else f"a pain share of {money(pool)}"

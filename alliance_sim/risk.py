@@ -51,39 +51,28 @@ class Ledger:
 
     n: int
     periods: list[tuple] = field(default_factory=list)  # one record of arrays per period
-    cumulative: np.ndarray = None  # £m net position so far, per party
-
-    shocks: np.ndarray = (
-        None  # £m lost to policy shocks so far, per party (not the alliance's doing)
-    )
+    cumulative: np.ndarray = field(init=False)  # £m net position so far, per party
+    shocks: np.ndarray = field(init=False)  # £m lost to policy shocks so far (not the alliance's)
 
     def __post_init__(self) -> None:
         self.cumulative = np.zeros(self.n)
         self.shocks = np.zeros(self.n)
 
+    def period_rows(self, period: int) -> list[tuple]:
+        """One row per party for one period, in the order of ``LEDGER_COLUMNS``."""
+        (number, start, end, members, level, score, pool_p, share_p, direct, shock, cost,
+         net) = self.periods[period]  # fmt: skip
+        return [
+            (number, start, end, i, members[i], level, score, pool_p, int(share_p[i]),
+             float(direct[i]), float(shock[i]), float(share_p[i]) / PENCE_PER_M, float(cost[i]),
+             float(net[i]))
+            for i in range(self.n)
+        ]  # fmt: skip
+
     @property
     def rows(self) -> list[tuple]:
         """One row per party per period, in the order of ``LEDGER_COLUMNS``."""
-        out = []
-        for (
-            period,
-            start,
-            end,
-            members,
-            level,
-            score,
-            pool_p,
-            share_p,
-            direct,
-            shock,
-            cost,
-            net,
-        ) in self.periods:
-            for i in range(self.n):
-                out.append((period, start, end, i, members[i], level, score, pool_p,
-                            int(share_p[i]), float(direct[i]), float(shock[i]),
-                            float(share_p[i]) / PENCE_PER_M, float(cost[i]), float(net[i])))  # fmt: skip
-        return out
+        return [row for period in range(len(self.periods)) for row in self.period_rows(period)]
 
     def net_matrix(self) -> np.ndarray:
         """Net positions, periods x parties."""

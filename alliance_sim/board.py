@@ -19,10 +19,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import numpy as np
-
-from .events import BY_HOME, BY_REP, BY_ROOM, REFERRED, Ev
+from .events import Ev
 from .negotiation import amend, margin
+from .partyset import mask_of, members
 from .rules import make_rule
 
 if TYPE_CHECKING:
@@ -48,6 +47,7 @@ class BoardProtocol:
         self.open: list[Matter] = []  # tabled and undecided, in tabling order
         self.queue = list(model.matters)  # business proposed before the run, by arrival day
         self._next_arrival = 0
+        self._next_answer = float("inf")  # no home body answers on any open matter before this
 
     # -- the meeting -------------------------------------------------------------------------
     def meeting(self, day: int, number: int) -> None:
@@ -93,32 +93,42 @@ class BoardProtocol:
 
     # -- steps -------------------------------------------------------------------------------
     def _receive_answers(self, day: int, number: int) -> None:
+        if self._next_answer >= day:
+            return
         arrays = self.model.arrays
+        events = self.log._events
+        next_answer = float("inf")
         for matter in self.open:
-            if not matter.pending or matter.first_answer >= day:
+            if not matter.pending:
                 continue
-            arrived = sorted([(d, p) for p, d in matter.pending.items() if d < day])
-            matter.first_answer = min(
-                (d for d in matter.pending.values() if d >= day), default=float("inf")
-            )
-            if not arrived:
+            if matter.first_answer >= day:
+                next_answer = min(next_answer, matter.first_answer)
                 continue
+            pending = matter.pending
+            arrived = sorted([(d, p) for p, d in pending.items() if d < day])
             for _, party in arrived:
-                del matter.pending[party]
-                matter.mandated.add(party)
+                del pending[party]
+                matter.mandated |= 1 << party
                 matter.bfs[party] = arrays.bfs_home[party]
+            matter.first_answer = min(pending.values(), default=float("inf"))
+            next_answer = min(next_answer, matter.first_answer)
+            if not arrived:
+                continue  # answers withdrawn by a change of membership
             self.model.pending_count -= len(arrived)
             # A party's surplus depends only on its own weight, so one evaluation serves all.
             ev = matter.fresh_ev = matter.evaluate(matter.x, arrays, matter.bfs)
-            yes = (ev.s > 0).tolist()
-            events = self.log._events
+            yes = ev.yes
+            rejected = False
             for answer_day, party in arrived:
+                approved = bool(yes >> party & 1)
+                rejected = rejected or not approved
                 events.append((answer_day, number, Ev.HOME_DECISION, matter.idx, party,
-                               (yes[party], matter.x, ev)))  # fmt: skip
+                               (approved, matter.x, ev)))  # fmt: skip
             # The board votes again once every answer is in, or when one is a rejection (under
             # unanimity a block, to be amended at once); approvals alone change no vote already cast.
-            if not matter.pending or not all(yes[p] for _, p in arrived):
+            if not pending or rejected:
                 matter.stale = False
+        self._next_answer = next_answer
 
     def _table_new_business(self, day: int, number: int) -> None:
         matters = self.queue
@@ -171,11 +181,12 @@ class BoardProtocol:
             self._decide(matter, day, number, "reserved", Ev.RESERVED, False)
             return
 
-        voters = model.voters
+        voters = model.voter_mask
         if model.room:
-            yes_a, decided_a, insist_a = self._votes_with_room(matter, ev, day, number)
+            yes, decided, insist = self._votes_with_room(matter, ev, day, number)
         else:
-            yes_a, decided_a, insist_a = self._votes(matter, ev, day, number)
+            yes, decided = self._votes(matter, ev, day, number)
+            insist = 0
         idx, x = matter.idx, matter.x
 
         if matter.prohibited:
@@ -185,108 +196,87 @@ class BoardProtocol:
             self.log.add(day, number, Ev.AWAITING, idx, -1, tuple(sorted(matter.pending)))
             if self.rule.name != "unanimity":
                 return  # a no blocks only under unanimity: wait for every answer, then decide
-            no = decided_a & ~yes_a
-            if no.any():
+            no = decided & ~yes
+            if no:
                 # Those who have said no will block whatever the home bodies answer: amend now.
-                matter.blockers = tuple(voters[no].tolist())
+                blockers = members(no)
+                matter.blockers = tuple(blockers)
                 self.log.add(day, number, Ev.BLOCKED, idx, -1, matter.blockers, ev.sys)
-                model.trust.blocked(voters[no], voters[decided_a & yes_a])
-                self._amend(matter, day, number, voters[no], insist_a[no], ev, system=False)
+                model.trust.blocked(blockers, members(decided & yes))
+                self._amend(matter, day, number, blockers, insist, ev, system=False)
             return
-        verdict = self.rule.decide(voters, yes_a, ev.sys)
+        verdict = self.rule.decide(voters, yes, ev.sys)
         if verdict.passed:
-            dissent = tuple(voters[~yes_a].tolist())
+            dissent = tuple(members(voters & ~yes))
             self._decide(matter, day, number, "agreed", Ev.AGREED, x, dissent, ev.sys, ev=ev)
             return
-        matter.blockers = tuple(verdict.blockers.tolist())
+        blockers = members(verdict.blockers)
+        matter.blockers = tuple(blockers)
         self.log.add(day, number, Ev.BLOCKED, idx, -1, matter.blockers, ev.sys)
-        model.trust.blocked(verdict.blockers, voters[yes_a])
-        self._amend(matter, day, number, verdict.blockers, insist_a[~yes_a], ev, verdict.system)
+        model.trust.blocked(blockers, members(voters & yes))
+        self._amend(matter, day, number, blockers, insist, ev, verdict.system)
 
-    def _votes(self, matter: Matter, ev, day: int, number: int):
-        """Every full member's vote; representatives without authority refer.
+    def _votes(self, matter: Matter, ev, day: int, number: int) -> tuple[int, int]:
+        """Every full member's vote; representatives without authority refer (000 §3.2).
 
-        Returns, per voter: voted yes, has decided (not waiting on its home body), and whether a
-        no was cast against the agent's own view (only the room does that). A plain loop: with a
-        dozen members it costs fewer instructions than numpy's per-call overhead, and is linear.
+        Returns the masks of the voters who said yes and of those who have decided (not waiting
+        on a home body); a member recused from the matter counts as both.
         """
-        model = self.model
-        positive = (ev.s > 0).tolist()
-        cover = model.covers[matter.idx]
-        pending, mandated, recused = matter.pending, matter.mandated, matter.recused
-        yes: list[bool] = []
-        decided: list[bool] = []
-        cast: list[int] = []
-        codes: list[int] = []
-        by: list[int] = []
-        referred: list[int] = []
-        for p in model.voter_list:
-            if p in pending:
-                yes.append(False)
-                decided.append(False)
-                continue
-            if recused and p in recused:
-                yes.append(True)
-                decided.append(True)
-                continue
-            cast.append(p)
-            if p in mandated:
-                vote = positive[p]
-                codes.append(vote)
-                by.append(BY_HOME)
-            elif cover[p]:
-                vote = positive[p]
-                codes.append(vote)
-                by.append(BY_REP)
-            else:
-                referred.append(p)
-                yes.append(False)
-                decided.append(False)
-                codes.append(REFERRED)
-                by.append(BY_REP)
-                continue
-            yes.append(vote)
-            decided.append(True)
+        voters = self.model.voter_mask
+        waiting = mask_of(matter.pending) if matter.pending else 0
+        recused = voters & matter.recused
+        cast = voters & ~(waiting | recused)
+        home = cast & matter.mandated  # the home body has answered: vote as it said
+        rep = cast & ~home & self.model.covers[matter.idx]  # within delegated authority
+        referred = cast & ~(home | rep)
+        decided = home | rep
+        yes = decided & ev.yes
         if referred:
-            self._refer(matter, referred, day, number)
-        self.log.ballot(day, number, matter.idx, cast, codes, by, matter.x, ev)
-        return (np.array(yes, dtype=bool), np.array(decided, dtype=bool),
-                np.zeros(len(yes), dtype=bool))  # fmt: skip
+            self._refer(matter, members(referred), day, number)
+        self.log.ballot(day, number, matter.idx, cast, yes, referred, home, 0, matter.x, ev)
+        return yes | recused, decided | recused
 
     def _votes_with_room(self, matter: Matter, ev, day: int, number: int):
-        """As ``_votes``, asking the room for the votes of the parties it plays (workshop)."""
+        """As ``_votes``, asking the room for the votes of the parties it plays (workshop).
+
+        Also returns the mask of the noes the room cast where the agent would have said yes.
+        """
         model = self.model
-        covers = model.covers[matter.idx]
-        s_of = ev.s.tolist()
-        yes, decided, insist, cast, codes, by, referred = [], [], [], [], [], [], []
+        cover = model.covers[matter.idx]
+        agent_says = ev.yes
+        waiting = mask_of(matter.pending)
+        yes = decided = insist = cast = home = room = referred = 0
         for party in model.voter_list:
-            if party in matter.recused or party in matter.pending:
-                yes.append(party in matter.recused)
-                decided.append(party in matter.recused)
-                insist.append(False)
+            bit = 1 << party
+            if matter.recused & bit:
+                yes |= bit
+                decided |= bit
                 continue
-            mandated = party in matter.mandated
-            agent_yes = s_of[party] > 0
+            if waiting & bit:
+                continue
+            cast |= bit
+            mandated = bool(matter.mandated & bit)
+            agent_yes = bool(agent_says & bit)
             choice = None
-            if mandated or covers[party]:
+            if mandated or cover & bit:
                 choice = model.room_vote(matter, party, agent_yes)
-            if choice == "refer" or not (mandated or covers[party]):
-                referred.append(party)
-                cast.append(party)
-                codes.append(REFERRED)
-                by.append(BY_ROOM if choice == "refer" else BY_REP)
-                yes.append(False), decided.append(False), insist.append(False)
+            if choice:
+                room |= bit
+            if choice == "refer" or not (mandated or cover & bit):
+                referred |= bit
                 continue
-            vote = agent_yes if choice is None else choice == "yes"
-            cast.append(party)
-            codes.append(int(vote))
-            by.append(BY_ROOM if choice else BY_HOME if mandated else BY_REP)
-            yes.append(vote), decided.append(True), insist.append(agent_yes and not vote)
+            if mandated and not choice:
+                home |= bit
+            decided |= bit
+            if agent_yes if choice is None else choice == "yes":
+                yes |= bit
+            elif agent_yes:
+                insist |= bit
         if referred:
-            self._refer(matter, referred, day, number)
-        self.log.ballot(day, number, matter.idx, cast, codes, by, matter.x, ev)
-        return (np.array(yes, dtype=bool), np.array(decided, dtype=bool),
-                np.array(insist, dtype=bool))  # fmt: skip
+            self._refer(matter, members(referred), day, number)
+        self.log.ballot(day, number, matter.idx, cast, yes & cast, referred, home, room, matter.x,
+                        ev)  # fmt: skip
+        return yes, decided, insist
 
     def _refer(self, matter: Matter, parties: list[int], day: int, number: int) -> None:
         """Representatives lacking authority (or the room) ask their home bodies (000 §3.2)."""
@@ -297,20 +287,24 @@ class BoardProtocol:
             matter.pending[party] = answer
             matter.first_answer = min(matter.first_answer, answer)
             events.append((day, number, Ev.REFERRED, matter.idx, party, (answer,)))
+        self._next_answer = min(self._next_answer, matter.first_answer)
         matter.referrals += len(parties)
         self.model.pending_count += len(parties)
 
-    def _amend(self, matter, day, number, rows, insist, ev, system: bool) -> None:
-        arrays = self.model.arrays
-        deficit = margin(matter) - (np.array([ev.sys]) if system else ev.s[rows])
-        if not system:
-            # A "no" from a room that the agent would have voted yes still asks for something.
-            deficit = np.where(insist, np.maximum(deficit, margin(matter) * 100), deficit)
-        mask = np.ones(len(self.model.parties), dtype=bool)
-        mask[rows] = False
-        others = self.model.voters[mask[self.model.voters]]
-        step = self.config.amendment_step * self.model.trust.concession(rows, others)
-        new = amend(matter, rows, arrays, matter.bfs, ev, step, system, deficit)
+    def _amend(self, matter, day, number, rows: list[int], insist: int, ev, system: bool) -> None:
+        model = self.model
+        need = margin(matter)
+        if system:
+            deficit = [need - ev.sys]
+        else:
+            deficit = [need - float(ev.s[r]) for r in rows]
+            if insist:
+                # A "no" from a room that the agent would have voted yes still asks for something.
+                deficit = [max(d, need * 100) if insist >> r & 1 else d
+                           for d, r in zip(deficit, rows, strict=True)]  # fmt: skip
+        others = members(model.voter_mask & ~mask_of(rows))
+        step = self.config.amendment_step * model.trust.concession(rows, others)
+        new = amend(matter, rows, model.arrays, matter.bfs, ev, step, system, deficit)
         if new is None:
             self._stalemate(matter, day, number, STALE_NOTHING)
             return
@@ -318,11 +312,11 @@ class BoardProtocol:
         matter.x = new
         matter.stale = False
         if matter.mandated and not self.config.mandate_covers_amendments:
-            for party in matter.mandated:  # new terms need a fresh approval (000 §3.2)
-                matter.bfs[party] = self.model.arrays.bfs[party]
-            matter.mandated.clear()
+            for party in members(matter.mandated):  # new terms need a fresh approval (000 §3.2)
+                matter.bfs[party] = model.arrays.bfs[party]
+            matter.mandated = 0
         matter.amendments += 1
-        self.log.add(day, number, Ev.AMENDED, matter.idx, -1, old, new, tuple(rows.tolist()))
+        self.log.add(day, number, Ev.AMENDED, matter.idx, -1, old, new, tuple(rows))
 
     def _decide(
         self, matter: Matter, day: int, number: int, outcome: str, kind: Ev, *data, ev=None
@@ -342,6 +336,6 @@ class BoardProtocol:
 
     def _stalemate(self, matter: Matter, day: int, number: int, why: str) -> None:
         waiting = tuple(sorted(matter.pending))
-        voters = tuple(p for p in self.model.voter_list if p not in matter.recused)
+        voters = tuple(members(self.model.voter_mask & ~matter.recused))
         self._decide(matter, day, number, "stalemate", Ev.STALEMATE, why, matter.blockers, waiting,
                      voters)  # fmt: skip

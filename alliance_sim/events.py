@@ -12,6 +12,7 @@ from typing import NamedTuple
 import numpy as np
 
 from .matters import Evaluation
+from .partyset import members
 
 
 class Ev(IntEnum):
@@ -37,11 +38,8 @@ class Ev(IntEnum):
     TERMINATED = 19
 
 
-# Compact codes of ballots, decoded in ``EventLog.votes``.
 VOTE_NAMES = ("no", "yes", "referred")
-REFERRED = 2
 BY_NAMES = ("representative", "home_body", "room")
-BY_REP, BY_HOME, BY_ROOM = 0, 1, 2
 
 
 class Event(NamedTuple):
@@ -95,15 +93,12 @@ class Vote(NamedTuple):
         return float(self.ev.pos[self.party]) if self.ev.pos is not None else 0.0
 
 
-def _as_list(values) -> list:
-    return values.tolist() if isinstance(values, np.ndarray) else list(values)
-
-
 class EventLog:
     """Append-only records of one run.
 
     Runs append plain tuples (cheap); ``events`` and ``votes`` give the named views on demand. A
-    *ballot* is one matter at one meeting: who voted how, on which terms, with one evaluation.
+    *ballot* is one matter at one meeting: who voted how, on which terms, with one evaluation,
+    as masks of parties (``partyset.py``).
     """
 
     __slots__ = ("_events", "_ballots", "_views")
@@ -116,9 +111,15 @@ class EventLog:
     def add(self, day: int, meeting: int, kind: Ev, matter: int = -1, party: int = -1, *data):
         self._events.append((day, meeting, kind, matter, party, data))
 
-    def ballot(self, day, meeting, matter, parties, codes, by, x, ev) -> None:
-        """Record the votes cast on one matter at one meeting, in voting order."""
-        self._ballots.append((day, meeting, matter, parties, codes, by, x, ev, len(self._events)))
+    def ballot(self, day, meeting, matter, cast, yes, referred, home, room, x, ev) -> None:
+        """Record the votes cast on one matter at one meeting.
+
+        Masks: who cast a vote, who of them said yes, who referred it to the home body, who voted
+        as the home body mandated, and whose vote the room cast.
+        """
+        self._ballots.append(
+            (day, meeting, matter, cast, yes, referred, home, room, x, ev, len(self._events))
+        )
 
     def __len__(self) -> int:
         return len(self._events)
@@ -136,12 +137,13 @@ class EventLog:
         cached = self._views.get("votes")
         if cached is None or cached[0] != len(self._ballots):
             votes = [
-                Vote(day, meeting, matter, party, VOTE_NAMES[int(code)], BY_NAMES[by_], x, ev, seq)
-                for day, meeting, matter, parties, codes, by, x, ev, seq in self._ballots
-                for party, code, by_ in zip(
-                    _as_list(parties), _as_list(codes), _as_list(by), strict=True
-                )
-            ]
+                Vote(day, meeting, matter, party,
+                     VOTE_NAMES[2 if referred >> party & 1 else yes >> party & 1],
+                     BY_NAMES[2 if room >> party & 1 else home >> party & 1], x, ev, seq)
+                for day, meeting, matter, cast, yes, referred, home, room, x, ev, seq
+                in self._ballots
+                for party in members(cast)
+            ]  # fmt: skip
             cached = (len(self._ballots), votes)
             self._views["votes"] = cached
         return cached[1]

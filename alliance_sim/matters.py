@@ -15,16 +15,22 @@ A party's *surplus* from adopting a matter at terms ``x`` (its vote is yes when 
 where ``F`` is the party's expected financial effect (£m/yr), ``sd`` its uncertainty, ``E`` the
 £m-equivalent effect on each objective, ``bfs`` the best-for-service weight (000 §1.4) and the
 distance terms apply only where a scenario gives the party ideal values over the terms.
+
+Everything but the loss-aversion kink is linear in ``x``, so one matrix product gives ``F``, the
+shortfall ``G = sd - F - tolerance`` past the party's tolerance, the linear part of ``own`` and
+``sys``; then ``own = linear part - w_fin * loss_aversion * max(G, 0)``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import math
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 import numpy as np
 
 from .config import OBJECTIVES, RESERVED_KINDS, Category, MatterKind, MatterSpec
+from .partyset import positive
 
 CATEGORY_BITS = {c.value: 1 << i for i, c in enumerate(Category)}
 N_OBJ = len(OBJECTIVES)
@@ -50,18 +56,49 @@ class PartyArrays:
     W: np.ndarray  # (n, 7) objective weights
     threshold: np.ndarray
     excluded: np.ndarray  # int bitmask of excluded categories
+    penalty: np.ndarray = field(init=False)  # w_fin * loss_aversion: price of £1m past tolerance
+
+    def __post_init__(self) -> None:
+        self.penalty = self.w_fin * self.loss_aversion
 
 
 @dataclass(slots=True)
 class Evaluation:
-    """Each party's surplus from adopting a matter at some terms, and what it is made of."""
+    """Each party's surplus from adopting a matter at some terms, and what it is made of.
+
+    ``y`` is the stacked linear part (see ``Matter._linear_parts``); its pieces are read as views.
+    """
 
     s: np.ndarray
-    F: np.ndarray
-    down: np.ndarray
     own: np.ndarray
     sys: float
     pos: np.ndarray | None
+    y: np.ndarray
+    tolerance: np.ndarray
+    _yes: int = -1
+
+    @property
+    def yes(self) -> int:
+        """The parties whose surplus is positive (who would vote yes), as a mask."""
+        if self._yes < 0:
+            self._yes = positive(self.s)
+        return self._yes
+
+    @property
+    def F(self) -> np.ndarray:
+        """Expected financial effect on each party, £m a year."""
+        return self.y[: len(self.s)]
+
+    @property
+    def G(self) -> np.ndarray:
+        """How far each party's downside case falls past its tolerance (negative: within it)."""
+        n = len(self.s)
+        return self.y[n : 2 * n]
+
+    @property
+    def down(self) -> np.ndarray:
+        """Each party's downside case, ``F - sd``."""
+        return -(self.G + self.tolerance)
 
 
 @dataclass(slots=True, eq=False)
@@ -106,7 +143,7 @@ class Matter:
     amendments: int = 0
     pending: dict[int, int] = field(default_factory=dict)  # party -> day its home body answers
     first_answer: float = float("inf")  # no answer can arrive before this day
-    mandated: set[int] = field(default_factory=set)  # parties whose home body has answered
+    mandated: int = 0  # mask of the parties whose home body has answered
     blockers: tuple[int, ...] = ()
     bfs: np.ndarray | None = None  # best-for-service weight each voter now decides with
 
@@ -119,7 +156,8 @@ class Matter:
     stale: bool = False  # nothing has changed since its last ballot (so no need to re-vote)
     fresh_ev: Evaluation | None = None  # evaluated at this meeting already (home-body answers)
     linear: tuple[np.ndarray, np.ndarray] | None = None  # see _linear_parts
-    recused: frozenset[int] = frozenset()  # full members who do not vote on it
+    slope_rows: list[list[float]] | None = None  # the slope of _linear_parts as plain floats
+    recused: int = 0  # mask of the full members who do not vote on it
     reconfigure: tuple[int, ...] = ()  # members a reconfiguration makes associates
 
     def __post_init__(self) -> None:
@@ -138,54 +176,75 @@ class Matter:
     def is_open(self) -> bool:
         return not self.outcome
 
+    def has_mandate(self, party: int) -> bool:
+        """Has ``party``'s home body answered on this matter (so its representative may vote)?"""
+        return bool(self.mandated >> party & 1)
+
+    def again(self, **changes) -> Matter:
+        """A copy to table afresh: same facts and terms, no progress."""
+        return replace(
+            self, idx=-1, x0=self.x, tabled_day=-1, decided_day=-1, outcome="", meetings=0,
+            referrals=0, amendments=0, pending={}, first_answer=float("inf"), mandated=0,
+            blockers=(), bfs=None, stale=False, fresh_ev=None, **changes,
+        )  # fmt: skip
+
     def _linear_parts(self, parties: PartyArrays) -> tuple[np.ndarray, np.ndarray]:
         """Everything linear in the terms as one matrix, so an evaluation is one product.
 
-        Rows: each party's expected effect F, its uncertainty sd, the value of the objectives to
-        it (W . E), and the objectives' total.
+        Rows: each party's expected effect ``F``, its shortfall past tolerance ``sd - F - tol``,
+        the linear part of its own interest ``w_fin * F + W . E``, and the system's surplus.
         """
         if self.linear is None:
-            self.linear = (
-                np.concatenate([self.F0, self.S0, parties.W @ self.E0, [self.E0.sum()]]),
-                np.vstack([self.A, self.B, parties.W @ self.D, self.D.sum(axis=0)[None, :]]),
-            )
+            self.linear = linear_parts(self.F0, self.A, self.S0, self.B, self.E0, self.D, parties)
         return self.linear
 
     def evaluate(self, x: np.ndarray, parties: PartyArrays, bfs: np.ndarray) -> Evaluation:
         """Every party's surplus at terms ``x`` given best-for-service weights ``bfs``."""
-        base, slope = self._linear_parts(parties)
+        base, slope = self.linear or self._linear_parts(parties)
         y = base + slope @ x if self.k else base
         n = len(self.F0)
-        F = y[:n]
-        down = F - y[n : 2 * n]
-        penalty = parties.loss_aversion * np.maximum(-down - parties.tolerance, 0.0)
-        own = parties.w_fin * (F - penalty) + y[2 * n : 3 * n]
-        sys = float(F.sum() + y[-1])
+        own = y[2 * n : 3 * n] - parties.penalty * np.maximum(y[n : 2 * n], 0.0)
+        sys = float(y[-1])
         s = own + bfs * (sys - own)
         pos = None
         if self.Om is not None:
             pos = _distance(self.Om, self.q, self.P) - _distance(self.Om, x, self.P)
             s = s + pos
-        return Evaluation(s, F, down, own, sys, pos)
+        return Evaluation(s, own, sys, pos, y, parties.tolerance)
 
     def gradients(
-        self, x: np.ndarray, rows: np.ndarray, parties: PartyArrays, bfs: np.ndarray, ev: Evaluation
-    ) -> np.ndarray:
-        """Gradient of each listed party's surplus with respect to the terms, shape (rows, k)."""
-        A, B = self.A[rows], self.B[rows]
-        lam = parties.loss_aversion[rows]
-        active = ((-ev.down[rows] - parties.tolerance[rows]) > 0).astype(float) * lam
-        g_fin = A * (1.0 + active)[:, None] - active[:, None] * B
-        g_own = parties.w_fin[rows, None] * g_fin + parties.W[rows] @ self.D
-        g_sys = self.A.sum(axis=0) + self.D.sum(axis=0)
-        b = bfs[rows, None]
-        g = (1.0 - b) * g_own + b * g_sys
-        if self.Om is not None:
-            diff = x - self.P[rows]
-            dist = np.sqrt((self.Om[rows] * diff**2).sum(axis=1))
-            safe = np.where(dist > 0, dist, 1.0)
-            g = g - np.where(dist[:, None] > 0, self.Om[rows] * diff / safe[:, None], 0.0)
-        return g
+        self, x: np.ndarray, rows: list[int], parties: PartyArrays, bfs: np.ndarray, ev: Evaluation
+    ) -> list[list[float]]:
+        """Gradient of each listed party's surplus with respect to the terms, one list per row.
+
+        Read off the linear parts: d own = d(w_fin F + W.E) - w_fin * loss_aversion * [G > 0] dG.
+        Plain floats, because a blocker or two and a term or two is the usual size, where numpy's
+        per-call cost would dominate.
+        """
+        n = len(self.F0)
+        system = self.system_gradient(parties)
+        slope = self.slope_rows
+        out = []
+        for r in rows:
+            g = slope[2 * n + r]
+            if ev.y[n + r] > 0:  # past its tolerance: the downside weighs in too
+                kink = float(parties.penalty[r])
+                g = [a - kink * b for a, b in zip(g, slope[n + r], strict=True)]
+            b = float(bfs[r])
+            g = [a + b * (c - a) for a, c in zip(g, system, strict=True)]
+            if self.Om is not None:
+                g = self._ideal_pull(g, x, r)
+            out.append(g)
+        return out
+
+    def _ideal_pull(self, g: list[float], x: np.ndarray, r: int) -> list[float]:
+        """Add the gradient of ``-dist(x, ideal)`` for party ``r`` (its positional preferences)."""
+        diff = (x - self.P[r]).tolist()
+        om = self.Om[r].tolist()
+        dist = math.sqrt(sum(w * (d * d) for w, d in zip(om, diff, strict=True)))
+        if dist <= 0:
+            return g
+        return [a - w * d / dist for a, w, d in zip(g, om, diff, strict=True)]
 
     def pool_shares(self) -> np.ndarray | None:
         """The gain/loss shares this matter sets, at its current terms (risk/reward schemes)."""
@@ -195,8 +254,20 @@ class Matter:
             return self.share_base
         return self.share_base + self.share_terms @ self.x
 
-    def system_gradient(self) -> np.ndarray:
-        return self.A.sum(axis=0) + self.D.sum(axis=0)
+    def system_gradient(self, parties: PartyArrays) -> list[float]:
+        """Gradient of the system's surplus with respect to the terms."""
+        if self.slope_rows is None:
+            self.slope_rows = self._linear_parts(parties)[1].tolist()
+        return self.slope_rows[-1]
+
+
+def linear_parts(F0, A, S0, B, E0, D, parties: PartyArrays) -> tuple[np.ndarray, np.ndarray]:
+    """The rows of ``Matter._linear_parts`` from a matter's effects (base, slope per term)."""
+    base = np.concatenate([F0, S0 - F0 - parties.tolerance, parties.w_fin * F0 + parties.W @ E0,
+                           [F0.sum() + E0.sum()]])  # fmt: skip
+    slope = np.vstack([A, B - A, parties.w_fin[:, None] * A + parties.W @ D,
+                       (A.sum(axis=0) + D.sum(axis=0))[None, :]])  # fmt: skip
+    return base, slope
 
 
 def _distance(Om: np.ndarray, x: np.ndarray, P: np.ndarray) -> np.ndarray:

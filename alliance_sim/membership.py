@@ -58,7 +58,7 @@ class MembershipBook:
             if new is not Membership.FULL and party in matter.pending:
                 del matter.pending[party]
                 model.pending_count -= 1
-            matter.mandated.discard(party)
+            matter.mandated &= ~(1 << party)
             matter.stale = False
             if new is Membership.NONE and matter.proposer == party and matter.is_open:
                 model.board.withdraw(matter, day, f"{agent.name}, its proposer, left the alliance")

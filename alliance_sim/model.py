@@ -26,6 +26,7 @@ from .errors import InputError
 from .events import Ev, EventLog
 from .matters import Matter, PartyArrays, category_mask, from_spec
 from .membership import MembershipBook
+from .partyset import mask_of, row_masks
 from .risk import RiskBook
 from .stream import generate
 from .transition import TransitionWatch
@@ -170,6 +171,7 @@ class AllianceModel(mesa.Model):
         attending = self.agents.select(lambda a: a.membership is not Membership.NONE)
         self.voters = np.array(sorted(a.index for a in self.full_members), dtype=int)
         self.voter_list: list[int] = self.voters.tolist()
+        self.voter_mask = mask_of(self.voter_list)
         self.membership_code = ",".join(p.membership.value for p in self.parties)
         self.attendees = np.array(sorted(a.index for a in attending), dtype=int)
 
@@ -248,8 +250,8 @@ class AllianceModel(mesa.Model):
         self.trust.new_representative(party)
         reopened = 0
         for matter in self.board.open:
-            if party in matter.mandated:
-                matter.mandated.discard(party)
+            if matter.has_mandate(party):
+                matter.mandated &= ~(1 << party)
                 matter.stale = False
                 matter.bfs[party] = self.arrays.bfs[party]
                 reopened += 1
@@ -258,7 +260,7 @@ class AllianceModel(mesa.Model):
     # -- consequences of decisions -------------------------------------------------------------
     def on_decided(self, matter: Matter, day: int, ev) -> None:
         if matter.outcome == "agreed":
-            self.trust.agreed(self.voters)
+            self.trust.agreed(self.voter_list)
             if ev is not None and not matter.reserved:
                 self.risk.adopt(matter, day, ev)
             shares = matter.pool_shares()
@@ -325,8 +327,8 @@ def _policy_shocks(risk, horizon: int, n: int, rng: np.random.Generator):
     return list(zip(days.tolist(), parties.tolist(), sizes.tolist(), strict=True))
 
 
-def _authority_cover(matters: list[Matter], arrays: PartyArrays) -> list[list[bool]]:
-    """covers[m][p]: may party p's representative decide matter m alone (000 §3.2)?"""
+def _authority_cover(matters: list[Matter], arrays: PartyArrays) -> list[int]:
+    """covers[m]: the parties whose representative may decide matter m alone (000 §3.2), a mask."""
     if not matters:
         return []
     magnitude = np.array([m.magnitude for m in matters])
@@ -334,4 +336,4 @@ def _authority_cover(matters: list[Matter], arrays: PartyArrays) -> list[list[bo
     ok = (magnitude[:, None] <= arrays.threshold[None, :]) & (
         (masks[:, None] & arrays.excluded[None, :]) == 0
     )
-    return ok.tolist()
+    return row_masks(ok)

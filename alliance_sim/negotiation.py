@@ -29,38 +29,48 @@ def margin(matter: Matter) -> float:
 
 def amend(
     matter: Matter,
-    rows: np.ndarray,
+    rows: list[int],
     parties: PartyArrays,
     bfs: np.ndarray,
     ev: Evaluation,
     step: float,
     system: bool,
-    deficit: np.ndarray,
+    deficit: list[float],
 ) -> np.ndarray | None:
     """Amended terms addressing the concerns of the parties in ``rows`` (or the system's).
 
-    ``deficit`` is how far each one's surplus falls short of what it needs. Returns None when no term can move (nothing is negotiable, or every concern points outside the
-    terms' ranges): the matter then cannot be amended.
+    ``deficit`` is how far each one's surplus falls short of what it needs. Returns None when no
+    term can move (nothing is negotiable, or every concern points outside the terms' ranges): the
+    matter then cannot be amended. In plain floats: a concern or two over a term or two.
     """
     if not matter.k:
         return None
-    x = matter.x
+    x = matter.x.tolist()
+    lo, hi = matter.lo.tolist(), matter.hi.tolist()
     if system:
-        g = matter.system_gradient()[None, :]
+        grads = [matter.system_gradient(parties)]
     else:
-        g = matter.gradients(x, rows, parties, bfs, ev)
-    # A term already at the end of its range cannot move further that way: project each concern
-    # onto the face of the ranges it sits on, or the clipped step would keep only a sliver of it.
-    g = np.where(((x <= matter.lo) & (g < 0)) | ((x >= matter.hi) & (g > 0)), 0.0, g)
-    norms = (g**2).sum(axis=1)
-    useful = (norms > 1e-18) & (deficit > 0)
-    if not useful.any():
+        grads = matter.gradients(matter.x, rows, parties, bfs, ev)
+    total = [0.0] * len(x)
+    useful = 0
+    for g, need in zip(grads, deficit, strict=True):
+        # A term already at the end of its range cannot move further that way: project each
+        # concern onto the face of the ranges it sits on, or the clipped step keeps only a sliver.
+        g = [0.0 if (v <= a and d < 0) or (v >= b and d > 0) else d
+             for d, v, a, b in zip(g, x, lo, hi, strict=True)]  # fmt: skip
+        norm = sum(d * d for d in g)
+        if norm > 1e-18 and need > 0:
+            scale = need / norm
+            total = [t + scale * d for t, d in zip(total, g, strict=True)]
+            useful += 1
+    if not useful:
         return None
-    moves = (deficit[useful] / norms[useful])[:, None] * g[useful]
-    new = np.minimum(np.maximum(x + step * moves.mean(axis=0), matter.lo), matter.hi)
-    if np.abs(new - x).max() <= 1e-12:
+    new = [
+        min(max(v + step * (t / useful), a), b) for v, t, a, b in zip(x, total, lo, hi, strict=True)
+    ]
+    if max(abs(u - v) for u, v in zip(new, x, strict=True)) <= 1e-12:
         return None
-    return new
+    return np.array(new)
 
 
 def best_compromise(
@@ -83,8 +93,8 @@ def best_compromise(
             ev = matter.evaluate(x, parties, bfs)
             if (ev.s[voters] > 0).all():
                 return x, ev
-            deficit = margin(matter) - ev.s[voters]
-            new = amend(matter, voters, parties, bfs, ev, 1.0, False, deficit)
+            deficit = (margin(matter) - ev.s[voters]).tolist()
+            new = amend(matter, voters.tolist(), parties, bfs, ev, 1.0, False, deficit)
             if new is None:
                 return x, ev
             x = new

@@ -9,7 +9,6 @@ terminate: the alliance is dissolved (001 §42) and decides nothing more.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -17,6 +16,7 @@ import numpy as np
 from .config import OBJECTIVES, MatterKind, Membership
 from .events import Ev
 from .matters import N_OBJ, Matter
+from .partyset import mask_of
 
 if TYPE_CHECKING:
     from .model import AllianceModel
@@ -67,7 +67,7 @@ class TransitionWatch:
                     f"Reconfigure the alliance: {names} to become associate member(s) (001 §40b)",
                     day,
                 )
-                esc.recused = frozenset(blockers)
+                esc.recused = mask_of(blockers)
                 esc.reconfigure = tuple(blockers)
                 model.add_matter(esc, day)
                 return
@@ -90,12 +90,9 @@ class TransitionWatch:
         self._round += 1
         model.log.add(day, model.steps, Ev.TRANSITION, -1, -1, how, self.deadline)
         for old in self.failed:
-            again = replace(
-                old, idx=-1, id=f"{old.id.split('/')[0]}/{self._round + 1}", x0=old.x,
-                tabled_day=-1, decided_day=-1, outcome="", meetings=0, referrals=0, amendments=0,
-                pending={}, mandated=set(), blockers=(), bfs=None, generation=self._round,
-                stale=False, first_answer=float("inf"), linear=None,
-            )  # fmt: skip
+            again = old.again(
+                id=f"{old.id.split('/')[0]}/{self._round + 1}", generation=self._round
+            )
             model.add_matter(again, day)
         self.stage = None
 

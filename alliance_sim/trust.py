@@ -32,22 +32,26 @@ class TrustNetwork:
             self.T[a, b] = self.T[b, a] = rel.trust
         np.fill_diagonal(self.T, 1.0)
         self.baseline = self.T.copy()
+        self._pairs: dict[tuple[int, ...], np.ndarray] = {}  # voters -> which pairs agreed
 
     def mean(self, members: np.ndarray | None = None) -> float:
         T = self.T if members is None else self.T[np.ix_(members, members)]
         n = len(T)
         return float((T.sum() - n) / (n * (n - 1))) if n > 1 else 1.0
 
-    def agreed(self, voters: np.ndarray) -> None:
+    def agreed(self, voters: list[int]) -> None:
         gain = self.config.agree_gain
         if len(voters) == len(self.T):
             self.T += gain * (1.0 - self.T)  # the diagonal stays at 1
             return
-        member = np.zeros(len(self.T), dtype=bool)
-        member[voters] = True
-        self.T += gain * (1.0 - self.T) * np.outer(member, member)
+        pairs = self._pairs.get(tuple(voters))
+        if pairs is None:
+            member = np.zeros(len(self.T), dtype=bool)
+            member[voters] = True
+            pairs = self._pairs[tuple(voters)] = np.outer(member, member)
+        self.T += gain * (1.0 - self.T) * pairs
 
-    def blocked(self, blockers: np.ndarray, supporters: np.ndarray) -> None:
+    def blocked(self, blockers: list[int], supporters: list[int]) -> None:
         if not len(blockers) or not len(supporters):
             return
         a = np.zeros(len(self.T), dtype=bool)
@@ -63,12 +67,13 @@ class TrustNetwork:
             pair = np.outer(losers, gainers)
             self.T *= 1.0 - self.config.unshared_loss * (pair | pair.T)
 
-    def concession(self, blockers: np.ndarray, others: np.ndarray) -> float:
+    def concession(self, blockers: list[int], others: list[int]) -> float:
         """How far the board concedes: from ``min_concession`` (no trust) to 1 (full trust)."""
         floor = self.config.min_concession
         if not len(blockers) or not len(others):
             return 1.0
-        return floor + (1.0 - floor) * float(self.T[blockers][:, others].mean())
+        mean = float(self.T[blockers][:, others].sum()) / (len(blockers) * len(others))
+        return floor + (1.0 - floor) * mean
 
     def new_representative(self, party: int) -> None:
         """A new face at the table: trust moves back toward where it started."""

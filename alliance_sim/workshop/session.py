@@ -260,7 +260,7 @@ class WorkshopSession:
 
         def record(matter, party: int, agent_yes: bool) -> str | None:
             if party in room:
-                mandated = party in getattr(matter, "mandated", ())
+                mandated = matter.has_mandate(party)
                 calls.append((matter.idx, party, agent_yes, mandated, terms_text(matter, matter.x)))
                 return answers.get((matter.id, party))
             return None

@@ -262,12 +262,31 @@ class Matter:
 
 
 def linear_parts(F0, A, S0, B, E0, D, parties: PartyArrays) -> tuple[np.ndarray, np.ndarray]:
-    """The rows of ``Matter._linear_parts`` from a matter's effects (base, slope per term)."""
-    base = np.concatenate([F0, S0 - F0 - parties.tolerance, parties.w_fin * F0 + parties.W @ E0,
-                           [F0.sum() + E0.sum()]])  # fmt: skip
-    slope = np.vstack([A, B - A, parties.w_fin[:, None] * A + parties.W @ D,
-                       (A.sum(axis=0) + D.sum(axis=0))[None, :]])  # fmt: skip
+    """The rows of ``Matter._linear_parts`` (base, slope per term) from a matter's effects.
+
+    Works on one matter or on a stack of matters with as many terms (a leading axis on each).
+    """
+    w_fin = parties.w_fin
+    base = np.concatenate([F0, S0 - F0 - parties.tolerance, w_fin * F0 + E0 @ parties.W.T,
+                           (F0.sum(axis=-1) + E0.sum(axis=-1))[..., None]], axis=-1)  # fmt: skip
+    slope = np.concatenate([A, B - A, w_fin[:, None] * A + parties.W @ D,
+                            (A.sum(axis=-2) + D.sum(axis=-2))[..., None, :]], axis=-2)  # fmt: skip
     return base, slope
+
+
+def compile_linear(matters: list[Matter], parties: PartyArrays) -> None:
+    """Every matter's linear parts at once, a stack per number of terms (cheaper than one by one)."""
+    by_k: dict[int, list[Matter]] = {}
+    for m in matters:
+        if m.linear is None:
+            by_k.setdefault(m.k, []).append(m)
+    for group in by_k.values():
+        stack = [
+            np.array([getattr(m, f) for m in group]) for f in ("F0", "A", "S0", "B", "E0", "D")
+        ]
+        base, slope = linear_parts(*stack, parties)
+        for m, b, a in zip(group, base, slope, strict=True):
+            m.linear = (b, a)
 
 
 def _distance(Om: np.ndarray, x: np.ndarray, P: np.ndarray) -> np.ndarray:

@@ -24,7 +24,7 @@ from .board import BoardProtocol
 from .config import MatterKind, Membership, Scenario
 from .errors import InputError
 from .events import Ev, EventLog
-from .matters import Matter, PartyArrays, category_mask, from_spec
+from .matters import Matter, PartyArrays, category_mask, compile_linear, from_spec
 from .membership import MembershipBook
 from .partyset import mask_of, row_masks
 from .risk import RiskBook
@@ -120,6 +120,7 @@ class AllianceModel(mesa.Model):
             matter.idx = matter.noise_row = i
             matter.id = matter.id or f"M{i + 1:03d}"
         self.covers = _authority_cover(self.matters, self.arrays)
+        compile_linear(self.matters, self.arrays)
 
         risk = scenario.risk
         self.period_ends = list(range(risk.period_days, self.horizon, risk.period_days))
@@ -172,7 +173,9 @@ class AllianceModel(mesa.Model):
         self.voters = np.array(sorted(a.index for a in self.full_members), dtype=int)
         self.voter_list: list[int] = self.voters.tolist()
         self.voter_mask = mask_of(self.voter_list)
-        self.membership_code = ",".join(p.membership.value for p in self.parties)
+        #: each party's membership value, in party order ("full", "associate" or "none")
+        self.membership_values = tuple(p.membership.value for p in self.parties)
+        self.membership_code = ",".join(self.membership_values)
         self.attendees = np.array(sorted(a.index for a in attending), dtype=int)
 
     def home_answers(self, day: int) -> list[int]:
@@ -238,7 +241,7 @@ class AllianceModel(mesa.Model):
     def _settle(self, end: int) -> None:
         start = self._settled_to
         period = self.risk.period
-        net = self.risk.settle(start, end, [p.membership for p in self.parties])
+        net = self.risk.settle(start, end, self.membership_values)
         self._settled_to = end
         self.trust.unshared_losses(net)
         self.log.add(end, self.steps, Ev.SETTLED, -1, -1, period)

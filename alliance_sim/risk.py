@@ -91,6 +91,7 @@ class RiskBook:
     def __init__(self, config: Risk, budgets: np.ndarray, noise: np.ndarray, shocks) -> None:
         self.config = config
         self.budgets = budgets
+        self.budget_total = float(budgets.sum())
         # Pre-drawn standard normal noise, one row per matter of the initial stream and one column
         # per period; the extra last row of zeros serves matters raised during the run.
         self.noise = np.vstack([noise, np.zeros((1, noise.shape[1]))])
@@ -105,6 +106,7 @@ class RiskBook:
         self._F = np.zeros((8, len(budgets)))
         self._SD = np.zeros((8, len(budgets)))
         self._value = np.zeros(8)
+        self._members: dict[tuple[str, ...], tuple] = {}  # memberships -> arrays settle needs
 
     def adopt(self, matter: Matter, day: int, ev) -> None:
         """Start an agreed matter's effects running from ``day`` (001 §34)."""
@@ -123,41 +125,51 @@ class RiskBook:
     def agree_scheme(self, shares: np.ndarray) -> None:
         self.shares = shares
 
-    def settle(self, start: int, end: int, membership: list[Membership]) -> np.ndarray:
-        """Realise one period's effects, score it, split the pool; return each party's net."""
+    def settle(self, start: int, end: int, membership: tuple[str, ...]) -> np.ndarray:
+        """Realise one period's effects, score it, split the pool; return each party's net.
+
+        ``membership`` is each party's membership value ("full", "associate" or "none").
+        """
         cfg = self.config
-        n = len(self.budgets)
         years = (end - start) / YEAR
         k = self.count
-        overlap = np.maximum((end - np.maximum(start, self._day[:k])) / YEAR, 0.0)
-        z = self.noise[self._row[:k], self.period]
-        direct = overlap @ self._F[:k] + (overlap * cfg.outcome_noise * z) @ self._SD[:k]
-        value = float(overlap @ (self._value[:k] * (1.0 + 0.35 * cfg.outcome_noise * z)))
-        shock = np.zeros(n)
+        overlap = np.maximum(end - np.maximum(start, self._day[:k]), 0.0) / YEAR
+        z = self.noise[self._row[:k], self.period] * cfg.outcome_noise
+        direct = overlap @ self._F[:k] + (overlap * z) @ self._SD[:k]
+        value = float(overlap @ (self._value[:k] * (1.0 + 0.35 * z)))
+        shock = np.zeros(len(self.budgets))
         for day, party, cost in self.shocks:
             if day >= end:
                 break  # shocks are in date order
             shock[party] -= cost * (end - max(start, day)) / YEAR
-        full = np.array([m is Membership.FULL for m in membership])
-        assoc = np.array([m is Membership.ASSOCIATE for m in membership])
-        in_scope = float(self.budgets[full].sum())
-        pressure = cfg.demand_growth * float(self.budgets.sum()) * (end / YEAR) * years
+        full, cost_share, in_scope = self._membership_arrays(membership)
+        pressure = cfg.demand_growth * self.budget_total * (end / YEAR) * years
         # Shocks are outside the alliance's control, so they do not count against its KPIs.
         score = (float(direct.sum()) + value - pressure) / ((in_scope or 1.0) * max(years, 1e-9))
         level = next(lvl for lvl in cfg.levels if score >= lvl.min_score)
         # The pool is a share of full members' budgets in scope: with none, nothing is raised.
         pool_p = int(round(level.pool_share * in_scope * years * PENCE_PER_M))
         share_p = split_pence(pool_p, self._weights(full))
-        cost = cfg.participation_cost_m * years * (full + cfg.associate_cost_share * assoc)
+        cost = (cfg.participation_cost_m * years) * cost_share
         net = direct + shock + share_p / PENCE_PER_M - cost
         self.ledger.cumulative += net
         self.ledger.shocks += shock
         self.ledger.periods.append(
-            (self.period, start, end, tuple(str(m) for m in membership), level.name, score,
-             pool_p, share_p, direct, shock, cost, net)
+            (self.period, start, end, membership, level.name, score, pool_p, share_p, direct,
+             shock, cost, net)
         )  # fmt: skip
         self.period += 1
         return net
+
+    def _membership_arrays(self, membership: tuple[str, ...]) -> tuple:
+        """Who is a full member, each party's share of the cost of taking part, budget in scope."""
+        cached = self._members.get(membership)
+        if cached is None:
+            full = np.array([m == Membership.FULL for m in membership])
+            assoc = np.array([m == Membership.ASSOCIATE for m in membership])
+            cost_share = full + self.config.associate_cost_share * assoc
+            cached = self._members[membership] = (full, cost_share, float(self.budgets[full].sum()))
+        return cached
 
     def _weights(self, full: np.ndarray) -> np.ndarray:
         """Each full member's share of the pool; others take none (001 §35)."""

@@ -77,6 +77,10 @@ class _Builder:
         )
         self.names = [p.name for p in parties.values()]
         self._labels: dict[tuple, tuple[str, ...]] = {}
+        self._variation_labels: dict[int, tuple[str, ...]] = {}
+        self._transition: dict | None = None
+        self.no_effect = _fixed(np.zeros((self.n, 0)))  # A and B of a matter without terms
+        self.no_value = _fixed(np.zeros((N_OBJ, 0)))  # D of a matter without terms
 
     def by_role(self, coefs: dict[str, float]) -> np.ndarray:
         """Spread a per-role total across the parties of that role by budget share."""
@@ -90,7 +94,18 @@ class _Builder:
         return cached
 
     def variation_labels(self, proposer: int) -> tuple[str, ...]:
-        return tuple("contract value" if i == proposer else "contract cost" for i in range(self.n))
+        cached = self._variation_labels.get(proposer)
+        if cached is None:
+            cached = self._variation_labels[proposer] = tuple(
+                "contract value" if i == proposer else "contract cost" for i in range(self.n)
+            )
+        return cached
+
+    def transition_effects(self) -> dict:
+        """The effects of the transition matters (001 §43), the same in every run: built once."""
+        if self._transition is None:
+            self._transition = _transition_effects(self)
+        return self._transition
 
     def pick(self, u: float, candidates: np.ndarray, fallback: int = 0) -> int:
         if len(candidates) == 0:
@@ -98,20 +113,32 @@ class _Builder:
         return int(candidates[min(int(u * len(candidates)), len(candidates) - 1)])
 
 
+def _fixed(values) -> np.ndarray:
+    """An array shared by many matters; read-only, since terms are replaced, never changed."""
+    out = np.array(values, dtype=float)
+    out.flags.writeable = False
+    return out
+
+
+def _terms(*specs: tuple) -> tuple:
+    """A matter's negotiable terms from ``(name, label, low, high, status quo, proposed)`` each:
+    names, labels, and the arrays lo, hi, q and x."""
+    return (tuple(t[0] for t in specs), tuple(t[1] for t in specs),
+            *(_fixed([t[i] for t in specs]) for i in range(2, 6)))  # fmt: skip
+
+
+NO_TERMS = _terms()
+
+
 def _matter(b: _Builder, kind, title, proposer, day, deadline, magnitude, categories, terms,
             F0, A, S0, B, labels, E0, D, prohibited="", urgent=False, transition=False) -> Matter:  # fmt: skip
-    names = tuple(t[0] for t in terms)
+    names, term_labels, lo, hi, q, x = terms
     return Matter(
         idx=-1, id="", kind=kind, title=title, proposer=proposer, arrival_day=int(day),
-        deadline_days=int(deadline), magnitude=float(magnitude), categories=tuple(categories),
-        prohibited=prohibited, urgent=urgent, term_names=names,
-        term_labels=tuple(t[1] for t in terms),
-        lo=np.array([t[2] for t in terms], dtype=float),
-        hi=np.array([t[3] for t in terms], dtype=float),
-        q=np.array([t[4] for t in terms], dtype=float),
-        x=np.array([t[5] for t in terms], dtype=float),
-        F0=F0, A=A.reshape(b.n, len(terms)), S0=S0, B=B.reshape(b.n, len(terms)), labels=labels,
-        E0=E0, D=D.reshape(N_OBJ, len(terms)), transition=transition,
+        deadline_days=int(deadline), magnitude=float(magnitude), categories=categories,
+        prohibited=prohibited, urgent=urgent, term_names=names, term_labels=term_labels,
+        lo=lo, hi=hi, q=q, x=x, F0=F0, A=A, S0=S0, B=B, labels=labels, E0=E0, D=D,
+        transition=transition,
     )  # fmt: skip
 
 
@@ -125,6 +152,19 @@ def _objectives(total: float, mix: dict[str, float]) -> np.ndarray:
 VARIATION_VALUE_MIX = {"outcomes": 0.4, "accessible": 0.3, "seamless": 0.3}
 SHIFT_VALUE_MIX = {"prevention": 0.3, "local": 0.2, "seamless": 0.2, "outcomes": 0.25,
                    "accessible": 0.1, "choice": -0.05}  # fmt: skip
+SHIFT_CATEGORIES = (("service",), ("service", "financial"), ("service", "financial", "strategic"))
+# Names, status quo and lower bounds of a shift's terms; its labels, upper bounds and proposal vary.
+SHIFT_TERMS = _terms(("share", "", 0.0, 1.0, 0.0, 0.0), ("compensation", "", 0.0, 0.0, 0.0, 0.0))
+VARIATION_TERMS = _terms(("scope", "scope of the variation", 0.0, 1.0, 0.0, 1.0))
+CAPITATION_TERMS = _terms(("risk_share", "share of demand risk carried by providers", 0, 1, 0, 0.7))
+OUTCOMES_TERMS = _terms(("outcome_share", "share of payment tied to outcomes", 0, 0.5, 0, 0.3))
+DESIGN_GROUP_TERMS = _terms(("scope", "number of care pathways covered", 0, 1, 0, 1.0))
+SCHEME_TERMS = {
+    council: _terms(("provider_share", "providers' share of gains and losses", 0, 0.6, 0, 0.5),
+                    ("council_share", "council's share of gains and losses", 0, 0.4, 0,
+                     0.2 if council else 0.0))
+    for council in (False, True)
+}  # fmt: skip
 
 
 def service_changes(b: _Builder, U: np.ndarray, days: list[int], cfg) -> list[Matter]:
@@ -159,19 +199,18 @@ def service_changes(b: _Builder, U: np.ndarray, days: list[int], cfg) -> list[Ma
         "community": "new community activity", "council": "demand shifted to social care",
         "vcse": "prevention grants",
     })  # fmt: skip
-    comp_label = f"transition funding to the {receiver} (£m a year)"
+    term_labels = ("share of activity shifted", f"transition funding to the {receiver} (£m a year)")
+    hi = np.column_stack([np.ones(count), 0.3 * M])
+    x = np.column_stack([0.6 + 0.4 * U[:, 9], np.zeros(count)])
     zeros_n, zeros_obj = np.zeros(b.n), np.zeros(N_OBJ)
     out = []
     for r, (day, u, m) in enumerate(zip(days, U.tolist(), M.tolist(), strict=True)):
         proposer = (
             b.pick(u[6], b.members_of["commissioner"]) if u[7] < 0.7 else b.pick(u[6], b.providers)
         )
-        categories = (
-            ["service"] + (["financial"] if m > 0.5 else []) + (["strategic"] if m > 2 else [])
-        )
+        categories = SHIFT_CATEGORIES[(m > 0.5) + (m > 2)]
         area = SERVICE_AREAS[int(u[8] * len(SERVICE_AREAS)) % len(SERVICE_AREAS)]
-        terms = [("share", "share of activity shifted", 0.0, 1.0, 0.0, 0.6 + 0.4 * u[9]),
-                 ("compensation", comp_label, 0.0, 0.3 * m, 0.0, 0.0)]  # fmt: skip
+        terms = (SHIFT_TERMS[0], term_labels, SHIFT_TERMS[2], hi[r], SHIFT_TERMS[4], x[r])
         prohibited = PROHIBITED_GROUND if u[10] < e.prohibited_share else ""
         out.append(_matter(b, MatterKind.SERVICE_CHANGE, f"Shift {area} from hospital to community",
                            proposer, day, cfg.deadline_days, m, categories, terms, zeros_n, A[r],
@@ -187,7 +226,6 @@ def variations(b: _Builder, U: np.ndarray, days: list[int], cfg) -> list[Matter]
     commissioner_cost = np.outer(-0.15 * M * (0.5 + U[:, 1]), b.role_shares[0])
     values = np.outer(0.2 * M * (0.5 + U[:, 3]), _objectives(1.0, VARIATION_VALUE_MIX))
     zeros_n, zeros_obj = np.zeros(b.n), np.zeros(N_OBJ)
-    terms = [("scope", "scope of the variation", 0.0, 1.0, 0.0, 1.0)]
     out = []
     for r, (day, u, m) in enumerate(zip(days, U.tolist(), M.tolist(), strict=True)):
         proposer = (
@@ -197,12 +235,13 @@ def variations(b: _Builder, U: np.ndarray, days: list[int], cfg) -> list[Matter]
         A[proposer] += 0.3 * m
         if b.council >= 0:
             A[b.council] += -0.05 * m * (u[2] - 0.3)
-        categories = ["service"] + (["financial"] if m > 0.5 else [])
+        categories = SHIFT_CATEGORIES[m > 0.5]
         labels = b.variation_labels(proposer)
         prohibited = PROHIBITED_GROUND if u[10] < b.economics.prohibited_share else ""
         out.append(_matter(b, MatterKind.VARIATION, "Vary a services contract", proposer, day,
-                           cfg.deadline_days, m, categories, terms, zeros_n, A, zeros_n,
-                           np.abs(A) * unc, labels, zeros_obj, values[r], prohibited))  # fmt: skip
+                           cfg.deadline_days, m, categories, VARIATION_TERMS, zeros_n, A[:, None],
+                           zeros_n, np.abs(A)[:, None] * unc, labels, zeros_obj, values[r][:, None],
+                           prohibited))  # fmt: skip
     return out
 
 
@@ -224,8 +263,8 @@ def admission(b: _Builder, u: np.ndarray, day: int, cfg) -> Matter | None:
     labels = b.labels({"council": "social care joined up", "acute": "a smaller share of risk and reward",
                        "community": "a smaller share of risk and reward"})  # fmt: skip
     matter = _matter(b, MatterKind.ADMISSION, f"Admit {b.names[subject]} as a full member",
-                     proposer, day, cfg.deadline_days, 0.0, ["membership", "strategic"], [], F0,
-                     np.zeros(0), S0, np.zeros(0), labels, E0, np.zeros(0))  # fmt: skip
+                     proposer, day, cfg.deadline_days, 0.0, ("membership", "strategic"), NO_TERMS,
+                     F0, b.no_effect, S0, b.no_effect, labels, E0, b.no_value)  # fmt: skip
     matter.subject = subject
     return matter
 
@@ -240,8 +279,8 @@ def reserved(kind: MatterKind):
         E0 = _objectives(0.1 * M * (u[4] - 0.2), {"outcomes": 0.5, "accessible": 0.5})
         urgent = bool(u[11] < b.economics.urgent_share)
         return _matter(b, kind, KIND_TITLES[kind], proposer, day, cfg.deadline_days, M,
-                       ["strategic"], [], F0, np.zeros(0), np.abs(F0) * 0.3, np.zeros(0),
-                       b.labels({}), E0, np.zeros(0), urgent=urgent)  # fmt: skip
+                       ("strategic",), NO_TERMS, F0, b.no_effect, np.abs(F0) * 0.3, b.no_effect,
+                       b.labels({}), E0, b.no_value, urgent=urgent)  # fmt: skip
 
     return build
 
@@ -258,38 +297,8 @@ BUILDERS = {
 }
 
 
-def transition_matters(b: _Builder, u: np.ndarray, deadline: int) -> list[Matter]:
-    """The transition activities of 001 §43 (a)-(d), proposed early and due by the deadline."""
-    if not len(b.members_of["commissioner"]):
-        return []
-    lead = int(b.members_of["commissioner"][0])
+def _transition_effects(b: _Builder) -> dict:
     M = 0.05 * b.provider_budget
-    out = []
-    # (a) capitated payment mechanism for health providers (personal budgets excluded, 001 §30)
-    A = b.by_role({"commissioner": 0.04 * M, "acute": -0.025 * M, "community": -0.01 * M})
-    B = b.by_role({"acute": 0.2 * M, "community": 0.1 * M})
-    D = _objectives(0.04 * M, {"sustainability": 0.5, "prevention": 0.3, "outcomes": 0.2})
-    out.append(_matter(b, MatterKind.PAYMENT_MODEL, "Capitated payment mechanism (001 §43a)", lead,
-                       30 + 60 * u[0], deadline, M, ["financial", "strategic"],
-                       [("risk_share", "share of demand risk carried by providers", 0, 1, 0, 0.7)],
-                       np.zeros(b.n), A, np.zeros(b.n), B, b.labels({
-                           "commissioner": "certainty of spend", "acute": "demand risk taken on",
-                           "community": "demand risk taken on"}),
-                       np.zeros(N_OBJ), D, transition=True))  # fmt: skip
-    # (b) outcomes-based payment for the NHS service contracts
-    A = b.by_role({"commissioner": 0.02 * M, "acute": -0.01 * M, "community": 0.005 * M})
-    B = b.by_role({"acute": 0.05 * M, "community": 0.03 * M})
-    D = _objectives(0.05 * M, {"outcomes": 0.6, "prevention": 0.4})
-    out.append(_matter(b, MatterKind.PAYMENT_MODEL, "Outcomes-based payment (001 §43b)", lead,
-                       60 + 60 * u[1], deadline, 0.5 * M, ["financial"],
-                       [("outcome_share", "share of payment tied to outcomes", 0, 0.5, 0, 0.3)],
-                       np.zeros(b.n), A, np.zeros(b.n), B, b.labels({
-                           "commissioner": "payment for results", "acute": "income at risk",
-                           "community": "income at risk"}),
-                       np.zeros(N_OBJ), D, transition=True))  # fmt: skip
-    # (c) the risk/reward scheme (000 §2.2d; 003): who takes what share of the gain/loss pool
-    pool = 0.01 * b.budget_total
-    mu, sigma = pool * (u[2] - 0.4), pool
     provider_share = b.by_role({"acute": 1.0, "community": 1.0}) / max(
         1.0, (b.share["acute"] is not None) + (b.share["community"] is not None)
     )
@@ -297,31 +306,86 @@ def transition_matters(b: _Builder, u: np.ndarray, deadline: int) -> list[Matter
     if b.council >= 0:
         council_share[b.council] = 1.0
     comm_share = b.by_role({"commissioner": 1.0})
+    design = b.by_role({"commissioner": -0.002 * M, "community": 0.001 * M, "vcse": 0.001 * M})
+    effects = {
+        "zeros_n": np.zeros(b.n),
+        "zeros_obj": np.zeros(N_OBJ),
+        "capitation": (
+            b.by_role({"commissioner": 0.04 * M, "acute": -0.025 * M, "community": -0.01 * M}),
+            b.by_role({"acute": 0.2 * M, "community": 0.1 * M}),
+            _objectives(0.04 * M, {"sustainability": 0.5, "prevention": 0.3, "outcomes": 0.2}),
+            b.labels({"commissioner": "certainty of spend", "acute": "demand risk taken on",
+                      "community": "demand risk taken on"}),
+        ),
+        "outcomes": (
+            b.by_role({"commissioner": 0.02 * M, "acute": -0.01 * M, "community": 0.005 * M}),
+            b.by_role({"acute": 0.05 * M, "community": 0.03 * M}),
+            _objectives(0.05 * M, {"outcomes": 0.6, "prevention": 0.4}),
+            b.labels({"commissioner": "payment for results", "acute": "income at risk",
+                      "community": "income at risk"}),
+        ),
+        "scheme": (
+            comm_share,
+            np.column_stack([provider_share - comm_share, council_share - comm_share]),
+            np.column_stack([np.abs(provider_share - comm_share),
+                             np.abs(council_share - comm_share)]),
+            _objectives(0.2 * (0.01 * b.budget_total), {"outcomes": 0.5, "sustainability": 0.5}),
+            np.zeros((N_OBJ, 2)),
+            b.labels({k: "share of the gain/loss pool" for k in ROLES}),
+        ),
+        "design_groups": (
+            design,
+            np.abs(design) * 0.3,
+            _objectives(0.01 * M, {"seamless": 0.5, "outcomes": 0.5}),
+            b.labels({}),
+        ),
+    }  # fmt: skip
+    for key in ("capitation", "outcomes", "design_groups"):
+        A, B, D, labels = effects[key]
+        effects[key] = (A[:, None], B[:, None], D[:, None], labels)
+    for value in effects.values():
+        for arr in value if isinstance(value, tuple) else (value,):
+            if isinstance(arr, np.ndarray):
+                arr.flags.writeable = False
+    return effects
+
+
+def transition_matters(b: _Builder, u: np.ndarray, deadline: int) -> list[Matter]:
+    """The transition activities of 001 §43 (a)-(d), proposed early and due by the deadline."""
+    if not len(b.members_of["commissioner"]):
+        return []
+    fixed = b.transition_effects()
+    lead = int(b.members_of["commissioner"][0])
+    M = 0.05 * b.provider_budget
+    zeros_n, zeros_obj = fixed["zeros_n"], fixed["zeros_obj"]
+    out = []
+    # (a) capitated payment mechanism for health providers (personal budgets excluded, 001 §30)
+    A, B, D, labels = fixed["capitation"]
+    out.append(_matter(b, MatterKind.PAYMENT_MODEL, "Capitated payment mechanism (001 §43a)", lead,
+                       30 + 60 * u[0], deadline, M, ("financial", "strategic"), CAPITATION_TERMS,
+                       zeros_n, A, zeros_n, B, labels, zeros_obj, D, transition=True))  # fmt: skip
+    # (b) outcomes-based payment for the NHS service contracts
+    A, B, D, labels = fixed["outcomes"]
+    out.append(_matter(b, MatterKind.PAYMENT_MODEL, "Outcomes-based payment (001 §43b)", lead,
+                       60 + 60 * u[1], deadline, 0.5 * M, ("financial",), OUTCOMES_TERMS,
+                       zeros_n, A, zeros_n, B, labels, zeros_obj, D, transition=True))  # fmt: skip
+    # (c) the risk/reward scheme (000 §2.2d; 003): who takes what share of the gain/loss pool;
     # terms p (providers' share) and c (council's share); commissioners carry 1 - p - c
-    A = np.column_stack([mu * (provider_share - comm_share), mu * (council_share - comm_share)])
-    B = np.column_stack([sigma * np.abs(provider_share - comm_share),
-                         sigma * np.abs(council_share - comm_share)])  # fmt: skip
-    F0, S0 = mu * comm_share, sigma * comm_share
-    D = np.zeros((N_OBJ, 2))
-    E0 = _objectives(0.2 * pool, {"outcomes": 0.5, "sustainability": 0.5})
-    scheme = (_matter(b, MatterKind.RISK_REWARD, "Risk and reward sharing scheme (001 §43c)", lead,
-                       90 + 90 * u[3], deadline, pool, ["financial", "strategic"],
-                       [("provider_share", "providers' share of gains and losses", 0, 0.6, 0, 0.5),
-                        ("council_share", "council's share of gains and losses", 0, 0.4, 0,
-                         0.2 if b.council >= 0 else 0.0)],
-                       F0, A, S0, B, b.labels({k: "share of the gain/loss pool" for k in ROLES}),
-                       E0, D, transition=True))  # fmt: skip
-    scheme.share_base = comm_share
-    scheme.share_terms = np.column_stack([provider_share - comm_share, council_share - comm_share])
+    pool = 0.01 * b.budget_total
+    mu, sigma = pool * (u[2] - 0.4), pool
+    base, terms, spread, E0, D, labels = fixed["scheme"]
+    scheme = _matter(b, MatterKind.RISK_REWARD, "Risk and reward sharing scheme (001 §43c)", lead,
+                     90 + 90 * u[3], deadline, pool, ("financial", "strategic"),
+                     SCHEME_TERMS[b.council >= 0], mu * base, mu * terms, sigma * base,
+                     sigma * spread, labels, E0, D, transition=True)  # fmt: skip
+    scheme.share_base = base
+    scheme.share_terms = terms
     out.append(scheme)
     # (d) care design groups
-    A = b.by_role({"commissioner": -0.002 * M, "community": 0.001 * M, "vcse": 0.001 * M})
-    D = _objectives(0.01 * M, {"seamless": 0.5, "outcomes": 0.5})
+    A, B, D, labels = fixed["design_groups"]
     out.append(_matter(b, MatterKind.VARIATION, "Establish care design groups (001 §43d)", lead,
-                       30 + 30 * u[4], deadline, 0.02 * M, ["service"],
-                       [("scope", "number of care pathways covered", 0, 1, 0, 1.0)],
-                       np.zeros(b.n), A, np.zeros(b.n), np.abs(A) * 0.3, b.labels({}),
-                       np.zeros(N_OBJ), D, transition=True))  # fmt: skip
+                       30 + 30 * u[4], deadline, 0.02 * M, ("service",), DESIGN_GROUP_TERMS,
+                       zeros_n, A, zeros_n, B, labels, zeros_obj, D, transition=True))  # fmt: skip
     return out
 
 

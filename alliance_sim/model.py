@@ -17,6 +17,7 @@ from collections.abc import Callable
 
 import mesa
 import numpy as np
+import pandas as pd
 
 from agents import AGENT_TYPES, Party
 
@@ -37,37 +38,23 @@ from .trust import TrustNetwork
 RoomVote = Callable[[Matter, int, bool], str | None]
 
 
-def open_matters(model: AllianceModel) -> int:
-    return model.open_count
+#: The figures collected after each meeting, in the order of ``meeting_figures``; then one net
+#: position (£m) per party.
+FIGURES = ("day", "open_matters", "agreed", "stalemated", "pending_referrals", "mean_trust")
+COUNTS = FIGURES[:5]  # whole numbers
 
 
-def agreed(model: AllianceModel) -> int:
-    return model.outcomes["agreed"]
+def meeting_figures(model: AllianceModel) -> np.ndarray:
+    """The board's figures after a meeting and each party's cumulative net position, as one array.
 
-
-def stalemated(model: AllianceModel) -> int:
-    return model.outcomes["stalemate"]
-
-
-def pending_referrals(model: AllianceModel) -> int:
-    return model.pending_count
-
-
-def meeting_day(model: AllianceModel) -> int:
-    return model.day
-
-
-def mean_trust(model: AllianceModel) -> float:
-    return model.trust.mean()
-
-
-def net_positions(model: AllianceModel) -> np.ndarray:
-    """Each party's cumulative net position, £m (one column per party in ``timeseries``).
-
-    An array, because the DataCollector deep-copies every value: one array copy is far cheaper
-    than a copy of a tuple element by element.
+    One reporter, because the DataCollector deep-copies every value it collects: one short array
+    costs far less than a value per figure.
     """
-    return model.risk.ledger.cumulative
+    row = model.figures_row
+    row[:6] = (model.day, model.open_count, model.outcomes["agreed"],
+               model.outcomes["stalemate"], model.pending_count, model.trust.mean())  # fmt: skip
+    row[6:] = model.risk.ledger.cumulative
+    return row
 
 
 def memberships(model: AllianceModel) -> str:
@@ -152,17 +139,9 @@ class AllianceModel(mesa.Model):
         self._settled_to = 0
         cadence = scenario.board.cadence_days
         self.meeting_days = list(range(scenario.board.first_meeting_day, self.horizon + 1, cadence))
+        self.figures_row = np.zeros(len(FIGURES) + n)
         self.datacollector = mesa.DataCollector(
-            model_reporters={
-                "day": meeting_day,
-                "open_matters": open_matters,
-                "agreed": agreed,
-                "stalemated": stalemated,
-                "pending_referrals": pending_referrals,
-                "mean_trust": mean_trust,
-                "net_positions": net_positions,
-                "memberships": memberships,
-            }
+            model_reporters={"figures": meeting_figures, "memberships": memberships}
         )
         self.running = bool(self.meeting_days)
 
@@ -295,6 +274,20 @@ class AllianceModel(mesa.Model):
         if day > self._settled_to:
             self.period_ends = [e for e in self.period_ends if e < day] + [day]
             self.advance_to(day)
+
+    def collected(self) -> pd.DataFrame:
+        """The DataCollector's series, one row per meeting: the figures of ``FIGURES``, each
+        party's cumulative net position as one array per meeting (``net_positions``) and
+        memberships (comma-separated)."""
+        frame = self.datacollector.get_model_vars_dataframe()
+        rows = np.array(frame["figures"].tolist()).reshape(
+            len(frame), len(FIGURES) + len(self.parties)
+        )
+        out = pd.DataFrame(rows[:, : len(FIGURES)], columns=list(FIGURES), index=frame.index)
+        out[list(COUNTS)] = out[list(COUNTS)].astype(int)
+        out["net_positions"] = list(rows[:, len(FIGURES) :])
+        out["memberships"] = frame["memberships"]
+        return out
 
     @property
     def network(self):

@@ -210,7 +210,7 @@ class SimulationResult:
     @cached_property
     def timeseries(self) -> pd.DataFrame:
         """Mesa's DataCollector series, one row per meeting; per-party columns expanded."""
-        frame = self.model.datacollector.get_model_vars_dataframe()
+        frame = self.model.collected()
         frame.index.name = "meeting"
         keys = [p.key for p in self.model.parties]
         nets = np.vstack(frame.pop("net_positions").tolist())

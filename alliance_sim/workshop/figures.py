@@ -180,7 +180,7 @@ def _dates(model: AllianceModel, days) -> list[dt.date]:
 
 def timeseries(model: AllianceModel) -> pd.DataFrame:
     """The model's collected figures, one row per meeting held, with the meeting's date."""
-    frame = model.datacollector.get_model_vars_dataframe()
+    frame = model.collected()
     if frame.empty:
         return frame
     frame = frame.reset_index(drop=True)
@@ -223,7 +223,7 @@ def net_positions(model: AllianceModel) -> pd.DataFrame | None:
     """
     ledger = getattr(model, "ledger", None)
     keys = [p.key for p in model.parties]
-    collected = model.datacollector.get_model_vars_dataframe()
+    collected = model.collected()
     if "net_positions" in collected.columns and len(collected):
         rows = [np.asarray(v, dtype=float) for v in collected["net_positions"]]
         if all(r.shape == (len(keys),) for r in rows):

@@ -96,7 +96,6 @@ class BoardProtocol:
         if self._next_answer >= day:
             return
         arrays = self.model.arrays
-        events = self.log._events
         next_answer = float("inf")
         for matter in self.open:
             if not matter.pending:
@@ -106,10 +105,12 @@ class BoardProtocol:
                 continue
             pending = matter.pending
             arrived = sorted([(d, p) for p, d in pending.items() if d < day])
+            answered = 0
             for _, party in arrived:
                 del pending[party]
-                matter.mandated |= 1 << party
+                answered |= 1 << party
                 matter.bfs[party] = arrays.bfs_home[party]
+            matter.mandated |= answered
             matter.first_answer = min(pending.values(), default=float("inf"))
             next_answer = min(next_answer, matter.first_answer)
             if not arrived:
@@ -117,16 +118,10 @@ class BoardProtocol:
             self.model.pending_count -= len(arrived)
             # A party's surplus depends only on its own weight, so one evaluation serves all.
             ev = matter.fresh_ev = matter.evaluate(matter.x, arrays, matter.bfs)
-            yes = ev.yes
-            rejected = False
-            for answer_day, party in arrived:
-                approved = bool(yes >> party & 1)
-                rejected = rejected or not approved
-                events.append((answer_day, number, Ev.HOME_DECISION, matter.idx, party,
-                               (approved, matter.x, ev)))  # fmt: skip
+            self.log.answered(number, matter.idx, arrived, matter.x, ev)
             # The board votes again once every answer is in, or when one is a rejection (under
             # unanimity a block, to be amended at once); approvals alone change no vote already cast.
-            if not pending or rejected:
+            if not pending or answered & ~ev.yes:
                 matter.stale = False
         self._next_answer = next_answer
 
@@ -280,13 +275,12 @@ class BoardProtocol:
 
     def _refer(self, matter: Matter, parties: list[int], day: int, number: int) -> None:
         """Representatives lacking authority (or the room) ask their home bodies (000 §3.2)."""
-        events = self.log._events
         answers = self.model.home_answers(day)
+        pending = matter.pending
         for party in parties:
-            answer = answers[party]
-            matter.pending[party] = answer
-            matter.first_answer = min(matter.first_answer, answer)
-            events.append((day, number, Ev.REFERRED, matter.idx, party, (answer,)))
+            pending[party] = answers[party]
+        matter.first_answer = min(matter.first_answer, min(pending.values()))
+        self.log.referred(day, number, matter.idx, parties, answers)
         self._next_answer = min(self._next_answer, matter.first_answer)
         matter.referrals += len(parties)
         self.model.pending_count += len(parties)

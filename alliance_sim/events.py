@@ -40,6 +40,8 @@ class Ev(IntEnum):
 
 VOTE_NAMES = ("no", "yes", "referred")
 BY_NAMES = ("representative", "home_body", "room")
+#: ``party`` of a record standing for one event per party (referrals, home bodies' answers).
+BATCH = -2
 
 
 class Event(NamedTuple):
@@ -98,7 +100,8 @@ class EventLog:
 
     Runs append plain tuples (cheap); ``events`` and ``votes`` give the named views on demand. A
     *ballot* is one matter at one meeting: who voted how, on which terms, with one evaluation,
-    as masks of parties (``partyset.py``).
+    as masks of parties (``partyset.py``). Referrals and home bodies' answers are recorded one
+    record per matter per meeting and read as one event per party.
     """
 
     __slots__ = ("_events", "_ballots", "_views")
@@ -110,6 +113,16 @@ class EventLog:
 
     def add(self, day: int, meeting: int, kind: Ev, matter: int = -1, party: int = -1, *data):
         self._events.append((day, meeting, kind, matter, party, data))
+
+    def referred(self, day, meeting, matter, parties: list[int], answers: list[int]) -> None:
+        """``parties`` refer a matter to their home bodies, which answer on ``answers[party]``."""
+        self._events.append((day, meeting, Ev.REFERRED, matter, BATCH, (parties, answers)))
+
+    def answered(self, meeting, matter, arrived: list[tuple[int, int]], x, ev) -> None:
+        """Home bodies answered on terms ``x``: ``arrived`` holds (day, party), in that order;
+        each approved if its surplus in ``ev`` is positive."""
+        self._events.append((arrived[0][0], meeting, Ev.HOME_DECISION, matter, BATCH,
+                             (arrived, x, ev)))  # fmt: skip
 
     def ballot(self, day, meeting, matter, cast, yes, referred, home, room, x, ev) -> None:
         """Record the votes cast on one matter at one meeting.
@@ -126,20 +139,41 @@ class EventLog:
 
     @property
     def events(self) -> list[Event]:
+        return self._expanded()[1]
+
+    def _expanded(self) -> tuple[int, list[Event], list[int]]:
+        """The events, and where each record's first event sits among them."""
         cached = self._views.get("events")
-        if cached is None or cached[0] != len(self._events):
-            cached = (len(self._events), [Event._make(t) for t in self._events])
-            self._views["events"] = cached
-        return cached[1]
+        if cached is not None and cached[0] == len(self._events):
+            return cached
+        events: list[Event] = []
+        first: list[int] = []
+        for record in self._events:
+            first.append(len(events))
+            if record[4] != BATCH:
+                events.append(Event._make(record))
+                continue
+            day, meeting, kind, matter, _, data = record
+            if kind is Ev.REFERRED:
+                parties, answers = data
+                events.extend(Event(day, meeting, kind, matter, p, (answers[p],)) for p in parties)
+            else:
+                arrived, x, ev = data
+                events.extend(Event(d, meeting, kind, matter, p, (bool(ev.yes >> p & 1), x, ev))
+                              for d, p in arrived)  # fmt: skip
+        first.append(len(events))
+        cached = self._views["events"] = (len(self._events), events, first)
+        return cached
 
     @property
     def votes(self) -> list[Vote]:
         cached = self._views.get("votes")
         if cached is None or cached[0] != len(self._ballots):
+            first = self._expanded()[2]
             votes = [
                 Vote(day, meeting, matter, party,
                      VOTE_NAMES[2 if referred >> party & 1 else yes >> party & 1],
-                     BY_NAMES[2 if room >> party & 1 else home >> party & 1], x, ev, seq)
+                     BY_NAMES[2 if room >> party & 1 else home >> party & 1], x, ev, first[seq])
                 for day, meeting, matter, cast, yes, referred, home, room, x, ev, seq
                 in self._ballots
                 for party in members(cast)

@@ -156,7 +156,6 @@ class Matter:
     stale: bool = False  # nothing has changed since its last ballot (so no need to re-vote)
     fresh_ev: Evaluation | None = None  # evaluated at this meeting already (home-body answers)
     linear: tuple[np.ndarray, np.ndarray] | None = None  # see _linear_parts
-    slope_rows: list[list[float]] | None = None  # the slope of _linear_parts as plain floats
     recused: int = 0  # mask of the full members who do not vote on it
     reconfigure: tuple[int, ...] = ()  # members a reconfiguration makes associates
 
@@ -222,14 +221,14 @@ class Matter:
         per-call cost would dominate.
         """
         n = len(self.F0)
-        system = self.system_gradient(parties)
-        slope = self.slope_rows
+        slope = self._linear_parts(parties)[1]
+        system = slope[3 * n].tolist()
         out = []
         for r in rows:
-            g = slope[2 * n + r]
+            g = slope[2 * n + r].tolist()
             if ev.y[n + r] > 0:  # past its tolerance: the downside weighs in too
                 kink = float(parties.penalty[r])
-                g = [a - kink * b for a, b in zip(g, slope[n + r], strict=True)]
+                g = [a - kink * b for a, b in zip(g, slope[n + r].tolist(), strict=True)]
             b = float(bfs[r])
             g = [a + b * (c - a) for a, c in zip(g, system, strict=True)]
             if self.Om is not None:
@@ -256,9 +255,7 @@ class Matter:
 
     def system_gradient(self, parties: PartyArrays) -> list[float]:
         """Gradient of the system's surplus with respect to the terms."""
-        if self.slope_rows is None:
-            self.slope_rows = self._linear_parts(parties)[1].tolist()
-        return self.slope_rows[-1]
+        return self._linear_parts(parties)[1][-1].tolist()
 
 
 def linear_parts(F0, A, S0, B, E0, D, parties: PartyArrays) -> tuple[np.ndarray, np.ndarray]:

@@ -126,11 +126,9 @@ class AllianceModel(mesa.Model):
         self.open_count = 0
         self.pending_count = 0
         self.terminated_day: int | None = None
-        self._home_answers: dict[int, list[int]] = {}
-        self._home_calendar = tuple(
-            np.array([getattr(p.home_body, f) for p in self.parties])
-            for f in ("first_meeting_day", "cadence_days", "notice_days")
-        )
+        # Home bodies' calendars are scenario data: every replication shares one memo of them.
+        self._home_calendar = scenario.derived("home_calendar", _home_calendar)
+        self._home_answers: dict[int, list[int]] = scenario.derived("home_answers", lambda s: {})
         self.log = EventLog()
         self.board = BoardProtocol(self)
         self.membership = MembershipBook(self, scenario.membership)
@@ -147,15 +145,18 @@ class AllianceModel(mesa.Model):
 
     def refresh_membership(self) -> None:
         """Recompute who votes and who attends after any change of membership (001 §33, 35)."""
-        self.full_members = self.agents.select(lambda a: a.membership is Membership.FULL)
-        attending = self.agents.select(lambda a: a.membership is not Membership.NONE)
-        self.voters = np.array(sorted(a.index for a in self.full_members), dtype=int)
-        self.voter_list: list[int] = self.voters.tolist()
-        self.voter_mask = mask_of(self.voter_list)
-        #: each party's membership value, in party order ("full", "associate" or "none")
-        self.membership_values = tuple(p.membership.value for p in self.parties)
+        #: each party's membership value, in party order ("full", "associate" or "none"); the
+        #: AgentSet keeps the order in which the parties were created, which is party order
+        self.membership_values = tuple(m.value for m in self.agents.get("membership"))
         self.membership_code = ",".join(self.membership_values)
-        self.attendees = np.array(sorted(a.index for a in attending), dtype=int)
+        self.voter_list: list[int] = [
+            i for i, m in enumerate(self.membership_values) if m == Membership.FULL
+        ]
+        self.voters = np.array(self.voter_list, dtype=int)
+        self.voter_mask = mask_of(self.voter_list)
+        self.attendees = np.array(
+            [i for i, m in enumerate(self.membership_values) if m != Membership.NONE], dtype=int
+        )
 
     def home_answers(self, day: int) -> list[int]:
         """The day each party's home body would answer a referral made on ``day`` (cached).
@@ -311,6 +312,15 @@ def _party_arrays(scenario: Scenario) -> PartyArrays:
         excluded=np.array(
             [category_mask(tuple(map(str, p.authority.excluded_categories))) for p in parties]
         ),
+    )
+
+
+def _home_calendar(scenario: Scenario) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each party's home body: first meeting day, days between meetings, notice it needs."""
+    bodies = [p.home_body for p in scenario.parties.values()]
+    return tuple(
+        np.array([getattr(b, f) for b in bodies])
+        for f in ("first_meeting_day", "cadence_days", "notice_days")
     )
 
 

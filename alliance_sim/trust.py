@@ -52,14 +52,14 @@ class TrustNetwork:
         self.T += gain * (1.0 - self.T) * pairs
 
     def blocked(self, blockers: list[int], supporters: list[int]) -> None:
+        """Trust falls both ways between each blocker and each member who wanted the matter."""
         if not len(blockers) or not len(supporters):
             return
-        a = np.zeros(len(self.T), dtype=bool)
-        b = np.zeros(len(self.T), dtype=bool)
-        a[blockers] = True
-        b[supporters] = True
-        pair = np.outer(a, b)
-        self.T *= 1.0 - self.config.block_loss * (pair | pair.T)
+        factor = np.ones(len(self.T))
+        factor[supporters] = 1.0 - self.config.block_loss
+        for b in blockers:  # usually one: a row and a column beat building a pair matrix
+            self.T[b] *= factor
+            self.T[:, b] *= factor
 
     def unshared_losses(self, net: np.ndarray) -> None:
         losers, gainers = net < 0, net > 0
@@ -72,7 +72,8 @@ class TrustNetwork:
         floor = self.config.min_concession
         if not len(blockers) or not len(others):
             return 1.0
-        mean = float(self.T[blockers][:, others].sum()) / (len(blockers) * len(others))
+        total = sum(float(self.T[b, others].sum()) for b in blockers)  # usually one blocker
+        mean = total / (len(blockers) * len(others))
         return floor + (1.0 - floor) * mean
 
     def new_representative(self, party: int) -> None:

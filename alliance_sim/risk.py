@@ -31,18 +31,18 @@ def split_pence(total: int, weights: np.ndarray) -> np.ndarray:
 
     Largest-remainder method; ties go to the lower index, so the split is deterministic.
     """
-    out = np.zeros(len(weights), dtype=np.int64)
-    positive = weights > 0
-    if total == 0 or not positive.any():
-        return out
-    w = np.where(positive, weights, 0.0)
-    exact = abs(total) * w / w.sum()
-    floor = np.floor(exact).astype(np.int64)
-    rest = abs(total) - int(floor.sum())
+    w = np.maximum(weights, 0.0)
+    weight = float(w.sum())
+    if total == 0 or weight <= 0:
+        return np.zeros(len(weights), dtype=np.int64)
+    exact = abs(total) * w / weight
+    floor = np.floor(exact)
+    part = floor.astype(np.int64)
+    rest = abs(total) - int(part.sum())
     if rest:
-        order = np.lexsort((np.arange(len(w)), -(exact - floor)))
-        floor[order[:rest]] += 1
-    return floor if total > 0 else -floor
+        # A stable sort keeps equal remainders in index order: ties go to the lower index.
+        part[np.argsort(floor - exact, kind="stable")[:rest]] += 1
+    return part if total > 0 else -part
 
 
 @dataclass(slots=True)
@@ -92,6 +92,8 @@ class RiskBook:
         self.config = config
         self.budgets = budgets
         self.budget_total = float(budgets.sum())
+        self._no_shock = np.zeros(len(budgets))
+        self._no_shock.flags.writeable = False
         # Pre-drawn standard normal noise, one row per matter of the initial stream and one column
         # per period; the extra last row of zeros serves matters raised during the run.
         self.noise = np.vstack([noise, np.zeros((1, noise.shape[1]))])
@@ -137,11 +139,16 @@ class RiskBook:
         z = self.noise[self._row[:k], self.period] * cfg.outcome_noise
         direct = overlap @ self._F[:k] + (overlap * z) @ self._SD[:k]
         value = float(overlap @ (self._value[:k] * (1.0 + 0.35 * z)))
-        shock = np.zeros(len(self.budgets))
-        for day, party, cost in self.shocks:
-            if day >= end:
-                break  # shocks are in date order
-            shock[party] -= cost * (end - max(start, day)) / YEAR
+        net = direct.copy()
+        shock = self._no_shock
+        if self.shocks and self.shocks[0][0] < end:
+            shock = np.zeros(len(self.budgets))
+            for day, party, cost in self.shocks:
+                if day >= end:
+                    break  # shocks are in date order
+                shock[party] -= cost * (end - max(start, day)) / YEAR
+            net += shock
+            self.ledger.shocks += shock
         full, cost_share, in_scope = self._membership_arrays(membership)
         pressure = cfg.demand_growth * self.budget_total * (end / YEAR) * years
         # Shocks are outside the alliance's control, so they do not count against its KPIs.
@@ -151,9 +158,9 @@ class RiskBook:
         pool_p = int(round(level.pool_share * in_scope * years * PENCE_PER_M))
         share_p = split_pence(pool_p, self._weights(full))
         cost = (cfg.participation_cost_m * years) * cost_share
-        net = direct + shock + share_p / PENCE_PER_M - cost
+        net += share_p / PENCE_PER_M
+        net -= cost
         self.ledger.cumulative += net
-        self.ledger.shocks += shock
         self.ledger.periods.append(
             (self.period, start, end, membership, level.name, score, pool_p, share_p, direct,
              shock, cost, net)

@@ -35,11 +35,13 @@ class Party(mesa.Agent):
         self.budget_m = config.budget_m
         self.risk_tolerance_m = config.risk_tolerance_m
         self.best_for_service = config.best_for_service
-        self.objective_weights = dict(
-            zip(OBJECTIVES, config.weights.objective_vector(), strict=True)
-        )
         self.authority = config.authority
         self.home_body = config.home_body
+
+    @property
+    def objective_weights(self) -> dict[str, float]:
+        """How much the organisation values each Alliance Objective (000 §1.2 a-g), £m-equivalent."""
+        return dict(zip(OBJECTIVES, self.config.weights.objective_vector(), strict=True))
 
     @property
     def votes(self) -> bool:

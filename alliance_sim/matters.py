@@ -29,7 +29,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from .config import OBJECTIVES, RESERVED_KINDS, Category, MatterKind, MatterSpec
+from .config import OBJECTIVES, RESERVED_KINDS, Category, MatterKind, MatterSpec, Scenario
 from .partyset import positive
 
 CATEGORY_BITS = {c.value: 1 << i for i, c in enumerate(Category)}
@@ -256,6 +256,29 @@ class Matter:
     def system_gradient(self, parties: PartyArrays) -> list[float]:
         """Gradient of the system's surplus with respect to the terms."""
         return self._linear_parts(parties)[1][-1].tolist()
+
+
+def party_arrays(scenario: Scenario) -> PartyArrays:
+    """The parties' decision parameters as arrays (compiled once per scenario)."""
+    return scenario.derived("party_arrays", _compile_party_arrays)
+
+
+def _compile_party_arrays(scenario: Scenario) -> PartyArrays:
+    parties = list(scenario.parties.values())
+    bfs = np.array([p.best_for_service for p in parties])
+    bias = np.array([p.home_body.own_interest_bias for p in parties])
+    return PartyArrays(
+        bfs=bfs,
+        bfs_home=bfs * (1.0 - bias),
+        tolerance=np.array([p.risk_tolerance_m for p in parties]),
+        loss_aversion=np.array([p.loss_aversion for p in parties]),
+        w_fin=np.array([p.weights.finance for p in parties]),
+        W=np.array([p.weights.objective_vector() for p in parties]),
+        threshold=np.array([p.authority.threshold_m for p in parties]),
+        excluded=np.array(
+            [category_mask(tuple(map(str, p.authority.excluded_categories))) for p in parties]
+        ),
+    )
 
 
 def linear_parts(F0, A, S0, B, E0, D, parties: PartyArrays) -> tuple[np.ndarray, np.ndarray]:

@@ -25,7 +25,7 @@ from .board import BoardProtocol
 from .config import MatterKind, Membership, Scenario
 from .errors import InputError
 from .events import Ev, EventLog
-from .matters import Matter, PartyArrays, category_mask, compile_linear, from_spec
+from .matters import Matter, PartyArrays, compile_linear, from_spec, party_arrays
 from .membership import MembershipBook
 from .partyset import mask_of, row_masks
 from .risk import RiskBook
@@ -94,7 +94,7 @@ class AllianceModel(mesa.Model):
         # them). All our agents exist from here on, so this model's counter can go.
         mesa.Agent._ids.pop(self, None)
         self.index = {p.key: p.index for p in self.parties}
-        self.arrays = scenario.derived("party_arrays", _party_arrays)
+        self.arrays = party_arrays(scenario)
         self.refresh_membership()
 
         index = self.index
@@ -295,24 +295,6 @@ class AllianceModel(mesa.Model):
         """The parties' relationships as a networkx graph (edge attribute ``trust``)."""
         blockers = {b for m in self.board.open for b in m.blockers}
         return self.trust.network(self.parties, blockers)
-
-
-def _party_arrays(scenario: Scenario) -> PartyArrays:
-    parties = list(scenario.parties.values())
-    bfs = np.array([p.best_for_service for p in parties])
-    bias = np.array([p.home_body.own_interest_bias for p in parties])
-    return PartyArrays(
-        bfs=bfs,
-        bfs_home=bfs * (1.0 - bias),
-        tolerance=np.array([p.risk_tolerance_m for p in parties]),
-        loss_aversion=np.array([p.loss_aversion for p in parties]),
-        w_fin=np.array([p.weights.finance for p in parties]),
-        W=np.array([p.weights.objective_vector() for p in parties]),
-        threshold=np.array([p.authority.threshold_m for p in parties]),
-        excluded=np.array(
-            [category_mask(tuple(map(str, p.authority.excluded_categories))) for p in parties]
-        ),
-    )
 
 
 def _home_calendar(scenario: Scenario) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

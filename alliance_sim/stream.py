@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from .config import OBJECTIVES, MatterKind, PartyKind, Scenario, Sector
-from .matters import N_OBJ, Matter
+from .matters import N_OBJ, Matter, linear_parts, party_arrays
 
 DRAWS_PER_MATTER = 12
 ROLES = ("commissioner", "acute", "community", "council", "vcse")
@@ -71,6 +71,7 @@ class _Builder:
         self.budget_total = float(budgets.sum())
         self.provider_budget = float(budgets[self.providers].sum()) if len(self.providers) else 1.0
         self.economics = scenario.stream.economics
+        self.parties = party_arrays(scenario)
         self.council = int(self.members_of["council"][0]) if len(self.members_of["council"]) else -1
         self.social_care = np.array(
             [i for i, p in enumerate(parties.values()) if p.sector == Sector.SOCIAL_CARE], dtype=int
@@ -215,6 +216,7 @@ def service_changes(b: _Builder, U: np.ndarray, days: list[int], cfg) -> list[Ma
         out.append(_matter(b, MatterKind.SERVICE_CHANGE, f"Shift {area} from hospital to community",
                            proposer, day, cfg.deadline_days, m, categories, terms, zeros_n, A[r],
                            zeros_n, B[r], labels, zeros_obj, D[r], prohibited))  # fmt: skip
+    _with_linear_parts(b, out, A, B, D)
     return out
 
 
@@ -226,23 +228,33 @@ def variations(b: _Builder, U: np.ndarray, days: list[int], cfg) -> list[Matter]
     commissioner_cost = np.outer(-0.15 * M * (0.5 + U[:, 1]), b.role_shares[0])
     values = np.outer(0.2 * M * (0.5 + U[:, 3]), _objectives(1.0, VARIATION_VALUE_MIX))
     zeros_n, zeros_obj = np.zeros(b.n), np.zeros(N_OBJ)
+    proposers = [
+        b.pick(u[6], b.providers) if u[7] < 0.6 else b.pick(u[6], b.members_of["commissioner"])
+        for u in U.tolist()
+    ]
+    A = commissioner_cost
+    A[np.arange(len(days)), proposers] += 0.3 * M
+    if b.council >= 0:
+        A[:, b.council] += -0.05 * M * (U[:, 2] - 0.3)
+    A, B, D = A[:, :, None], np.abs(A)[:, :, None] * unc, values[:, :, None]
     out = []
     for r, (day, u, m) in enumerate(zip(days, U.tolist(), M.tolist(), strict=True)):
-        proposer = (
-            b.pick(u[6], b.providers) if u[7] < 0.6 else b.pick(u[6], b.members_of["commissioner"])
-        )
-        A = commissioner_cost[r].copy()
-        A[proposer] += 0.3 * m
-        if b.council >= 0:
-            A[b.council] += -0.05 * m * (u[2] - 0.3)
         categories = SHIFT_CATEGORIES[m > 0.5]
-        labels = b.variation_labels(proposer)
+        labels = b.variation_labels(proposers[r])
         prohibited = PROHIBITED_GROUND if u[10] < b.economics.prohibited_share else ""
-        out.append(_matter(b, MatterKind.VARIATION, "Vary a services contract", proposer, day,
-                           cfg.deadline_days, m, categories, VARIATION_TERMS, zeros_n, A[:, None],
-                           zeros_n, np.abs(A)[:, None] * unc, labels, zeros_obj, values[r][:, None],
-                           prohibited))  # fmt: skip
+        out.append(_matter(b, MatterKind.VARIATION, "Vary a services contract", proposers[r], day,
+                           cfg.deadline_days, m, categories, VARIATION_TERMS, zeros_n, A[r],
+                           zeros_n, B[r], labels, zeros_obj, D[r], prohibited))  # fmt: skip
+    _with_linear_parts(b, out, A, B, D)
     return out
+
+
+def _with_linear_parts(b: _Builder, matters: list[Matter], A, B, D) -> None:
+    """Give a batch of matters without fixed effects their linear parts (``Matter.linear``)."""
+    zeros = np.zeros(A.shape[:2])
+    base, slope = linear_parts(zeros, A, zeros, B, np.zeros(D.shape[:2]), D, b.parties)
+    for matter, row, rows in zip(matters, base, slope, strict=True):
+        matter.linear = (row, rows)
 
 
 def admission(b: _Builder, u: np.ndarray, day: int, cfg) -> Matter | None:

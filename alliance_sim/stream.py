@@ -191,8 +191,11 @@ def service_changes(b: _Builder, U: np.ndarray, days: list[int], cfg) -> list[Ma
     receiver = "council" if b.council >= 0 else "community"
     per_comp = b.by_role({"commissioner": -1.0, receiver: 1.0})
     count = len(days)
-    A = np.stack([per_share, np.broadcast_to(per_comp, per_share.shape)], axis=2)
-    B = np.stack([e.uncertainty * np.abs(per_share), np.zeros_like(per_share)], axis=2)
+    A = np.empty((count, b.n, 2))
+    A[:, :, 0] = per_share
+    A[:, :, 1] = per_comp
+    B = np.zeros((count, b.n, 2))
+    B[:, :, 0] = e.uncertainty * np.abs(per_share)
     D = np.zeros((count, N_OBJ, 2))
     D[:, :, 0] = np.outer(e.outcome_value * M, _objectives(1.0, SHIFT_VALUE_MIX))
     labels = b.labels({
@@ -352,9 +355,12 @@ def _transition_effects(b: _Builder) -> dict:
             b.labels({}),
         ),
     }  # fmt: skip
+    zeros_n, zeros_obj = effects["zeros_n"], effects["zeros_obj"]
     for key in ("capitation", "outcomes", "design_groups"):
         A, B, D, labels = effects[key]
-        effects[key] = (A[:, None], B[:, None], D[:, None], labels)
+        A, B, D = A[:, None], B[:, None], D[:, None]
+        linear = linear_parts(zeros_n, A, zeros_n, B, zeros_obj, D, b.parties)
+        effects[key] = (A, B, D, labels, linear)
     for value in effects.values():
         for arr in value if isinstance(value, tuple) else (value,):
             if isinstance(arr, np.ndarray):
@@ -372,15 +378,17 @@ def transition_matters(b: _Builder, u: np.ndarray, deadline: int) -> list[Matter
     zeros_n, zeros_obj = fixed["zeros_n"], fixed["zeros_obj"]
     out = []
     # (a) capitated payment mechanism for health providers (personal budgets excluded, 001 §30)
-    A, B, D, labels = fixed["capitation"]
+    A, B, D, labels, linear = fixed["capitation"]
     out.append(_matter(b, MatterKind.PAYMENT_MODEL, "Capitated payment mechanism (001 §43a)", lead,
                        30 + 60 * u[0], deadline, M, ("financial", "strategic"), CAPITATION_TERMS,
                        zeros_n, A, zeros_n, B, labels, zeros_obj, D, transition=True))  # fmt: skip
+    out[-1].linear = linear
     # (b) outcomes-based payment for the NHS service contracts
-    A, B, D, labels = fixed["outcomes"]
+    A, B, D, labels, linear = fixed["outcomes"]
     out.append(_matter(b, MatterKind.PAYMENT_MODEL, "Outcomes-based payment (001 §43b)", lead,
                        60 + 60 * u[1], deadline, 0.5 * M, ("financial",), OUTCOMES_TERMS,
                        zeros_n, A, zeros_n, B, labels, zeros_obj, D, transition=True))  # fmt: skip
+    out[-1].linear = linear
     # (c) the risk/reward scheme (000 §2.2d; 003): who takes what share of the gain/loss pool;
     # terms p (providers' share) and c (council's share); commissioners carry 1 - p - c
     pool = 0.01 * b.budget_total
@@ -394,10 +402,11 @@ def transition_matters(b: _Builder, u: np.ndarray, deadline: int) -> list[Matter
     scheme.share_terms = terms
     out.append(scheme)
     # (d) care design groups
-    A, B, D, labels = fixed["design_groups"]
+    A, B, D, labels, linear = fixed["design_groups"]
     out.append(_matter(b, MatterKind.VARIATION, "Establish care design groups (001 §43d)", lead,
                        30 + 30 * u[4], deadline, 0.02 * M, ("service",), DESIGN_GROUP_TERMS,
                        zeros_n, A, zeros_n, B, labels, zeros_obj, D, transition=True))  # fmt: skip
+    out[-1].linear = linear
     return out
 
 

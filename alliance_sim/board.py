@@ -64,16 +64,15 @@ class BoardProtocol:
                 return  # an escalation vote dissolved the alliance: nothing more is decided
             if matter.is_open:
                 self._consider(matter, day, number)
-        for matter in self.open:
-            matter.fresh_ev = None  # off the agenda today: evaluate afresh next time
         next_day = day + self.config.cadence_days
         for matter in self.open:
-            if matter.is_open and next_day > matter.deadline_day:
+            matter.fresh_ev = None  # off the agenda today: evaluate afresh next time
+            if not matter.outcome and next_day > matter.deadline_day:
                 why = STALE_REFERRAL if matter.pending else STALE_DEADLINE
                 if matter not in agenda:
                     why = STALE_AGENDA
                 self._stalemate(matter, day, number, why)
-        self.open = [m for m in self.open if m.is_open]
+        self.open = [m for m in self.open if not m.outcome]
         model.open_count = len(self.open)
 
     def close_term(self, day: int, number: int) -> None:

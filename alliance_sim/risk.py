@@ -103,11 +103,12 @@ class RiskBook:
         self.period = 0
         # Adopted matters' effects, grown in place (settlement reads them every period).
         self.count = 0
-        self._day = np.zeros(8)
-        self._row = np.zeros(8, dtype=int)
-        self._F = np.zeros((8, len(budgets)))
-        self._SD = np.zeros((8, len(budgets)))
-        self._value = np.zeros(8)
+        room = len(noise) + 8  # every matter of the stream, and a few raised during the run
+        self._day = np.zeros(room)
+        self._row = np.zeros(room, dtype=int)
+        self._F = np.zeros((room, len(budgets)))
+        self._SD = np.zeros((room, len(budgets)))
+        self._value = np.zeros(room)
         self._members: dict[tuple[str, ...], tuple] = {}  # memberships -> arrays settle needs
 
     def adopt(self, matter: Matter, day: int, ev) -> None:
@@ -119,9 +120,13 @@ class RiskBook:
                 setattr(self, name, np.concatenate([old, np.zeros_like(old)]))
         self._day[k] = day
         self._row[k] = matter.noise_row  # -1 reads the row of zeros
-        self._F[k] = ev.F
-        self._SD[k] = matter.S0 + matter.B @ matter.x if matter.k else matter.S0
-        self._value[k] = (matter.E0 + matter.D @ matter.x).sum() if matter.k else matter.E0.sum()
+        F = ev.F
+        self._F[k] = F
+        # The evaluation holds F and the shortfall sd - F - tolerance: sd follows from them.
+        sd = self._SD[k]
+        np.add(ev.G, F, out=sd)
+        sd += ev.tolerance
+        self._value[k] = ev.sys - float(F.sum())  # the objectives' part of the system surplus
         self.count = k + 1
 
     def agree_scheme(self, shares: np.ndarray) -> None:

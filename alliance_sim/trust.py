@@ -32,7 +32,7 @@ class TrustNetwork:
             self.T[a, b] = self.T[b, a] = rel.trust
         np.fill_diagonal(self.T, 1.0)
         self.baseline = self.T.copy()
-        self._pairs: dict[tuple[int, ...], np.ndarray] = {}  # voters -> which pairs agreed
+        self._pairs: dict[tuple[int, ...], np.ndarray] = {}  # voters -> gain for each pair
 
     def mean(self, members: np.ndarray | None = None) -> float:
         T = self.T if members is None else self.T[np.ix_(members, members)]
@@ -48,8 +48,8 @@ class TrustNetwork:
         if pairs is None:
             member = np.zeros(len(self.T), dtype=bool)
             member[voters] = True
-            pairs = self._pairs[tuple(voters)] = np.outer(member, member)
-        self.T += gain * (1.0 - self.T) * pairs
+            pairs = self._pairs[tuple(voters)] = gain * np.outer(member, member)
+        self.T += (1.0 - self.T) * pairs
 
     def blocked(self, blockers: list[int], supporters: list[int]) -> None:
         """Trust falls both ways between each blocker and each member who wanted the matter."""

@@ -39,27 +39,25 @@ RoomVote = Callable[[Matter, int, bool], str | None]
 
 
 #: The figures collected after each meeting, in the order of ``meeting_figures``; then one net
-#: position (£m) per party.
+#: position (£m) per party, then one membership code per party (its index in ``MEMBERSHIPS``).
 FIGURES = ("day", "open_matters", "agreed", "stalemated", "pending_referrals", "mean_trust")
 COUNTS = FIGURES[:5]  # whole numbers
+MEMBERSHIPS = tuple(m.value for m in Membership)
 
 
-def meeting_figures(model: AllianceModel) -> np.ndarray:
-    """The board's figures after a meeting and each party's cumulative net position, as one array.
+def meeting_figures(model: AllianceModel) -> bytes:
+    """The board's figures after a meeting, each party's cumulative net position and membership.
 
-    One reporter, because the DataCollector deep-copies every value it collects: one short array
-    costs far less than a value per figure.
+    One row of float64, handed over as bytes: the DataCollector deep-copies what it collects, and
+    an immutable value is the one thing it need not copy. ``AllianceModel.collected`` reads it.
     """
     row = model.figures_row
+    n = len(model.parties)
     row[:6] = (model.day, model.open_count, model.outcomes["agreed"],
                model.outcomes["stalemate"], model.pending_count, model.trust.mean())  # fmt: skip
-    row[6:] = model.risk.ledger.cumulative
-    return row
-
-
-def memberships(model: AllianceModel) -> str:
-    """Each party's membership, comma-separated (a string is copied for free)."""
-    return model.membership_code
+    row[6 : 6 + n] = model.risk.ledger.cumulative
+    row[6 + n :] = model.membership_numbers
+    return row.tobytes()
 
 
 class AllianceModel(mesa.Model):
@@ -137,10 +135,8 @@ class AllianceModel(mesa.Model):
         self._settled_to = 0
         cadence = scenario.board.cadence_days
         self.meeting_days = list(range(scenario.board.first_meeting_day, self.horizon + 1, cadence))
-        self.figures_row = np.zeros(len(FIGURES) + n)
-        self.datacollector = mesa.DataCollector(
-            model_reporters={"figures": meeting_figures, "memberships": memberships}
-        )
+        self.figures_row = np.zeros(len(FIGURES) + 2 * n)
+        self.datacollector = mesa.DataCollector(model_reporters={"figures": meeting_figures})
         self.running = bool(self.meeting_days)
 
     def refresh_membership(self) -> None:
@@ -148,7 +144,7 @@ class AllianceModel(mesa.Model):
         #: each party's membership value, in party order ("full", "associate" or "none"); the
         #: AgentSet keeps the order in which the parties were created, which is party order
         self.membership_values = tuple(m.value for m in self.agents.get("membership"))
-        self.membership_code = ",".join(self.membership_values)
+        self.membership_numbers = np.array([MEMBERSHIPS.index(m) for m in self.membership_values])
         self.voter_list: list[int] = [
             i for i, m in enumerate(self.membership_values) if m == Membership.FULL
         ]
@@ -281,13 +277,14 @@ class AllianceModel(mesa.Model):
         party's cumulative net position as one array per meeting (``net_positions``) and
         memberships (comma-separated)."""
         frame = self.datacollector.get_model_vars_dataframe()
-        rows = np.array(frame["figures"].tolist()).reshape(
-            len(frame), len(FIGURES) + len(self.parties)
-        )
+        n = len(self.parties)
+        rows = np.frombuffer(b"".join(frame["figures"]), dtype=float)
+        rows = rows.reshape(len(frame), len(FIGURES) + 2 * n)
         out = pd.DataFrame(rows[:, : len(FIGURES)], columns=list(FIGURES), index=frame.index)
         out[list(COUNTS)] = out[list(COUNTS)].astype(int)
-        out["net_positions"] = list(rows[:, len(FIGURES) :])
-        out["memberships"] = frame["memberships"]
+        out["net_positions"] = list(rows[:, len(FIGURES) : len(FIGURES) + n])
+        codes = rows[:, len(FIGURES) + n :].astype(int).tolist()
+        out["memberships"] = [",".join(MEMBERSHIPS[c] for c in row) for row in codes]
         return out
 
     @property

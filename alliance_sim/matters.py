@@ -26,6 +26,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from typing import NamedTuple
 
 import numpy as np
 
@@ -62,11 +63,12 @@ class PartyArrays:
         self.penalty = self.w_fin * self.loss_aversion
 
 
-@dataclass(slots=True)
-class Evaluation:
+class Evaluation(NamedTuple):
     """Each party's surplus from adopting a matter at some terms, and what it is made of.
 
     ``y`` is the stacked linear part (see ``Matter._linear_parts``); its pieces are read as views.
+    A tuple of arrays and numbers holds no reference the garbage collector must follow, so the
+    thousands kept by the event logs of a batch of runs drop out of its scans.
     """
 
     s: np.ndarray
@@ -75,14 +77,7 @@ class Evaluation:
     pos: np.ndarray | None
     y: np.ndarray
     tolerance: np.ndarray
-    _yes: int = -1
-
-    @property
-    def yes(self) -> int:
-        """The parties whose surplus is positive (who would vote yes), as a mask."""
-        if self._yes < 0:
-            self._yes = positive(self.s)
-        return self._yes
+    yes: int  # the parties whose surplus is positive (who would vote yes), as a mask
 
     @property
     def F(self) -> np.ndarray:
@@ -209,7 +204,7 @@ class Matter:
         if self.Om is not None:
             pos = _distance(self.Om, self.q, self.P) - _distance(self.Om, x, self.P)
             s = s + pos
-        return Evaluation(s, own, sys, pos, y, parties.tolerance)
+        return Evaluation(s, own, sys, pos, y, parties.tolerance, positive(s))
 
     def gradients(
         self, x: np.ndarray, rows: list[int], parties: PartyArrays, bfs: np.ndarray, ev: Evaluation

@@ -98,7 +98,9 @@ class Vote(NamedTuple):
 class EventLog:
     """Append-only records of one run.
 
-    Runs append plain tuples (cheap); ``events`` and ``votes`` give the named views on demand. A
+    Runs append plain values (cheap): each event is six consecutive items of one flat list, so a
+    run keeps no per-event object for the garbage collector to count and scan; ``events`` and
+    ``votes`` give the named views on demand. A
     *ballot* is one matter at one meeting: who voted how, on which terms, with one evaluation,
     as masks of parties (``partyset.py``). Referrals and home bodies' answers are recorded one
     record per matter per meeting and read as one event per party.
@@ -107,21 +109,21 @@ class EventLog:
     __slots__ = ("_events", "_ballots", "_views")
 
     def __init__(self) -> None:
-        self._events: list[tuple] = []
+        self._events: list = []  # day, meeting, kind, matter, party, data; then the next event
         self._ballots: list[tuple] = []
         self._views: dict[str, tuple[int, list]] = {}
 
     def add(self, day: int, meeting: int, kind: Ev, matter: int = -1, party: int = -1, *data):
-        self._events.append((day, meeting, kind, matter, party, data))
+        self._events.extend((day, meeting, kind, matter, party, data))
 
     def referred(self, day, meeting, matter, parties: list[int], answers: list[int]) -> None:
         """``parties`` refer a matter to their home bodies, which answer on ``answers[party]``."""
-        self._events.append((day, meeting, Ev.REFERRED, matter, BATCH, (parties, answers)))
+        self._events.extend((day, meeting, Ev.REFERRED, matter, BATCH, (parties, answers)))
 
     def answered(self, meeting, matter, arrived: list[tuple[int, int]], x, ev) -> None:
         """Home bodies answered on terms ``x``: ``arrived`` holds (day, party), in that order;
         each approved if its surplus in ``ev`` is positive."""
-        self._events.append((arrived[0][0], meeting, Ev.HOME_DECISION, matter, BATCH,
+        self._events.extend((arrived[0][0], meeting, Ev.HOME_DECISION, matter, BATCH,
                              (arrived, x, ev)))  # fmt: skip
 
     def ballot(self, day, meeting, matter, cast, yes, referred, home, room, x, ev) -> None:
@@ -131,11 +133,11 @@ class EventLog:
         as the home body mandated, and whose vote the room cast.
         """
         self._ballots.append(
-            (day, meeting, matter, cast, yes, referred, home, room, x, ev, len(self._events))
+            (day, meeting, matter, cast, yes, referred, home, room, x, ev, len(self._events) // 6)
         )
 
     def __len__(self) -> int:
-        return len(self._events)
+        return len(self._events) // 6
 
     @property
     def events(self) -> list[Event]:
@@ -148,7 +150,9 @@ class EventLog:
             return cached
         events: list[Event] = []
         first: list[int] = []
-        for record in self._events:
+        flat = self._events
+        for i in range(0, len(flat), 6):
+            record = flat[i : i + 6]
             first.append(len(events))
             if record[4] != BATCH:
                 events.append(Event._make(record))

@@ -195,10 +195,14 @@ class Matter:
     def evaluate(self, x: np.ndarray, parties: PartyArrays, bfs: np.ndarray) -> Evaluation:
         """Every party's surplus at terms ``x`` given best-for-service weights ``bfs``."""
         base, slope = self.linear or self._linear_parts(parties)
-        y = base + slope @ x if self.k else base
+        if self.k:
+            y = slope @ x
+            y += base
+        else:
+            y = base  # shared, and never changed: evaluations are read, not written
         n = len(self.F0)
         own = y[2 * n : 3 * n] - parties.penalty * np.maximum(y[n : 2 * n], 0.0)
-        sys = float(y[-1])
+        sys = y.item(-1)
         s = own + bfs * (sys - own)
         pos = None
         if self.Om is not None:

@@ -38,6 +38,7 @@ class MembershipBook:
         effective = notice_day + notice
         heapq.heappush(self._due, (effective, self._seq, party, str(new), reason))
         self._seq += 1
+        self.model.next_due = min(self.model.next_due, effective)
         self.model.log.add(notice_day, self.model.steps, Ev.NOTICE, -1, party, str(new), effective,
                            reason)  # fmt: skip
 

@@ -133,6 +133,8 @@ class AllianceModel(mesa.Model):
         self.transition = TransitionWatch(self)
         self._shock = 0
         self._settled_to = 0
+        #: nothing on the calendar (period end, membership change, shock) falls before this day
+        self.next_due: float = 0
         cadence = scenario.board.cadence_days
         self.meeting_days = list(range(scenario.board.first_meeting_day, self.horizon + 1, cadence))
         self.figures_row = np.zeros(len(FIGURES) + 2 * n)
@@ -196,6 +198,8 @@ class AllianceModel(mesa.Model):
         A period ending on a given day is settled before changes taking effect that day, which
         count from the next period ("from the date they take effect").
         """
+        if day < self.next_due:
+            return  # most meetings: nothing on the calendar since the last one
         shocks = self.risk.shocks
         while True:
             period = self.risk.period
@@ -204,6 +208,7 @@ class AllianceModel(mesa.Model):
             shock = shocks[self._shock][0] if self._shock < len(shocks) else float("inf")
             due = min(end, change, shock)
             if due > day:
+                self.next_due = due
                 break
             if due == end:
                 self._settle(int(end))
@@ -270,6 +275,7 @@ class AllianceModel(mesa.Model):
         self.open_count = 0
         if day > self._settled_to:
             self.period_ends = [e for e in self.period_ends if e < day] + [day]
+            self.next_due = day
             self.advance_to(day)
 
     def collected(self) -> pd.DataFrame:

@@ -154,17 +154,14 @@ class Matter:
     recused: int = 0  # mask of the full members who do not vote on it
     reconfigure: tuple[int, ...] = ()  # members a reconfiguration makes associates
 
+    k: int = field(init=False, default=0)  # number of negotiable terms
+    reserved: bool = field(init=False, default=False)  # a commissioners' Reserved Matter
+
     def __post_init__(self) -> None:
         self.cat_mask = category_mask(self.categories)
         self.x0 = self.x
-
-    @property
-    def k(self) -> int:
-        return len(self.term_names)
-
-    @property
-    def reserved(self) -> bool:
-        return self.kind in RESERVED_KINDS
+        self.k = len(self.term_names)
+        self.reserved = self.kind in RESERVED_KINDS
 
     @property
     def is_open(self) -> bool:

@@ -361,6 +361,7 @@ def _transition_effects(b: _Builder) -> dict:
         A, B, D = A[:, None], B[:, None], D[:, None]
         linear = linear_parts(zeros_n, A, zeros_n, B, zeros_obj, D, b.parties)
         effects[key] = (A, B, D, labels, linear)
+    # Every run of the scenario shares these arrays: read-only, so no run can change another's.
     for value in effects.values():
         for arr in value if isinstance(value, tuple) else (value,):
             if isinstance(arr, np.ndarray):

@@ -67,12 +67,12 @@ class BoardProtocol:
         next_day = day + self.config.cadence_days
         for matter in self.open:
             matter.fresh_ev = None  # off the agenda today: evaluate afresh next time
-            if not matter.outcome and next_day > matter.deadline_day:
+            if matter.is_open and next_day > matter.deadline_day:
                 why = STALE_REFERRAL if matter.pending else STALE_DEADLINE
                 if matter not in agenda:
                     why = STALE_AGENDA
                 self._stalemate(matter, day, number, why)
-        self.open = [m for m in self.open if not m.outcome]
+        self.open = [m for m in self.open if m.is_open]
         model.open_count = len(self.open)
 
     def close_term(self, day: int, number: int) -> None:
@@ -80,9 +80,7 @@ class BoardProtocol:
         for matter in self.queue[self._next_arrival :]:
             # Urgent Reserved Matters need no meeting (000 §3.5); the rest never reach the board.
             if matter.reserved and matter.urgent and matter.arrival_day <= day:
-                matter.tabled_day = matter.arrival_day
-                self.log.add(matter.arrival_day, number, Ev.TABLED, matter.idx)
-                self._decide(matter, matter.arrival_day, number, "reserved", Ev.RESERVED, True)
+                self._decide_at_once(matter, number)
         self._next_arrival = len(self.queue)
         for matter in self.open:
             if matter.is_open:
@@ -134,12 +132,16 @@ class BoardProtocol:
                 break
             self._next_arrival += 1
             if urgent_reserved:
-                when = matter.arrival_day
-                matter.tabled_day = when
-                self.log.add(when, number, Ev.TABLED, matter.idx)
-                self._decide(matter, when, number, "reserved", Ev.RESERVED, True)
+                self._decide_at_once(matter, number)
                 continue
             self.table(matter, day, number)
+
+    def _decide_at_once(self, matter: Matter, number: int) -> None:
+        """An urgent Reserved Matter: the commissioners decide the day it arises (000 §3.5)."""
+        when = matter.arrival_day
+        matter.tabled_day = when
+        self.log.add(when, number, Ev.TABLED, matter.idx)
+        self._decide(matter, when, number, "reserved", Ev.RESERVED, True)
 
     def table(self, matter: Matter, day: int, number: int) -> None:
         """Put a matter on the board from this meeting: new business, escalations, re-tabling."""
@@ -193,22 +195,23 @@ class BoardProtocol:
             no = decided & ~yes
             if no:
                 # Those who have said no will block whatever the home bodies answer: amend now.
-                blockers = members(no)
-                matter.blockers = tuple(blockers)
-                self.log.add(day, number, Ev.BLOCKED, idx, -1, matter.blockers, ev.sys)
-                model.trust.blocked(blockers, members(decided & yes))
-                self._amend(matter, day, number, blockers, insist, ev, system=False)
+                self._block(matter, day, number, no, decided & yes, insist, ev, system=False)
             return
         verdict = self.rule.decide(voters, yes, ev.sys)
         if verdict.passed:
             dissent = tuple(members(voters & ~yes))
             self._decide(matter, day, number, "agreed", Ev.AGREED, x, dissent, ev.sys, ev=ev)
             return
-        blockers = members(verdict.blockers)
-        matter.blockers = tuple(blockers)
-        self.log.add(day, number, Ev.BLOCKED, idx, -1, matter.blockers, ev.sys)
-        model.trust.blocked(blockers, members(voters & yes))
-        self._amend(matter, day, number, blockers, insist, ev, verdict.system)
+        self._block(matter, day, number, verdict.blockers, voters & yes, insist, ev, verdict.system)
+
+    def _block(self, matter, day, number, blockers: int, supporters: int, insist: int, ev,
+               system: bool) -> None:  # fmt: skip
+        """Record a block (masks of who blocks and who wanted it), then amend the matter."""
+        rows = members(blockers)
+        matter.blockers = tuple(rows)
+        self.log.add(day, number, Ev.BLOCKED, matter.idx, -1, matter.blockers, ev.sys)
+        self.model.trust.blocked(rows, members(supporters))
+        self._amend(matter, day, number, rows, insist, ev, system)
 
     def _votes(self, matter: Matter, ev, day: int, number: int) -> tuple[int, int]:
         """Every full member's vote; representatives without authority refer (000 §3.2).

@@ -218,7 +218,7 @@ class Matter:
         """
         n = len(self.F0)
         slope = self._linear_parts(parties)[1]
-        system = slope[3 * n].tolist()
+        system = self.system_gradient(parties)
         out = []
         for r in rows:
             g = slope[2 * n + r].tolist()

@@ -154,8 +154,10 @@ VARIATION_VALUE_MIX = {"outcomes": 0.4, "accessible": 0.3, "seamless": 0.3}
 SHIFT_VALUE_MIX = {"prevention": 0.3, "local": 0.2, "seamless": 0.2, "outcomes": 0.25,
                    "accessible": 0.1, "choice": -0.05}  # fmt: skip
 SHIFT_CATEGORIES = (("service",), ("service", "financial"), ("service", "financial", "strategic"))
-# Names, status quo and lower bounds of a shift's terms; its labels, upper bounds and proposal vary.
-SHIFT_TERMS = _terms(("share", "", 0.0, 1.0, 0.0, 0.0), ("compensation", "", 0.0, 0.0, 0.0, 0.0))
+# A shift's terms: share shifted and compensation, both from 0 with 0 the status quo; their upper
+# bounds and proposals vary by matter.
+SHIFT_NAMES = ("share", "compensation")
+SHIFT_ZEROS = _fixed([0.0, 0.0])
 VARIATION_TERMS = _terms(("scope", "scope of the variation", 0.0, 1.0, 0.0, 1.0))
 CAPITATION_TERMS = _terms(("risk_share", "share of demand risk carried by providers", 0, 1, 0, 0.7))
 OUTCOMES_TERMS = _terms(("outcome_share", "share of payment tied to outcomes", 0, 0.5, 0, 0.3))
@@ -214,7 +216,7 @@ def service_changes(b: _Builder, U: np.ndarray, days: list[int], cfg) -> list[Ma
         )
         categories = SHIFT_CATEGORIES[(m > 0.5) + (m > 2)]
         area = SERVICE_AREAS[int(u[8] * len(SERVICE_AREAS)) % len(SERVICE_AREAS)]
-        terms = (SHIFT_TERMS[0], term_labels, SHIFT_TERMS[2], hi[r], SHIFT_TERMS[4], x[r])
+        terms = (SHIFT_NAMES, term_labels, SHIFT_ZEROS, hi[r], SHIFT_ZEROS, x[r])
         prohibited = PROHIBITED_GROUND if u[10] < e.prohibited_share else ""
         out.append(_matter(b, MatterKind.SERVICE_CHANGE, f"Shift {area} from hospital to community",
                            proposer, day, cfg.deadline_days, m, categories, terms, zeros_n, A[r],

@@ -115,16 +115,20 @@ GRID = {1: 2001, 2: 201}
 MARGIN = 0.02  # "with some margin": the best grid point beats the status quo by this for everyone
 
 
+def ideal_point(spec, party: str) -> tuple[np.ndarray, np.ndarray]:
+    """A party's ideal terms and the weight it puts on each, in the order of the matter's terms."""
+    ideal = spec.ideals[party]
+    names = [t.name for t in spec.terms]
+    return np.array([ideal[n].ideal for n in names]), np.array([ideal[n].weight for n in names])
+
+
 def surpluses(s: Scenario, points: np.ndarray) -> np.ndarray:
     """Each full member's utility gain over the status quo at each point: shape (members, points)."""
     spec = s.matters[0]
-    names = [t.name for t in spec.terms]
     q = np.array([t.status_quo for t in spec.terms])
     rows = []
     for k in sorted(full_member_keys(s)):
-        ideal = spec.ideals[k]
-        p = np.array([ideal[n].ideal for n in names])
-        w = np.array([ideal[n].weight for n in names])
+        p, w = ideal_point(spec, k)
         d_q = np.sqrt((w * (q - p) ** 2).sum())
         d_x = np.sqrt((w * (points - p) ** 2).sum(axis=1))
         rows.append(d_q - d_x)
@@ -146,15 +150,12 @@ def clearly_no_win_set(s: Scenario) -> bool:
     and "clearly none" needs the best to fall short of 0 by more than the grid's resolution.
     """
     spec = s.matters[0]
-    names = [t.name for t in spec.terms]
     q = np.array([t.status_quo for t in spec.terms])
     lo = np.array([t.low for t in spec.terms])
     hi = np.array([t.high for t in spec.terms])
     g = []
     for member in sorted(full_member_keys(s)):
-        ideal = spec.ideals[member]
-        p = np.array([ideal[n].ideal for n in names])
-        w = np.array([ideal[n].weight for n in names])
+        p, w = ideal_point(spec, member)
         g.append(w * (p - q))
     g = np.array(g)
     norms = np.linalg.norm(g, axis=1)
@@ -241,9 +242,7 @@ def documented_surplus(s: Scenario, points: np.ndarray) -> tuple[np.ndarray, np.
         ) + np.abs(W @ D)
         bound = (1 - p.best_for_service) * d_own + p.best_for_service * d_system
         if k in spec.ideals:
-            ideal = spec.ideals[k]
-            c = np.array([ideal[n].ideal for n in names])
-            w = np.array([ideal[n].weight for n in names])
+            c, w = ideal_point(spec, k)
             surplus = surplus + np.sqrt((w * (q - c) ** 2).sum())
             surplus = surplus - np.sqrt((w * (points - c) ** 2).sum(axis=1))
             bound = bound + np.sqrt(w)

@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: run test bench lint workshop clean
+.PHONY: run test bench bless workshop clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,11 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m pytest -q -m benchmark --benchmark-enable --benchmark-columns=min,median,mean,ops,rounds
+
+## Rewrite the golden outputs (tests/golden/) from the current engine: only in a commit that
+## means to change outcomes, and that says why.
+bless: $(STAMP)
+	$(BIN)/python -m tests.golden_runs --bless
 
 ## The workshop app in the browser (see README, "Running a workshop").
 workshop: $(STAMP)

@@ -1,28 +1,38 @@
-"""A party to the alliance: its objectives, delegated authority, home body and membership.
+"""A party to the alliance: its objectives, delegated authority, home body and membership, and the
+decisions it takes as an organisation (to withdraw, to respond to a refusal).
 
 Sources: membership levels (001 §33-35); Best for Service (000 §1.4, 3.1); delegated authority
-declared in advance and referral to the home Board or Governing Body (000 §3.2; 002 §5.4).
+declared in advance and referral to the home Board or Governing Body (000 §3.2; 002 §5.4);
+withdrawal after a material policy change (001 §42).
+
+How the parties value matters and vote, all at once, is in ``valuation.py`` and ``voting.py``;
+each kind of party feeds them its own parameters through the class methods below, which a kind
+overrides where the documents make it differ. A new kind is one module in ``agents/``: a subclass
+registered with ``@PARTY_KINDS.register("name")`` and imported in ``agents/__init__.py``.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 import mesa
 
 from alliance_sim.config import OBJECTIVES, Membership
 from alliance_sim.config import Party as PartyConfig
+from alliance_sim.matters import category_mask
 
 if TYPE_CHECKING:
+    from alliance_sim.config import MembershipRules
     from alliance_sim.matters import Matter
 
 
 class Party(mesa.Agent):
     """One organisation at the board table, represented by one person."""
 
-    kind: str = "party"
-    #: How the organisation's own board is usually called, for the narrative.
-    home_body_noun: str = "board"
+    #: the name scenarios give this kind (``parties.<id>.kind``)
+    kind: ClassVar[str] = "party"
+    #: whether parties of this kind alone exercise Reserved Matters (000 §3.4)
+    exercises_reserved_matters: ClassVar[bool] = False
 
     def __init__(self, model: mesa.Model, key: str, config: PartyConfig, index: int) -> None:
         super().__init__(model)
@@ -38,27 +48,60 @@ class Party(mesa.Agent):
         self.authority = config.authority
         self.home_body = config.home_body
 
+    # -- what the kind brings to the table (class level: compiled once per scenario) ------------
+    @classmethod
+    def valuation_parameters(cls, config: PartyConfig) -> dict:
+        """The parameters ``valuation.py`` values matters with, for one party of this kind.
+
+        The home body weighs the organisation's own interest more: its best-for-service weight
+        is the representative's times ``1 - own_interest_bias`` (000 §3.2: its view may differ).
+        """
+        return {
+            "bfs": config.best_for_service,
+            "bfs_home": config.best_for_service * (1.0 - config.home_body.own_interest_bias),
+            "tolerance": config.risk_tolerance_m,
+            "loss_aversion": config.loss_aversion,
+            "w_fin": config.weights.finance,
+            "W": config.weights.objective_vector(),
+            "threshold": config.authority.threshold_m,
+            "excluded": category_mask(tuple(map(str, config.authority.excluded_categories))),
+        }
+
+    @classmethod
+    def stream_role(cls, config: PartyConfig) -> str:
+        """How the generated business reaches a party of this kind (``stream.ROLES``)."""
+        return cls.kind
+
     @property
     def objective_weights(self) -> dict[str, float]:
         """How much the organisation values each Alliance Objective (000 §1.2 a-g), £m-equivalent."""
         return dict(zip(OBJECTIVES, self.config.weights.objective_vector(), strict=True))
 
+    # -- what the organisation decides -----------------------------------------------------------
     @property
     def votes(self) -> bool:
         """Only full members vote (001 §33, 35)."""
         return self.membership is Membership.FULL
 
+    def withdraws_after_shock(self, position_m: float, rules: MembershipRules) -> bool:
+        """After a material policy change, give notice to withdraw (001 §42)? When a member's
+        cumulative net position is below ``rules.withdraw_below_tolerances`` risk tolerances."""
+        limit = -rules.withdraw_below_tolerances * self.risk_tolerance_m
+        return self.membership is not Membership.NONE and position_m < limit
+
+    def response_to_refused_admission(self, rules: MembershipRules) -> Membership | None:
+        """What the organisation does when an admission it proposed is refused: by default,
+        nothing (only the council's response is written down, 001 §39)."""
+        return None
+
     def authority_gap(self, matter: Matter) -> str:
-        """Why the representative lacks authority, in words a workshop room can read."""
+        """Why the representative lacks authority for ``matter``, in words a room can read."""
         parts = []
-        excluded = [
-            c
-            for c in matter.categories
-            if c in {str(x) for x in self.authority.excluded_categories}
-        ]
-        if excluded:
+        excluded = {str(x) for x in self.authority.excluded_categories}
+        named = [c for c in matter.categories if c in excluded]
+        if named:
             parts.append(
-                f"the matter is {' and '.join(excluded)}, which its delegated authority excludes"
+                f"the matter is {' and '.join(named)}, which its delegated authority excludes"
             )
         if matter.magnitude > self.authority.threshold_m:
             parts.append(
@@ -66,5 +109,18 @@ class Party(mesa.Agent):
             )
         return "; ".join(parts) or "its authority does not cover it"
 
+    # -- what the DataCollector reads per party (agent reporters) -------------------------------
+    @property
+    def net_m(self) -> float:
+        """Cumulative net position in the alliance so far, £m."""
+        return float(self.model.risk.ledger.cumulative[self.index])
+
+    @property
+    def membership_name(self) -> str:
+        return self.membership.value
+
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.key} ({self.membership})>"
+
+
+__all__ = ["Party"]

@@ -1,8 +1,13 @@
-"""Clinical Commissioning Group: holds the budgets, sets outcomes and KPIs, alone exercises Reserved Matters (000 §3.4; 003)."""
+"""Clinical Commissioning Group: holds the budgets and the services contracts, sets outcomes and
+KPIs, and alone exercises Reserved Matters: mandatory changes, transfers to third parties, public
+consultation, decided after consulting the board unless urgent (000 §3.4-3.5; 003)."""
+
+from alliance_sim.registry import PARTY_KINDS
 
 from .base import Party
 
 
+@PARTY_KINDS.register("commissioner")
 class Commissioner(Party):
     kind = "commissioner"
-    home_body_noun = "governing body"
+    exercises_reserved_matters = True

@@ -2,10 +2,7 @@
 
 from .config import Scenario
 from .errors import InputError
-from .model import AllianceModel
-from .result import SimulationResult
 from .scenario import builtin_names, load_scenario
-from .simulate import simulate
 
 __version__ = "0.1.0"
 
@@ -20,12 +17,23 @@ __all__ = [
     "simulate",
 ]
 
+#: Loaded on first use: the engine imports the party agents (``agents/``), which import this
+#: package's configuration, and the experiment runner pulls in dask, pyarrow and scipy; importing
+#: alliance_sim stays cheap and free of import cycles.
+_LAZY = {
+    "AllianceModel": ".model",
+    "SimulationResult": ".result",
+    "simulate": ".simulation",
+    "run_experiment": ".experiment",
+}
+
 
 def __getattr__(name: str):
-    # The experiment runner pulls in dask, pyarrow and scipy; importing alliance_sim stays cheap
-    # (and a lighter heap keeps the garbage collector fast in single runs).
-    if name == "run_experiment":
-        from .experiment import run_experiment
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'alliance_sim' has no attribute {name!r}")
+    import importlib
 
-        return run_experiment
-    raise AttributeError(f"module 'alliance_sim' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value

@@ -1,79 +1,135 @@
 """The Alliance Leadership Board's meeting procedure.
 
-One call of :meth:`BoardProtocol.meeting` is one board meeting:
+A board meeting, as the model holds it:
 
-1. answers come back from home bodies that met since the last meeting (000 §3.2; 002 §5.4);
-2. business proposed at least ``notice_days`` ago is tabled (000 §3.2.1); urgent Reserved
-   Matters are decided by the commissioners at once (000 §3.5);
-3. the agenda (oldest first, at most ``max_agenda`` items) is taken item by item:
-   Reserved Matters are put to the board for consultation and then decided by the commissioners
-   (000 §3.4); otherwise each full member votes (associates attend but never vote, 001 §35), a
-   representative without delegated authority refers the matter to its home body, the board's
-   decision rule is applied once every answer is back, a Prohibited Matter is void whatever the
-   vote (000 §3.3), and a blocked matter is amended toward the blockers' concerns and re-tabled
-   (001 §41, 47);
-4. anything that cannot be decided before its deadline ends in stalemate (001 §47).
+1. :meth:`BoardProtocol.open_meeting`: answers come back from home bodies that met since the last
+   meeting (000 §3.2; 002 §5.4);
+2. (the model checks the transition deadline, ``transition.py``, which may table an escalation);
+3. :meth:`BoardProtocol.take_business`: business proposed at least ``notice_days`` ago is tabled
+   (000 §3.2.1); urgent Reserved Matters are decided by the commissioners at once (000 §3.5);
+   then the agenda (oldest first, at most ``max_agenda`` items) is taken item by item: Reserved
+   Matters are put to the board for consultation and then decided by the commissioners (000 §3.4);
+   otherwise each full member votes (associates attend but never vote, 001 §35), a representative
+   without delegated authority refers the matter to its home body, the board's decision rule is
+   applied once every answer is back, a Prohibited Matter is void whatever the vote (000 §3.3),
+   and a blocked matter is amended toward the blockers' concerns and re-tabled (001 §41, 47);
+   anything that cannot be decided before its deadline ends in stalemate (001 §47).
+
+The board asks the parties (``agents/``) how they value each matter and how they vote; it records
+what happens in the event log and reports each decision to those who act on it (``on_decided``).
+It owns the business before it and its own counts; it writes nothing of anyone else's.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from .events import Ev
+from agents.valuation import evaluate
+from agents.voting import HomeBodies, RoomVote, authority_cover, cast_votes, concession
+
+from .config import Board, Membership
+from .events import (
+    Agreed,
+    Amended,
+    Awaiting,
+    Blocked,
+    Clock,
+    Consulted,
+    EventLog,
+    HomeAnswers,
+    Meeting,
+    Referrals,
+    Representative,
+    Reserved,
+    Stalemate,
+    StaleWhy,
+    Tabled,
+    Void,
+    Withdrawn,
+)
 from .negotiation import amend, margin
 from .partyset import mask_of, members
 from .rules import make_rule
 
 if TYPE_CHECKING:
-    from .matters import Matter
-    from .model import AllianceModel
+    from agents.valuation import Evaluation, PartyArrays
 
-# Why a matter ended in stalemate (rendered by reasons.py).
-STALE_DEADLINE = "deadline"
-STALE_NOTHING = "no_amendment"
-STALE_REFERRAL = "referral"
-STALE_AGENDA = "agenda"
-STALE_TERM = "term_ended"
+    from .matters import Matter
+    from .membership import Roster
+    from .trust import TrustNetwork
+
+OUTCOMES = ("agreed", "stalemate", "void", "reserved", "withdrawn")
+
+#: ``on_decided(matter, day, ev)``: told of every decision, with the evaluation it was taken on
+#: (None where it was not taken on terms: withdrawals, stalemates, void matters).
+OnDecided = Callable[["Matter", int, "Evaluation | None"], None]
 
 
 class BoardProtocol:
-    """Runs meetings for one model; holds no state of its own beyond the model's matters."""
+    """Runs the meetings of one alliance's board over its term."""
 
-    def __init__(self, model: AllianceModel) -> None:
-        self.model = model
-        self.config = model.scenario.board
-        self.rule = make_rule(self.config)
-        self.log = model.log
+    def __init__(
+        self,
+        config: Board,
+        matters: list[Matter],
+        arrays: PartyArrays,
+        home: HomeBodies,
+        roster: Roster,
+        trust: TrustNetwork,
+        log: EventLog,
+        clock: Clock,
+        horizon: int,
+        transition_deadline: int | None,
+        on_decided: OnDecided,
+        room_vote: RoomVote | None = None,
+    ) -> None:
+        self.config = config
+        self.rule = make_rule(config)
+        self.matters = matters  # every matter, by arrival; business raised later is appended
+        self.covers = authority_cover(matters, arrays)  # whose authority covers each matter
+        self.arrays = arrays
+        self.home = home
+        self.roster = roster
+        self.trust = trust
+        self.log = log
+        self.clock = clock
+        self.horizon = horizon
+        self.transition_deadline = transition_deadline
+        self.on_decided = on_decided
+        self.room_vote = room_vote
         self.open: list[Matter] = []  # tabled and undecided, in tabling order
-        self.queue = list(model.matters)  # business proposed before the run, by arrival day
+        self.queue = list(matters)  # business proposed before the run, by arrival day
+        self.outcomes = dict.fromkeys(OUTCOMES, 0)
+        self.pending_count = 0  # referrals awaiting an answer on open matters
         self._next_arrival = 0
         self._next_answer = float("inf")  # no home body answers on any open matter before this
+        roster.listeners.append(self.membership_changed)
 
     # -- the meeting -------------------------------------------------------------------------
-    def meeting(self, day: int, number: int) -> None:
-        model = self.model
-        self.log.add(day, number, Ev.MEETING)
+    def open_meeting(self, day: int, number: int) -> None:
+        self.log.add(Meeting(day, number))
         self._receive_answers(day, number)
-        model.transition.check(day, number)  # may table an escalation, or end the alliance
-        if model.terminated_day is not None:
-            return
+
+    def take_business(self, day: int, number: int, is_ended: Callable[[], bool]) -> None:
+        """Table new business and take the agenda; ``is_ended()`` says the alliance is dissolved
+        (an escalation vote may end it mid-agenda: nothing more is then decided)."""
         self._table_new_business(day, number)
         agenda = self.open[: self.config.max_agenda]
         for matter in agenda:
-            if model.terminated_day is not None:
-                return  # an escalation vote dissolved the alliance: nothing more is decided
+            if is_ended():
+                return
             if matter.is_open:
                 self._consider(matter, day, number)
         next_day = day + self.config.cadence_days
         for matter in self.open:
             matter.fresh_ev = None  # off the agenda today: evaluate afresh next time
             if matter.is_open and next_day > matter.deadline_day:
-                why = STALE_REFERRAL if matter.pending else STALE_DEADLINE
+                why = StaleWhy.REFERRAL if matter.pending else StaleWhy.DEADLINE
                 if matter not in agenda:
-                    why = STALE_AGENDA
+                    why = StaleWhy.AGENDA
                 self._stalemate(matter, day, number, why)
         self.open = [m for m in self.open if m.is_open]
-        model.open_count = len(self.open)
 
     def close_term(self, day: int, number: int) -> None:
         """End of term: whatever is still open reached no decision."""
@@ -84,15 +140,77 @@ class BoardProtocol:
         self._next_arrival = len(self.queue)
         for matter in self.open:
             if matter.is_open:
-                self._stalemate(matter, day, number, STALE_TERM)
+                self._stalemate(matter, day, number, StaleWhy.TERM_ENDED)
         self.open = []
-        self.model.open_count = 0
+
+    def dissolve(self, day: int) -> None:
+        """The alliance is dissolved: open business is withdrawn."""
+        for matter in list(self.open):
+            self.withdraw(matter, day, "the alliance was dissolved")
+        self.open = []
+
+    # -- business ----------------------------------------------------------------------------
+    def add_matter(self, matter: Matter, day: int) -> None:
+        """Business raised during the run (escalations, re-tabled matters), tabled at once."""
+        matter.idx = len(self.matters)
+        matter.id = matter.id or f"E{matter.idx + 1:03d}"
+        self.matters.append(matter)
+        self.covers.extend(authority_cover([matter], self.arrays))
+        self.table(matter, day, self.clock.meeting)
+
+    def table(self, matter: Matter, day: int, number: int) -> None:
+        """Put a matter on the board from this meeting: new business, escalations, re-tabling."""
+        matter.tabled_day = day
+        matter.deadline_day = min(day + matter.deadline_days, self.horizon)
+        if matter.transition and self.transition_deadline is not None:
+            matter.deadline_day = max(day, min(matter.deadline_day, self.transition_deadline))
+        matter.bfs = self.arrays.bfs.copy()
+        self.log.add(Tabled(day, number, matter.idx))
+        subject = self.roster.parties[matter.subject] if matter.subject >= 0 else None
+        if subject is not None and subject.votes:
+            self._decide(matter, day, number, "withdrawn",
+                         Withdrawn(day, number, matter.idx, -1,
+                                   f"{subject.name} is already a full member"))  # fmt: skip
+            return
+        self.open.append(matter)
+
+    def withdraw(self, matter: Matter, day: int, reason: str) -> None:
+        """Take an open matter off the board (its proposer left, the alliance ended, ...)."""
+        if matter.is_open:
+            number = self.clock.meeting
+            self._decide(matter, day, number, "withdrawn",
+                         Withdrawn(day, number, matter.idx, -1, reason))  # fmt: skip
+
+    # -- changes around the table ------------------------------------------------------------
+    def membership_changed(self, day: int, party: int, new: Membership) -> None:
+        """A member left, joined or changed kind: its pending referrals and mandates lapse; its
+        proposals go if it left."""
+        bit = 1 << party
+        name = self.roster.parties[party].name
+        for matter in self.open:
+            if new is not Membership.FULL and party in matter.pending:
+                del matter.pending[party]
+                self.pending_count -= 1
+            self.home.forget(matter, bit, self.arrays.bfs)
+            matter.stale = False
+            if new is Membership.NONE and matter.proposer == party and matter.is_open:
+                self.withdraw(matter, day, f"{name}, its proposer, left the alliance")
+
+    def new_representative(self, day: int, party: int) -> None:
+        """A new representative: what its predecessor settled is reopened (004 p.15)."""
+        bit = 1 << party
+        reopened = 0
+        for matter in self.open:
+            if matter.mandated & bit:
+                self.home.forget(matter, bit, self.arrays.bfs)
+                matter.stale = False
+                reopened += 1
+        self.log.add(Representative(day, self.clock.meeting, -1, party, reopened))
 
     # -- steps -------------------------------------------------------------------------------
     def _receive_answers(self, day: int, number: int) -> None:
         if self._next_answer >= day:
             return
-        arrays = self.model.arrays
         next_answer = float("inf")
         for matter in self.open:
             if not matter.pending:
@@ -106,16 +224,15 @@ class BoardProtocol:
             for _, party in arrived:
                 del pending[party]
                 answered |= 1 << party
-                matter.bfs[party] = arrays.bfs_home[party]
-            matter.mandated |= answered
+            self.home.mandate(matter, answered)
             matter.first_answer = min(pending.values(), default=float("inf"))
             next_answer = min(next_answer, matter.first_answer)
             if not arrived:
                 continue  # answers withdrawn by a change of membership
-            self.model.pending_count -= len(arrived)
+            self.pending_count -= len(arrived)
             # A party's surplus depends only on its own weight, so one evaluation serves all.
-            ev = matter.fresh_ev = matter.evaluate(matter.x, arrays, matter.bfs)
-            self.log.answered(number, matter.idx, arrived, matter.x, ev)
+            ev = matter.fresh_ev = evaluate(matter, matter.x, self.arrays, matter.bfs)
+            self.log.add(HomeAnswers(arrived[0][0], number, matter.idx, arrived, matter.x, ev))
             # The board votes again once every answer is in, or when one is a rejection (under
             # unanimity a block, to be amended at once); approvals alone change no vote already cast.
             if not pending or answered & ~ev.yes:
@@ -140,155 +257,76 @@ class BoardProtocol:
         """An urgent Reserved Matter: the commissioners decide the day it arises (000 §3.5)."""
         when = matter.arrival_day
         matter.tabled_day = when
-        self.log.add(when, number, Ev.TABLED, matter.idx)
-        self._decide(matter, when, number, "reserved", Ev.RESERVED, True)
-
-    def table(self, matter: Matter, day: int, number: int) -> None:
-        """Put a matter on the board from this meeting: new business, escalations, re-tabling."""
-        model = self.model
-        matter.tabled_day = day
-        matter.deadline_day = min(day + matter.deadline_days, model.horizon)
-        if matter.transition and model.transition_day is not None:
-            matter.deadline_day = max(day, min(matter.deadline_day, model.transition_day))
-        matter.bfs = model.arrays.bfs.copy()
-        self.log.add(day, number, Ev.TABLED, matter.idx)
-        if matter.subject >= 0 and model.parties[matter.subject].votes:
-            name = model.parties[matter.subject].name
-            self._decide(matter, day, number, "withdrawn", Ev.WITHDRAWN,
-                         f"{name} is already a full member")  # fmt: skip
-            return
-        self.open.append(matter)
+        self.log.add(Tabled(when, number, matter.idx))
+        self._decide(matter, when, number, "reserved", Reserved(when, number, matter.idx, -1, True))
 
     def _consider(self, matter: Matter, day: int, number: int) -> None:
-        model = self.model
-        arrays = model.arrays
         matter.meetings += 1
+        idx = matter.idx
         if matter.pending and matter.stale:
             # Same terms, no new answer from a home body: the votes would be the same again.
-            self.log.add(day, number, Ev.AWAITING, matter.idx, -1, tuple(sorted(matter.pending)))
+            self.log.add(Awaiting(day, number, idx, -1, tuple(sorted(matter.pending))))
             return
         matter.stale = True
         ev, matter.fresh_ev = matter.fresh_ev, None
         if ev is None:
-            ev = matter.evaluate(matter.x, arrays, matter.bfs)
+            ev = evaluate(matter, matter.x, self.arrays, matter.bfs)
         if matter.reserved:
-            present = model.attendees
-            self.log.add(day, number, Ev.CONSULTED, matter.idx, -1, present, ev.s[present] > 0)
-            self._decide(matter, day, number, "reserved", Ev.RESERVED, False)
+            present = self.roster.attendees
+            self.log.add(Consulted(day, number, idx, -1, present, ev.s[present] > 0))
+            self._decide(matter, day, number, "reserved", Reserved(day, number, idx, -1, False))
             return
 
-        voters = model.voter_mask
-        if model.room:
-            yes, decided, insist = self._votes_with_room(matter, ev, day, number)
-        else:
-            yes, decided = self._votes(matter, ev, day, number)
-            insist = 0
-        idx, x = matter.idx, matter.x
+        voters = self.roster.voter_mask
+        votes = cast_votes(matter, ev, voters, self.covers[idx], self.room_vote)
+        if votes.referred:
+            self._refer(matter, members(votes.referred), day, number)
+        x = matter.x
+        self.log.ballot(day, number, idx, votes.cast, votes.yes & votes.cast, votes.referred,
+                        votes.home, votes.room, x, ev)  # fmt: skip
 
         if matter.prohibited:
-            self._decide(matter, day, number, "void", Ev.VOID, matter.prohibited)
+            self._decide(matter, day, number, "void", Void(day, number, idx, -1, matter.prohibited))
             return
         if matter.pending:  # exactly the voters still waiting for their home bodies
-            self.log.add(day, number, Ev.AWAITING, idx, -1, tuple(sorted(matter.pending)))
-            if self.rule.name != "unanimity":
-                return  # a no blocks only under unanimity: wait for every answer, then decide
-            no = decided & ~yes
+            self.log.add(Awaiting(day, number, idx, -1, tuple(sorted(matter.pending))))
+            no = votes.decided & ~votes.yes if self.rule.veto else 0
             if no:
                 # Those who have said no will block whatever the home bodies answer: amend now.
-                self._block(matter, day, number, no, decided & yes, insist, ev, system=False)
+                self._block(matter, day, number, no, votes.decided & votes.yes, votes.insist, ev,
+                            system=False)  # fmt: skip
             return
-        verdict = self.rule.decide(voters, yes, ev.sys)
+        verdict = self.rule.decide(voters, votes.yes, ev.sys)
         if verdict.passed:
-            dissent = tuple(members(voters & ~yes))
-            self._decide(matter, day, number, "agreed", Ev.AGREED, x, dissent, ev.sys, ev=ev)
+            dissent = tuple(members(voters & ~votes.yes))
+            self._decide(matter, day, number, "agreed", Agreed(day, number, idx, -1, x, dissent,
+                                                               ev.sys), ev)  # fmt: skip
             return
-        self._block(matter, day, number, verdict.blockers, voters & yes, insist, ev, verdict.system)
+        self._block(matter, day, number, verdict.blockers, voters & votes.yes, votes.insist, ev,
+                    verdict.system)  # fmt: skip
 
     def _block(self, matter, day, number, blockers: int, supporters: int, insist: int, ev,
                system: bool) -> None:  # fmt: skip
         """Record a block (masks of who blocks and who wanted it), then amend the matter."""
         rows = members(blockers)
         matter.blockers = tuple(rows)
-        self.log.add(day, number, Ev.BLOCKED, matter.idx, -1, matter.blockers, ev.sys)
-        self.model.trust.blocked(rows, members(supporters))
+        self.log.add(Blocked(day, number, matter.idx, -1, matter.blockers, ev.sys))
+        self.trust.blocked(rows, members(supporters))
         self._amend(matter, day, number, rows, insist, ev, system)
-
-    def _votes(self, matter: Matter, ev, day: int, number: int) -> tuple[int, int]:
-        """Every full member's vote; representatives without authority refer (000 §3.2).
-
-        Returns the masks of the voters who said yes and of those who have decided (not waiting
-        on a home body); a member recused from the matter counts as both.
-        """
-        voters = self.model.voter_mask
-        waiting = mask_of(matter.pending) if matter.pending else 0
-        recused = voters & matter.recused
-        cast = voters & ~(waiting | recused)
-        home = cast & matter.mandated  # the home body has answered: vote as it said
-        rep = cast & ~home & self.model.covers[matter.idx]  # within delegated authority
-        referred = cast & ~(home | rep)
-        decided = home | rep
-        yes = decided & ev.yes
-        if referred:
-            self._refer(matter, members(referred), day, number)
-        self.log.ballot(day, number, matter.idx, cast, yes, referred, home, 0, matter.x, ev)
-        return yes | recused, decided | recused
-
-    def _votes_with_room(self, matter: Matter, ev, day: int, number: int):
-        """As ``_votes``, asking the room for the votes of the parties it plays (workshop).
-
-        Also returns the mask of the noes the room cast where the agent would have said yes.
-        """
-        model = self.model
-        cover = model.covers[matter.idx]
-        agent_says = ev.yes
-        waiting = mask_of(matter.pending)
-        yes = decided = insist = cast = home = room = referred = 0
-        for party in model.voter_list:
-            bit = 1 << party
-            if matter.recused & bit:
-                yes |= bit
-                decided |= bit
-                continue
-            if waiting & bit:
-                continue
-            cast |= bit
-            mandated = bool(matter.mandated & bit)
-            agent_yes = bool(agent_says & bit)
-            choice = None
-            if mandated or cover & bit:
-                choice = model.room_vote(matter, party, agent_yes)
-            if choice:
-                room |= bit
-            if choice == "refer" or not (mandated or cover & bit):
-                referred |= bit
-                continue
-            if mandated and not choice:
-                home |= bit
-            decided |= bit
-            if agent_yes if choice is None else choice == "yes":
-                yes |= bit
-            elif agent_yes:
-                insist |= bit
-        if referred:
-            self._refer(matter, members(referred), day, number)
-        self.log.ballot(day, number, matter.idx, cast, yes & cast, referred, home, room, matter.x,
-                        ev)  # fmt: skip
-        return yes, decided, insist
 
     def _refer(self, matter: Matter, parties: list[int], day: int, number: int) -> None:
         """Representatives lacking authority (or the room) ask their home bodies (000 §3.2)."""
-        answers = self.model.home_answers(day)
+        answers = self.home.answer_days(day)
         pending = matter.pending
         for party in parties:
             pending[party] = answers[party]
         matter.first_answer = min(matter.first_answer, min(pending.values()))
-        self.log.referred(day, number, matter.idx, parties, answers)
+        self.log.add(Referrals(day, number, matter.idx, parties, answers))
         self._next_answer = min(self._next_answer, matter.first_answer)
         matter.referrals += len(parties)
-        self.model.pending_count += len(parties)
+        self.pending_count += len(parties)
 
     def _amend(self, matter, day, number, rows: list[int], insist: int, ev, system: bool) -> None:
-        model = self.model
         need = margin(matter)
         if system:
             deficit = [need - ev.sys]
@@ -298,40 +336,35 @@ class BoardProtocol:
                 # A "no" from a room that the agent would have voted yes still asks for something.
                 deficit = [max(d, need * 100) if insist >> r & 1 else d
                            for d, r in zip(deficit, rows, strict=True)]  # fmt: skip
-        others = members(model.voter_mask & ~mask_of(rows))
-        step = self.config.amendment_step * model.trust.concession(rows, others)
-        new = amend(matter, rows, model.arrays, matter.bfs, ev, step, system, deficit)
+        others = members(self.roster.voter_mask & ~mask_of(rows))
+        floor = self.trust.config.min_concession
+        step = self.config.amendment_step * concession(self.trust.T, rows, others, floor)
+        new = amend(matter, matter.x, rows, self.arrays, matter.bfs, ev, step, system, deficit)
         if new is None:
-            self._stalemate(matter, day, number, STALE_NOTHING)
+            self._stalemate(matter, day, number, StaleWhy.NO_AMENDMENT)
             return
         old = matter.x
         matter.x = new
         matter.stale = False
         if matter.mandated and not self.config.mandate_covers_amendments:
-            for party in members(matter.mandated):  # new terms need a fresh approval (000 §3.2)
-                matter.bfs[party] = model.arrays.bfs[party]
-            matter.mandated = 0
+            # new terms need a fresh approval (000 §3.2)
+            self.home.forget(matter, matter.mandated, self.arrays.bfs)
         matter.amendments += 1
-        self.log.add(day, number, Ev.AMENDED, matter.idx, -1, old, new, tuple(rows))
+        self.log.add(Amended(day, number, matter.idx, -1, old, new, tuple(rows)))
 
-    def _decide(
-        self, matter: Matter, day: int, number: int, outcome: str, kind: Ev, *data, ev=None
-    ):
+    def _decide(self, matter: Matter, day: int, number: int, outcome: str, record,
+                ev: Evaluation | None = None) -> None:  # fmt: skip
         matter.outcome = outcome
         matter.decided_day = day
-        self.model.pending_count -= len(matter.pending)
+        self.pending_count -= len(matter.pending)
         matter.pending.clear()
-        self.model.count_outcome(outcome)
-        self.log.add(day, number, kind, matter.idx, -1, *data)
-        self.model.on_decided(matter, day, ev)
+        self.outcomes[outcome] += 1
+        self.log.add(record)
+        self.on_decided(matter, day, ev)
 
-    def withdraw(self, matter: Matter, day: int, reason: str) -> None:
-        """Take an open matter off the board (its proposer left, the alliance ended, ...)."""
-        if matter.is_open:
-            self._decide(matter, day, self.model.steps, "withdrawn", Ev.WITHDRAWN, reason)
-
-    def _stalemate(self, matter: Matter, day: int, number: int, why: str) -> None:
+    def _stalemate(self, matter: Matter, day: int, number: int, why: StaleWhy) -> None:
         waiting = tuple(sorted(matter.pending))
-        voters = tuple(members(self.model.voter_mask & ~matter.recused))
-        self._decide(matter, day, number, "stalemate", Ev.STALEMATE, why, matter.blockers, waiting,
-                     voters)  # fmt: skip
+        voters = tuple(members(self.roster.voter_mask & ~matter.recused))
+        record = Stalemate(day, number, matter.idx, -1, why, matter.blockers, waiting, voters,
+                           matter.x, matter.bfs.copy())  # fmt: skip
+        self._decide(matter, day, number, "stalemate", record)

@@ -14,8 +14,10 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
+
+from .registry import DECISION_RULES, PARTY_KINDS
 
 #: The seven Alliance Objectives, 000 §1.2 (a)-(g), in order.
 OBJECTIVES: tuple[str, ...] = (
@@ -35,13 +37,6 @@ class Membership(StrEnum):
     FULL = "full"
     ASSOCIATE = "associate"
     NONE = "none"
-
-
-class PartyKind(StrEnum):
-    COMMISSIONER = "commissioner"
-    PROVIDER = "provider"
-    VCSE = "vcse"
-    COUNCIL = "council"
 
 
 class Sector(StrEnum):
@@ -86,12 +81,12 @@ class MatterKind(StrEnum):
 RESERVED_KINDS = frozenset(
     {MatterKind.MANDATORY_CHANGE, MatterKind.THIRD_PARTY_TRANSFER, MatterKind.PUBLIC_CONSULTATION}
 )
-
-
-class DecisionRule(StrEnum):
-    UNANIMITY = "unanimity"
-    BEST_FOR_SERVICE = "best_for_service"
-    QUALIFIED_MAJORITY = "qualified_majority"
+#: The kinds the generated stream draws at a rate (``stream.kinds``); the others arise from what
+#: happens: the transition matters at the start (001 §43), escalations when its deadline is missed
+#: (001 §40), payment models and the risk/reward scheme among the transition matters.
+DRAWN_KINDS = frozenset(
+    {MatterKind.SERVICE_CHANGE, MatterKind.VARIATION, MatterKind.ADMISSION} | RESERVED_KINDS
+)
 
 
 def reference_error(path: str, message: str) -> PydanticCustomError:
@@ -153,7 +148,7 @@ class HomeBody(Strict):
 
 class Party(Strict):
     name: str
-    kind: PartyKind
+    kind: str = Field(description="a registered party kind (agents/): commissioner, provider, ...")
     sector: Sector = Sector.NONE
     membership: Membership = Membership.FULL
     budget_m: float = Field(0.0, ge=0.0)
@@ -164,6 +159,11 @@ class Party(Strict):
     authority: Authority = Authority()
     home_body: HomeBody = HomeBody()
     source: str = ""
+
+    @field_validator("kind")
+    @classmethod
+    def _known_kind(cls, value: str) -> str:
+        return PARTY_KINDS.check(value)
 
 
 class Term(Strict):
@@ -342,6 +342,17 @@ class Stream(Strict):
     economics: Economics = Economics()
     transition_matters: bool = True
 
+    @field_validator("kinds")
+    @classmethod
+    def _drawn_kinds_only(cls, value: dict) -> dict:
+        raised = sorted(str(k) for k in value if k not in DRAWN_KINDS)
+        if raised:
+            raise ValueError(
+                f"{raised} cannot be given a rate: they arise from what happens, not at random; "
+                f"the stream draws {sorted(str(k) for k in DRAWN_KINDS)}"
+            )
+        return value
+
 
 class Board(Strict):
     """The Alliance Leadership Board's procedure.
@@ -352,7 +363,7 @@ class Board(Strict):
     say how fast; 1.0 is the default.
     """
 
-    rule: DecisionRule = DecisionRule.UNANIMITY
+    rule: str = Field("unanimity", description="a registered decision rule (rules.py)")
     qualified_majority: float = Field(0.75, gt=0.5, le=1.0)
     cadence_days: int = Field(28, ge=1)
     first_meeting_day: int = Field(0, ge=0)
@@ -365,6 +376,11 @@ class Board(Strict):
         "(its representative votes as the home body would); false: every amendment goes back to "
         "the home body. 000 §3.2 and 002 §5.4 leave this open.",
     )
+
+    @field_validator("rule")
+    @classmethod
+    def _known_rule(cls, value: str) -> str:
+        return DECISION_RULES.check(value)
 
 
 class KpiLevel(Strict):
@@ -524,14 +540,6 @@ class Scenario(Strict):
     membership: MembershipRules = MembershipRules()
     trust: Trust = Trust()
     escalation: Escalation = Escalation()
-    _derived: dict = PrivateAttr(default_factory=dict)
-
-    def derived(self, name: str, build):
-        """``build(self)``, computed once per scenario: replications share what only it decides."""
-        value = self._derived.get(name)
-        if value is None:
-            value = self._derived[name] = build(self)
-        return value
 
     @field_validator("parties")
     @classmethod

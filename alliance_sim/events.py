@@ -1,18 +1,36 @@
-"""The event log: what happened at each meeting, stored as plain records, worded only on demand.
+"""The event log: what happened at each meeting, one small typed record per event, worded on demand.
 
-Runs that nobody reads never format text; ``reasons.py`` turns these records into sentences when a
-narrative or table is asked for.
+Every record names its fields (``Blocked.blockers``, ``Agreed.x``, ``Stalemate.why``) and carries
+what a reader needs (the terms, the evaluation) so that ``reasons.py`` can word it without reading
+or touching the engine's state. All records share ``day, meeting, matter, party`` (``matter`` and
+``party`` are -1 when the event concerns no single one) and a class attribute ``kind``.
+
+Runs append records and never format text. Two kinds of business happen to many parties at once
+and are stored as one record per matter per meeting, then read as one event per party:
+``Referrals`` (read as ``Referred``) and ``HomeAnswers`` (read as ``HomeDecision``). Votes are
+stored as one ``Ballot`` per matter per meeting (masks of parties, ``partyset.py``) and read as
+one ``Vote`` per voter.
 """
 
 from __future__ import annotations
 
-from enum import IntEnum
-from typing import NamedTuple
+from dataclasses import dataclass
+from enum import IntEnum, StrEnum
+from typing import TYPE_CHECKING, NamedTuple
 
-import numpy as np
-
-from .matters import Evaluation
 from .partyset import members
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from agents.valuation import Evaluation
+
+
+@dataclass(slots=True)
+class Clock:
+    """The meeting number records are stamped with: the meetings held so far, this one included."""
+
+    meeting: int = 0
 
 
 class Ev(IntEnum):
@@ -38,19 +56,300 @@ class Ev(IntEnum):
     TERMINATED = 19
 
 
-VOTE_NAMES = ("no", "yes", "referred")
-BY_NAMES = ("representative", "home_body", "room")
-#: ``party`` of a record standing for one event per party (referrals, home bodies' answers).
-BATCH = -2
+class StaleWhy(StrEnum):
+    """Why a matter ended in stalemate (001 §47)."""
+
+    DEADLINE = "deadline"  # blocked, still not agreed when its deadline came
+    NO_AMENDMENT = "no_amendment"  # blocked and nothing negotiable could change that
+    REFERRAL = "referral"  # the deadline passed while home bodies had not answered
+    AGENDA = "agenda"  # never reached on a full agenda before its deadline
+    TERM_ENDED = "term_ended"  # still open when the term ended
 
 
-class Event(NamedTuple):
+# -- the records ------------------------------------------------------------------------------
+class Meeting(NamedTuple):
     day: int
     meeting: int
-    kind: Ev
-    matter: int  # -1 when the event is about no single matter
-    party: int  # -1 when the event is about no single party
-    data: tuple
+    matter: int = -1
+    party: int = -1
+    kind = Ev.MEETING
+
+
+class Tabled(NamedTuple):
+    day: int
+    meeting: int
+    matter: int
+    party: int = -1
+    kind = Ev.TABLED
+
+
+class Referred(NamedTuple):
+    """``party``'s representative lacks authority; its home body answers on ``answer_day``."""
+
+    day: int
+    meeting: int
+    matter: int
+    party: int
+    answer_day: int
+    kind = Ev.REFERRED
+
+
+class Referrals(NamedTuple):
+    """Stored form of the referrals of one matter at one meeting (read as ``Referred`` each)."""
+
+    day: int
+    meeting: int
+    matter: int
+    parties: list[int]
+    answer_days: list[int]  # by party index: the day each party's home body would answer
+    kind = Ev.REFERRED
+
+    def expand(self) -> list[Referred]:
+        days = self.answer_days
+        return [Referred(self.day, self.meeting, self.matter, p, days[p]) for p in self.parties]
+
+
+class HomeDecision(NamedTuple):
+    """``party``'s home body approved (or rejected) the matter on terms ``x``, evaluated ``ev``."""
+
+    day: int
+    meeting: int
+    matter: int
+    party: int
+    approved: bool
+    x: np.ndarray
+    ev: Evaluation
+    kind = Ev.HOME_DECISION
+
+
+class HomeAnswers(NamedTuple):
+    """Stored form of home bodies' answers on one matter read at one meeting: ``arrived`` holds
+    (day, party) in that order; each approved if its surplus in ``ev`` is positive."""
+
+    day: int
+    meeting: int
+    matter: int
+    arrived: list[tuple[int, int]]
+    x: np.ndarray
+    ev: Evaluation
+    kind = Ev.HOME_DECISION
+
+    def expand(self) -> list[HomeDecision]:
+        yes = self.ev.yes
+        return [HomeDecision(d, self.meeting, self.matter, p, bool(yes >> p & 1), self.x, self.ev)
+                for d, p in self.arrived]  # fmt: skip
+
+
+class Awaiting(NamedTuple):
+    day: int
+    meeting: int
+    matter: int
+    party: int
+    waiting: tuple[int, ...]  # voters whose home bodies have not yet answered
+    kind = Ev.AWAITING
+
+
+class Blocked(NamedTuple):
+    day: int
+    meeting: int
+    matter: int
+    party: int
+    blockers: tuple[int, ...]  # empty: not best for service (the system as a whole loses)
+    system_m: float
+    kind = Ev.BLOCKED
+
+
+class Amended(NamedTuple):
+    day: int
+    meeting: int
+    matter: int
+    party: int
+    old: np.ndarray
+    new: np.ndarray
+    toward: tuple[int, ...]  # whose concerns it answers (empty: the system's)
+    kind = Ev.AMENDED
+
+
+class Agreed(NamedTuple):
+    day: int
+    meeting: int
+    matter: int
+    party: int
+    x: np.ndarray
+    dissent: tuple[int, ...]
+    system_m: float
+    kind = Ev.AGREED
+
+
+class Stalemate(NamedTuple):
+    day: int
+    meeting: int
+    matter: int
+    party: int
+    why: StaleWhy
+    blockers: tuple[int, ...]
+    waiting: tuple[int, ...]
+    voters: tuple[int, ...]  # the full members entitled to vote on it when it ended
+    x: np.ndarray  # the terms last before the board
+    bfs: np.ndarray  # the weights its voters then decided with (copy)
+    kind = Ev.STALEMATE
+
+
+class Void(NamedTuple):
+    day: int
+    meeting: int
+    matter: int
+    party: int
+    ground: str
+    kind = Ev.VOID
+
+
+class Consulted(NamedTuple):
+    day: int
+    meeting: int
+    matter: int
+    party: int
+    present: np.ndarray  # the members consulted (full and associate)
+    content: np.ndarray  # whether each of them is content
+    kind = Ev.CONSULTED
+
+
+class Reserved(NamedTuple):
+    day: int
+    meeting: int
+    matter: int
+    party: int
+    urgent: bool
+    kind = Ev.RESERVED
+
+
+class Withdrawn(NamedTuple):
+    day: int
+    meeting: int
+    matter: int
+    party: int
+    reason: str
+    kind = Ev.WITHDRAWN
+
+
+class Notice(NamedTuple):
+    day: int
+    meeting: int
+    matter: int
+    party: int
+    new: str
+    effective_day: int
+    reason: str
+    kind = Ev.NOTICE
+
+
+class MembershipChanged(NamedTuple):
+    day: int
+    meeting: int
+    matter: int
+    party: int
+    old: str
+    new: str
+    reason: str
+    kind = Ev.MEMBERSHIP
+
+
+class Shock(NamedTuple):
+    day: int
+    meeting: int
+    matter: int
+    party: int
+    cost_m: float
+    kind = Ev.SHOCK
+
+
+class Settled(NamedTuple):
+    day: int
+    meeting: int
+    matter: int
+    party: int
+    period: int
+    kind = Ev.SETTLED
+
+
+class Representative(NamedTuple):
+    day: int
+    meeting: int
+    matter: int
+    party: int
+    reopened: int  # open matters its predecessor had settled, now revisited
+    kind = Ev.REPRESENTATIVE
+
+
+class Transition(NamedTuple):
+    day: int
+    meeting: int
+    matter: int
+    party: int
+    outcome: str  # complete | extended | reconfigured
+    deadline: int | None = None  # the new transition deadline, when extended or reconfigured
+    kind = Ev.TRANSITION
+
+
+class Terminated(NamedTuple):
+    day: int
+    meeting: int
+    matter: int
+    party: int
+    reason: str
+    kind = Ev.TERMINATED
+
+
+#: What a stalemate, void, withdrawal, reserved decision or agreement ends a matter with.
+OUTCOME_OF = {Ev.AGREED: "agreed", Ev.STALEMATE: "stalemate", Ev.VOID: "void",
+              Ev.RESERVED: "reserved", Ev.WITHDRAWN: "withdrawn"}  # fmt: skip
+
+Event = (
+    Meeting
+    | Tabled
+    | Referred
+    | HomeDecision
+    | Awaiting
+    | Blocked
+    | Amended
+    | Agreed
+    | Stalemate
+    | Void
+    | Consulted
+    | Reserved
+    | Withdrawn
+    | Notice
+    | MembershipChanged
+    | Shock
+    | Settled
+    | Representative
+    | Transition
+    | Terminated
+)
+
+VOTE_NAMES = ("no", "yes", "referred")
+BY_NAMES = ("representative", "home_body", "room")
+
+
+class Ballot(NamedTuple):
+    """The votes cast on one matter at one meeting, as masks of parties.
+
+    Who cast a vote, who of them said yes, who referred it to the home body, who voted as the home
+    body mandated, and whose vote the room cast; the terms and their evaluation; ``seq``, the
+    number of records in the log when it was cast (to tell the story in order).
+    """
+
+    day: int
+    meeting: int
+    matter: int
+    cast: int
+    yes: int
+    referred: int
+    home: int
+    room: int
+    x: np.ndarray
+    ev: Evaluation
+    seq: int
 
 
 class Vote(NamedTuple):
@@ -68,7 +367,7 @@ class Vote(NamedTuple):
     by: str  # "representative" | "home_body" | "room"
     x: np.ndarray  # terms voted on (arrays are replaced, never changed, on amendment)
     ev: Evaluation
-    seq: int  # position in the event log when cast, to tell the story in order
+    seq: int  # position among ``EventLog.events`` when cast, to tell the story in order
 
     @property
     def s(self) -> float:
@@ -96,92 +395,63 @@ class Vote(NamedTuple):
 
 
 class EventLog:
-    """Append-only records of one run.
+    """Append-only records of one run; ``events`` and ``votes`` are the per-party views."""
 
-    Runs append plain values (cheap): each event is six consecutive items of one flat list, so a
-    run keeps no per-event object for the garbage collector to count and scan; ``events`` and
-    ``votes`` give the named views on demand. A
-    *ballot* is one matter at one meeting: who voted how, on which terms, with one evaluation,
-    as masks of parties (``partyset.py``). Referrals and home bodies' answers are recorded one
-    record per matter per meeting and read as one event per party.
-    """
-
-    __slots__ = ("_events", "_ballots", "_views")
+    __slots__ = ("records", "ballots", "add", "_views")
 
     def __init__(self) -> None:
-        self._events: list = []  # day, meeting, kind, matter, party, data; then the next event
-        self._ballots: list[tuple] = []
-        self._views: dict[str, tuple[int, list]] = {}
-
-    def add(self, day: int, meeting: int, kind: Ev, matter: int = -1, party: int = -1, *data):
-        self._events.extend((day, meeting, kind, matter, party, data))
-
-    def referred(self, day, meeting, matter, parties: list[int], answers: list[int]) -> None:
-        """``parties`` refer a matter to their home bodies, which answer on ``answers[party]``."""
-        self._events.extend((day, meeting, Ev.REFERRED, matter, BATCH, (parties, answers)))
-
-    def answered(self, meeting, matter, arrived: list[tuple[int, int]], x, ev) -> None:
-        """Home bodies answered on terms ``x``: ``arrived`` holds (day, party), in that order;
-        each approved if its surplus in ``ev`` is positive."""
-        self._events.extend((arrived[0][0], meeting, Ev.HOME_DECISION, matter, BATCH,
-                             (arrived, x, ev)))  # fmt: skip
+        self.records: list = []
+        self.ballots: list[Ballot] = []
+        #: append one record (the list's own append: the hot path pays no extra call)
+        self.add = self.records.append
+        self._views: dict[str, tuple[int, list, list]] = {}
 
     def ballot(self, day, meeting, matter, cast, yes, referred, home, room, x, ev) -> None:
-        """Record the votes cast on one matter at one meeting.
-
-        Masks: who cast a vote, who of them said yes, who referred it to the home body, who voted
-        as the home body mandated, and whose vote the room cast.
-        """
-        self._ballots.append(
-            (day, meeting, matter, cast, yes, referred, home, room, x, ev, len(self._events) // 6)
+        self.ballots.append(
+            Ballot(day, meeting, matter, cast, yes, referred, home, room, x, ev, len(self.records))
         )
 
     def __len__(self) -> int:
-        return len(self._events) // 6
+        return len(self.records)
+
+    def of_kind(self, *kinds: Ev) -> list[Event]:
+        """The events of the given kinds, in log order."""
+        return [e for e in self.events if e.kind in kinds]
 
     @property
     def events(self) -> list[Event]:
         return self._expanded()[1]
 
-    def _expanded(self) -> tuple[int, list[Event], list[int]]:
+    def _expanded(self) -> tuple[int, list, list[int]]:
         """The events, and where each record's first event sits among them."""
         cached = self._views.get("events")
-        if cached is not None and cached[0] == len(self._events):
+        if cached is not None and cached[0] == len(self.records):
             return cached
-        events: list[Event] = []
+        events: list = []
         first: list[int] = []
-        flat = self._events
-        for i in range(0, len(flat), 6):
-            record = flat[i : i + 6]
+        for record in self.records:
             first.append(len(events))
-            if record[4] != BATCH:
-                events.append(Event._make(record))
-                continue
-            day, meeting, kind, matter, _, data = record
-            if kind is Ev.REFERRED:
-                parties, answers = data
-                events.extend(Event(day, meeting, kind, matter, p, (answers[p],)) for p in parties)
+            if type(record) in (Referrals, HomeAnswers):
+                events.extend(record.expand())
             else:
-                arrived, x, ev = data
-                events.extend(Event(d, meeting, kind, matter, p, (bool(ev.yes >> p & 1), x, ev))
-                              for d, p in arrived)  # fmt: skip
+                events.append(record)
         first.append(len(events))
-        cached = self._views["events"] = (len(self._events), events, first)
+        cached = self._views["events"] = (len(self.records), events, first)
         return cached
 
     @property
     def votes(self) -> list[Vote]:
         cached = self._views.get("votes")
-        if cached is None or cached[0] != len(self._ballots):
+        if cached is None or cached[0] != len(self.ballots):
             first = self._expanded()[2]
             votes = [
-                Vote(day, meeting, matter, party,
-                     VOTE_NAMES[2 if referred >> party & 1 else yes >> party & 1],
-                     BY_NAMES[2 if room >> party & 1 else home >> party & 1], x, ev, first[seq])
-                for day, meeting, matter, cast, yes, referred, home, room, x, ev, seq
-                in self._ballots
-                for party in members(cast)
+                Vote(b.day, b.meeting, b.matter, party,
+                     VOTE_NAMES[2 if b.referred >> party & 1 else b.yes >> party & 1],
+                     BY_NAMES[2 if b.room >> party & 1 else b.home >> party & 1], b.x, b.ev,
+                     first[b.seq])
+                for b in self.ballots
+                for party in members(b.cast)
             ]  # fmt: skip
-            cached = (len(self._ballots), votes)
+            cached = (len(self.ballots), votes, [])
             self._views["votes"] = cached
         return cached[1]

@@ -1,37 +1,24 @@
-"""Matters before the board, and how much each party gains from adopting one on given terms.
+"""Matters before the board: the facts of each piece of business and its progress.
 
 A matter (000 §1.3; 001 §34, 39-43) has effects on the Alliance Objectives, a financial effect on
-each party, a magnitude, categories, a deadline and negotiable terms with a status quo. Everything
-a party's vote depends on is linear or concave in the terms, so the set of terms a party prefers to
-the status quo is convex and the board's search for terms everyone accepts (``negotiation.py``)
-provably succeeds when such terms exist.
-
-A party's *surplus* from adopting a matter at terms ``x`` (its vote is yes when it is positive):
-
-``own   = w_fin * (F(x) - loss_aversion * max(0, -(F(x) - sd(x)) - tolerance)) + W . E(x)``
-``sys   = sum of all parties' F(x) + sum of E(x)``  (the system as a whole)
-``s     = (1 - bfs) * own + bfs * sys - dist(x, ideal) + dist(status quo, ideal)``
-
-where ``F`` is the party's expected financial effect (£m/yr), ``sd`` its uncertainty, ``E`` the
-£m-equivalent effect on each objective, ``bfs`` the best-for-service weight (000 §1.4) and the
-distance terms apply only where a scenario gives the party ideal values over the terms.
-
-Everything but the loss-aversion kink is linear in ``x``, so one matrix product gives ``F``, the
-shortfall ``G = sd - F - tolerance`` past the party's tolerance, the linear part of ``own`` and
-``sys``; then ``own = linear part - w_fin * loss_aversion * max(G, 0)``.
+each party (mean and uncertainty, each linear in the negotiable terms), a magnitude, categories, a
+deadline and negotiable terms with a status quo. How each party values it is the parties' own
+business (``agents/valuation.py``); a matter only carries the facts, its current terms, and the
+compiled linear parts the valuation caches on it (``Matter.linear``).
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from typing import NamedTuple
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .config import OBJECTIVES, RESERVED_KINDS, Category, MatterKind, MatterSpec, Scenario
-from .partyset import positive
+from .config import OBJECTIVES, RESERVED_KINDS, Category, MatterKind, MatterSpec
+
+if TYPE_CHECKING:
+    from agents.valuation import Evaluation
 
 CATEGORY_BITS = {c.value: 1 << i for i, c in enumerate(Category)}
 N_OBJ = len(OBJECTIVES)
@@ -43,57 +30,6 @@ def category_mask(categories: tuple[str, ...]) -> int:
     for c in categories:
         mask |= CATEGORY_BITS[str(c)]
     return mask
-
-
-@dataclass(slots=True)
-class PartyArrays:
-    """The parties' decision parameters as arrays, one row per party, for vectorised votes."""
-
-    bfs: np.ndarray
-    bfs_home: np.ndarray
-    tolerance: np.ndarray
-    loss_aversion: np.ndarray
-    w_fin: np.ndarray
-    W: np.ndarray  # (n, 7) objective weights
-    threshold: np.ndarray
-    excluded: np.ndarray  # int bitmask of excluded categories
-    penalty: np.ndarray = field(init=False)  # w_fin * loss_aversion: price of £1m past tolerance
-
-    def __post_init__(self) -> None:
-        self.penalty = self.w_fin * self.loss_aversion
-
-
-class Evaluation(NamedTuple):
-    """Each party's surplus from adopting a matter at some terms, and what it is made of.
-
-    ``y`` is the stacked linear part (see ``Matter._linear_parts``); its pieces are read as views.
-    A tuple of arrays and numbers holds no reference the garbage collector must follow, so the
-    thousands kept by the event logs of a batch of runs drop out of its scans.
-    """
-
-    s: np.ndarray
-    own: np.ndarray
-    sys: float
-    pos: np.ndarray | None
-    y: np.ndarray
-    tolerance: np.ndarray
-    yes: int  # the parties whose surplus is positive (who would vote yes), as a mask
-
-    @property
-    def F(self) -> np.ndarray:
-        """Expected financial effect on each party, £m a year."""
-        return self.y[: len(self.s)]
-
-    @property
-    def G(self) -> np.ndarray:
-        """How far each party's downside case falls past its tolerance (negative: within it)."""
-        n = len(self.s)
-        return self.y[n : 2 * n]
-
-    @property
-    def down(self) -> np.ndarray:
-        """Each party's downside case, ``F - sd``."""
-        return -(self.G + self.tolerance)
 
 
 @dataclass(slots=True, eq=False)
@@ -150,7 +86,7 @@ class Matter:
     generation: int = 0  # transition matters: 0 first time, then 1, 2 after each extension
     stale: bool = False  # nothing has changed since its last ballot (so no need to re-vote)
     fresh_ev: Evaluation | None = None  # evaluated at this meeting already (home-body answers)
-    linear: tuple[np.ndarray, np.ndarray] | None = None  # see _linear_parts
+    linear: tuple[np.ndarray, np.ndarray] | None = None  # agents.valuation.linear_parts, cached
     recused: int = 0  # mask of the full members who do not vote on it
     reconfigure: tuple[int, ...] = ()  # members a reconfiguration makes associates
 
@@ -179,68 +115,6 @@ class Matter:
             blockers=(), bfs=None, stale=False, fresh_ev=None, **changes,
         )  # fmt: skip
 
-    def _linear_parts(self, parties: PartyArrays) -> tuple[np.ndarray, np.ndarray]:
-        """Everything linear in the terms as one matrix, so an evaluation is one product.
-
-        Rows: each party's expected effect ``F``, its shortfall past tolerance ``sd - F - tol``,
-        the linear part of its own interest ``w_fin * F + W . E``, and the system's surplus.
-        """
-        if self.linear is None:
-            self.linear = linear_parts(self.F0, self.A, self.S0, self.B, self.E0, self.D, parties)
-        return self.linear
-
-    def evaluate(self, x: np.ndarray, parties: PartyArrays, bfs: np.ndarray) -> Evaluation:
-        """Every party's surplus at terms ``x`` given best-for-service weights ``bfs``."""
-        base, slope = self.linear or self._linear_parts(parties)
-        if self.k:
-            y = slope @ x
-            y += base
-        else:
-            y = base  # shared, and never changed: evaluations are read, not written
-        n = len(self.F0)
-        own = y[2 * n : 3 * n] - parties.penalty * np.maximum(y[n : 2 * n], 0.0)
-        sys = y.item(-1)
-        s = own + bfs * (sys - own)
-        pos = None
-        if self.Om is not None:
-            pos = _distance(self.Om, self.q, self.P) - _distance(self.Om, x, self.P)
-            s = s + pos
-        return Evaluation(s, own, sys, pos, y, parties.tolerance, positive(s))
-
-    def gradients(
-        self, x: np.ndarray, rows: list[int], parties: PartyArrays, bfs: np.ndarray, ev: Evaluation
-    ) -> list[list[float]]:
-        """Gradient of each listed party's surplus with respect to the terms, one list per row.
-
-        Read off the linear parts: d own = d(w_fin F + W.E) - w_fin * loss_aversion * [G > 0] dG.
-        Plain floats, because a blocker or two and a term or two is the usual size, where numpy's
-        per-call cost would dominate.
-        """
-        n = len(self.F0)
-        slope = self._linear_parts(parties)[1]
-        system = self.system_gradient(parties)
-        out = []
-        for r in rows:
-            g = slope[2 * n + r].tolist()
-            if ev.y[n + r] > 0:  # past its tolerance: the downside weighs in too
-                kink = float(parties.penalty[r])
-                g = [a - kink * b for a, b in zip(g, slope[n + r].tolist(), strict=True)]
-            b = float(bfs[r])
-            g = [a + b * (c - a) for a, c in zip(g, system, strict=True)]
-            if self.Om is not None:
-                g = self._ideal_pull(g, x, r)
-            out.append(g)
-        return out
-
-    def _ideal_pull(self, g: list[float], x: np.ndarray, r: int) -> list[float]:
-        """Add the gradient of ``-dist(x, ideal)`` for party ``r`` (its positional preferences)."""
-        diff = (x - self.P[r]).tolist()
-        om = self.Om[r].tolist()
-        dist = math.sqrt(sum(w * (d * d) for w, d in zip(om, diff, strict=True)))
-        if dist <= 0:
-            return g
-        return [a - w * d / dist for a, w, d in zip(g, om, diff, strict=True)]
-
     def pool_shares(self) -> np.ndarray | None:
         """The gain/loss shares this matter sets, at its current terms (risk/reward schemes)."""
         if self.share_base is None:
@@ -248,65 +122,6 @@ class Matter:
         if self.share_terms is None or not self.k:
             return self.share_base
         return self.share_base + self.share_terms @ self.x
-
-    def system_gradient(self, parties: PartyArrays) -> list[float]:
-        """Gradient of the system's surplus with respect to the terms."""
-        return self._linear_parts(parties)[1][-1].tolist()
-
-
-def party_arrays(scenario: Scenario) -> PartyArrays:
-    """The parties' decision parameters as arrays (compiled once per scenario)."""
-    return scenario.derived("party_arrays", _compile_party_arrays)
-
-
-def _compile_party_arrays(scenario: Scenario) -> PartyArrays:
-    parties = list(scenario.parties.values())
-    bfs = np.array([p.best_for_service for p in parties])
-    bias = np.array([p.home_body.own_interest_bias for p in parties])
-    return PartyArrays(
-        bfs=bfs,
-        bfs_home=bfs * (1.0 - bias),
-        tolerance=np.array([p.risk_tolerance_m for p in parties]),
-        loss_aversion=np.array([p.loss_aversion for p in parties]),
-        w_fin=np.array([p.weights.finance for p in parties]),
-        W=np.array([p.weights.objective_vector() for p in parties]),
-        threshold=np.array([p.authority.threshold_m for p in parties]),
-        excluded=np.array(
-            [category_mask(tuple(map(str, p.authority.excluded_categories))) for p in parties]
-        ),
-    )
-
-
-def linear_parts(F0, A, S0, B, E0, D, parties: PartyArrays) -> tuple[np.ndarray, np.ndarray]:
-    """The rows of ``Matter._linear_parts`` (base, slope per term) from a matter's effects.
-
-    Works on one matter or on a stack of matters with as many terms (a leading axis on each).
-    """
-    w_fin = parties.w_fin
-    base = np.concatenate([F0, S0 - F0 - parties.tolerance, w_fin * F0 + E0 @ parties.W.T,
-                           (F0.sum(axis=-1) + E0.sum(axis=-1))[..., None]], axis=-1)  # fmt: skip
-    slope = np.concatenate([A, B - A, w_fin[:, None] * A + parties.W @ D,
-                            (A.sum(axis=-2) + D.sum(axis=-2))[..., None, :]], axis=-2)  # fmt: skip
-    return base, slope
-
-
-def compile_linear(matters: list[Matter], parties: PartyArrays) -> None:
-    """Every matter's linear parts at once, a stack per number of terms (cheaper than one by one)."""
-    by_k: dict[int, list[Matter]] = {}
-    for m in matters:
-        if m.linear is None:
-            by_k.setdefault(m.k, []).append(m)
-    for group in by_k.values():
-        stack = [
-            np.array([getattr(m, f) for m in group]) for f in ("F0", "A", "S0", "B", "E0", "D")
-        ]
-        base, slope = linear_parts(*stack, parties)
-        for m, b, a in zip(group, base, slope, strict=True):
-            m.linear = (b, a)
-
-
-def _distance(Om: np.ndarray, x: np.ndarray, P: np.ndarray) -> np.ndarray:
-    return np.sqrt((Om * (x - P) ** 2).sum(axis=1))
 
 
 def from_spec(spec: MatterSpec, idx: int, index: dict[str, int], n: int) -> Matter:

@@ -1,35 +1,71 @@
-"""Changes of membership over the term, each taking effect on its own date.
+"""Who is a member, and how membership changes over the term, each change on its own date.
 
+- Full members vote and share risk and reward; associates attend and speak; others neither
+  (001 §33-35).
 - Admission of a member needs the unanimous agreement of the full members (001 §39; 002 §6.5):
   an agreed admission makes its subject a full member from the day it is agreed.
-- If the council's nominated social-care provider is refused full membership, the council may
-  leave or become an associate on one month's notice (001 §39): ``council_response_to_refusal``.
+- An organisation whose proposed admission is refused may respond; the council leaves or becomes
+  an associate on one month's notice if its nominated social-care provider is refused (001 §39;
+  ``Party.response_to_refused_admission``).
 - After a material policy change (a funding shock) a member may withdraw on three months' notice
-  (001 §42); it does so when its cumulative net position is below ``withdraw_below_tolerances``
-  times its risk tolerance. Resignation and removal (002 §6.6-6.7) follow the same path.
-Voting rights and risk shares follow membership from the date a change takes effect.
+  (001 §42; ``Party.withdraws_after_shock``). Resignation and removal (002 §6.6-6.7) follow the
+  same path.
+
+Voting rights and risk shares follow membership from the date a change takes effect. The roster
+tells those who listen (the board) of every change; it reads nothing of theirs.
 """
 
 from __future__ import annotations
 
 import heapq
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from .config import Membership, MembershipRules
-from .events import Ev
+from .events import Clock, EventLog, MembershipChanged, Notice, Shock
+from .partyset import mask_of
 
 if TYPE_CHECKING:
+    from agents import Party
+
     from .matters import Matter
-    from .model import AllianceModel
+
+#: Each party's membership as a code: its index here.
+MEMBERSHIPS = tuple(m.value for m in Membership)
+
+#: ``listener(day, party, new_membership)``, told after a change has taken effect.
+Listener = Callable[[int, int, Membership], None]
 
 
-class MembershipBook:
-    def __init__(self, model: AllianceModel, rules: MembershipRules) -> None:
-        self.model = model
+class Roster:
+    """The parties' memberships now, the changes under notice, and the masks the board votes by."""
+
+    def __init__(
+        self, parties: list[Party], rules: MembershipRules, log: EventLog, clock: Clock
+    ) -> None:
+        self.parties = parties
         self.rules = rules
+        self.log = log
+        self.clock = clock
+        self.listeners: list[Listener] = []
         self._due: list[tuple[int, int, int, str, str]] = []  # (day, seq, party, new, reason)
         self._seq = 0
+        self._refresh()
 
+    def _refresh(self) -> None:
+        #: each party's membership value, in party order ("full", "associate" or "none")
+        self.values = tuple(p.membership.value for p in self.parties)
+        self.numbers = np.array([MEMBERSHIPS.index(m) for m in self.values])
+        self.voter_list: list[int] = [i for i, m in enumerate(self.values) if m == Membership.FULL]
+        self.voters = np.array(self.voter_list, dtype=int)
+        self.voter_mask = mask_of(self.voter_list)
+        self.attendees = np.array(
+            [i for i, m in enumerate(self.values) if m != Membership.NONE], dtype=int
+        )
+
+    # -- the calendar of changes under notice ---------------------------------------------------
     def next_day(self) -> float:
         return self._due[0][0] if self._due else float("inf")
 
@@ -38,63 +74,49 @@ class MembershipBook:
         effective = notice_day + notice
         heapq.heappush(self._due, (effective, self._seq, party, str(new), reason))
         self._seq += 1
-        self.model.next_due = min(self.model.next_due, effective)
-        self.model.log.add(notice_day, self.model.steps, Ev.NOTICE, -1, party, str(new), effective,
-                           reason)  # fmt: skip
+        self.log.add(Notice(notice_day, self.clock.meeting, -1, party, str(new), effective, reason))
 
     def apply_next(self) -> None:
         day, _, party, new, reason = heapq.heappop(self._due)
         self.change(day, party, Membership(new), reason)
 
     def change(self, day: int, party: int, new: Membership, reason: str) -> None:
-        model = self.model
-        agent = model.parties[party]
+        agent = self.parties[party]
         old = agent.membership
         if old is new:
             return
         agent.membership = new
-        model.refresh_membership()
-        model.log.add(day, model.steps, Ev.MEMBERSHIP, -1, party, str(old), str(new), reason)
-        for matter in model.board.open:
-            if new is not Membership.FULL and party in matter.pending:
-                del matter.pending[party]
-                model.pending_count -= 1
-            matter.mandated &= ~(1 << party)
-            matter.stale = False
-            if new is Membership.NONE and matter.proposer == party and matter.is_open:
-                model.board.withdraw(matter, day, f"{agent.name}, its proposer, left the alliance")
+        self._refresh()
+        self.log.add(
+            MembershipChanged(day, self.clock.meeting, -1, party, str(old), str(new), reason)
+        )
+        for listener in self.listeners:
+            listener(day, party, new)
 
-    def policy_shock(self, day: int, party: int, cost_m: float) -> None:
-        """A national or local policy change hits ``party`` (001 §42)."""
-        model = self.model
-        agent = model.parties[party]
-        model.log.add(day, model.steps, Ev.SHOCK, -1, party, cost_m)
-        limit = -self.rules.withdraw_below_tolerances * agent.risk_tolerance_m
-        position = float(model.risk.ledger.cumulative[party])
-        if agent.membership is not Membership.NONE and position < limit:
+    # -- the organisations' own decisions -------------------------------------------------------
+    def policy_shock(self, day: int, party: int, cost_m: float, position_m: float) -> None:
+        """A national or local policy change hits ``party`` (001 §42); ``position_m`` is its
+        cumulative net position in the alliance so far."""
+        agent = self.parties[party]
+        self.log.add(Shock(day, self.clock.meeting, -1, party, cost_m))
+        if agent.withdraws_after_shock(position_m, self.rules):
             reason = (
                 f"a policy change costs it £{cost_m:.1f}m a year and its net position in the "
-                f"alliance is already £{-position:.1f}m down (001 §42)"
+                f"alliance is already £{-position_m:.1f}m down (001 §42)"
             )
             self.schedule(day, party, Membership.NONE, reason, self.rules.withdrawal_notice_days)
 
     def admission_decided(self, matter: Matter, day: int) -> None:
-        """Admit the subject, or let the council act on a refusal (001 §39)."""
-        model = self.model
-        if matter.subject < 0:
+        """Admit the subject, or let the proposer respond to a refusal (001 §39)."""
+        if matter.subject < 0 or matter.outcome not in ("agreed", "stalemate"):
             return
-        subject = model.parties[matter.subject]
+        subject = self.parties[matter.subject]
         if matter.outcome == "agreed":
             self.change(day, matter.subject, Membership.FULL, f"admitted by {matter.id}")
             return
-        proposer = model.parties[matter.proposer]
-        response = self.rules.council_response_to_refusal
-        if (
-            proposer.kind != "council"
-            or response == "stay"
-            or not proposer.membership.value == "full"
-        ):
+        proposer = self.parties[matter.proposer]
+        new = proposer.response_to_refused_admission(self.rules)
+        if new is None:
             return
-        new = Membership.ASSOCIATE if response == "associate" else Membership.NONE
         reason = f"its social-care provider {subject.name} was refused full membership (001 §39)"
         self.schedule(day, matter.proposer, new, reason, self.rules.council_notice_days)

@@ -5,69 +5,75 @@ Time runs in days from the scenario's start date; the board meets every ``board.
 are settled (``risk.py``), membership changes take effect (``membership.py``), policy shocks land,
 representatives change (``trust.py``), and the transition deadline is watched (``transition.py``).
 
+The model wires the parts together and keeps the calendar; the parties (``agents/``) value matters
+and vote, the board (``board.py``) runs the meetings and reports each decision, and what follows a
+decision is dispatched from one table (``_decided``): its effects on risk and trust, then what its
+kind of matter sets in motion (an admission, a transition escalation).
+
 Two seeded generators are spawned from the run's seed. The exogenous one draws everything the
 alliance does not control, up front and in fixed amounts (the business that arrives, outcome noise,
 policy shocks, turnover of representatives), so every design run on one seed faces the same future
 (common random numbers); ``model.rng`` is left for draws that depend on what the alliance does.
+
+The DataCollector records, after each meeting, the board's figures as plain numbers (one model
+reporter per column of ``FIGURES``) and each party's net position and membership (agent
+reporters), so ``mesa.batch_run(AllianceModel, parameters={"scenario": "mid-notts", ...})`` and
+``datacollector.get_model_vars_dataframe()`` give readable tables. Experiments need no time
+series and switch it off (``collect=False``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
 
 import mesa
 import numpy as np
 import pandas as pd
 
-from agents import AGENT_TYPES, Party
+from agents import PARTY_KINDS, Party
+from agents.valuation import compile_linear, evaluate, party_arrays
+from agents.voting import HomeBodies, RoomVote
 
 from .board import BoardProtocol
-from .config import MatterKind, Membership, Scenario
+from .config import MatterKind, Scenario
 from .errors import InputError
-from .events import Ev, EventLog
-from .matters import Matter, PartyArrays, compile_linear, from_spec, party_arrays
-from .membership import MembershipBook
-from .partyset import mask_of, row_masks
+from .events import Clock, EventLog, Settled, Terminated
+from .matters import Matter, from_spec
+from .membership import MEMBERSHIPS, Roster
 from .risk import RiskBook
+from .scenario import load_scenario
 from .stream import generate
 from .transition import TransitionWatch
 from .trust import TrustNetwork
 
-#: ``room_vote(matter, party_index, agent_says_yes) -> "yes" | "no" | "refer" | None``; None lets
-#: the agent decide. The workshop uses it to hand parties to the room.
-RoomVote = Callable[[Matter, int, bool], str | None]
-
-
-#: The figures collected after each meeting, in the order of ``meeting_figures``; then one net
-#: position (£m) per party, then one membership code per party (its index in ``MEMBERSHIPS``).
+#: The board's figures after each meeting: one model reporter each (attributes of the model).
 FIGURES = ("day", "open_matters", "agreed", "stalemated", "pending_referrals", "mean_trust")
 COUNTS = FIGURES[:5]  # whole numbers
-MEMBERSHIPS = tuple(m.value for m in Membership)
-
-
-def meeting_figures(model: AllianceModel) -> bytes:
-    """The board's figures after a meeting, each party's cumulative net position and membership.
-
-    One row of float64, handed over as bytes: the DataCollector deep-copies what it collects, and
-    an immutable value is the one thing it need not copy. ``AllianceModel.collected`` reads it.
-    """
-    row = model.figures_row
-    n = len(model.parties)
-    row[:6] = (model.day, model.open_count, model.outcomes["agreed"],
-               model.outcomes["stalemate"], model.pending_count, model.trust.mean())  # fmt: skip
-    row[6 : 6 + n] = model.risk.ledger.cumulative
-    row[6 + n :] = model.membership_numbers
-    return row.tobytes()
+#: Per party after each meeting (attributes of ``agents.Party``).
+PARTY_FIGURES = {"net_m": "net_m", "membership": "membership_name"}
 
 
 class AllianceModel(mesa.Model):
-    """Parties, their board and the business before it, over the alliance's term."""
+    """Parties, their board and the business before it, over the alliance's term.
+
+    ``scenario`` is a validated :class:`Scenario`, a built-in scenario's name or a TOML path;
+    ``overrides`` are dotted-path changes to it (``{"parties.council.membership": "associate"}``).
+    """
 
     def __init__(
-        self, scenario: Scenario, seed: int | None = None, room_vote: RoomVote | None = None
+        self,
+        scenario: Scenario | str | Path = "mid-notts",
+        seed: int | None = None,
+        room_vote: RoomVote | None = None,
+        collect: bool = True,
+        overrides: Mapping[str, Any] | None = None,
     ) -> None:
         if seed is not None and (not isinstance(seed, int | np.integer) or seed < 0):
             raise InputError(f"seed {seed!r}: a seed must be a whole number, 0 or more.")
+        if not isinstance(scenario, Scenario) or overrides:
+            scenario = load_scenario(scenario, overrides)
         exogenous, endogenous = np.random.SeedSequence(seed).spawn(2)
         # An int seed (not a Generator) keeps Mesa off its slow np.iinfo path when seeding.
         super().__init__(seed=int(endogenous.generate_state(1, np.uint64)[0]))
@@ -76,15 +82,12 @@ class AllianceModel(mesa.Model):
         meta = scenario.scenario
         self.start = meta.start
         self.horizon = scenario.horizon_days
-        self.transition_day = (
-            scenario.day_of(meta.transition_end) if meta.transition_end is not None else None
-        )
         self.day = 0
-        self.room_vote: RoomVote = room_vote or (lambda matter, party, agent_yes: None)
         self.room = room_vote is not None
+        self.clock = Clock()
 
         self.parties: list[Party] = [
-            AGENT_TYPES[str(cfg.kind)](self, key, cfg, i)
+            PARTY_KINDS[cfg.kind](self, key, cfg, i)
             for i, (key, cfg) in enumerate(scenario.parties.items())
         ]
         # Mesa 3.3 numbers agents from a class-level dict keyed by model, which keeps every model
@@ -93,25 +96,23 @@ class AllianceModel(mesa.Model):
         mesa.Agent._ids.pop(self, None)
         self.index = {p.key: p.index for p in self.parties}
         self.arrays = party_arrays(scenario)
-        self.refresh_membership()
 
         index = self.index
         n = len(self.parties)
         exo = np.random.default_rng(exogenous)
         written = [from_spec(spec, -1, index, n) for spec in scenario.matters]
         stream = generate(scenario, index, exo)
-        self.matters: list[Matter] = sorted(written + stream, key=lambda m: m.arrival_day)
-        for i, matter in enumerate(self.matters):
+        matters: list[Matter] = sorted(written + stream, key=lambda m: m.arrival_day)
+        for i, matter in enumerate(matters):
             matter.idx = matter.noise_row = i
             matter.id = matter.id or f"M{i + 1:03d}"
-        self.covers = _authority_cover(self.matters, self.arrays)
-        compile_linear(self.matters, self.arrays)
+        compile_linear(matters, self.arrays)
 
         risk = scenario.risk
         self.period_ends = list(range(risk.period_days, self.horizon, risk.period_days))
         self.period_ends.append(self.horizon)
         periods = len(self.period_ends)
-        noise = exo.standard_normal((len(self.matters), periods))
+        noise = exo.standard_normal((len(matters), periods))
         self.risk = RiskBook(risk, np.array([p.budget_m for p in self.parties]), noise,
                              _policy_shocks(risk, self.horizon, n, exo))  # fmt: skip
         period_years = risk.period_days / 365.0
@@ -120,76 +121,123 @@ class AllianceModel(mesa.Model):
         )
         self.trust = TrustNetwork(scenario.trust, [p.key for p in self.parties])
 
-        self.outcomes = dict.fromkeys(("agreed", "stalemate", "void", "reserved", "withdrawn"), 0)
-        self.open_count = 0
-        self.pending_count = 0
         self.terminated_day: int | None = None
-        # Home bodies' calendars are scenario data: every replication shares one memo of them.
-        self._home_calendar = scenario.derived("home_calendar", _home_calendar)
-        self._home_answers: dict[int, list[int]] = scenario.derived("home_answers", lambda s: {})
         self.log = EventLog()
-        self.board = BoardProtocol(self)
-        self.membership = MembershipBook(self, scenario.membership)
-        self.transition = TransitionWatch(self)
+        self.roster = Roster(self.parties, scenario.membership, self.log, self.clock)
+        transition_day = (
+            scenario.day_of(meta.transition_end) if meta.transition_end is not None else None
+        )
+        self.board = BoardProtocol(
+            scenario.board, matters, self.arrays, HomeBodies(scenario, self.arrays), self.roster,
+            self.trust, self.log, self.clock, self.horizon, transition_day, self._decided,
+            room_vote,
+        )  # fmt: skip
+        self.transition = TransitionWatch(
+            scenario.escalation, transition_day, self.board, self.roster, self.risk.ledger,
+            self.log, self.clock, self.terminate,
+        )  # fmt: skip
+        #: what a decision of each kind of matter sets in motion, besides risk and trust
+        self.consequences = {
+            MatterKind.ADMISSION: self.roster.admission_decided,
+            MatterKind.TRANSITION_EXTENSION: self.transition.decided,
+            MatterKind.RECONFIGURATION: self.transition.decided,
+        }
         self._shock = 0
         self._settled_to = 0
-        #: nothing on the calendar (period end, membership change, shock) falls before this day
+        #: no period end or shock falls before this day (notices are the roster's to tell)
         self.next_due: float = 0
         cadence = scenario.board.cadence_days
         self.meeting_days = list(range(scenario.board.first_meeting_day, self.horizon + 1, cadence))
-        self.figures_row = np.zeros(len(FIGURES) + 2 * n)
-        self.datacollector = mesa.DataCollector(model_reporters={"figures": meeting_figures})
+        self.collect = collect
+        self.datacollector = mesa.DataCollector(
+            model_reporters={name: name for name in FIGURES},
+            agent_reporters=dict(PARTY_FIGURES),
+        )
         self.running = bool(self.meeting_days)
 
-    def refresh_membership(self) -> None:
-        """Recompute who votes and who attends after any change of membership (001 §33, 35)."""
-        #: each party's membership value, in party order ("full", "associate" or "none"); the
-        #: AgentSet keeps the order in which the parties were created, which is party order
-        self.membership_values = tuple(m.value for m in self.agents.get("membership"))
-        self.membership_numbers = np.array([MEMBERSHIPS.index(m) for m in self.membership_values])
-        self.voter_list: list[int] = [
-            i for i, m in enumerate(self.membership_values) if m == Membership.FULL
-        ]
-        self.voters = np.array(self.voter_list, dtype=int)
-        self.voter_mask = mask_of(self.voter_list)
-        self.attendees = np.array(
-            [i for i, m in enumerate(self.membership_values) if m != Membership.NONE], dtype=int
-        )
+    # -- who is at the table (the roster's) ------------------------------------------------------
+    @property
+    def matters(self) -> list[Matter]:
+        return self.board.matters
 
-    def home_answers(self, day: int) -> list[int]:
-        """The day each party's home body would answer a referral made on ``day`` (cached).
+    @property
+    def voters(self) -> np.ndarray:
+        return self.roster.voters
 
-        That is its first meeting on or after ``day + notice_days`` on its own calendar
-        (``first_meeting_day`` then every ``cadence_days``; 000 §3.2).
-        """
-        answers = self._home_answers.get(day)
-        if answers is None:
-            first, cadence, notice = self._home_calendar
-            periods = np.maximum(0, -((first - day - notice) // cadence))
-            answers = self._home_answers[day] = (first + periods * cadence).tolist()
-        return answers
+    @property
+    def voter_list(self) -> list[int]:
+        return self.roster.voter_list
 
-    def count_outcome(self, outcome: str) -> None:
-        self.outcomes[outcome] += 1
+    @property
+    def attendees(self) -> np.ndarray:
+        return self.roster.attendees
 
+    @property
+    def membership(self) -> Roster:
+        return self.roster
+
+    @property
+    def transition_day(self) -> int | None:
+        return self.board.transition_deadline
+
+    @property
+    def room_vote(self) -> RoomVote | None:
+        """The room's hook into the board's votes (the workshop; see ``agents/voting.py``)."""
+        return self.board.room_vote
+
+    @room_vote.setter
+    def room_vote(self, hook: RoomVote | None) -> None:
+        self.board.room_vote = hook
+        self.room = hook is not None
+
+    # -- the figures the DataCollector reads ---------------------------------------------------
+    @property
+    def open_matters(self) -> int:
+        return len(self.board.open)
+
+    @property
+    def agreed(self) -> int:
+        return self.board.outcomes["agreed"]
+
+    @property
+    def stalemated(self) -> int:
+        return self.board.outcomes["stalemate"]
+
+    @property
+    def pending_referrals(self) -> int:
+        return self.board.pending_count
+
+    @property
+    def mean_trust(self) -> float:
+        return self.trust.mean()
+
+    # -- the meetings ----------------------------------------------------------------------------
     def step(self) -> None:
         """Bring the calendar up to the next meeting day, then hold the meeting."""
-        number = self.steps
+        number = self.clock.meeting = self.steps
         self.day = self.meeting_days[number - 1]
         self.advance_to(self.day)
-        self.board.meeting(self.day, number)
+        board = self.board
+        board.open_meeting(self.day, number)
+        self.transition.check(self.day, number)  # may table an escalation, or end the alliance
+        if self.terminated_day is None:
+            board.take_business(self.day, number, self._ended)
         if self.terminated_day is not None:
             self.running = False
         elif number >= len(self.meeting_days):
-            self.board.close_term(self.horizon, number)
+            board.close_term(self.horizon, number)
             self.advance_to(self.horizon)  # the last row of the time series includes the term's end
             self.running = False
-        self.datacollector.collect(self)
+        if self.collect:
+            self.datacollector.collect(self)
 
     def run(self) -> AllianceModel:
         while self.running:
             self.step()
         return self
+
+    def _ended(self) -> bool:
+        return self.terminated_day is not None
 
     # -- the calendar between meetings --------------------------------------------------------
     def advance_to(self, day: int) -> None:
@@ -198,115 +246,94 @@ class AllianceModel(mesa.Model):
         A period ending on a given day is settled before changes taking effect that day, which
         count from the next period ("from the date they take effect").
         """
-        if day < self.next_due:
+        roster = self.roster
+        if day < self.next_due and day < roster.next_day():
             return  # most meetings: nothing on the calendar since the last one
         shocks = self.risk.shocks
         while True:
             period = self.risk.period
             end = self.period_ends[period] if period < len(self.period_ends) else float("inf")
-            change = self.membership.next_day()
+            change = roster.next_day()
             shock = shocks[self._shock][0] if self._shock < len(shocks) else float("inf")
             due = min(end, change, shock)
             if due > day:
-                self.next_due = due
+                self.next_due = min(end, shock)
                 break
             if due == end:
                 self._settle(int(end))
             elif due == change:
-                self.membership.apply_next()
+                roster.apply_next()
             else:
                 d, party, cost = shocks[self._shock]
                 self._shock += 1
-                self.membership.policy_shock(d, party, cost)
+                position = float(self.risk.ledger.cumulative[party])
+                roster.policy_shock(d, party, cost, position)
 
     def _settle(self, end: int) -> None:
         start = self._settled_to
         period = self.risk.period
-        net = self.risk.settle(start, end, self.membership_values)
+        net = self.risk.settle(start, end, self.roster.values)
         self._settled_to = end
         self.trust.unshared_losses(net)
-        self.log.add(end, self.steps, Ev.SETTLED, -1, -1, period)
+        self.log.add(Settled(end, self.clock.meeting, -1, -1, period))
         for party in np.flatnonzero(self.turnover[period]).tolist():
-            self._new_representative(end, int(party))
-
-    def _new_representative(self, day: int, party: int) -> None:
-        """A new representative: trust partly resets; what its predecessor settled is reopened."""
-        self.trust.new_representative(party)
-        reopened = 0
-        for matter in self.board.open:
-            if matter.has_mandate(party):
-                matter.mandated &= ~(1 << party)
-                matter.stale = False
-                matter.bfs[party] = self.arrays.bfs[party]
-                reopened += 1
-        self.log.add(day, self.steps, Ev.REPRESENTATIVE, -1, party, reopened)
+            self.trust.new_representative(int(party))
+            self.board.new_representative(end, int(party))
 
     # -- consequences of decisions -------------------------------------------------------------
-    def on_decided(self, matter: Matter, day: int, ev) -> None:
+    def _decided(self, matter: Matter, day: int, ev) -> None:
+        """Everything that follows a decision of the board, in order: trust and the risk book,
+        then what the matter's kind sets in motion (``consequences``)."""
         if matter.outcome == "agreed":
-            self.trust.agreed(self.voter_list)
+            self.trust.agreed(self.roster.voter_list)
             if ev is not None and not matter.reserved:
                 self.risk.adopt(matter, day, ev)
             shares = matter.pool_shares()
             if shares is not None:
                 self.risk.agree_scheme(shares)
         elif matter.outcome == "reserved":
-            self.risk.adopt(matter, day, matter.evaluate(matter.x, self.arrays, self.arrays.bfs))
-        if matter.kind is MatterKind.ADMISSION and matter.outcome in ("agreed", "stalemate"):
-            self.membership.admission_decided(matter, day)
-        if matter.kind in (MatterKind.TRANSITION_EXTENSION, MatterKind.RECONFIGURATION):
-            self.transition.decided(matter, day)
-
-    def add_matter(self, matter: Matter, day: int) -> None:
-        """Business raised during the run (escalations, re-tabled matters), tabled at once."""
-        matter.idx = len(self.matters)
-        matter.id = matter.id or f"E{matter.idx + 1:03d}"
-        self.matters.append(matter)
-        self.covers.extend(_authority_cover([matter], self.arrays))
-        self.board.table(matter, day, self.steps)
+            self.risk.adopt(matter, day, evaluate(matter, matter.x, self.arrays, self.arrays.bfs))
+        follow = self.consequences.get(matter.kind)
+        if follow is not None:
+            follow(matter, day)
 
     def terminate(self, day: int, reason: str) -> None:
         """The alliance is dissolved: open business is withdrawn and nothing more is decided."""
         self.terminated_day = day
-        self.log.add(day, self.steps, Ev.TERMINATED, -1, -1, reason)
-        for matter in list(self.board.open):
-            self.board.withdraw(matter, day, "the alliance was dissolved")
-        self.board.open = []
-        self.open_count = 0
+        self.log.add(Terminated(day, self.clock.meeting, -1, -1, reason))
+        self.board.dissolve(day)
         if day > self._settled_to:
             self.period_ends = [e for e in self.period_ends if e < day] + [day]
             self.next_due = day
             self.advance_to(day)
 
+    # -- reading the run -------------------------------------------------------------------------
     def collected(self) -> pd.DataFrame:
-        """The DataCollector's series, one row per meeting: the figures of ``FIGURES``, each
-        party's cumulative net position as one array per meeting (``net_positions``) and
-        memberships (comma-separated)."""
+        """The DataCollector's series, one row per meeting: the figures of ``FIGURES``, and each
+        party's net position and membership as columns ``net_m:<key>``, ``membership:<key>``."""
         frame = self.datacollector.get_model_vars_dataframe()
-        n = len(self.parties)
-        rows = np.frombuffer(b"".join(frame["figures"]), dtype=float)
-        rows = rows.reshape(len(frame), len(FIGURES) + 2 * n)
-        out = pd.DataFrame(rows[:, : len(FIGURES)], columns=list(FIGURES), index=frame.index)
-        out[list(COUNTS)] = out[list(COUNTS)].astype(int)
-        out["net_positions"] = list(rows[:, len(FIGURES) : len(FIGURES) + n])
-        codes = rows[:, len(FIGURES) + n :].astype(int).tolist()
-        out["memberships"] = [",".join(MEMBERSHIPS[c] for c in row) for row in codes]
-        return out
+        frame[list(COUNTS)] = frame[list(COUNTS)].astype(int)
+        keys = [p.key for p in self.parties]
+        if not len(frame):
+            for name in PARTY_FIGURES:
+                for k in keys:
+                    frame[f"{name}:{k}"] = []
+            return frame
+        agents = self.datacollector.get_agent_vars_dataframe()
+        step = agents.index.get_level_values(0)
+        order = np.argsort(step, kind="stable")  # meetings in order, parties in order within
+        n = len(keys)
+        for name in PARTY_FIGURES:
+            values = agents[name].to_numpy()[order].reshape(len(frame), n)
+            for j, k in enumerate(keys):
+                frame[f"{name}:{k}"] = values[:, j]
+        return frame
 
     @property
     def network(self):
         """The parties' relationships as a networkx graph (edge attribute ``trust``)."""
         blockers = {b for m in self.board.open for b in m.blockers}
         return self.trust.network(self.parties, blockers)
-
-
-def _home_calendar(scenario: Scenario) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Each party's home body: first meeting day, days between meetings, notice it needs."""
-    bodies = [p.home_body for p in scenario.parties.values()]
-    return tuple(
-        np.array([getattr(b, f) for b in bodies])
-        for f in ("first_meeting_day", "cadence_days", "notice_days")
-    )
 
 
 def _policy_shocks(risk, horizon: int, n: int, rng: np.random.Generator):
@@ -318,13 +345,4 @@ def _policy_shocks(risk, horizon: int, n: int, rng: np.random.Generator):
     return list(zip(days.tolist(), parties.tolist(), sizes.tolist(), strict=True))
 
 
-def _authority_cover(matters: list[Matter], arrays: PartyArrays) -> list[int]:
-    """covers[m]: the parties whose representative may decide matter m alone (000 §3.2), a mask."""
-    if not matters:
-        return []
-    magnitude = np.array([m.magnitude for m in matters])
-    masks = np.array([m.cat_mask for m in matters])
-    ok = (magnitude[:, None] <= arrays.threshold[None, :]) & (
-        (masks[:, None] & arrays.excluded[None, :]) == 0
-    )
-    return row_masks(ok)
+__all__ = ["MEMBERSHIPS", "AllianceModel", "RoomVote"]

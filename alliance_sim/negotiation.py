@@ -5,7 +5,8 @@ is "to find a solution to the area of concern" (001 §41, 47). The chair's amend
 the method of averaged subgradient projections for convex feasibility (Aharoni, Berman & Censor's
 (delta, eta)-algorithm): for each member whose surplus is below a small margin, find the nearest
 terms, on the face of the terms' ranges where the current terms sit, at which its linearised surplus
-reaches the margin, and move to the average of those points, clipped to each term's range. Because every surplus is concave in the terms (``matters.py``), the
+reaches the margin, and move to the average of those points, clipped to each term's range.
+Because every surplus is concave in the terms (``agents/valuation.py``), the
 set of terms that every voting member prefers to the status quo is convex; when it has an interior
 the steps reach it after finitely many meetings, and when it is empty no step can ever satisfy all,
 so the matter ends in stalemate at its deadline. Concessions are therefore both "toward the
@@ -14,9 +15,16 @@ blockers' concerns" (their gradients) and correct (no acceptable terms are misse
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
-from .matters import Evaluation, Matter, PartyArrays
+from agents.valuation import evaluate, gradients, system_gradient
+
+if TYPE_CHECKING:
+    from agents.valuation import Evaluation, PartyArrays
+
+    from .matters import Matter
 
 #: Surplus (in £m-equivalent per £m of magnitude, plus a floor) the chair aims for, so that the
 #: amended terms sit strictly inside every member's acceptable set rather than on its edge.
@@ -29,6 +37,7 @@ def margin(matter: Matter) -> float:
 
 def amend(
     matter: Matter,
+    x: np.ndarray,
     rows: list[int],
     parties: PartyArrays,
     bfs: np.ndarray,
@@ -37,7 +46,7 @@ def amend(
     system: bool,
     deficit: list[float],
 ) -> np.ndarray | None:
-    """Amended terms addressing the concerns of the parties in ``rows`` (or the system's).
+    """Amended terms ``x`` addressing the concerns of the parties in ``rows`` (or the system's).
 
     ``deficit`` is how far each one's surplus falls short of what it needs. Returns None when no
     term can move (nothing is negotiable, or every concern points outside the terms' ranges): the
@@ -45,12 +54,13 @@ def amend(
     """
     if not matter.k:
         return None
-    x = matter.x.tolist()
+    terms = x
+    x = terms.tolist()
     lo, hi = matter.lo.tolist(), matter.hi.tolist()
     if system:
-        grads = [matter.system_gradient(parties)]
+        grads = [system_gradient(matter, parties)]
     else:
-        grads = matter.gradients(matter.x, rows, parties, bfs, ev)
+        grads = gradients(matter, terms, rows, parties, bfs, ev)
     total = [0.0] * len(x)
     useful = 0
     for g, need in zip(grads, deficit, strict=True):
@@ -75,6 +85,7 @@ def amend(
 
 def best_compromise(
     matter: Matter,
+    x: np.ndarray,
     voters: np.ndarray,
     parties: PartyArrays,
     bfs: np.ndarray,
@@ -82,22 +93,16 @@ def best_compromise(
 ) -> tuple[np.ndarray, Evaluation]:
     """Search long and hard for terms every voter accepts, for the reason given with a stalemate.
 
-    Runs the chair's own procedure far past any deadline from the matter's last terms; if this
-    search finds nothing, no realistic board would have either.
+    Runs the chair's own procedure far past any deadline from the terms ``x`` the matter ended
+    on; if this search finds nothing, no realistic board would have either. Reads the matter only.
     """
-    x = matter.x.copy()
-    saved = matter.x
-    try:
-        for _ in range(iterations):
-            matter.x = x
-            ev = matter.evaluate(x, parties, bfs)
-            if (ev.s[voters] > 0).all():
-                return x, ev
-            deficit = (margin(matter) - ev.s[voters]).tolist()
-            new = amend(matter, voters.tolist(), parties, bfs, ev, 1.0, False, deficit)
-            if new is None:
-                return x, ev
-            x = new
-        return x, matter.evaluate(x, parties, bfs)
-    finally:
-        matter.x = saved
+    for _ in range(iterations):
+        ev = evaluate(matter, x, parties, bfs)
+        if (ev.s[voters] > 0).all():
+            return x, ev
+        deficit = (margin(matter) - ev.s[voters]).tolist()
+        new = amend(matter, x, voters.tolist(), parties, bfs, ev, 1.0, False, deficit)
+        if new is None:
+            return x, ev
+        x = new
+    return x, evaluate(matter, x, parties, bfs)

@@ -1,8 +1,9 @@
 """Plain-English reasons for every vote, referral, block, amendment and outcome.
 
 Written for a workshop room: "Council votes no: demand shifted to social care costs it £1.4m a
-year (up to £1.9m), beyond its tolerance of £0.5m". Built from the structured records in
-``events.py`` only when someone reads them.
+year (up to £1.9m), beyond its tolerance of £0.5m". Worded from the typed records in ``events.py``
+(each carries its terms and evaluation) and the matters' fixed facts, only when someone reads them;
+nothing here changes the model.
 """
 
 from __future__ import annotations
@@ -12,10 +13,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from . import board as B
-from .events import Ev, Event, Vote
+from . import events as E
+from .events import StaleWhy, Vote
 from .negotiation import best_compromise
-from .risk import LEDGER_COLUMNS
 
 if TYPE_CHECKING:
     from .matters import Matter
@@ -45,9 +45,9 @@ def terms_text(matter: Matter, x: np.ndarray) -> str:
 
 
 def _stance(
-    model: AllianceModel, matter: Matter, party: int, yes: bool, s, F, down, own, sys, pos, bfs
+    model: AllianceModel, matter: Matter, x, party: int, yes: bool, s, F, down, own, sys, pos, bfs
 ) -> str:
-    """Why a party (or its home body) is for or against, from the figures of its evaluation."""
+    """Why a party (or its home body) is for or against terms ``x``, from its evaluation's figures."""
     p = model.parties[party]
     label = matter.labels[party] or "the matter"
     why = f" ({matter.labels[party]})" if matter.labels[party] else ""
@@ -55,7 +55,7 @@ def _stance(
     if abs(pos) > 1e-12 and (pos < 0) == (not yes):
         j = int(np.argmax(matter.Om[party])) if matter.Om is not None else 0
         return (
-            f"the terms ({terms_text(matter, matter.x)}) are "
+            f"the terms ({terms_text(matter, x)}) are "
             f"{'closer to' if yes else 'further from'} its ideal "
             f"{matter.term_labels[j]} of {matter.P[party, j]:.2f} than the status quo "
             f"({matter.q[j]:.2f})"
@@ -87,25 +87,35 @@ def _sys(sys: float) -> str:
     return f"gains {money(sys)} a year" if sys > 0 else f"loses {money(sys)} a year"
 
 
-def vote_reason(model: AllianceModel, vote: Vote) -> str:
+def vote_head(model: AllianceModel, vote: Vote) -> str:
+    """Who voted how, and by whose hand: "Council votes no (as mandated by its Committee)"."""
+    p = model.parties[vote.party]
+    who = {"home_body": f" (as mandated by {p.home_body.name})", "room": " (the room's vote)"}
+    return f"{p.name} votes {vote.vote}{who.get(vote.by, '')}"
+
+
+def vote_stance(model: AllianceModel, vote: Vote) -> str:
+    """Why the vote went as it did, without its head, for a table that names the party."""
     matter = model.matters[vote.matter]
     p = model.parties[vote.party]
     if vote.vote == "referred":
-        return (
-            f"{p.name}'s representative cannot decide: {p.authority_gap(matter)}; referred to "
-            f"{p.home_body.name}"
-        )
-    bfs = model.arrays.bfs_home[vote.party] if vote.by == "home_body" else model.arrays.bfs[
-        vote.party]  # fmt: skip
+        return f"cannot decide: {p.authority_gap(matter)}; referred to {p.home_body.name}"
     agent_yes = vote.s > 0
     yes = vote.vote == "yes"
-    who = {"home_body": f" (as mandated by {p.home_body.name})", "room": " (the room's vote)"}
-    head = f"{p.name} votes {vote.vote}{who.get(vote.by, '')}"
     if vote.by == "room" and yes != agent_yes:
-        return f"{head}; the agent would have voted {'yes' if agent_yes else 'no'}"
-    stance = _stance(model, matter, vote.party, yes, vote.s, vote.F, vote.down, vote.own,
-                     vote.sys, vote.pos, bfs)  # fmt: skip
-    return f"{head}: {stance}"
+        return f"the agent would have voted {'yes' if agent_yes else 'no'}"
+    home = vote.by == "home_body"
+    bfs = (model.arrays.bfs_home if home else model.arrays.bfs)[vote.party]
+    return _stance(model, matter, matter.x, vote.party, yes, vote.s, vote.F, vote.down, vote.own,
+                   vote.sys, vote.pos, bfs)  # fmt: skip
+
+
+def vote_reason(model: AllianceModel, vote: Vote) -> str:
+    p = model.parties[vote.party]
+    if vote.vote == "referred":
+        return f"{p.name}'s representative {vote_stance(model, vote)}"
+    sep = "; " if vote.by == "room" and (vote.vote == "yes") != (vote.s > 0) else ": "
+    return f"{vote_head(model, vote)}{sep}{vote_stance(model, vote)}"
 
 
 def _names(model: AllianceModel, parties) -> str:
@@ -115,138 +125,185 @@ def _names(model: AllianceModel, parties) -> str:
     return ", ".join(names[:-1]) + " and " + names[-1]
 
 
-def event_text(model: AllianceModel, e: Event) -> str:
-    """One line of narrative for an event."""
-    m = model.matters[e.matter] if e.matter >= 0 else None
-    title = f"{m.id} {m.title}" if m else ""
-    k = e.kind
-    if k is Ev.MEETING:
-        return f"Board meeting {e.meeting} on {date_of(model, e.day)}"
-    if k is Ev.TABLED:
-        proposer = model.parties[m.proposer].name
-        extra = " (a Reserved Matter)" if m.reserved else ""
-        return f"Tabled: {title}{extra}, proposed by {proposer}; terms: {terms_text(m, m.x0)}"
-    if k is Ev.REFERRED:
-        p = model.parties[e.party]
-        return (
-            f"Referred: {p.name}'s representative cannot decide {m.id} ({p.authority_gap(m)}); "
-            f"it goes to {p.home_body.name}, which meets on {date_of(model, e.data[0])}"
-        )
-    if k is Ev.HOME_DECISION:
-        p = model.parties[e.party]
-        yes, x, ev = e.data
-        i = e.party
-        pos = float(ev.pos[i]) if ev.pos is not None else 0.0
-        saved, m.x = m.x, x
-        try:
-            stance = _stance(model, m, i, yes, ev.s[i], ev.F[i], ev.down[i], ev.own[i], ev.sys,
-                             pos, model.arrays.bfs_home[i])  # fmt: skip
-        finally:
-            m.x = saved
-        verb = "approves" if yes else "rejects"
-        return f"{p.home_body.name} {verb} {m.id} on {date_of(model, e.day)}: {stance}"
-    if k is Ev.AWAITING:
-        return (
-            f"Deferred: {m.id} waits for {_names(model, e.data[0])} to hear from their home bodies"
-        )
-    if k is Ev.BLOCKED:
-        blockers, sys = e.data
-        if blockers:
-            return f"Blocked: {m.id} — {_names(model, blockers)} voted no"
-        return (
-            f"Not agreed: {m.id} — the system as a whole {_sys(sys)}, so it is not best for service"
-        )
-    if k is Ev.AMENDED:
-        old, new, rows = e.data
-        moved = [
-            f"{label} {a:.2f} → {b:.2f}"
-            for label, a, b in zip(m.term_labels, old, new, strict=True)
-            if abs(a - b) > 1e-9
-        ]
-        toward = (
-            f"toward the concerns of {_names(model, rows)}"
-            if rows
-            else "to improve the whole system"
-        )
-        return f"Amended: {m.id} {toward}: {'; '.join(moved)}; re-tabled next meeting"
-    if k is Ev.AGREED:
-        x, dissent, sys = e.data
-        text = f"Agreed: {title} on terms {terms_text(m, x)}"
-        if dissent:
-            text += f" (best for service: system {_sys(sys)}; dissent recorded from {_names(model, dissent)})"
-        return text + f", after {m.decided_day - m.tabled_day} days"
-    if k is Ev.VOID:
-        return f"Void: {title} is a Prohibited Matter — {e.data[0]} — whatever the vote"
-    if k is Ev.CONSULTED:
-        present, views = e.data
-        against = [int(i) for i, v in zip(present, views, strict=True) if not v]
-        said = f"; concerns raised by {_names(model, against)}" if against else ""
-        return f"Consulted: the board is consulted on {m.id}, a Reserved Matter{said}"
-    if k is Ev.RESERVED:
-        urgent = e.data[0]
-        how = "at once, as it is urgent" if urgent else "after consulting the board"
-        return f"Reserved: the commissioners decide {title} alone, {how} (000 §3.4-3.5)"
-    if k is Ev.STALEMATE:
-        return f"Stalemate: {title} — {stalemate_reason(model, m, *e.data)}"
-    if k is Ev.WITHDRAWN:
-        return f"Withdrawn: {title} — {e.data[0]}"
-    p = model.parties[e.party] if e.party >= 0 else None
-    if k is Ev.NOTICE:
-        new, effective, reason = e.data
-        what = "leave the alliance" if new == "none" else f"become a {new} member"
-        return (f"Notice: {p.name} gives notice to {what} from {date_of(model, effective)}, "
-                f"because {reason}")  # fmt: skip
-    if k is Ev.MEMBERSHIP:
-        old, new, reason = e.data
-        return f"Membership: {p.name} changes from {old} to {new} member ({reason})"
-    if k is Ev.SHOCK:
-        return (f"Policy change: a national or local funding change costs {p.name} "
-                f"{money(e.data[0])} a year (001 §42)")  # fmt: skip
-    if k is Ev.SETTLED:
-        return _settlement_text(model, e.data[0])
-    if k is Ev.REPRESENTATIVE:
-        reopened = e.data[0]
-        again = f"; {reopened} matter(s) it had settled are revisited" if reopened else ""
-        return f"New representative: {p.name} sends a new representative to the board (004 p.15){again}"
-    if k is Ev.TRANSITION:
-        if e.data[0] == "complete":
-            return (
-                "Transition complete: every transition matter was agreed by the deadline (001 §43)"
-            )
-        return (f"Transition: the alliance is {e.data[0]}; the unagreed transition matters are "
-                f"tabled again, due by {date_of(model, e.data[1])} (001 §40)")  # fmt: skip
-    if k is Ev.TERMINATED:
-        return f"Terminated: the alliance is dissolved — {e.data[0]}. It decides nothing more."
-    return f"{k.name}: {title}"
+# -- one line of narrative per kind of record ---------------------------------------------------
+def _title(model: AllianceModel, e) -> str:
+    m = model.matters[e.matter]
+    return f"{m.id} {m.title}"
 
 
-def _settlement_text(model: AllianceModel, period: int) -> str:
-    rows = model.risk.ledger.period_rows(period)
-    level, pool_p = rows[0][5], rows[0][7]
-    pool = pool_p / 1e8
-    kind = (f"a gain share of {money(pool)}" if pool > 0 else f"a pain share of {money(pool)}"
-            if pool < 0 else "no gain or pain to share")  # fmt: skip
-    net = LEDGER_COLUMNS.index("net_m")
-    worst = min(rows, key=lambda r: r[net])
+def _meeting(model, e: E.Meeting) -> str:
+    return f"Board meeting {e.meeting} on {date_of(model, e.day)}"
+
+
+def _tabled(model, e: E.Tabled) -> str:
+    m = model.matters[e.matter]
+    proposer = model.parties[m.proposer].name
+    extra = " (a Reserved Matter)" if m.reserved else ""
     return (
-        f"Period {period + 1} settled: performance {level}, {kind} among full members; worst placed {model.parties[worst[3]].name} at {'-' if worst[net] < 0 else ''}"
-        f"{money(worst[net])}"
+        f"Tabled: {_title(model, e)}{extra}, proposed by {proposer}; terms: {terms_text(m, m.x0)}"
     )
 
 
-def stalemate_reason(
-    model: AllianceModel, m: Matter, why: str, blockers, waiting=(), voters=None
-) -> str:
-    if why == B.STALE_REFERRAL:
-        waiting = _names(model, waiting)
+def _referred(model, e: E.Referred) -> str:
+    m = model.matters[e.matter]
+    p = model.parties[e.party]
+    return (
+        f"Referred: {p.name}'s representative cannot decide {m.id} ({p.authority_gap(m)}); "
+        f"it goes to {p.home_body.name}, which meets on {date_of(model, e.answer_day)}"
+    )
+
+
+def _home_decision(model, e: E.HomeDecision) -> str:
+    m = model.matters[e.matter]
+    p = model.parties[e.party]
+    i, ev = e.party, e.ev
+    pos = float(ev.pos[i]) if ev.pos is not None else 0.0
+    stance = _stance(model, m, e.x, i, e.approved, ev.s[i], ev.F[i], ev.down[i], ev.own[i],
+                     ev.sys, pos, model.arrays.bfs_home[i])  # fmt: skip
+    verb = "approves" if e.approved else "rejects"
+    return f"{p.home_body.name} {verb} {m.id} on {date_of(model, e.day)}: {stance}"
+
+
+def _awaiting(model, e: E.Awaiting) -> str:
+    m = model.matters[e.matter]
+    return f"Deferred: {m.id} waits for {_names(model, e.waiting)} to hear from their home bodies"
+
+
+def _blocked(model, e: E.Blocked) -> str:
+    m = model.matters[e.matter]
+    if e.blockers:
+        return f"Blocked: {m.id} — {_names(model, e.blockers)} voted no"
+    return (
+        f"Not agreed: {m.id} — the system as a whole {_sys(e.system_m)}, so it is not best for "
+        "service"
+    )
+
+
+def _amended(model, e: E.Amended) -> str:
+    m = model.matters[e.matter]
+    moved = [
+        f"{label} {a:.2f} → {b:.2f}"
+        for label, a, b in zip(m.term_labels, e.old, e.new, strict=True)
+        if abs(a - b) > 1e-9
+    ]
+    toward = (
+        f"toward the concerns of {_names(model, e.toward)}"
+        if e.toward
+        else "to improve the whole system"
+    )
+    return f"Amended: {m.id} {toward}: {'; '.join(moved)}; re-tabled next meeting"
+
+
+def _agreed(model, e: E.Agreed) -> str:
+    m = model.matters[e.matter]
+    text = f"Agreed: {_title(model, e)} on terms {terms_text(m, e.x)}"
+    if e.dissent:
+        text += (
+            f" (best for service: system {_sys(e.system_m)}; dissent recorded from "
+            f"{_names(model, e.dissent)})"
+        )
+    return text + f", after {e.day - m.tabled_day} days"
+
+
+def _void(model, e: E.Void) -> str:
+    return f"Void: {_title(model, e)} is a Prohibited Matter — {e.ground} — whatever the vote"
+
+
+def _consulted(model, e: E.Consulted) -> str:
+    m = model.matters[e.matter]
+    against = [int(i) for i, v in zip(e.present, e.content, strict=True) if not v]
+    said = f"; concerns raised by {_names(model, against)}" if against else ""
+    return f"Consulted: the board is consulted on {m.id}, a Reserved Matter{said}"
+
+
+def _reserved(model, e: E.Reserved) -> str:
+    how = "at once, as it is urgent" if e.urgent else "after consulting the board"
+    return f"Reserved: the commissioners decide {_title(model, e)} alone, {how} (000 §3.4-3.5)"
+
+
+def _stalemate(model, e: E.Stalemate) -> str:
+    return f"Stalemate: {_title(model, e)} — {stalemate_reason(model, e)}"
+
+
+def _withdrawn(model, e: E.Withdrawn) -> str:
+    return f"Withdrawn: {_title(model, e)} — {e.reason}"
+
+
+def _notice(model, e: E.Notice) -> str:
+    p = model.parties[e.party]
+    what = "leave the alliance" if e.new == "none" else f"become a {e.new} member"
+    return (f"Notice: {p.name} gives notice to {what} from {date_of(model, e.effective_day)}, "
+            f"because {e.reason}")  # fmt: skip
+
+
+def _membership(model, e: E.MembershipChanged) -> str:
+    p = model.parties[e.party]
+    return f"Membership: {p.name} changes from {e.old} to {e.new} member ({e.reason})"
+
+
+def _shock(model, e: E.Shock) -> str:
+    p = model.parties[e.party]
+    return (f"Policy change: a national or local funding change costs {p.name} "
+            f"{money(e.cost_m)} a year (001 §42)")  # fmt: skip
+
+
+def _settled(model, e: E.Settled) -> str:
+    period = model.risk.ledger.periods[e.period]
+    pool = period.pool_pence / 1e8
+    kind = (f"a gain share of {money(pool)}" if pool > 0 else f"a pain share of {money(pool)}"
+            if pool < 0 else "no gain or pain to share")  # fmt: skip
+    worst = int(np.argmin(period.net))
+    net = float(period.net[worst])
+    return (
+        f"Period {e.period + 1} settled: performance {period.level}, {kind} among full members; "
+        f"worst placed {model.parties[worst].name} at {'-' if net < 0 else ''}{money(net)}"
+    )
+
+
+def _representative(model, e: E.Representative) -> str:
+    p = model.parties[e.party]
+    again = f"; {e.reopened} matter(s) it had settled are revisited" if e.reopened else ""
+    return f"New representative: {p.name} sends a new representative to the board (004 p.15){again}"
+
+
+def _transition(model, e: E.Transition) -> str:
+    if e.outcome == "complete":
+        return "Transition complete: every transition matter was agreed by the deadline (001 §43)"
+    return (f"Transition: the alliance is {e.outcome}; the unagreed transition matters are "
+            f"tabled again, due by {date_of(model, e.deadline)} (001 §40)")  # fmt: skip
+
+
+def _terminated(model, e: E.Terminated) -> str:
+    return f"Terminated: the alliance is dissolved — {e.reason}. It decides nothing more."
+
+
+TEXT = {
+    E.Meeting: _meeting, E.Tabled: _tabled, E.Referred: _referred,
+    E.HomeDecision: _home_decision, E.Awaiting: _awaiting, E.Blocked: _blocked,
+    E.Amended: _amended, E.Agreed: _agreed, E.Void: _void, E.Consulted: _consulted,
+    E.Reserved: _reserved, E.Stalemate: _stalemate, E.Withdrawn: _withdrawn, E.Notice: _notice,
+    E.MembershipChanged: _membership, E.Shock: _shock, E.Settled: _settled,
+    E.Representative: _representative, E.Transition: _transition, E.Terminated: _terminated,
+}  # fmt: skip
+
+
+def event_text(model: AllianceModel, e: E.Event) -> str:
+    """One line of narrative for an event."""
+    return TEXT[type(e)](model, e)
+
+
+def stalemate_reason(model: AllianceModel, e: E.Stalemate) -> str:
+    if e.why == StaleWhy.REFERRAL:
+        waiting = _names(model, e.waiting)
         return f"the deadline passed while waiting for {waiting} to hear from their home bodies"
-    if why == B.STALE_AGENDA:
+    if e.why == StaleWhy.AGENDA:
         return "the board never reached it on its agenda before the deadline"
-    if why == B.STALE_TERM:
+    if e.why == StaleWhy.TERM_ENDED:
         return "the term ended before the board decided it"
-    who = _names(model, blockers) if blockers else "the board"
-    voters = np.array(voters if voters is not None else model.voters, dtype=int)
-    x, ev = best_compromise(m, voters, model.arrays, m.bfs)
+    m = model.matters[e.matter]
+    who = _names(model, e.blockers) if e.blockers else "the board"
+    voters = np.array(e.voters, dtype=int)
+    x, ev = best_compromise(m, e.x, voters, model.arrays, e.bfs)
     if (ev.s[voters] > 0).all():
         found = f"terms every full member prefers existed (e.g. {terms_text(m, x)}) but were not reached"
     else:
@@ -255,6 +312,6 @@ def stalemate_reason(
             "no terms were found that every full member prefers to the status quo (the best "
             f"compromise still leaves {model.parties[worst].name} against)"
         )
-    if why == B.STALE_NOTHING:
+    if e.why == StaleWhy.NO_AMENDMENT:
         return f"{who} would not agree and nothing left to negotiate could change that; {found}"
     return f"{who} still would not agree by the deadline; {found}"

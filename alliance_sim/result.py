@@ -132,10 +132,9 @@ class SimulationResult:
     def blocks_by_party(self) -> dict[str, int]:
         """How many times each party was among a matter's blockers."""
         counts = dict.fromkeys((p.key for p in self.model.parties), 0)
-        for e in self.model.log.events:
-            if e.kind is Ev.BLOCKED:
-                for i in e.data[0]:
-                    counts[self.model.parties[i].key] += 1
+        for e in self.model.log.of_kind(Ev.BLOCKED):
+            for i in e.blockers:
+                counts[self.model.parties[i].key] += 1
         return counts
 
     @cached_property
@@ -209,21 +208,17 @@ class SimulationResult:
 
     @cached_property
     def timeseries(self) -> pd.DataFrame:
-        """Mesa's DataCollector series, one row per meeting; per-party columns expanded."""
+        """Mesa's DataCollector series, one row per meeting: the board's figures, the alliance's
+        total net position and number of full members, then each party's net position and
+        membership (``net_m:<party>``, ``membership:<party>``)."""
         frame = self.model.collected()
         frame.index.name = "meeting"
-        keys = [p.key for p in self.model.parties]
-        nets = np.vstack(frame.pop("net_positions").tolist())
-        codes = [c.split(",") for c in frame.pop("memberships")]
-        frame["alliance_surplus_m"] = nets.sum(axis=1)
-        frame["full_members"] = [sum(c == "full" for c in row) for row in codes]
-        frame = frame.join(
-            pd.DataFrame(nets, index=frame.index, columns=[f"net_m:{k}" for k in keys])
-        )
-        frame = frame.join(
-            pd.DataFrame(codes, index=frame.index, columns=[f"membership:{k}" for k in keys])
-        )
-        return frame
+        nets = [c for c in frame.columns if c.startswith("net_m:")]
+        codes = [c for c in frame.columns if c.startswith("membership:")]
+        figures = frame.drop(columns=nets + codes)
+        figures["alliance_surplus_m"] = frame[nets].sum(axis=1)
+        figures["full_members"] = (frame[codes] == "full").sum(axis=1)
+        return figures.join(frame[nets + codes])
 
     def narrative(self, votes: bool = True) -> str:
         """The meeting-by-meeting story, each vote with its reason under the matter it concerns."""

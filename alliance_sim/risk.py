@@ -13,7 +13,7 @@ raised exactly.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
@@ -45,12 +45,29 @@ def split_pence(total: int, weights: np.ndarray) -> np.ndarray:
     return part if total > 0 else -part
 
 
+class Period(NamedTuple):
+    """One settled period: its KPI level and pool, and each party's accounts (arrays, £m)."""
+
+    number: int
+    start: int
+    end: int
+    membership: tuple[str, ...]  # each party's membership during the period
+    level: str
+    score: float
+    pool_pence: int
+    share_pence: np.ndarray
+    direct: np.ndarray
+    shock: np.ndarray
+    cost: np.ndarray
+    net: np.ndarray
+
+
 @dataclass(slots=True)
 class Ledger:
     """Per-party, per-period accounts of one run."""
 
     n: int
-    periods: list[tuple] = field(default_factory=list)  # one record of arrays per period
+    periods: list[Period] = field(default_factory=list)
     cumulative: np.ndarray = field(init=False)  # £m net position so far, per party
     shocks: np.ndarray = field(init=False)  # £m lost to policy shocks so far (not the alliance's)
 
@@ -60,8 +77,9 @@ class Ledger:
 
     def period_rows(self, period: int) -> list[tuple]:
         """One row per party for one period, in the order of ``LEDGER_COLUMNS``."""
-        (number, start, end, members, level, score, pool_p, share_p, direct, shock, cost,
-         net) = self.periods[period]  # fmt: skip
+        (number, start, end, members, level, score, pool_p, share_p, direct, shock, cost, net) = (
+            self.periods[period]
+        )  # fmt: skip  (all of them, in LEDGER_COLUMNS order)
         return [
             (number, start, end, i, members[i], level, score, pool_p, int(share_p[i]),
              float(direct[i]), float(shock[i]), float(share_p[i]) / PENCE_PER_M, float(cost[i]),
@@ -78,7 +96,7 @@ class Ledger:
         """Net positions, periods x parties."""
         if not self.periods:
             return np.zeros((0, self.n))
-        return np.vstack([p[-1] for p in self.periods])
+        return np.vstack([p.net for p in self.periods])
 
     def alliance_rate(self, elapsed_days: int) -> np.ndarray:
         """Each party's net £m a year from the alliance itself so far (policy shocks excluded)."""
@@ -167,8 +185,8 @@ class RiskBook:
         net -= cost
         self.ledger.cumulative += net
         self.ledger.periods.append(
-            (self.period, start, end, membership, level.name, score, pool_p, share_p, direct,
-             shock, cost, net)
+            Period(self.period, start, end, membership, level.name, score, pool_p, share_p,
+                   direct, shock, cost, net)
         )  # fmt: skip
         self.period += 1
         return net

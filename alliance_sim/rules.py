@@ -1,17 +1,26 @@
-"""Decision rules of the board, registered by name.
+"""Decision rules of the board, registered by name (``board.rule`` in a scenario).
 
-Votes arrive as masks of parties (``partyset.py``). ``unanimity`` is what the agreements say (001 §47; 002 §5.3.4; 003): any one full member blocks.
-``best_for_service`` reads 000 §1.4 and 3.1 as a rule: a matter passes when it improves the system
-as a whole; members' own views are recorded as dissent but cannot block (a Prohibited Matter,
-000 §3.3, is void under every rule). ``qualified_majority`` is a counterfactual for experiments.
+Votes arrive as masks of parties (``partyset.py``). Each rule is a small class registered in
+``DECISION_RULES`` with its label, where it comes from and whether any document has it; the
+scenario schema, the CLI and the workshop read the registry, so a new rule is one class here.
+
+- ``unanimity`` is what the agreements say (001 §47; 002 §5.3.4; 003): any one full member blocks.
+- ``best_for_service`` reads 000 §1.4 and 3.1 as a rule: a matter passes when it improves the
+  system as a whole; members' own views are recorded as dissent but cannot block. A
+  counterfactual: the documents make best for service a duty of members deciding unanimously.
+- ``qualified_majority`` (a share of full members, ``board.qualified_majority``) is a
+  counterfactual for experiments.
+
+A Prohibited Matter (000 §3.3) is void under every rule.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
+from typing import ClassVar, Protocol
 
-from .config import Board, DecisionRule
+from .config import Board
+from .registry import DECISION_RULES
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,43 +31,77 @@ class Verdict:
 
 
 class Rule(Protocol):
-    name: str
+    name: ClassVar[str]
+    label: ClassVar[str]  # for people: "Unanimity"
+    source: ClassVar[str]  # what it does and where it comes from
+    counterfactual: ClassVar[bool]  # no alliance document has it
+    #: one member's no blocks whatever the others say (so a no cast while others still wait for
+    #: their home bodies is a block at once, and the board amends without waiting)
+    veto: ClassVar[bool]
 
     def decide(self, voters: int, yes: int, system_surplus: float) -> Verdict: ...
 
 
+def make_rule(board: Board) -> Rule:
+    """The rule object named by ``board.rule``."""
+    return DECISION_RULES[board.rule].of(board)
+
+
+@DECISION_RULES.register("unanimity")
 @dataclass(frozen=True, slots=True)
 class Unanimity:
-    name: str = "unanimity"
+    name: ClassVar[str] = "unanimity"
+    label: ClassVar[str] = "Unanimity"
+    source: ClassVar[str] = "any full member can block (001 §47; 002 §5.3.4; 003)"
+    counterfactual: ClassVar[bool] = False
+    veto: ClassVar[bool] = True
+
+    @classmethod
+    def of(cls, board: Board) -> Unanimity:
+        return cls()
 
     def decide(self, voters: int, yes: int, system_surplus: float) -> Verdict:
         no = voters & ~yes
         return Verdict(voters != 0 and not no, no)
 
 
+@DECISION_RULES.register("best_for_service")
 @dataclass(frozen=True, slots=True)
 class BestForService:
-    name: str = "best_for_service"
+    name: ClassVar[str] = "best_for_service"
+    label: ClassVar[str] = "Best for service"
+    source: ClassVar[str] = (
+        "passes when the system as a whole gains (a counterfactual reading of 000 §1.4, 3.1)"
+    )
+    counterfactual: ClassVar[bool] = True
+    veto: ClassVar[bool] = False
+
+    @classmethod
+    def of(cls, board: Board) -> BestForService:
+        return cls()
 
     def decide(self, voters: int, yes: int, system_surplus: float) -> Verdict:
         return Verdict(voters != 0 and system_surplus > 0, 0, system=True)
 
 
+@DECISION_RULES.register("qualified_majority")
 @dataclass(frozen=True, slots=True)
 class QualifiedMajority:
     threshold: float = 0.75
-    name: str = "qualified_majority"
+    name: ClassVar[str] = "qualified_majority"
+    label: ClassVar[str] = "Qualified majority"
+    source: ClassVar[str] = (
+        "passes with the scenario's share of full members (board.qualified_majority); "
+        "a counterfactual"
+    )
+    counterfactual: ClassVar[bool] = True
+    veto: ClassVar[bool] = False
+
+    @classmethod
+    def of(cls, board: Board) -> QualifiedMajority:
+        return cls(board.qualified_majority)
 
     def decide(self, voters: int, yes: int, system_surplus: float) -> Verdict:
         count = voters.bit_count()
         passed = count > 0 and (voters & yes).bit_count() / count >= self.threshold - 1e-12
         return Verdict(passed, voters & ~yes)
-
-
-def make_rule(board: Board) -> Rule:
-    """The rule object named by ``board.rule``."""
-    if board.rule is DecisionRule.UNANIMITY:
-        return Unanimity()
-    if board.rule is DecisionRule.BEST_FOR_SERVICE:
-        return BestForService()
-    return QualifiedMajority(board.qualified_majority)

@@ -15,8 +15,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from .config import OBJECTIVES, MatterKind, PartyKind, Scenario, Sector
-from .matters import N_OBJ, Matter, linear_parts, party_arrays
+from agents.valuation import linear_parts, party_arrays
+
+from .compiled import derived
+from .config import OBJECTIVES, MatterKind, Scenario, Sector
+from .matters import N_OBJ, Matter
+from .registry import PARTY_KINDS
 
 DRAWS_PER_MATTER = 12
 ROLES = ("commissioner", "acute", "community", "council", "vcse")
@@ -42,19 +46,13 @@ SERVICE_AREAS = (
 )
 
 
-def role_of(kind: str, sector: str) -> str:
-    if kind == PartyKind.PROVIDER:
-        return "acute" if sector == Sector.ACUTE else "community"
-    return str(kind)
-
-
 class _Builder:
     """Holds the parties' roles and shares so each matter is a few array operations."""
 
     def __init__(self, scenario: Scenario, index: dict[str, int]) -> None:
         self.n = len(index)
         parties = scenario.parties
-        self.role_list = [role_of(p.kind, p.sector) for p in parties.values()]
+        self.role_list = [PARTY_KINDS[p.kind].stream_role(p) for p in parties.values()]
         self.roles = np.array(self.role_list)
         budgets = np.array([max(p.budget_m, 1e-9) for p in parties.values()])
         self.share = {}
@@ -418,7 +416,7 @@ def generate(scenario: Scenario, index: dict[str, int], rng: np.random.Generator
     stream = scenario.stream
     if not stream.enabled:
         return []
-    b = scenario.derived("stream_builder", lambda s: _Builder(s, index))
+    b = derived(scenario, "stream_builder", lambda s: _Builder(s, index))
     horizon = scenario.horizon_days
     years = horizon / 365.25
     out: list[Matter] = []
@@ -434,9 +432,7 @@ def generate(scenario: Scenario, index: dict[str, int], rng: np.random.Generator
             if count:
                 out.extend(BATCH_BUILDERS[kind](b, draws, days.tolist(), cfg))
             continue
-        builder = BUILDERS.get(kind)
-        if builder is None:
-            continue  # kinds raised by events (extension, reconfiguration, termination), not drawn
+        builder = BUILDERS[kind]  # config.Stream admits only the kinds that have one
         for day, u in zip(days.tolist(), draws, strict=True):
             matter = builder(b, u, day, cfg)
             if matter is not None:

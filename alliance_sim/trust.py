@@ -3,8 +3,9 @@
 Trust starts from the scenario (``trust.relationships``, else ``trust.initial``), rises when the
 board agrees, falls between those who block and those who wanted the matter, and falls when one
 party takes a loss while another gains (001 §34). It sets how far the board concedes when it
-amends a blocked matter. A new representative resets part of its party's trust and reopens what
-its predecessor had settled (004 p.15: continuity of board members). The hot path keeps trust in
+amends a blocked matter (``agents/voting.concession``). A new representative resets part of its
+party's trust and reopens what its predecessor had settled (004 p.15: continuity of board
+members). The hot path keeps trust in
 a matrix; ``network()`` gives it as a networkx graph for views and export.
 """
 
@@ -66,15 +67,6 @@ class TrustNetwork:
         if losers.any() and gainers.any():
             pair = np.outer(losers, gainers)
             self.T *= 1.0 - self.config.unshared_loss * (pair | pair.T)
-
-    def concession(self, blockers: list[int], others: list[int]) -> float:
-        """How far the board concedes: from ``min_concession`` (no trust) to 1 (full trust)."""
-        floor = self.config.min_concession
-        if not len(blockers) or not len(others):
-            return 1.0
-        total = sum(float(self.T[b, others].sum()) for b in blockers)  # usually one blocker
-        mean = total / (len(blockers) * len(others))
-        return floor + (1.0 - floor) * mean
 
     def new_representative(self, party: int) -> None:
         """A new face at the table: trust moves back toward where it started."""

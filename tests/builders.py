@@ -21,9 +21,8 @@ START = dt.date(2020, 1, 1)
 
 #: Dynamics that arrive after issue 2 -- new representatives, funding shocks that make members
 #: withdraw, a council leaving when its provider is refused -- are random or change membership in
-#: mid-term, so they are switched off here (where the schema has them) to leave the board protocol
-#: of issue 2 as the only thing deciding what happens. Each entry applies only if that section and
-#: field exist in ``Scenario``.
+#: mid-term, so they are switched off here to leave the board protocol as the only thing deciding
+#: what happens. A section or field the schema no longer has is an error, not a silent no-op.
 QUIET = {
     "trust": {"rep_turnover_per_year": 0.0},
     "risk": {"funding_shocks_per_year": 0.0},
@@ -32,14 +31,13 @@ QUIET = {
 
 
 def quiet_sections() -> dict[str, dict[str, Any]]:
-    out: dict[str, dict[str, Any]] = {}
     for section, fields in QUIET.items():
         info = Scenario.model_fields.get(section)
         known = getattr(info.annotation, "model_fields", {}) if info is not None else {}
-        kept = {k: v for k, v in fields.items() if k in known}
-        if kept:
-            out[section] = kept
-    return out
+        missing = sorted(set(fields) - set(known))
+        if info is None or missing:
+            raise KeyError(f"QUIET names {section}.{missing or ''}, which Scenario no longer has")
+    return {section: dict(fields) for section, fields in QUIET.items()}
 
 
 def party(kind: str = "provider", membership: str = "full", **fields: Any) -> dict[str, Any]:
@@ -118,32 +116,19 @@ def key(model: AllianceModel, index: int) -> str:
     return model.parties[index].key
 
 
-# The layout of an event's ``data`` is internal and changes with performance work (referrals and
-# home-body answers were one record per party, then one per matter and meeting); the two readers
-# below accept both, so the tests depend on what happened, not on how it was stored.
-
-
 def referrals(model: AllianceModel, matter_id: str) -> dict[str, int]:
     """{party key: the day its home body will answer} for every referral of the matter."""
-    out: dict[str, int] = {}
-    for e in events_on(model, matter_id, Ev.REFERRED):
-        pairs = [(e.party, e.data[0])] if e.party >= 0 else zip(e.data[0], e.data[1], strict=True)
-        for party, answer_day in pairs:
-            out[key(model, party)] = int(answer_day)
-    return out
+    return {
+        key(model, e.party): int(e.answer_day) for e in events_on(model, matter_id, Ev.REFERRED)
+    }
 
 
 def home_answers(model: AllianceModel, matter_id: str) -> dict[str, tuple[int, bool]]:
     """{party key: (day its home body answered, whether it approved)} for the matter."""
-    out: dict[str, tuple[int, bool]] = {}
-    for e in events_on(model, matter_id, Ev.HOME_DECISION):
-        if e.party >= 0:
-            out[key(model, e.party)] = (e.day, bool(e.data[0]))
-        else:
-            parties, days, _x, ev = e.data[:4]
-            for party, day in zip(parties, days, strict=True):
-                out[key(model, party)] = (int(day), bool(ev.s[party] > 0))
-    return out
+    return {
+        key(model, e.party): (int(e.day), bool(e.approved))
+        for e in events_on(model, matter_id, Ev.HOME_DECISION)
+    }
 
 
 def full_member_keys(scenario: Scenario) -> set[str]:

@@ -16,10 +16,10 @@ import math
 from pathlib import Path
 
 import alliance_sim
-from alliance_sim.config import DecisionRule
+from alliance_sim.registry import DECISION_RULES
 
 GOLDEN_DIR = Path(__file__).parent / "golden"
-RULES = tuple(r.value for r in DecisionRule)
+RULES = DECISION_RULES.names()
 SEEDS = (1, 2, 3)
 TABLES = ("decisions", "votes", "ledger", "risk", "timeseries")
 TOLERANCE = 1e-9

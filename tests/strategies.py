@@ -181,13 +181,41 @@ def scenarios(
     max_parties: int = 6,
     max_matters: int = 4,
     kinds: tuple[str, ...] = ORDINARY + RESERVED,
+    agreeable: bool = False,
 ) -> dict[str, Any]:
-    """A random small alliance over two years with 1 to ``max_matters`` hand-written matters."""
+    """A random small alliance over two years with 1 to ``max_matters`` hand-written matters.
+
+    ``agreeable`` puts first on the board a matter every rule must agree (``WELCOME``), so that a
+    property about agreed matters is never checked on none.
+    """
     parties = draw(alliances(min_parties, max_parties))
     keys = list(parties)
     n = draw(st.integers(1, max_matters))
     matters = [draw(matter_specs(f"m{i}", keys, kinds=kinds)) for i in range(n)]
+    if agreeable:
+        matters.insert(0, welcome(keys))
     return scenario_dict(parties, matters, days=730, **draw(boards(rule)))
+
+
+WELCOME = "welcome"
+
+
+def welcome(keys: list[str]) -> dict[str, Any]:
+    """A matter everyone gains from for certain, within everyone's authority, on day 0: each
+    party gains £1m, and its terms are proposed at everyone's ideal (so even a party that weighs
+    neither money nor the objectives prefers them to the status quo)."""
+    return {
+        "id": WELCOME,
+        "kind": "service_change",
+        "proposer": keys[0],
+        "day": 0,
+        "deadline_days": 400,
+        "magnitude_m": 0.0,
+        "terms": [{"name": "t0", "status_quo": 0.0, "proposed": 1.0}],
+        "impacts": {k: {"mean_m": 1.0} for k in keys},
+        "ideals": {k: {"t0": {"ideal": 1.0, "weight": 1.0}} for k in keys},
+        "effects": {"outcomes": 1.0},
+    }
 
 
 @st.composite

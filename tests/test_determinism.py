@@ -71,9 +71,14 @@ def test_council_associate_changes_decisions_not_business():
     assert "council" not in set(assoc.votes.party)
 
 
-def test_seed_none_runs():
-    # An unseeded run is allowed (fresh entropy); it just has to work.
-    simulate("mid-notts", seed=None)
+def test_seed_none_draws_fresh_entropy():
+    """An unseeded run is allowed: it runs the whole term, and two of them face different
+    business (fresh entropy each), unlike two runs with one seed."""
+    a, b = (AllianceModel(load_scenario("mid-notts"), seed=None).run() for _ in range(2))
+    for model in (a, b):
+        assert not model.running
+        assert model.steps == len(model.meeting_days) or model.terminated_day is not None
+    assert stream_of(a) != stream_of(b)
 
 
 @settings(max_examples=30, deadline=None)

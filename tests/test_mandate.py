@@ -22,7 +22,7 @@ def test_without_a_mandate_home_body_votes_are_on_the_terms_it_saw(seed):
     answers: dict[tuple[int, int], list[tuple[int, np.ndarray]]] = {}
     for i, e in enumerate(model.log.events):
         if e.kind is Ev.HOME_DECISION:
-            answers.setdefault((e.matter, e.party), []).append((i, e.data[1]))
+            answers.setdefault((e.matter, e.party), []).append((i, e.x))
     home_votes = [v for v in model.log.votes if v.by == "home_body"]
     assert home_votes
     for v in home_votes:

@@ -92,7 +92,7 @@ class TestAssociatesNeverVote:
         )
         model = run(s)
         (consulted,) = events_on(model, "r1", Ev.CONSULTED)
-        present = {key(model, i) for i in consulted.data[0]}
+        present = {key(model, i) for i in consulted.present}
         assert present == {"ccg", "trust", "council"}  # full and associate; not the non-member
         assert votes_on(model, "r1") == []
 
@@ -124,7 +124,7 @@ def test_property_votes_table_has_only_full_members(data):
     assert {key(model, v.party) for v in model.log.votes} <= full
     for e in model.log.events:
         if e.kind is Ev.CONSULTED:
-            assert {key(model, i) for i in e.data[0]} == attendee_keys(s)
+            assert {key(model, i) for i in e.present} == attendee_keys(s)
     for m in model.matters:
         assert set(referrals(model, m.id)) <= full
 

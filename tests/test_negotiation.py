@@ -58,7 +58,7 @@ def test_one_dimension_agreed_inside_the_hand_computed_win_set():
     (x,) = m.x
     assert 0.0 < x < 0.4
     (agreed,) = events_on(model, "m", Ev.AGREED)
-    np.testing.assert_array_equal(agreed.data[0], m.x)
+    np.testing.assert_array_equal(agreed.x, m.x)
 
 
 def test_proposal_already_in_the_win_set_is_agreed_unamended():

@@ -58,10 +58,12 @@ def test_each_referral_is_logged_just_before_the_vote_that_made_it(seed):
 def test_home_body_answers_are_one_event_per_party_with_its_own_day(seed):
     model = simulate(load_scenario("mid-notts"), seed=seed).model
     answers = [e for e in model.log.events if e.kind is Ev.HOME_DECISION]
-    referrals = {(e.matter, e.party, e.data[0]) for e in model.log.events if e.kind is Ev.REFERRED}
+    referrals = {
+        (e.matter, e.party, e.answer_day) for e in model.log.events if e.kind is Ev.REFERRED
+    }
     assert answers
     for e in answers:
-        approved, x, ev = e.data
+        approved, ev = e.approved, e.ev
         assert (e.matter, e.party, e.day) in referrals  # answered on the day it was due
         assert approved == bool(ev.s[e.party] > 0)
         assert e.day < model.meeting_days[e.meeting - 1]  # before the meeting that hears it

@@ -33,7 +33,7 @@ def test_void_even_when_every_member_votes_yes(rule):
     assert {key(model, v.party) for v in votes} == {"ccg", "trust", "council"}
     assert all(v.vote == "yes" for v in votes)
     (void,) = events_on(model, "bad", Ev.VOID)
-    assert void.data[0] == GROUND
+    assert void.ground == GROUND
     assert not events_on(model, "bad", Ev.AGREED)
 
 

@@ -45,7 +45,7 @@ def test_reserved_needs_no_vote_and_is_decided_at_one_meeting(kind):
     assert m.meetings == 1
     assert len(events_on(model, "r", Ev.CONSULTED)) == 1
     (decided,) = events_on(model, "r", Ev.RESERVED)
-    assert decided.data[0] is False  # not urgent
+    assert decided.urgent is False  # not urgent
 
 
 @pytest.mark.parametrize("rule", ["unanimity", "best_for_service", "qualified_majority"])
@@ -62,7 +62,7 @@ def test_urgent_reserved_decided_on_arrival_day_without_a_meeting(rule):
     assert votes_on(model, "r") == []
     assert events_on(model, "r", Ev.CONSULTED) == []
     (decided,) = events_on(model, "r", Ev.RESERVED)
-    assert decided.day == 37 and decided.data[0] is True
+    assert decided.day == 37 and decided.urgent is True
 
 
 def test_urgent_reserved_not_held_back_by_earlier_business():

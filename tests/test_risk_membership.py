@@ -300,10 +300,10 @@ class TestCouncilBecomesAssociateAfterRefusal:
         assert [result.model.parties[i].key for i in adm.blockers] == ["acute"]
         (notice,) = events(result, Ev.NOTICE, "council")
         assert notice.day == refused
-        assert notice.data[:2] == ("associate", refused + 30)
+        assert (notice.new, notice.effective_day) == ("associate", refused + 30)
         (change,) = events(result, Ev.MEMBERSHIP, "council")
         assert change.day == refused + 30
-        assert change.data[:2] == ("full", "associate")
+        assert (change.old, change.new) == ("full", "associate")
         assert (
             result.model.parties[result.model.index["council"]].membership is Membership.ASSOCIATE
         )
@@ -388,11 +388,11 @@ class TestWithdrawalOnNotice:
         (notice,) = events(result, Ev.NOTICE)  # b's position is far above its limit: no notice
         assert notice.party == result.model.index["c"]
         assert notice.day == 100
-        assert notice.data[:2] == ("none", 100 + notice_days)
+        assert (notice.new, notice.effective_day) == ("none", 100 + notice_days)
         (change,) = events(result, Ev.MEMBERSHIP)
         assert change.party == result.model.index["c"]
         assert change.day == 100 + notice_days
-        assert change.data[:2] == ("full", "none")
+        assert (change.old, change.new) == ("full", "none")
 
     @pytest.mark.parametrize("notice_days", [91, 30])
     def test_votes_until_it_takes_effect_and_not_after(self, notice_days):

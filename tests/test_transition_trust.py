@@ -24,6 +24,7 @@ import networkx as nx
 import numpy as np
 import pytest
 
+from agents.voting import concession
 from alliance_sim import AllianceModel, Scenario, SimulationResult, builtin_names, load_scenario
 from alliance_sim.config import OBJECTIVES, MatterKind, Membership
 from alliance_sim.events import Ev
@@ -142,9 +143,9 @@ class TestTransitionEscalation:
             FIRST_AFTER_DEADLINE,
         )
         assert not of_kind(result, MatterKind.RECONFIGURATION)
-        extended = [e for e in events(result, Ev.TRANSITION) if e.data[0] == "extended"]
+        extended = [e for e in events(result, Ev.TRANSITION) if e.outcome == "extended"]
         assert extended[0].day == FIRST_AFTER_DEADLINE
-        assert extended[0].data[1] == FIRST_AFTER_DEADLINE + EXTENSION_DAYS
+        assert extended[0].deadline == FIRST_AFTER_DEADLINE + EXTENSION_DAYS
         # the unagreed transition matter is tabled again, due by the new deadline
         again = get(result, "T/2")
         assert again.transition and again.generation == 1
@@ -172,7 +173,7 @@ class TestTransitionEscalation:
         c = result.model.index["c"]
         assert rec.reconfigure == (c,)
         (change,) = events(result, Ev.MEMBERSHIP)
-        assert (change.day, change.party, *change.data[:2]) == (
+        assert (change.day, change.party, change.old, change.new) == (
             NEXT_MEETING,
             c,
             "full",
@@ -185,7 +186,7 @@ class TestTransitionEscalation:
         # without the blocker, the transition matter tabled again is agreed
         again = get(result, "T/2")
         assert again.outcome == "agreed" and again.decided_day > NEXT_MEETING
-        assert any(e.data[0] == "complete" for e in events(result, Ev.TRANSITION))
+        assert any(e.outcome == "complete" for e in events(result, Ev.TRANSITION))
         summary = result.summary()
         assert (summary["reconfigured"], summary["extended"], summary["terminated"]) == (1, 0, 0)
         # and it takes no share of pools settled after it became an associate
@@ -220,7 +221,7 @@ class TestTransitionEscalation:
         assert get(result, "T").outcome == "agreed"
         assert result.transition_outcomes == []
         (done,) = events(result, Ev.TRANSITION)
-        assert (done.day, done.data[0]) == (FIRST_AFTER_DEADLINE, "complete")
+        assert (done.day, done.outcome) == (FIRST_AFTER_DEADLINE, "complete")
         assert not of_kind(result, MatterKind.TRANSITION_EXTENSION)
         assert result.summary()["terminated"] == 0
 
@@ -299,7 +300,7 @@ class TestTerminatedAllianceDecidesNothing:
         assert not [v for v in log.votes if v.seq > cut]
         # each matter is counted once, under its final outcome
         summary = result.summary()
-        assert result.model.outcomes == {k: summary[k] for k in result.model.outcomes}
+        assert result.model.board.outcomes == {k: summary[k] for k in result.model.board.outcomes}
 
 
 # -- 8. trust ----------------------------------------------------------------------------------
@@ -393,11 +394,10 @@ class TestTrust:
             ),
             seed=0,
         )
-        trust = model.trust
-        blockers = np.array([2])
-        assert trust.concession(blockers, np.array([1])) == pytest.approx(0.5 + 0.5 * 0.2)
-        assert trust.concession(blockers, np.array([0])) == pytest.approx(0.5 + 0.5 * 0.8)
-        assert trust.concession(blockers, np.array([0, 1])) == pytest.approx(0.5 + 0.5 * 0.5)
+        T = model.trust.T
+        assert concession(T, [2], [1], 0.5) == pytest.approx(0.5 + 0.5 * 0.2)
+        assert concession(T, [2], [0], 0.5) == pytest.approx(0.5 + 0.5 * 0.8)
+        assert concession(T, [2], [0, 1], 0.5) == pytest.approx(0.5 + 0.5 * 0.5)
 
     def test_new_representative_resets_part_of_the_trust(self):
         model = AllianceModel(

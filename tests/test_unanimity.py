@@ -18,8 +18,9 @@ from tests.builders import (
     matter,
     party,
     run,
+    votes_on,
 )
-from tests.strategies import scenarios
+from tests.strategies import WELCOME, scenarios
 
 PARTIES = {"ccg": party("commissioner"), "trust": party("provider"), "council": party("council")}
 
@@ -33,7 +34,7 @@ def test_one_no_blocks_a_matter_without_terms():
     assert m.outcome == "stalemate"
     assert [key(model, i) for i in m.blockers] == ["council"]
     (blocked,) = events_on(model, "m", Ev.BLOCKED)
-    assert [key(model, i) for i in blocked.data[0]] == ["council"]
+    assert [key(model, i) for i in blocked.blockers] == ["council"]
 
 
 def test_room_no_always_blocks():
@@ -62,6 +63,10 @@ def final_votes(model, m):
 
 def check_agreed_matters_unanimous(s: Scenario, model) -> None:
     full = full_member_keys(s)
+    welcome = get_matter(model, WELCOME)
+    if welcome.outcome != "agreed":  # only the room can have stopped it
+        said = [v.vote for v in votes_on(model, WELCOME) if v.by == "room"]
+        assert "no" in said or "referred" in said, welcome.outcome
     for m in model.matters:
         if m.outcome != "agreed":
             continue
@@ -69,22 +74,24 @@ def check_agreed_matters_unanimous(s: Scenario, model) -> None:
         assert sorted(key(model, v.party) for v in votes) == sorted(full), m.id
         assert all(v.vote == "yes" for v in votes), m.id
         (agreed,) = events_on(model, m.id, Ev.AGREED)
-        assert agreed.data[1] == ()  # no dissent under unanimity
+        assert agreed.dissent == ()  # no dissent under unanimity
         for v in votes:
-            np.testing.assert_array_equal(v.x, agreed.data[0])
+            np.testing.assert_array_equal(v.x, agreed.x)
             if v.by != "room":  # the room may vote yes where the agent would not
                 assert v.s > 0
 
 
 @settings(max_examples=60, deadline=None)
-@given(scenarios(rule="unanimity"))
+@given(scenarios(rule="unanimity", agreeable=True))
 def test_property_agreed_only_with_every_full_member_voting_yes(data):
     s = Scenario.model_validate(data)
-    check_agreed_matters_unanimous(s, run(s))
+    model = run(s)
+    assert get_matter(model, WELCOME).outcome == "agreed"
+    check_agreed_matters_unanimous(s, model)
 
 
 @settings(max_examples=40, deadline=None)
-@given(scenarios(rule="unanimity"), st.data())
+@given(scenarios(rule="unanimity", agreeable=True), st.data())
 def test_property_room_votes_never_override_a_no(data, draws):
     """With the room casting random votes, an agreed matter still had only yes votes."""
     s = Scenario.model_validate(data)

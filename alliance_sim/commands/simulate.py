@@ -8,8 +8,9 @@ from pathlib import Path
 import networkx as nx
 
 from ..errors import InputError
+from ..registry import DECISION_RULES, PARTY_KINDS
 from ..scenario import builtin_names, load_scenario
-from ..simulate import simulate
+from ..simulation import simulate
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -44,6 +45,10 @@ def list_scenarios(args: argparse.Namespace) -> int:
         meta = load_scenario(name).scenario
         print(f"{name:15s} {meta.title}")
         print(f"{'':15s} {meta.start} to {meta.end}; sources: {', '.join(meta.sources)}")
+    print("\nDecision rules (board.rule):")
+    for name, rule in DECISION_RULES.items():
+        print(f"  {name:20s} {rule.source}")
+    print(f"\nKinds of party (parties.<id>.kind): {', '.join(PARTY_KINDS.names())}")
     return 0
 
 

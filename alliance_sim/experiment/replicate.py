@@ -38,7 +38,7 @@ def _table_bytes(columns: dict[str, list]) -> bytes:
 
 def run_chunk(work: CellWork, chunk: Chunk) -> dict[str, bytes]:
     """Simulate replications ``chunk.start..chunk.stop-1`` of one cell; Parquet bytes per table."""
-    from ..simulate import simulate
+    from ..simulation import simulate
 
     cell = work.cell
     identity: dict[str, Any] = {"cell": cell.index, "design": cell.design, "sample": cell.sample}
@@ -46,7 +46,7 @@ def run_chunk(work: CellWork, chunk: Chunk) -> dict[str, bytes]:
     tables: dict[str, dict[str, list]] = {}
     counts: dict[str, int] = {}
     for replication, seed in zip(range(chunk.start, chunk.stop), chunk.seeds, strict=True):
-        result = simulate(work.scenario, seed=seed)
+        result = simulate(work.scenario, seed=seed, collect=False)
         records = result.records()
         del result
         for name, columns in records.items():

@@ -42,7 +42,7 @@ def _who(data) -> tuple:
 def _event_key(model: AllianceModel, e) -> tuple:
     matter = model.matters[e.matter].id if e.matter >= 0 else ""
     party = model.parties[e.party].key if e.party >= 0 else ""
-    return ("event", int(e.kind), matter, party, int(e.day), _who(e.data))
+    return ("event", int(e.kind), matter, party, int(e.day), _who(tuple(e)[4:]))
 
 
 def _vote_key(model: AllianceModel, v) -> tuple:

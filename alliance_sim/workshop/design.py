@@ -14,19 +14,12 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from ..config import DecisionRule, Membership, Scenario
+from ..config import Membership, Scenario
+from ..registry import DECISION_RULES
 from ..scenario import load_scenario
 
-RULE_LABELS: dict[str, str] = {
-    DecisionRule.UNANIMITY.value: "Unanimity",
-    DecisionRule.BEST_FOR_SERVICE.value: "Best for service",
-    DecisionRule.QUALIFIED_MAJORITY.value: "Qualified majority",
-}
-RULE_NOTES: dict[str, str] = {
-    DecisionRule.UNANIMITY.value: "any full member can block (001 §47)",
-    DecisionRule.BEST_FOR_SERVICE.value: "passes when the system as a whole gains (000 §1.4)",
-    DecisionRule.QUALIFIED_MAJORITY.value: "passes with the scenario's majority of full members",
-}
+RULE_LABELS: dict[str, str] = {name: rule.label for name, rule in DECISION_RULES.items()}
+RULE_NOTES: dict[str, str] = {name: rule.source for name, rule in DECISION_RULES.items()}
 MEMBERSHIP_LABELS: dict[str, str] = {
     Membership.FULL.value: "full",
     Membership.ASSOCIATE.value: "associate",
@@ -55,7 +48,7 @@ class Design:
 
     scenario: str
     seed: int = 1
-    rule: str = DecisionRule.UNANIMITY.value
+    rule: str = "unanimity"
     cadence_days: int = 28
     membership: dict[str, str] = field(default_factory=dict)
     threshold_m: dict[str, float] = field(default_factory=dict)

@@ -214,36 +214,14 @@ def outcomes_figure(model: AllianceModel, width: float = 9.2, height: float = 3.
 
 
 def net_positions(model: AllianceModel) -> pd.DataFrame | None:
-    """Each party's cumulative net position (£m) per meeting, if the engine records one.
-
-    Read from the collected ``net_positions`` column (one array per meeting, a value per party),
-    else from ``model.ledger`` (a DataFrame with one column per party key, or a mapping of party
-    key to a list) or from collected columns named ``net_<party key>``; None when there is none,
-    and the app then leaves the chart out.
-    """
-    ledger = getattr(model, "ledger", None)
-    keys = [p.key for p in model.parties]
+    """Each party's cumulative net position (£m) per meeting, one column per party key, indexed
+    by the meetings' dates (the DataCollector's ``net_m`` agent reporter); None before any."""
     collected = model.collected()
-    if "net_positions" in collected.columns and len(collected):
-        rows = [np.asarray(v, dtype=float) for v in collected["net_positions"]]
-        if all(r.shape == (len(keys),) for r in rows):
-            frame = pd.DataFrame(np.vstack(rows), columns=keys)
-            days = collected["day"] if "day" in collected else model.meeting_days[: len(frame)]
-            frame.index = _dates(model, days)
-            return frame
-    if isinstance(ledger, pd.DataFrame):
-        frame = ledger[[k for k in keys if k in ledger.columns]]
-    elif isinstance(ledger, dict) and ledger:
-        frame = pd.DataFrame({k: list(v) for k, v in ledger.items() if k in keys})
-    else:
-        columns = {f"net_{k}": k for k in keys if f"net_{k}" in collected.columns}
-        if not columns:
-            return None
-        frame = collected[list(columns)].rename(columns=columns)
-    if frame.empty or frame.shape[1] == 0:
+    if not len(collected):
         return None
-    frame = frame.reset_index(drop=True)
-    frame.index = _dates(model, model.meeting_days[: len(frame)])
+    keys = [p.key for p in model.parties]
+    frame = collected[[f"net_m:{k}" for k in keys]].set_axis(keys, axis=1)
+    frame.index = _dates(model, collected["day"])
     return frame
 
 

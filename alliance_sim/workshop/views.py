@@ -10,7 +10,7 @@ import math
 import re
 from dataclasses import dataclass, field
 
-from ..config import DecisionRule, Membership
+from ..config import Membership
 from ..events import Ev, Event, Vote
 from ..model import AllianceModel
 from ..reasons import date_of, event_text, money, terms_text, vote_reason
@@ -124,7 +124,7 @@ def agenda(model: AllianceModel, meeting: int | None = None) -> list[AgendaItem]
             first[e.matter] = min(first.get(e.matter, math.inf), seq + late)
     for v in votes:
         first[v.matter] = min(first.get(v.matter, math.inf), v.seq - 0.5)
-    unanimity = model.scenario.board.rule == DecisionRule.UNANIMITY
+    unanimity = model.board.rule.veto
     items = []
     for idx in sorted(first, key=first.get):
         m = model.matters[idx]
@@ -138,7 +138,7 @@ def agenda(model: AllianceModel, meeting: int | None = None) -> list[AgendaItem]
             parts.append("Tabled")
         no_voters = [model.parties[v.party].name for v in cast if v.vote == "no"]
         if Ev.BLOCKED in kinds:
-            blockers = kinds[Ev.BLOCKED].data[0]
+            blockers = kinds[Ev.BLOCKED].blockers
             who = ", ".join(model.parties[i].name for i in blockers)
             parts.append(f"Blocked by {who}" if who else "Not best for service")
             tone = "blocked"
@@ -148,7 +148,7 @@ def agenda(model: AllianceModel, meeting: int | None = None) -> list[AgendaItem]
         elif no_voters:
             parts.append(f"Objection from {', '.join(no_voters)}")
         if Ev.AWAITING in kinds:
-            waiting = kinds[Ev.AWAITING].data[0]
+            waiting = kinds[Ev.AWAITING].waiting
             parts.append(
                 f"waiting for {len(waiting)} home bod{'y' if len(waiting) == 1 else 'ies'}"
             )
@@ -207,7 +207,7 @@ def vote_table(
     )
     views = {}
     if consulted is not None:
-        present, said = consulted.data
+        present, said = consulted.present, consulted.content
         views = {int(p): bool(v) for p, v in zip(present, said, strict=True)}
     rows = []
     for p in model.parties:
@@ -405,7 +405,7 @@ def blockers_at(model: AllianceModel, meeting: int | None = None) -> set[int]:
     out: set[int] = set()
     for _, e in meeting_events(model, meeting):
         if e.kind is Ev.BLOCKED:
-            out.update(int(i) for i in e.data[0])
-    if model.scenario.board.rule == DecisionRule.UNANIMITY:
+            out.update(int(i) for i in e.blockers)
+    if model.board.rule.veto:
         out.update(v.party for v in meeting_votes(model, meeting) if v.vote == "no")
     return out

@@ -6,8 +6,10 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from agents.voting import RoomVote
+
 from .config import Scenario
-from .model import AllianceModel, RoomVote
+from .model import AllianceModel
 from .result import SimulationResult
 from .scenario import load_scenario
 
@@ -17,7 +19,12 @@ def simulate(
     seed: int | None = 0,
     overrides: Mapping[str, Any] | Iterable[str] | None = None,
     room_vote: RoomVote | None = None,
+    collect: bool = True,
 ) -> SimulationResult:
-    """Simulate the alliance's whole term; the same seed always gives the same result."""
+    """Simulate the alliance's whole term; the same seed always gives the same result.
+
+    ``collect=False`` skips the meeting-by-meeting time series (experiments need none of it).
+    """
     config = load_scenario(scenario, overrides)
-    return SimulationResult(AllianceModel(config, seed=seed, room_vote=room_vote).run())
+    model = AllianceModel(config, seed=seed, room_vote=room_vote, collect=collect)
+    return SimulationResult(model.run())

@@ -128,7 +128,8 @@ def compile_linear(matters: list[Matter], parties: PartyArrays) -> None:
             m.linear = (b, a)
 
 
-def _linear(matter: Matter, parties: PartyArrays) -> tuple[np.ndarray, np.ndarray]:
+def linear_of(matter: Matter, parties: PartyArrays) -> tuple[np.ndarray, np.ndarray]:
+    """The matter's linear parts (base, slope), compiled on first use and cached on it."""
     if matter.linear is None:
         matter.linear = linear_parts(
             matter.F0, matter.A, matter.S0, matter.B, matter.E0, matter.D, parties
@@ -138,7 +139,7 @@ def _linear(matter: Matter, parties: PartyArrays) -> tuple[np.ndarray, np.ndarra
 
 def evaluate(matter: Matter, x: np.ndarray, parties: PartyArrays, bfs: np.ndarray) -> Evaluation:
     """Every party's surplus from ``matter`` at terms ``x`` given best-for-service weights ``bfs``."""
-    base, slope = matter.linear or _linear(matter, parties)
+    base, slope = matter.linear or linear_of(matter, parties)
     if matter.k:
         y = slope @ x
         y += base
@@ -170,7 +171,7 @@ def gradients(
     per-call cost would dominate.
     """
     n = len(matter.F0)
-    slope = _linear(matter, parties)[1]
+    slope = linear_of(matter, parties)[1]
     system = system_gradient(matter, parties)
     out = []
     for r in rows:
@@ -188,7 +189,7 @@ def gradients(
 
 def system_gradient(matter: Matter, parties: PartyArrays) -> list[float]:
     """Gradient of the system's surplus with respect to the terms."""
-    return _linear(matter, parties)[1][-1].tolist()
+    return linear_of(matter, parties)[1][-1].tolist()
 
 
 def _ideal_pull(matter: Matter, g: list[float], x: np.ndarray, r: int) -> list[float]:

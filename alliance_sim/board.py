@@ -4,6 +4,9 @@ A board meeting, as the model holds it:
 
 1. :meth:`BoardProtocol.open_meeting`: answers come back from home bodies that met since the last
    meeting (000 §3.2; 002 §5.4);
+   and business proposed since is given notice: each full member's representative whose
+   authority does not cover it refers it to its home body at once, so that approval can come
+   before the board meets (000 §3.2.1; 001 §46; 002 §5.4.1);
 2. (the model checks the transition deadline, ``transition.py``, which may table an escalation);
 3. :meth:`BoardProtocol.take_business`: business proposed at least ``notice_days`` ago is tabled
    (000 §3.2.1); urgent Reserved Matters are decided by the commissioners at once (000 §3.5);
@@ -13,7 +16,9 @@ A board meeting, as the model holds it:
    without delegated authority refers the matter to its home body, the board's decision rule is
    applied once every answer is back, a Prohibited Matter is void whatever the vote (000 §3.3),
    and a blocked matter is amended toward the blockers' concerns and re-tabled (001 §41, 47);
-   anything that cannot be decided before its deadline ends in stalemate (001 §47).
+   anything that cannot be decided before its deadline ends in stalemate (001 §47);
+4. :meth:`BoardProtocol.close_term`: what is still open when the term ends, its own deadline not
+   passed, is recorded as ``open_at_end``: the term cut it off, which is not a stalemate.
 
 The board asks the parties (``agents/``) how they value each matter and how they vote; it records
 what happens in the event log and reports each decision to those who act on it (``on_decided``).
@@ -25,9 +30,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from agents.valuation import evaluate
 from agents.voting import HomeBodies, RoomVote, authority_cover, cast_votes, concession
 
+from .acceptable import best_terms
 from .config import Board, Membership
 from .events import (
     Agreed,
@@ -39,6 +47,7 @@ from .events import (
     EventLog,
     HomeAnswers,
     Meeting,
+    OpenAtEnd,
     Referrals,
     Representative,
     Reserved,
@@ -59,7 +68,7 @@ if TYPE_CHECKING:
     from .membership import Roster
     from .trust import TrustNetwork
 
-OUTCOMES = ("agreed", "stalemate", "void", "reserved", "withdrawn")
+OUTCOMES = ("agreed", "stalemate", "void", "reserved", "withdrawn", "open_at_end")
 
 #: ``on_decided(matter, day, ev)``: told of every decision, with the evaluation it was taken on
 #: (None where it was not taken on terms: withdrawals, stalemates, void matters).
@@ -99,7 +108,9 @@ class BoardProtocol:
         self.on_decided = on_decided
         self.room_vote = room_vote
         self.open: list[Matter] = []  # tabled and undecided, in tabling order
+        self.noticed: list[Matter] = []  # proposed (notice given), not yet tabled
         self.queue = list(matters)  # business proposed before the run, by arrival day
+        self._next_notice = 0
         self.outcomes = dict.fromkeys(OUTCOMES, 0)
         self.pending_count = 0  # referrals awaiting an answer on open matters
         self._next_arrival = 0
@@ -109,6 +120,7 @@ class BoardProtocol:
     # -- the meeting -------------------------------------------------------------------------
     def open_meeting(self, day: int, number: int) -> None:
         self.log.add(Meeting(day, number))
+        self._give_notice(day, number)
         self._receive_answers(day, number)
 
     def take_business(self, day: int, number: int, is_ended: Callable[[], bool]) -> None:
@@ -122,9 +134,12 @@ class BoardProtocol:
             if matter.is_open:
                 self._consider(matter, day, number)
         next_day = day + self.config.cadence_days
+        for matter in self.noticed:
+            matter.fresh_ev = None
         for matter in self.open:
             matter.fresh_ev = None  # off the agenda today: evaluate afresh next time
-            if matter.is_open and next_day > matter.deadline_day:
+            # A deadline the end of the term cut short is the term's, not a stalemate's.
+            if matter.is_open and next_day > matter.deadline_day < self.horizon:
                 why = StaleWhy.REFERRAL if matter.pending else StaleWhy.DEADLINE
                 if matter not in agenda:
                     why = StaleWhy.AGENDA
@@ -132,15 +147,21 @@ class BoardProtocol:
         self.open = [m for m in self.open if m.is_open]
 
     def close_term(self, day: int, number: int) -> None:
-        """End of term: whatever is still open reached no decision."""
+        """End of term: whatever is still open is left open (``open_at_end``)."""
         for matter in self.queue[self._next_arrival :]:
             # Urgent Reserved Matters need no meeting (000 §3.5); the rest never reach the board.
             if matter.reserved and matter.urgent and matter.arrival_day <= day:
                 self._decide_at_once(matter, number)
         self._next_arrival = len(self.queue)
+        for matter in self.noticed:  # proposed, never tabled: their referrals lapse
+            self.pending_count -= len(matter.pending)
+            matter.pending.clear()
+        self.noticed = []
         for matter in self.open:
             if matter.is_open:
-                self._stalemate(matter, day, number, StaleWhy.TERM_ENDED)
+                record = OpenAtEnd(day, number, matter.idx, -1, tuple(sorted(matter.pending)),
+                                   matter.blockers)  # fmt: skip
+                self._decide(matter, day, number, "open_at_end", record)
         self.open = []
 
     def dissolve(self, day: int) -> None:
@@ -164,7 +185,10 @@ class BoardProtocol:
         matter.deadline_day = min(day + matter.deadline_days, self.horizon)
         if matter.transition and self.transition_deadline is not None:
             matter.deadline_day = max(day, min(matter.deadline_day, self.transition_deadline))
-        matter.bfs = self.arrays.bfs.copy()
+        if matter.bfs is None:  # not given notice: referred, if need be, at its first ballot
+            matter.bfs = self.arrays.bfs.copy()
+        else:
+            self.noticed.remove(matter)
         self.log.add(Tabled(day, number, matter.idx))
         subject = self.roster.parties[matter.subject] if matter.subject >= 0 else None
         if subject is not None and subject.votes:
@@ -187,6 +211,11 @@ class BoardProtocol:
         proposals go if it left."""
         bit = 1 << party
         name = self.roster.parties[party].name
+        for matter in self.noticed:
+            if new is not Membership.FULL and party in matter.pending:
+                del matter.pending[party]
+                self.pending_count -= 1
+            self.home.forget(matter, bit, self.arrays.bfs)
         for matter in self.open:
             if new is not Membership.FULL and party in matter.pending:
                 del matter.pending[party]
@@ -200,6 +229,8 @@ class BoardProtocol:
         """A new representative: what its predecessor settled is reopened (004 p.15)."""
         bit = 1 << party
         reopened = 0
+        for matter in self.noticed:
+            self.home.forget(matter, bit, self.arrays.bfs)
         for matter in self.open:
             if matter.mandated & bit:
                 self.home.forget(matter, bit, self.arrays.bfs)
@@ -208,11 +239,27 @@ class BoardProtocol:
         self.log.add(Representative(day, self.clock.meeting, -1, party, reopened))
 
     # -- steps -------------------------------------------------------------------------------
+    def _give_notice(self, day: int, number: int) -> None:
+        """Business proposed by ``day``: representatives without authority seek their home
+        bodies' approval at once, on the day it was proposed (000 §3.2.1; 001 §46)."""
+        queue = self.queue
+        voters = self.roster.voter_mask
+        while self._next_notice < len(queue) and queue[self._next_notice].arrival_day <= day:
+            matter = queue[self._next_notice]
+            self._next_notice += 1
+            if matter.reserved:
+                continue  # decided by the commissioners: nothing for representatives to approve
+            matter.bfs = self.arrays.bfs.copy()
+            self.noticed.append(matter)
+            refer = voters & ~(self.covers[matter.idx] | matter.recused)
+            if refer:
+                self._refer(matter, members(refer), matter.arrival_day, number, on_notice=True)
+
     def _receive_answers(self, day: int, number: int) -> None:
         if self._next_answer >= day:
             return
         next_answer = float("inf")
-        for matter in self.open:
+        for matter in self.open + self.noticed if self.noticed else self.open:
             if not matter.pending:
                 continue
             if matter.first_answer >= day:
@@ -314,14 +361,15 @@ class BoardProtocol:
         self.trust.blocked(rows, members(supporters))
         self._amend(matter, day, number, rows, insist, ev, system)
 
-    def _refer(self, matter: Matter, parties: list[int], day: int, number: int) -> None:
+    def _refer(self, matter: Matter, parties: list[int], day: int, number: int,
+               on_notice: bool = False) -> None:  # fmt: skip
         """Representatives lacking authority (or the room) ask their home bodies (000 §3.2)."""
         answers = self.home.answer_days(day)
         pending = matter.pending
         for party in parties:
             pending[party] = answers[party]
         matter.first_answer = min(matter.first_answer, min(pending.values()))
-        self.log.add(Referrals(day, number, matter.idx, parties, answers))
+        self.log.add(Referrals(day, number, matter.idx, parties, answers, on_notice))
         self._next_answer = min(self._next_answer, matter.first_answer)
         matter.referrals += len(parties)
         self.pending_count += len(parties)
@@ -339,7 +387,27 @@ class BoardProtocol:
         others = members(self.roster.voter_mask & ~mask_of(rows))
         floor = self.trust.config.min_concession
         step = self.config.amendment_step * concession(self.trust.T, rows, others, floor)
-        new = amend(matter, matter.x, rows, self.arrays, matter.bfs, ev, step, system, deficit)
+        smallest = self.config.smallest_amendment
+        new = amend(matter, matter.x, rows, self.arrays, matter.bfs, ev, step, system, deficit,
+                    smallest)  # fmt: skip
+        chair = False
+        matter.rounds += 1
+        if matter.k and (new is None or matter.rounds >= self.config.chair_proposes_after):
+            # Concessions no longer move the terms, or have not settled it in as many rounds as
+            # the board allows: the chair looks for terms every voter prefers (exactly).
+            matter.rounds = 0
+            voters = members(self.roster.voter_mask & ~matter.recused)
+            needs = [need * 100 if insist >> v & 1 else need for v in voters]
+            best = best_terms(matter, voters, self.arrays, matter.bfs, needs, system)
+            moved = np.abs(best.x - matter.x) / np.maximum(matter.hi - matter.lo, 1e-12)
+            if not best.exists:
+                self._stalemate(matter, day, number, StaleWhy.NO_TERMS, best)
+                return
+            if moved.max() > smallest:
+                new, chair = best.x, True
+            elif new is None:  # the terms already suit every voter's interests as valued
+                self._stalemate(matter, day, number, StaleWhy.NO_AMENDMENT, best)
+                return
         if new is None:
             self._stalemate(matter, day, number, StaleWhy.NO_AMENDMENT)
             return
@@ -350,7 +418,7 @@ class BoardProtocol:
             # new terms need a fresh approval (000 §3.2)
             self.home.forget(matter, matter.mandated, self.arrays.bfs)
         matter.amendments += 1
-        self.log.add(Amended(day, number, matter.idx, -1, old, new, tuple(rows)))
+        self.log.add(Amended(day, number, matter.idx, -1, old, new, tuple(rows), chair))
 
     def _decide(self, matter: Matter, day: int, number: int, outcome: str, record,
                 ev: Evaluation | None = None) -> None:  # fmt: skip
@@ -362,9 +430,10 @@ class BoardProtocol:
         self.log.add(record)
         self.on_decided(matter, day, ev)
 
-    def _stalemate(self, matter: Matter, day: int, number: int, why: StaleWhy) -> None:
+    def _stalemate(self, matter: Matter, day: int, number: int, why: StaleWhy,
+                   best=None) -> None:  # fmt: skip
         waiting = tuple(sorted(matter.pending))
         voters = tuple(members(self.roster.voter_mask & ~matter.recused))
         record = Stalemate(day, number, matter.idx, -1, why, matter.blockers, waiting, voters,
-                           matter.x, matter.bfs.copy())  # fmt: skip
+                           matter.x, matter.bfs.copy(), best)  # fmt: skip
         self._decide(matter, day, number, "stalemate", record)

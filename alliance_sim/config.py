@@ -370,6 +370,22 @@ class Board(Strict):
     notice_days: int = Field(7, ge=0)
     max_agenda: int = Field(12, ge=1)
     amendment_step: float = Field(1.0, gt=0.0, lt=2.0)
+    chair_proposes_after: int = Field(
+        3,
+        ge=1,
+        description="after this many blocks of a matter by concessions alone, the chair decides "
+        "exactly whether terms exist that every full member prefers: it proposes them if they "
+        "do, and the matter is stalemated if they do not. 001 §47 asks the board to find a "
+        "solution to the concern but not how; three rounds is an assumption",
+    )
+    smallest_amendment: float = Field(
+        0.005,
+        ge=0.0,
+        lt=0.5,
+        description="an amendment that moves no term by this share of its range or more is no new "
+        "proposal (the documents give no figure; half a percent of a range is below what a board "
+        "paper would show); the matter then has nothing left to negotiate",
+    )
     mandate_covers_amendments: bool = Field(
         True,
         description="a home body's answer is a mandate for later amendments of the same matter "

@@ -25,6 +25,8 @@ if TYPE_CHECKING:
 
     from agents.valuation import Evaluation
 
+    from .acceptable import Compromise
+
 
 @dataclass(slots=True)
 class Clock:
@@ -54,16 +56,18 @@ class Ev(IntEnum):
     REPRESENTATIVE = 17
     TRANSITION = 18
     TERMINATED = 19
+    OPEN_AT_END = 20
 
 
 class StaleWhy(StrEnum):
     """Why a matter ended in stalemate (001 §47)."""
 
     DEADLINE = "deadline"  # blocked, still not agreed when its deadline came
-    NO_AMENDMENT = "no_amendment"  # blocked and nothing negotiable could change that
+    NO_TERMS = "no_terms"  # blocked, and no terms exist that every full member prefers (proved)
+    NO_AMENDMENT = "no_amendment"  # blocked though its terms suit everyone's interests as valued
+    # (the room insisted, or nothing is negotiable): nothing an amendment could change
     REFERRAL = "referral"  # the deadline passed while home bodies had not answered
     AGENDA = "agenda"  # never reached on a full agenda before its deadline
-    TERM_ENDED = "term_ended"  # still open when the term ended
 
 
 # -- the records ------------------------------------------------------------------------------
@@ -91,6 +95,7 @@ class Referred(NamedTuple):
     matter: int
     party: int
     answer_day: int
+    on_notice: bool = False  # referred when the matter was proposed, before it was tabled
     kind = Ev.REFERRED
 
 
@@ -102,11 +107,13 @@ class Referrals(NamedTuple):
     matter: int
     parties: list[int]
     answer_days: list[int]  # by party index: the day each party's home body would answer
+    on_notice: bool = False
     kind = Ev.REFERRED
 
     def expand(self) -> list[Referred]:
-        days = self.answer_days
-        return [Referred(self.day, self.meeting, self.matter, p, days[p]) for p in self.parties]
+        days, notice = self.answer_days, self.on_notice
+        return [Referred(self.day, self.meeting, self.matter, p, days[p], notice)
+                for p in self.parties]  # fmt: skip
 
 
 class HomeDecision(NamedTuple):
@@ -167,6 +174,7 @@ class Amended(NamedTuple):
     old: np.ndarray
     new: np.ndarray
     toward: tuple[int, ...]  # whose concerns it answers (empty: the system's)
+    chair: bool = False  # the chair's proposal of terms every full member prefers
     kind = Ev.AMENDED
 
 
@@ -192,7 +200,21 @@ class Stalemate(NamedTuple):
     voters: tuple[int, ...]  # the full members entitled to vote on it when it ended
     x: np.ndarray  # the terms last before the board
     bfs: np.ndarray  # the weights its voters then decided with (copy)
+    best: Compromise | None = None  # the exact search for acceptable terms, where the board ran it
     kind = Ev.STALEMATE
+
+
+class OpenAtEnd(NamedTuple):
+    """Still before the board when the term ended, its own deadline not yet passed: neither
+    agreed nor a stalemate (the term cut it off)."""
+
+    day: int
+    meeting: int
+    matter: int
+    party: int
+    waiting: tuple[int, ...]  # voters whose home bodies had not yet answered
+    blockers: tuple[int, ...]  # who blocked it last, if anyone
+    kind = Ev.OPEN_AT_END
 
 
 class Void(NamedTuple):
@@ -300,10 +322,6 @@ class Terminated(NamedTuple):
     kind = Ev.TERMINATED
 
 
-#: What a stalemate, void, withdrawal, reserved decision or agreement ends a matter with.
-OUTCOME_OF = {Ev.AGREED: "agreed", Ev.STALEMATE: "stalemate", Ev.VOID: "void",
-              Ev.RESERVED: "reserved", Ev.WITHDRAWN: "withdrawn"}  # fmt: skip
-
 Event = (
     Meeting
     | Tabled
@@ -314,6 +332,7 @@ Event = (
     | Amended
     | Agreed
     | Stalemate
+    | OpenAtEnd
     | Void
     | Consulted
     | Reserved

@@ -72,6 +72,7 @@ class Matter:
     meetings: int = 0
     referrals: int = 0
     amendments: int = 0
+    rounds: int = 0  # blocks since the chair last looked for terms every member prefers
     pending: dict[int, int] = field(default_factory=dict)  # party -> day its home body answers
     first_answer: float = float("inf")  # no answer can arrive before this day
     mandated: int = 0  # mask of the parties whose home body has answered
@@ -111,7 +112,7 @@ class Matter:
         """A copy to table afresh: same facts and terms, no progress."""
         return replace(
             self, idx=-1, x0=self.x, tabled_day=-1, decided_day=-1, outcome="", meetings=0,
-            referrals=0, amendments=0, pending={}, first_answer=float("inf"), mandated=0,
+            referrals=0, amendments=0, rounds=0, pending={}, first_answer=float("inf"), mandated=0,
             blockers=(), bfs=None, stale=False, fresh_ev=None, **changes,
         )  # fmt: skip
 

@@ -8,9 +8,12 @@ terms, on the face of the terms' ranges where the current terms sit, at which it
 reaches the margin, and move to the average of those points, clipped to each term's range.
 Because every surplus is concave in the terms (``agents/valuation.py``), the
 set of terms that every voting member prefers to the status quo is convex; when it has an interior
-the steps reach it after finitely many meetings, and when it is empty no step can ever satisfy all,
-so the matter ends in stalemate at its deadline. Concessions are therefore both "toward the
-blockers' concerns" (their gradients) and correct (no acceptable terms are missed given time).
+the steps approach it, each concession a share of what is asked set by trust. Near the edge of that
+set the steps shrink; when they no longer move the terms by ``board.smallest_amendment`` the chair
+looks for terms every member prefers exactly (``acceptable.py``) and proposes them, or, when there
+are none, the matter is stalemated and the reason says so as a fact. Concessions are therefore
+both "toward the blockers' concerns" (their gradients) and correct (acceptable terms are never
+missed for want of a search).
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from agents.valuation import evaluate, gradients, system_gradient
+from agents.valuation import gradients, system_gradient
 
 if TYPE_CHECKING:
     from agents.valuation import Evaluation, PartyArrays
@@ -45,12 +48,15 @@ def amend(
     step: float,
     system: bool,
     deficit: list[float],
+    smallest: float = 0.0,
 ) -> np.ndarray | None:
     """Amended terms ``x`` addressing the concerns of the parties in ``rows`` (or the system's).
 
     ``deficit`` is how far each one's surplus falls short of what it needs. Returns None when no
-    term can move (nothing is negotiable, or every concern points outside the terms' ranges): the
-    matter then cannot be amended. In plain floats: a concern or two over a term or two.
+    term can move (nothing is negotiable, or every concern points outside the terms' ranges), or
+    when no term would move by ``smallest`` of its range or more (no new proposal, only a rounding
+    of the old): the matter then cannot be amended. In plain floats: a concern or two over a term
+    or two.
     """
     if not matter.k:
         return None
@@ -78,31 +84,7 @@ def amend(
     new = [
         min(max(v + step * (t / useful), a), b) for v, t, a, b in zip(x, total, lo, hi, strict=True)
     ]
-    if max(abs(u - v) for u, v in zip(new, x, strict=True)) <= 1e-12:
+    moved = max(abs(u - v) / max(b - a, 1e-12) for u, v, a, b in zip(new, x, lo, hi, strict=True))
+    if moved <= max(smallest, 1e-12):
         return None
     return np.array(new)
-
-
-def best_compromise(
-    matter: Matter,
-    x: np.ndarray,
-    voters: np.ndarray,
-    parties: PartyArrays,
-    bfs: np.ndarray,
-    iterations: int = 2000,
-) -> tuple[np.ndarray, Evaluation]:
-    """Search long and hard for terms every voter accepts, for the reason given with a stalemate.
-
-    Runs the chair's own procedure far past any deadline from the terms ``x`` the matter ended
-    on; if this search finds nothing, no realistic board would have either. Reads the matter only.
-    """
-    for _ in range(iterations):
-        ev = evaluate(matter, x, parties, bfs)
-        if (ev.s[voters] > 0).all():
-            return x, ev
-        deficit = (margin(matter) - ev.s[voters]).tolist()
-        new = amend(matter, x, voters.tolist(), parties, bfs, ev, 1.0, False, deficit)
-        if new is None:
-            return x, ev
-        x = new
-    return x, evaluate(matter, x, parties, bfs)

@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from . import events as E
+from .acceptable import best_terms
 from .events import StaleWhy, Vote
-from .negotiation import best_compromise
 
 if TYPE_CHECKING:
     from .matters import Matter
@@ -106,7 +106,7 @@ def vote_stance(model: AllianceModel, vote: Vote) -> str:
         return f"the agent would have voted {'yes' if agent_yes else 'no'}"
     home = vote.by == "home_body"
     bfs = (model.arrays.bfs_home if home else model.arrays.bfs)[vote.party]
-    return _stance(model, matter, matter.x, vote.party, yes, vote.s, vote.F, vote.down, vote.own,
+    return _stance(model, matter, vote.x, vote.party, yes, vote.s, vote.F, vote.down, vote.own,
                    vote.sys, vote.pos, bfs)  # fmt: skip
 
 
@@ -147,6 +147,13 @@ def _tabled(model, e: E.Tabled) -> str:
 def _referred(model, e: E.Referred) -> str:
     m = model.matters[e.matter]
     p = model.parties[e.party]
+    if e.on_notice:
+        return (
+            f"Referred on notice: {m.id} is proposed on {date_of(model, e.day)} and "
+            f"{p.name}'s representative cannot decide it ({p.authority_gap(m)}); it seeks "
+            f"{p.home_body.name}'s approval before the board meets, at its meeting on "
+            f"{date_of(model, e.answer_day)} (000 §3.2.1; 001 §46)"
+        )
     return (
         f"Referred: {p.name}'s representative cannot decide {m.id} ({p.authority_gap(m)}); "
         f"it goes to {p.home_body.name}, which meets on {date_of(model, e.answer_day)}"
@@ -182,12 +189,14 @@ def _blocked(model, e: E.Blocked) -> str:
 def _amended(model, e: E.Amended) -> str:
     m = model.matters[e.matter]
     moved = [
-        f"{label} {a:.2f} → {b:.2f}"
+        f"{label} {a:.2f} → {b:.2f}" if f"{a:.2f}" != f"{b:.2f}" else f"{label} {a:.3f} → {b:.3f}"
         for label, a, b in zip(m.term_labels, e.old, e.new, strict=True)
         if abs(a - b) > 1e-9
     ]
     toward = (
-        f"toward the concerns of {_names(model, e.toward)}"
+        "by the chair, to terms every full member prefers (001 §47)"
+        if e.chair
+        else f"toward the concerns of {_names(model, e.toward)}"
         if e.toward
         else "to improve the whole system"
     )
@@ -223,6 +232,16 @@ def _reserved(model, e: E.Reserved) -> str:
 
 def _stalemate(model, e: E.Stalemate) -> str:
     return f"Stalemate: {_title(model, e)} — {stalemate_reason(model, e)}"
+
+
+def _open_at_end(model, e: E.OpenAtEnd) -> str:
+    m = model.matters[e.matter]
+    text = f"Still open: {_title(model, e)} — still before the board when the term ended"
+    if e.waiting:
+        text += f", waiting for {_names(model, e.waiting)} to hear from their home bodies"
+    elif e.blockers:
+        text += f", last blocked by {_names(model, e.blockers)}"
+    return text + f" ({e.day - m.tabled_day} days after it was tabled)"
 
 
 def _withdrawn(model, e: E.Withdrawn) -> str:
@@ -281,7 +300,8 @@ TEXT = {
     E.Meeting: _meeting, E.Tabled: _tabled, E.Referred: _referred,
     E.HomeDecision: _home_decision, E.Awaiting: _awaiting, E.Blocked: _blocked,
     E.Amended: _amended, E.Agreed: _agreed, E.Void: _void, E.Consulted: _consulted,
-    E.Reserved: _reserved, E.Stalemate: _stalemate, E.Withdrawn: _withdrawn, E.Notice: _notice,
+    E.Reserved: _reserved, E.Stalemate: _stalemate, E.OpenAtEnd: _open_at_end,
+    E.Withdrawn: _withdrawn, E.Notice: _notice,
     E.MembershipChanged: _membership, E.Shock: _shock, E.Settled: _settled,
     E.Representative: _representative, E.Transition: _transition, E.Terminated: _terminated,
 }  # fmt: skip
@@ -298,20 +318,20 @@ def stalemate_reason(model: AllianceModel, e: E.Stalemate) -> str:
         return f"the deadline passed while waiting for {waiting} to hear from their home bodies"
     if e.why == StaleWhy.AGENDA:
         return "the board never reached it on its agenda before the deadline"
-    if e.why == StaleWhy.TERM_ENDED:
-        return "the term ended before the board decided it"
     m = model.matters[e.matter]
     who = _names(model, e.blockers) if e.blockers else "the board"
-    voters = np.array(e.voters, dtype=int)
-    x, ev = best_compromise(m, e.x, voters, model.arrays, e.bfs)
-    if (ev.s[voters] > 0).all():
-        found = f"terms every full member prefers existed (e.g. {terms_text(m, x)}) but were not reached"
-    else:
-        worst = int(voters[np.argmin(ev.s[voters])])
-        found = (
-            "no terms were found that every full member prefers to the status quo (the best "
-            f"compromise still leaves {model.parties[worst].name} against)"
+    voters = list(e.voters)
+    best = e.best if e.best is not None else best_terms(m, voters, model.arrays, e.bfs)
+    if e.why == StaleWhy.NO_TERMS or not best.exists:
+        against = model.parties[best.worst].name if best.worst >= 0 else "the system as a whole"
+        proved = (
+            "no terms exist that every full member prefers to the status quo (the terms best for "
+            f"the least content member, {terms_text(m, best.x)}, still leave {against} against)"
         )
+        if e.why == StaleWhy.NO_TERMS:
+            return f"{who} would not agree, and {proved}"
+        return f"{who} still would not agree by the deadline, and {proved}"
+    found = f"terms every full member prefers existed (e.g. {terms_text(m, best.x)})"
     if e.why == StaleWhy.NO_AMENDMENT:
-        return f"{who} would not agree and nothing left to negotiate could change that; {found}"
-    return f"{who} still would not agree by the deadline; {found}"
+        return f"{who} would not agree though {found}: nothing an amendment could change"
+    return f"{who} still would not agree by the deadline; {found} but the board ran out of time"

@@ -18,7 +18,7 @@ from .model import AllianceModel
 from .reasons import date_of, event_text, terms_text, vote_reason
 from .risk import LEDGER_COLUMNS, risk_summary
 
-OUTCOMES = ("agreed", "stalemate", "void", "reserved", "withdrawn")
+OUTCOMES = ("agreed", "stalemate", "void", "reserved", "withdrawn", "open_at_end")
 DECIDED = ("agreed", "reserved", "void")
 
 
@@ -31,14 +31,20 @@ class SimulationResult:
         self.seed = model.seed
 
     def summary(self) -> dict[str, float]:
-        """Stalemate rate, time to decision (matters that reached a decision) and blocks."""
+        """Stalemate rate, time to decision (matters that reached a decision) and blocks.
+
+        The stalemate rate counts the matters whose fate the board settled: those still open when
+        the term ended (``open_at_end``) are left out of its denominator, and of the days to
+        decision, which are those of decided matters (agreed, reserved, void).
+        """
         matters = [m for m in self.model.matters if m.tabled_day >= 0]
         n = len(matters)
         days = np.array([m.decided_day - m.tabled_day for m in matters if m.outcome in DECIDED])
         out: dict[str, float] = {"matters": n}
         for outcome in OUTCOMES:
             out[outcome] = sum(m.outcome == outcome for m in matters)
-        out["stalemate_rate"] = out["stalemate"] / n if n else float("nan")
+        settled = n - out["open_at_end"]
+        out["stalemate_rate"] = out["stalemate"] / settled if settled else float("nan")
         out["median_days"] = float(np.median(days)) if len(days) else float("nan")
         out["p90_days"] = float(np.percentile(days, 90)) if len(days) else float("nan")
         out["referrals"] = sum(m.referrals for m in matters)

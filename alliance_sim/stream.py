@@ -151,7 +151,20 @@ def _objectives(total: float, mix: dict[str, float]) -> np.ndarray:
 VARIATION_VALUE_MIX = {"outcomes": 0.4, "accessible": 0.3, "seamless": 0.3}
 SHIFT_VALUE_MIX = {"prevention": 0.3, "local": 0.2, "seamless": 0.2, "outcomes": 0.25,
                    "accessible": 0.1, "choice": -0.05}  # fmt: skip
-SHIFT_CATEGORIES = (("service",), ("service", "financial"), ("service", "financial", "strategic"))
+# The categories each kind of business falls in decide whose delegated authority it exceeds
+# (001 §46: strategic, policy, resource and financial decisions go to partners' own governance).
+# Moving activity moves staff and money between organisations: always a resource decision; a
+# larger one is financial too, and the largest strategic. A contract variation is a service
+# decision, financial when it is not small.
+SHIFT_CATEGORIES = (("service", "resource"), ("service", "resource", "financial"),
+                    ("service", "resource", "financial", "strategic"))  # fmt: skip
+VARIATION_CATEGORIES = (("service",), ("service", "financial"))
+#: Reserved Matters (000 §3.4): what each is about
+RESERVED_CATEGORIES = {
+    MatterKind.MANDATORY_CHANGE: ("policy", "strategic"),
+    MatterKind.THIRD_PARTY_TRANSFER: ("resource", "strategic"),
+    MatterKind.PUBLIC_CONSULTATION: ("policy", "strategic"),
+}
 # A shift's terms: share shifted and compensation, both from 0 with 0 the status quo; their upper
 # bounds and proposals vary by matter.
 SHIFT_NAMES = ("share", "compensation")
@@ -242,7 +255,7 @@ def variations(b: _Builder, U: np.ndarray, days: list[int], cfg) -> list[Matter]
     A, B, D = A[:, :, None], np.abs(A)[:, :, None] * unc, values[:, :, None]
     out = []
     for r, (day, u, m) in enumerate(zip(days, U.tolist(), M.tolist(), strict=True)):
-        categories = SHIFT_CATEGORIES[m > 0.5]
+        categories = VARIATION_CATEGORIES[m > 0.5]
         labels = b.variation_labels(proposers[r])
         prohibited = PROHIBITED_GROUND if u[10] < b.economics.prohibited_share else ""
         out.append(_matter(b, MatterKind.VARIATION, "Vary a services contract", proposers[r], day,
@@ -294,7 +307,7 @@ def reserved(kind: MatterKind):
         E0 = _objectives(0.1 * M * (u[4] - 0.2), {"outcomes": 0.5, "accessible": 0.5})
         urgent = bool(u[11] < b.economics.urgent_share)
         return _matter(b, kind, KIND_TITLES[kind], proposer, day, cfg.deadline_days, M,
-                       ("strategic",), NO_TERMS, F0, b.no_effect, np.abs(F0) * 0.3, b.no_effect,
+                       RESERVED_CATEGORIES[kind], NO_TERMS, F0, b.no_effect, np.abs(F0) * 0.3, b.no_effect,
                        b.labels({}), E0, b.no_value, urgent=urgent)  # fmt: skip
 
     return build
@@ -387,7 +400,7 @@ def transition_matters(b: _Builder, u: np.ndarray, deadline: int) -> list[Matter
     # (b) outcomes-based payment for the NHS service contracts
     A, B, D, labels, linear = fixed["outcomes"]
     out.append(_matter(b, MatterKind.PAYMENT_MODEL, "Outcomes-based payment (001 §43b)", lead,
-                       60 + 60 * u[1], deadline, 0.5 * M, ("financial",), OUTCOMES_TERMS,
+                       60 + 60 * u[1], deadline, 0.5 * M, ("financial", "policy"), OUTCOMES_TERMS,
                        zeros_n, A, zeros_n, B, labels, zeros_obj, D, transition=True))  # fmt: skip
     out[-1].linear = linear
     # (c) the risk/reward scheme (000 §2.2d; 003): who takes what share of the gain/loss pool;
@@ -405,7 +418,7 @@ def transition_matters(b: _Builder, u: np.ndarray, deadline: int) -> list[Matter
     # (d) care design groups
     A, B, D, labels, linear = fixed["design_groups"]
     out.append(_matter(b, MatterKind.VARIATION, "Establish care design groups (001 §43d)", lead,
-                       30 + 30 * u[4], deadline, 0.02 * M, ("service",), DESIGN_GROUP_TERMS,
+                       30 + 30 * u[4], deadline, 0.02 * M, ("service", "policy"), DESIGN_GROUP_TERMS,
                        zeros_n, A, zeros_n, B, labels, zeros_obj, D, transition=True))  # fmt: skip
     out[-1].linear = linear
     return out

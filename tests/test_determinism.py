@@ -18,10 +18,11 @@ BUILTINS = builtin_names()
 
 
 def stream_of(model: AllianceModel) -> list[tuple]:
+    """The business drawn up front (not what the run itself raises: escalations, re-tablings)."""
     return [
         (m.id, str(m.kind), m.arrival_day, m.title, m.proposer, m.magnitude, m.urgent,
          m.prohibited, m.deadline_days, tuple(m.x0), tuple(m.F0), tuple(m.A.ravel()))
-        for m in model.matters
+        for m in model.board.queue
     ]  # fmt: skip
 
 

@@ -1,8 +1,10 @@
 """Rule 2: a referral delays the decision by the home body's calendar (000 §3.2; 002 §5.4).
 
-A representative whose delegated authority does not cover a matter refers it to its home body; the
-board can resolve the matter only at a meeting strictly after the home body has answered. Expected
-days are worked out by enumerating the board's and the home bodies' meeting days.
+A representative whose delegated authority does not cover a matter refers it to its home body as
+soon as the matter is proposed (notice is given so that it can, 000 §3.2.1; 002 §5.4.1); the board
+can resolve the matter at its tabling meeting if every answer came before it, else only at a
+meeting strictly after the last answer. Expected days are worked out by enumerating the board's
+and the home bodies' meeting days.
 """
 
 from __future__ import annotations
@@ -64,31 +66,44 @@ def test_within_authority_no_referral_decided_when_tabled():
 
 
 def test_council_referral_by_hand():
-    # Tabled day 28; the council lacks authority (financial is excluded) and refers. Its committee
-    # meets days 17, 59, 101, ... and needs 7 days' notice, so it answers on day 59 (>= 28 + 7).
-    # The board meets 28, 56, 84: the first meeting strictly after day 59 is day 84.
+    # Proposed day 0, tabled day 28 (14 days' notice). The council lacks authority (financial is
+    # excluded) and refers on notice, day 0. Its committee meets days 17, 59, 101, ... and needs 7
+    # days' papers, so it answers on day 17 (>= 0 + 7): before the board meets on day 28, which
+    # decides the matter at first sight, the council voting as its committee mandated.
     s = build(PARTIES, [matter("m", "ccg", magnitude_m=0.2, categories=["financial"],
                                impacts=EVERYONE_GAINS)], **BOARD)  # fmt: skip
     model = run(s)
     m = get_matter(model, "m")
     assert m.tabled_day == 28
     assert m.referrals == 1
-    assert referrals(model, "m") == {"council": 59}
-    assert home_answers(model, "m") == {"council": (59, True)}
+    assert referrals(model, "m") == {"council": 17}
+    assert home_answers(model, "m") == {"council": (17, True)}
     assert m.outcome == "agreed"
-    assert m.decided_day == 84
+    assert m.decided_day == 28
     council = [v for v in votes_on(model, "m") if key(model, v.party) == "council"]
-    assert [(v.day, v.vote, v.by) for v in council] == [
-        (28, "referred", "representative"),
-        (84, "yes", "home_body"),
-    ]
+    assert [(v.day, v.vote, v.by) for v in council] == [(28, "yes", "home_body")]
+
+
+def test_referral_at_tabling_when_notice_came_too_late():
+    # Proposed day 10: tabled day 28 (>= 10 + 14); the committee needs papers by day 17 - 7 = 10,
+    # which the council has (referred day 10): it answers day 17, in time. Proposed day 11: the
+    # papers miss the day-17 meeting; the next is day 59, so the board decides on day 84.
+    early = matter("early", "ccg", day=10, magnitude_m=0.2, categories=["financial"],
+                   impacts=EVERYONE_GAINS)  # fmt: skip
+    late = matter("late", "ccg", day=11, magnitude_m=0.2, categories=["financial"],
+                  impacts=EVERYONE_GAINS)  # fmt: skip
+    model = run(build(PARTIES, [early, late], **BOARD))
+    assert referrals(model, "early") == {"council": 17}
+    assert get_matter(model, "early").decided_day == 28
+    assert referrals(model, "late") == {"council": 59}
+    assert get_matter(model, "late").decided_day == 84
 
 
 def test_later_of_two_referrals_sets_the_day():
     # £1.5m strategic matter: both the council (threshold £0.25m, strategic excluded) and the trust
-    # (threshold £1m, strategic excluded) refer at day 28. Council answers day 59; the trust board
-    # meets 3, 31, 59, 87, ... and needs notice to day 35, so answers day 59 as well. Make the trust
-    # board slower to separate them: cadence 60 from day 3 -> meets 3, 63: answers day 63.
+    # (threshold £1m, strategic excluded) refer on notice, day 0. The council's committee answers
+    # day 17; the trust board, meeting every 60 days from day 3 with 7 days' papers, first sees it
+    # on day 63. The board meets 28, 56, 84: the first meeting after day 63 is day 84.
     parties = dict(PARTIES)
     parties["trust"] = party(
         "provider",
@@ -99,25 +114,27 @@ def test_later_of_two_referrals_sets_the_day():
                                impacts=EVERYONE_GAINS)], **BOARD)  # fmt: skip
     model = run(s)
     m = get_matter(model, "m")
-    assert referrals(model, "m") == {"council": 59, "trust": 63}
+    assert referrals(model, "m") == {"council": 17, "trust": 63}
     assert m.referrals == 2
     assert m.decided_day == 84  # board meets 28, 56, 84: first after max(59, 63)
     assert m.outcome == "agreed"
 
 
 def test_answer_on_a_board_day_is_heard_at_the_next_meeting():
-    # The home body meets on the board's own days (every 28 from day 0) with no notice: it
-    # answers on day 28, the very day of the referral. The board can act only strictly after,
-    # at day 56.
+    # The home body meets on the board's own days (every 28 from day 0) with no notice. Proposed
+    # on day 14 and tabled on day 28, the matter is referred on day 14 and answered on day 28, the
+    # board's day: the board can act only strictly after, at day 56.
     parties = dict(PARTIES)
     parties["council"] = party(
         "council",
         authority={"threshold_m": 0.0},
         home_body={"cadence_days": 28, "first_meeting_day": 0, "notice_days": 0},
     )
-    s = build(parties, [matter("m", "ccg", magnitude_m=0.1, impacts=EVERYONE_GAINS)], **BOARD)
+    s = build(parties, [matter("m", "ccg", day=14, magnitude_m=0.1, impacts=EVERYONE_GAINS)],
+              **BOARD)  # fmt: skip
     model = run(s)
     m = get_matter(model, "m")
+    assert m.tabled_day == 28
     assert referrals(model, "m") == {"council": 28}
     assert m.decided_day == 56
 
@@ -146,7 +163,7 @@ def test_home_body_decides_with_its_own_weighting():
     s = build(parties, [matter("m", "ccg", magnitude_m=0.1, deadline_days=120,
                                impacts=gains(ccg=2.0, council=-0.2, trust=2.0))], **BOARD)  # fmt: skip
     model = run(s)
-    assert home_answers(model, "m") == {"council": (59, False)}
+    assert home_answers(model, "m") == {"council": (17, False)}
     council = [v for v in votes_on(model, "m") if key(model, v.party) == "council"]
     assert [(v.vote, v.by) for v in council if v.vote != "referred"] == [("no", "home_body")]
     assert get_matter(model, "m").outcome == "stalemate"
@@ -183,8 +200,9 @@ def test_property_decided_at_first_meeting_after_last_answer(s):
     spec = s.matters[0]
     tabled = tabling_day(s, spec.day)
     referrers = [k for k in s.parties if refers(s, k, spec.magnitude_m, spec.categories)]
-    answers = {k: home_answer_day(s, k, tabled) for k in referrers}
-    expected = first_board_meeting_after(s, max(answers.values())) if answers else tabled
+    answers = {k: home_answer_day(s, k, spec.day) for k in referrers}  # referred on notice
+    last = max(answers.values(), default=-1)
+    expected = tabled if last < tabled else first_board_meeting_after(s, last)
 
     model = run(s)
     m = get_matter(model, "m")

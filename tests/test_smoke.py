@@ -14,7 +14,7 @@ DECISION_COLUMNS = [
     "matter_id", "kind", "title", "proposer", "tabled_day", "decided_day", "days_to_decision",
     "meetings", "referrals", "amendments", "outcome", "blockers",
 ]  # fmt: skip
-OUTCOMES = {"agreed", "stalemate", "void", "reserved", "withdrawn"}
+OUTCOMES = {"agreed", "stalemate", "void", "reserved", "withdrawn", "open_at_end"}
 
 
 def test_the_four_documented_scenarios_are_shipped():

@@ -9,7 +9,7 @@ from alliance_sim.events import Ev
 from tests.builders import board_days, build, events_on, gains, get_matter, matter, party, run
 from tests.strategies import scenarios
 
-NO_TERMS_FOUND = "no terms were found that every full member prefers to the status quo"
+NO_TERMS_FOUND = "no terms exist that every full member prefers to the status quo"
 BOARD = {"cadence_days": 28, "first_meeting_day": 0, "notice_days": 0}
 
 

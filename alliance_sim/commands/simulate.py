@@ -59,8 +59,10 @@ def summary_text(result) -> str:
         f"Summary: {result.scenario.scenario.title or result.scenario.scenario.name} (seed {result.seed})",
         f"  matters tabled        {s['matters']}",
         f"  agreed / stalemate    {s['agreed']} / {s['stalemate']}   "
-        f"(void {s['void']}, reserved {s['reserved']}, withdrawn {s['withdrawn']})",
-        f"  stalemate rate        {s['stalemate_rate']:.1%}",
+        f"(void {s['void']}, reserved {s['reserved']}, withdrawn {s['withdrawn']}, "
+        f"still open at the end {s['open_at_end']})",
+        f"  stalemate rate        {s['stalemate_rate']:.1%} of the matters the board settled "
+        "(those still open at the end are left out)",
         f"  days to decision      median {s['median_days']:.0f}, p90 {s['p90_days']:.0f}",
         f"  referrals to home bodies {s['referrals']}, amendments {s['amendments']}",
         "  blocks by party       "

@@ -260,6 +260,15 @@ def _hist(reduced: Reduced, units: pd.DataFrame) -> np.ndarray:
     return hist
 
 
+def _settled(units: pd.DataFrame) -> np.ndarray:
+    """Matters per run whose fate the board settled: the stalemate rate's denominator. Those
+    still open when the term ended are left out (the term cut them off)."""
+    matters = units["matters"].to_numpy()
+    if "open_at_end" in units:
+        matters = matters - units["open_at_end"].to_numpy()
+    return matters
+
+
 def _survived(units: pd.DataFrame) -> np.ndarray:
     """1 for each run in which the alliance was neither terminated nor reconfigured, else 0."""
     ended = units["terminated"].to_numpy(bool) | units["reconfigured"].to_numpy(bool)
@@ -325,12 +334,15 @@ def summarize(store: ResultStore, reduced: Reduced | None = None) -> Summary:
         if not len(units):
             rows.append(row)
             continue
-        matters = units["matters"].to_numpy(dtype=float)
+        matters = _settled(units).astype(float)
         stalemates = units["stalemate"].to_numpy(dtype=float)
         rate, lo, hi, deff = stats.clustered_wilson(stalemates, matters, confidence)
         any_k = int((stalemates > 0).sum())
         any_lo, any_hi = stats.wilson(any_k, len(units), confidence)
         row.update(
+            open_at_end_per_run=float(units["open_at_end"].mean())
+            if "open_at_end" in units
+            else 0.0,
             matters=int(matters.sum()),
             matters_per_run=float(matters.mean()),
             stalemate_rate=rate,
@@ -479,7 +491,7 @@ def _differences(manifest, per_design, hists, values, draws, seed, confidence) -
         if m < 2:
             continue
         kind = np.int64 if m < 4096 else np.float64  # the dtype of the resample counts
-        matters = np.vstack([a["matters"].to_numpy(kind)[ia], b["matters"].to_numpy(kind)[ib]])
+        matters = np.vstack([_settled(a).astype(kind)[ia], _settled(b).astype(kind)[ib]])
         stale = np.vstack([a["stalemate"].to_numpy(kind)[ia], b["stalemate"].to_numpy(kind)[ib]])
         hh = (hists[ref][ia].astype(kind), hists[alt][ib].astype(kind))
         alive = np.vstack([_survived(a)[ia], _survived(b)[ib]]).astype(kind)

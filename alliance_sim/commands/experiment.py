@@ -77,14 +77,16 @@ def run_command(args: argparse.Namespace) -> int:
 
 
 def report_command(args: argparse.Namespace) -> int:
+    from ..experiment.lock import FolderLock
     from ..experiment.report import write_report
     from ..experiment.store import ResultStore
     from ..experiment.summary import summarize, write_tables
 
     store = ResultStore.existing(args.results)
-    summary = summarize(store)
-    write_tables(summary, store.root)
-    path = write_report(store, summary)
+    with FolderLock(store.root).acquire("report"):
+        summary = summarize(store)
+        write_tables(summary, store.root)
+        path = write_report(store, summary)
     print(summary.text())
     print()
     print(f"Report: {path}")

@@ -521,6 +521,8 @@ def write_tables(summary: Summary, root) -> list:
     """summary.csv, differences.csv and (with a ledger) risk.csv in the result folder."""
     from pathlib import Path
 
+    from .files import atomic_write_text
+
     root = Path(root)
     written = []
     for name, frame in (
@@ -530,6 +532,5 @@ def write_tables(summary: Summary, root) -> list:
     ):
         if frame is None:
             continue
-        frame.to_csv(root / name, index=False)
-        written.append(root / name)
+        written.append(atomic_write_text(root / name, frame.to_csv(index=False)))
     return written

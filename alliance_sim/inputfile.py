@@ -55,7 +55,11 @@ def decode(raw: bytes, source: str, kind: str) -> str:
 
 
 # Strings and comments may hold brackets that do not nest anything, so they are skipped whole.
-_TOKENS = re.compile(r'"""|\'\'\'|"(?:[^"\\\n]|\\.)*"|\'[^\'\n]*\'|#[^\n]*|[\[\]{}]')
+# A dotted key of more than MAX_DEPTH parts nests as deep as brackets do (and is slow to parse).
+_TOKENS = re.compile(
+    r'"""|\'\'\'|"(?:[^"\\\n]|\\.)*"|\'[^\'\n]*\'|#[^\n]*|[\[\]{}]'
+    rf"|(?:[A-Za-z0-9_-]+[ \t]*\.[ \t]*){{{MAX_DEPTH},}}"
+)
 
 
 def check_text(text: str, source: str) -> None:
@@ -83,6 +87,12 @@ def check_text(text: str, source: str) -> None:
                 )
         elif token in "]}":
             depth = max(0, depth - 1)
+        elif token[0] not in "\"'#":
+            line = text.count("\n", 0, match.start()) + 1
+            raise InputError(
+                f"{source}: tables are nested more than {MAX_DEPTH} deep by a dotted key of more "
+                f"than {MAX_DEPTH} parts (at line {line}); the limit is {MAX_DEPTH} levels."
+            )
 
 
 def check_data(data: Any, source: str) -> None:

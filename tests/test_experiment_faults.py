@@ -193,6 +193,27 @@ def test_a_pool_worker_killed_mid_chunk_is_replaced_and_its_chunk_rerun(
     assert json.loads((out / "manifest.json").read_text())["finished"]
 
 
+def test_a_chunk_that_keeps_killing_its_worker_is_named_with_its_seed(
+    tiny, tmp_path, monkeypatch, capsys
+):
+    real = replicate.run_chunk
+    bad = "c00001-r0000002-0000003"
+
+    def run_chunk(work, chunk, *args):
+        if chunk.key == bad:
+            os.kill(os.getpid(), signal.SIGKILL)  # every time
+        return real(work, chunk, *args)
+
+    monkeypatch.setattr(replicate, "run_chunk", run_chunk)
+    out = tmp_path / "r"
+    assert main(["run", str(tiny), "--workers", "2", "--out", str(out), "--no-progress"]) == 3
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err and "BrokenProcessPool" not in err
+    seed = json.loads((out / "manifest.json").read_text())["replication_seeds"][2]
+    assert f"chunk {bad}" in err and f"seed {seed}" in err and "3 times" in err
+    assert len(list((out / "runs").glob("part-*"))) == 5  # every other chunk finished and kept
+
+
 def test_a_dask_worker_killed_mid_run_loses_nothing(tiny, undisturbed, tmp_path):
     from distributed import Client, LocalCluster
 

@@ -126,6 +126,7 @@ class ProcessPoolExecutor:
         queue: deque[Chunk] = deque(chunks)  # to run, in order
         alone: deque[Chunk] = deque()  # suspects of a broken pool: run one at a time
         crashes: dict[str, int] = {}
+        failed: list[tuple[Chunk, int]] = []  # (chunk, the replication it was on)
         unexplained = 0
         while queue or alone:
             pool = cf.ProcessPoolExecutor(
@@ -148,7 +149,9 @@ class ProcessPoolExecutor:
                 (chunk,) = suspects
                 crashes[chunk.key] = crashes.get(chunk.key, 0) + 1
                 if crashes[chunk.key] > self.retries:
-                    raise RunFailed(self._keeps_failing(works, chunk, started[slots[chunk.key]]))
+                    # given up on; the other chunks still run, so that all they hold is kept
+                    failed.append((chunk, started[slots[chunk.key]]))
+                    suspects = []
             elif not suspects:
                 unexplained += 1
                 if unexplained > self.retries:
@@ -158,6 +161,9 @@ class ProcessPoolExecutor:
                         "running the same command again resumes from them."
                     )
             alone.extend(suspects)
+        if failed:
+            chunk, replication = failed[0]
+            raise RunFailed(self._keeps_failing(works, chunk, replication, len(failed) - 1))
 
     def _drain(self, pool, works, queue, alone, started, slots):
         """Run chunks on one pool until all are done (returns []) or it breaks (returns the
@@ -200,17 +206,20 @@ class ProcessPoolExecutor:
             for future in pending:
                 future.cancel()
 
-    def _keeps_failing(self, works: Sequence[CellWork], chunk: Chunk, replication: int) -> str:
+    def _keeps_failing(
+        self, works: Sequence[CellWork], chunk: Chunk, replication: int, others: int
+    ) -> str:
         work = works[chunk.cell]
         seed = chunk.seeds[replication - chunk.start]
         tries = self.retries + 1
+        also = f" ({others} other chunk(s) failed the same way)" if others else ""
         return (
-            f"{describe_chunk(work, chunk)} stopped its worker process {tries} times, each time "
-            f"running it alone, the last time at replication {replication} (seed {seed}); the "
-            "worker died without a Python error (killed, out of memory, or a crash in native "
-            "code), so the run stops. The chunks already finished are kept, and running the same "
-            "command again resumes from them. To look into it, simulate that replication alone "
-            f"with `alliance-sim simulate` and --seed {seed} and this design's settings."
+            f"{describe_chunk(work, chunk)} was the only chunk running each of the {tries} times "
+            f"a worker process died, the last time at replication {replication} (seed {seed})"
+            f"{also}; the worker died without a Python error (killed, out of memory, or a crash in "
+            "native code). Every other chunk finished and is kept; running the same command again "
+            "resumes and retries it. To look into it, simulate that replication alone with "
+            f"`alliance-sim simulate` and --seed {seed} and this design's settings."
         )
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ..errors import shorten
 from ..result import DECIDED
 from . import stats
 from .risk import NetPositions, net_positions, risk_measures
@@ -122,7 +123,7 @@ class Summary:
 def _fmt(value) -> str:
     if isinstance(value, float | np.floating):
         return f"{value:.4g}"
-    return str(value)
+    return shorten(value, 40)  # a level is a user's text: it must not stretch the table
 
 
 def _pp(x: float) -> str:

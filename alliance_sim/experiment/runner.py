@@ -103,13 +103,14 @@ def run_experiment(
     (:class:`InputError`) while this one lives.
     """
     experiment = load_experiment(path)
+    # every input is validated before anything is written (the scenarios are parsed from the very
+    # bytes whose hashes the manifest records, so what is hashed is what is run)
+    design = build_design(experiment)
+    scenarios = design.scenarios()
+    works = [CellWork(cell, s) for cell, s in zip(design.cells, scenarios, strict=True)]
     executor = make_executor(workers, scheduler)
     store = ResultStore(out if out is not None else default_directory(experiment.name))
     with FolderLock(store.root).acquire("run"):
-        # the scenario files are read under the lock: what is hashed is what is run
-        design = build_design(experiment)
-        scenarios = design.scenarios()
-        works = [CellWork(cell, s) for cell, s in zip(design.cells, scenarios, strict=True)]
         store.prepare(design, fresh=fresh, executor=executor.name, scenarios=scenarios)
         done = store.done_chunks()
         todo = [c for c in design.chunks() if c.key not in done]

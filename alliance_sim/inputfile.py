@@ -58,7 +58,8 @@ def decode(raw: bytes, source: str, kind: str) -> str:
 # A dotted key of more than MAX_DEPTH parts nests as deep as brackets do (and is slow to parse).
 _TOKENS = re.compile(
     r'"""|\'\'\'|"(?:[^"\\\n]|\\.)*"|\'[^\'\n]*\'|#[^\n]*|[\[\]{}]'
-    rf"|(?:[A-Za-z0-9_-]+[ \t]*\.[ \t]*){{{MAX_DEPTH},}}"
+    # from the start of a word only, and without backtracking, so that a long word costs O(n)
+    rf"|(?<![A-Za-z0-9_-])(?:[A-Za-z0-9_-]++[ \t]*+\.[ \t]*+){{{MAX_DEPTH},}}"
 )
 
 

@@ -23,8 +23,10 @@ import pytest
 
 from alliance_sim import run_experiment
 from alliance_sim.cli import main
+from alliance_sim.errors import InputError
 from alliance_sim.experiment import files, replicate
 from alliance_sim.experiment import report as report_module
+from alliance_sim.experiment.lock import FolderLock
 from alliance_sim.experiment.plots import stalemate_plot
 from alliance_sim.experiment.store import ResultStore
 from alliance_sim.experiment.summary import summarize, write_tables
@@ -167,6 +169,16 @@ def test_a_second_run_is_refused_and_a_killed_run_leaves_no_lock_and_no_workers(
         [*command, "--no-progress"], capture_output=True, text=True, cwd=ROOT, timeout=WAIT
     )
     assert again.returncode == 0, again.stderr
+    assert json.loads((out / "manifest.json").read_text())["runs_done"] == 12
+
+
+def test_a_second_run_from_the_same_process_is_refused_too(tiny, tmp_path):
+    # POSIX locks belong to the process, so the lock also remembers the folders it holds
+    out = tmp_path / "r"
+    with FolderLock(out):
+        with pytest.raises(InputError, match=f"this process \\({os.getpid()}\\)"):
+            run_experiment(tiny, workers=1, out=out, report=False)
+    run_experiment(tiny, workers=1, out=out, report=False)  # released on leaving the block
     assert json.loads((out / "manifest.json").read_text())["runs_done"] == 12
 
 

@@ -144,3 +144,10 @@ def test_inline_table_factor_level_is_one_short_paragraph(tmp_path, capsys):
     err = refused(capsys, ["run", str(experiment), "--out", str(tmp_path / "o")])
     assert "factor `board.rule` level 2 is a table" in err and "bundle" in err
     assert len(err) < 500 and "input_value" not in err and "pydantic" not in err
+
+
+def test_a_huge_bare_word_is_refused_quickly(tmp_path, capsys):
+    # a long unquoted word is invalid TOML; reading it must stay linear in its length
+    path = scenario_file(tmp_path, (VALID + "\njunk = " + "a" * 900_000 + "\n").encode())
+    err = refused(capsys, ["simulate", str(path), "--quiet"])
+    assert str(path) in err and "not valid TOML" in err

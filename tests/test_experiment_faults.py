@@ -264,7 +264,9 @@ def test_a_dask_worker_killed_mid_run_loses_nothing(tiny, undisturbed, tmp_path)
 # ------------------------------------------------------------- 6. every file is written whole
 
 
-def test_a_write_that_fails_halfway_leaves_every_old_file_intact(tiny, tmp_path, monkeypatch):
+def test_a_write_that_fails_halfway_leaves_every_old_file_intact(
+    tiny, tmp_path, monkeypatch, capsys
+):
     out = tmp_path / "r"
     run_experiment(tiny, workers=1, out=out)
     written = [p for p in out.rglob("*") if p.is_file() and p.name != ".lock"]
@@ -300,4 +302,10 @@ def test_a_write_that_fails_halfway_leaves_every_old_file_intact(tiny, tmp_path,
             write()
         (path,) = [p for p in before if p.name == target]
         assert path.read_bytes() == before[path], f"{target} was damaged"
+    monkeypatch.setattr(files, "_fill", fail_for("manifest.json"))
+    capsys.readouterr()
+    assert main(["run", str(tiny), "--workers", "1", "--out", str(out), "--no-progress"]) == 3
+    err = capsys.readouterr().err
+    assert "No space left on device" in err and err.count("\n") == 1 and "Traceback" not in err
+    monkeypatch.undo()
     assert not list(out.glob(files.TEMP_GLOB))

@@ -38,7 +38,12 @@ class Executor(Protocol):
     workers: int
 
     def run_cells(self, works: Sequence[CellWork], chunks: Sequence[Chunk]) -> Iterator[Result]:
-        """Run every chunk; yield ``(chunk, parts)`` as each one finishes."""
+        """Run every chunk; yield ``(chunk, parts)`` as each one finishes.
+
+        Raises :class:`RunFailed` (after yielding every chunk it could) when a chunk cannot be
+        run however often it is retried; an error raised by the simulation itself propagates
+        with a note naming the chunk.
+        """
         ...
 
 

@@ -4,6 +4,7 @@ Layout of ``results/<experiment>/``::
 
     manifest.json          hashes of every input file, package version, seeds, cells, progress, sessions
     experiment.toml        a copy of the experiment file that made these results
+    .lock                  locked by the process writing here (see ``lock.py``)
     runs/part-c00000-r0000000-0000049.parquet      one row per run
     decisions/part-...parquet                      one row per matter tabled
     <other tables>/part-...parquet                 whatever else the runs record (e.g. ledger)
@@ -12,7 +13,8 @@ Each chunk of work writes one part per table, each through a temporary file rena
 (``os.replace``), the ``runs`` part last: a chunk is finished exactly when its ``runs`` part
 exists. Resuming skips finished chunks and recomputes the rest, overwriting any partial parts, so
 the files end equal to those of an uninterrupted run. Parts are read back in name order, which is
-(cell, replication) order, whatever order they were written in.
+(cell, replication) order, whatever order they were written in. Every input file's sha256 is
+recorded, so that a resume against a changed experiment or scenario file is refused.
 """
 
 from __future__ import annotations

@@ -287,25 +287,31 @@ class DaskExecutor:
 
             first = [submit(c) for _, c in zip(range(limit), todo, strict=False)]
             running = as_completed(first, loop=client.loop)
+            lost: list[Chunk] = []  # chunks that killed every worker that tried them
             for future in running:
                 chunk = futures.pop(future)
                 try:
                     result = future.result()
                 except KilledWorker:
-                    raise RunFailed(
-                        f"{describe_chunk(works[chunk.cell], chunk)} killed every Dask worker "
-                        "that ran it (killed, out of memory, or a crash in native code), so the "
-                        "run stops. The chunks already finished are kept, and running the same "
-                        "command again resumes from them."
-                    ) from None
+                    lost.append(chunk)
+                    result = None
                 except Exception as exc:
                     _note_chunk(exc, works[chunk.cell], chunk)
                     raise
                 future.release()
-                yield result
+                if result is not None:
+                    yield result
                 nxt = next(todo, None)
                 if nxt is not None:
                     running.add(submit(nxt))
+            if lost:
+                also = f" ({len(lost) - 1} other chunk(s) too)" if len(lost) > 1 else ""
+                raise RunFailed(
+                    f"{describe_chunk(works[lost[0].cell], lost[0])} killed every Dask worker "
+                    f"that ran it{also} (killed, out of memory, or a crash in native code). Every "
+                    "other chunk finished and is kept; running the same command again resumes "
+                    "and retries it."
+                )
         finally:
             if futures:
                 client.cancel(list(futures))

@@ -172,7 +172,7 @@ def test_a_second_run_is_refused_and_a_killed_run_leaves_no_lock_and_no_workers(
     assert json.loads((out / "manifest.json").read_text())["runs_done"] == 12
 
 
-def test_a_second_run_from_the_same_process_is_refused_too(tiny, tmp_path):
+def test_a_second_run_from_the_same_process_is_refused_too(tiny, tmp_path, capsys):
     # POSIX locks belong to the process, so the lock also remembers the folders it holds
     out = tmp_path / "r"
     with FolderLock(out):
@@ -180,6 +180,9 @@ def test_a_second_run_from_the_same_process_is_refused_too(tiny, tmp_path):
             run_experiment(tiny, workers=1, out=out, report=False)
     run_experiment(tiny, workers=1, out=out, report=False)  # released on leaving the block
     assert json.loads((out / "manifest.json").read_text())["runs_done"] == 12
+    with FolderLock(out):  # rebuilding the report would rewrite files a run is writing
+        assert main(["report", str(out)]) == 2
+    assert "this process" in capsys.readouterr().err
 
 
 # ---------------------------------------------------------------- 3. lost workers are survived

@@ -1,7 +1,9 @@
 """The ``alliance-sim`` command: list scenarios, simulate one alliance, run experiments.
 
-Each subcommand lives in its own module exposing ``register(subparsers)``; bad input is reported as
-one paragraph on stderr with exit code 2, never a traceback.
+Each subcommand lives in its own module exposing ``register(subparsers)``. Exit codes: 0 done;
+2 bad input (a scenario, experiment file, option, or a results folder in use or made from other
+inputs); 3 a run that could not finish (e.g. a worker that keeps crashing on one chunk; what was
+written is kept); 130 interrupted. Errors are one paragraph on stderr, never a traceback.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from .errors import InputError
+from .errors import InputError, RunFailed
 
 #: Modules that add a subcommand. Each has ``register(subparsers)`` and sets ``func`` on its parser.
 COMMAND_MODULES = (
@@ -24,6 +26,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="alliance-sim",
         description="Simulate health and social care alliance boards and compare their designs.",
+        epilog="Exit codes: 0 done, 2 bad input or results folder in use, 3 run could not finish "
+        "(results so far kept), 130 interrupted.",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     import importlib
@@ -33,14 +37,22 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def paragraph(exc: BaseException) -> str:
+    """The message on one line: a message quoting a user's text must not break the paragraph."""
+    return " ".join(str(exc).split())
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
         return int(args.func(args) or 0)
     except InputError as exc:
-        print(f"alliance-sim: {exc}", file=sys.stderr)
+        print(f"alliance-sim: {paragraph(exc)}", file=sys.stderr)
         return 2
+    except RunFailed as exc:
+        print(f"alliance-sim: {paragraph(exc)}", file=sys.stderr)
+        return 3
     except KeyboardInterrupt:
         print("alliance-sim: interrupted; whatever was already written is kept.", file=sys.stderr)
         return 130

@@ -13,7 +13,29 @@ from pydantic import BaseModel, ValidationError
 
 
 class InputError(Exception):
-    """Bad input: a scenario, override or experiment file the user can fix."""
+    """Bad input: a scenario, override or experiment file the user can fix (exit code 2)."""
+
+
+class RunFailed(Exception):
+    """The run could not finish for a reason outside the input, e.g. a worker process that keeps
+    dying on the same chunk; what was already written is kept (exit code 3)."""
+
+
+#: Longest echo of a user's value in a message; longer ones end in an ellipsis.
+ECHO = 80
+#: Most problems listed from one validation; the rest are counted.
+MOST_PROBLEMS = 6
+
+
+def shorten(text: object, limit: int = ECHO) -> str:
+    """``text`` as a string of at most ``limit`` characters, cut with "…" where it was longer."""
+    text = str(text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def echo(value: object, limit: int = ECHO) -> str:
+    """A user's value as it would be written (``repr``), shortened for a message."""
+    return shorten(repr(value), limit)
 
 
 def _location(loc: tuple) -> str:
@@ -69,12 +91,12 @@ def _describe(error: dict, root: type[BaseModel] | None = None) -> str:
     if kind == "missing":
         return "is required but missing"
     if kind == "enum":
-        return f"has value {error.get('input')!r}; allowed values are {ctx.get('expected')}"
+        return f"has value {echo(error.get('input'))}; allowed values are {ctx.get('expected')}"
     if kind.startswith("greater_than") or kind.startswith("less_than"):
-        return f"has value {error.get('input')!r}; it must be {msg.lower().removeprefix('input should be ')}"
+        return f"has value {echo(error.get('input'))}; it must be {msg.lower().removeprefix('input should be ')}"
     if msg.startswith("Value error, "):
         return msg.removeprefix("Value error, ")
-    return f"has value {error.get('input')!r}: {msg}"
+    return f"has value {echo(error.get('input'))}: {msg}"
 
 
 def from_validation(
@@ -85,12 +107,16 @@ def from_validation(
     ``root`` is the model that was validated, so an unknown field can be answered with the
     fields that are allowed in its place.
     """
-    problems = []
+    problems: list[str] = []
     for error in exc.errors():
         if error["type"] == "reference":
             ctx = error["ctx"]
-            problems.append(f"field `{ctx['path']}` {ctx['message']}")
-            continue
-        loc = tuple(p for p in error["loc"] if not str(p).startswith("function-"))
-        problems.append(f"field `{_location(loc)}` {_describe(error, root)}")
-    return InputError(f"{source}: " + "; ".join(problems) + ".")
+            problem = f"field `{ctx['path']}` {ctx['message']}"
+        else:
+            loc = tuple(p for p in error["loc"] if not str(p).startswith("function-"))
+            problem = f"field `{shorten(_location(loc))}` {_describe(error, root)}"
+        if problem not in problems:
+            problems.append(problem)
+    more = len(problems) - MOST_PROBLEMS
+    listed = problems[:MOST_PROBLEMS] + ([f"and {more} more problem(s)"] if more > 0 else [])
+    return InputError(f"{source}: " + "; ".join(listed) + ".")

@@ -64,7 +64,9 @@ class Registry(Generic[T]):
         return self.entries.items()
 
     def unknown(self, name: object) -> str:
-        return f"'{name}' is not a known {self.what}; allowed: {', '.join(self.entries)}"
+        from .errors import echo
+
+        return f"{echo(str(name))} is not a known {self.what}; allowed: {', '.join(self.entries)}"
 
     def check(self, name: str) -> str:
         """``name`` if registered; else a ValueError listing what is (for pydantic validators)."""

@@ -16,7 +16,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from .config import Scenario
-from .errors import InputError, from_validation
+from .errors import InputError, from_validation, shorten
+from .inputfile import InputFile, check_data, check_text, parse
 
 SCENARIO_DIR = "scenarios"
 
@@ -29,25 +30,29 @@ def builtin_names() -> list[str]:
     )
 
 
-def _read_toml(name_or_path: str | Path) -> tuple[str, dict[str, Any]]:
+def read_scenario_file(name_or_path: str | Path) -> InputFile:
+    """A scenario's text, fingerprint and parsed TOML, by built-in name or path, read once.
+
+    Built-in scenarios are read from the package like any file, so that their text is hashed too
+    (a result depends on it as much as on a user's file).
+    """
     text_name = str(name_or_path)
     if text_name in builtin_names():
         resource = resources.files("alliance_sim").joinpath(SCENARIO_DIR, f"{text_name}.toml")
-        source, text = f"built-in scenario '{text_name}'", resource.read_text(encoding="utf-8")
-    else:
-        path = Path(name_or_path)
-        if not path.is_file():
-            raise InputError(
-                f"{text_name}: no such scenario file, and not a built-in scenario; "
-                f"built-in scenarios are {builtin_names()}."
-            )
-        source, text = str(path), path.read_text(encoding="utf-8")
+        return parse(resource.read_bytes(), f"built-in scenario '{text_name}'", "scenario")
+    path = Path(name_or_path)
     try:
-        return source, tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
+        raw = path.read_bytes()
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
         raise InputError(
-            f"{source}: not valid TOML ({exc}); fix the syntax at that line."
+            f"{shorten(text_name)}: no such scenario file, and not a built-in scenario; "
+            f"built-in scenarios are {builtin_names()}."
         ) from None
+    except OSError as exc:
+        raise InputError(
+            f"{shorten(text_name)}: cannot read the scenario file ({exc.strerror})."
+        ) from None
+    return parse(raw, str(path), "scenario")
 
 
 def parse_override(text: str) -> tuple[str, Any]:
@@ -56,9 +61,10 @@ def parse_override(text: str) -> tuple[str, Any]:
     key = key.strip()
     if not sep or not key:
         raise InputError(
-            f"override '{text}': expected the form dotted.path=value, "
+            f"override '{shorten(text)}': expected the form dotted.path=value, "
             "e.g. parties.council.membership=associate."
         )
+    check_text(raw, f"override '{shorten(key)}'")
     try:
         value = tomllib.loads(f"v = {raw.strip()}")["v"]
     except tomllib.TOMLDecodeError:
@@ -77,14 +83,14 @@ def apply_overrides(data: dict[str, Any], overrides: Mapping[str, Any], source: 
             if isinstance(node, list):
                 if not part.isdigit() or int(part) >= len(node):
                     raise InputError(
-                        f"{source}: override `{dotted}`: `{'.'.join(parts[:i])}` is a list of "
+                        f"{source}: override `{shorten(dotted)}`: `{shorten('.'.join(parts[:i]))}` is a list of "
                         f"{len(node)} item(s); address an item by its index 0-{len(node) - 1}."
                     )
                 part = int(part)
             elif not isinstance(node, dict):
                 raise InputError(
-                    f"{source}: override `{dotted}`: `{'.'.join(parts[:i])}` is a value, "
-                    f"not a table, so it has no field `{part}`."
+                    f"{source}: override `{shorten(dotted)}`: `{shorten('.'.join(parts[:i]))}` is a "
+                    f"value, not a table, so it has no field `{shorten(part)}`."
                 )
             if last:
                 node[part] = value
@@ -96,13 +102,14 @@ def apply_overrides(data: dict[str, Any], overrides: Mapping[str, Any], source: 
 
 
 def load_scenario(
-    name_or_path: str | Path | Scenario,
+    name_or_path: str | Path | Scenario | InputFile,
     overrides: Mapping[str, Any] | Iterable[str] | None = None,
 ) -> Scenario:
     """Load and validate a scenario by built-in name or TOML path, with dotted-path overrides.
 
     ``overrides`` is a mapping ``{"parties.council.membership": "associate"}`` or an iterable of
-    ``"path=value"`` strings as given on the command line.
+    ``"path=value"`` strings as given on the command line. An :class:`InputFile` already read
+    (:func:`read_scenario_file`) is validated without reading the file again.
     """
     if isinstance(name_or_path, Scenario):
         if not overrides:
@@ -112,11 +119,14 @@ def load_scenario(
             name_or_path.model_dump(mode="json"),
         )
     else:
-        source, data = _read_toml(name_or_path)
+        file = name_or_path if isinstance(name_or_path, InputFile) else None
+        file = file or read_scenario_file(name_or_path)
+        source, data = file.source, file.data
     if overrides:
         if not isinstance(overrides, Mapping):
             overrides = dict(parse_override(o) for o in overrides)
         data = apply_overrides(data, overrides, source)
+        check_data(data, f"{source} (with overrides)")
     try:
         return Scenario.model_validate(data)
     except ValidationError as exc:

@@ -12,6 +12,7 @@ import pytest
 
 from alliance_sim import run_experiment
 from alliance_sim.cli import main
+from alliance_sim.errors import RunFailed
 from alliance_sim.experiment import replicate
 from alliance_sim.experiment.runner import ExperimentResults
 
@@ -110,12 +111,12 @@ def test_same_results_on_a_dask_cluster(experiment, reference, tmp_path):
 def _crash_on(key: str, how: str):
     real = replicate.run_chunk
 
-    def run_chunk(work, chunk):
+    def run_chunk(work, chunk, *args):
         if chunk.key == key:
             if how == "kill":
-                os._exit(1)  # the worker process dies without a word
+                os._exit(1)  # the worker process dies without a word, every time
             raise RuntimeError("simulated crash")
-        return real(work, chunk)
+        return real(work, chunk, *args)
 
     return run_chunk
 
@@ -129,7 +130,14 @@ def test_interrupted_run_resumes_to_the_same_files(
     monkeypatch.setattr(replicate, "run_chunk", _crash_on(last, how))
     with pytest.raises(Exception) as caught:
         run_experiment(experiment, workers=workers, out=out, report=False)
-    assert "simulated crash" in str(caught.value) or how == "kill"
+    if how == "kill":  # retried alone, then reported with the chunk and the seed it was on
+        assert isinstance(caught.value, RunFailed)
+        assert last in str(caught.value) and "3 times" in str(caught.value)
+        seed = json.loads((reference / "manifest.json").read_text())["replication_seeds"][4]
+        assert f"seed {seed}" in str(caught.value)
+    else:
+        assert "simulated crash" in str(caught.value)
+        assert last in str(caught.value.__notes__)
     monkeypatch.undo()
     manifest = json.loads((out / "manifest.json").read_text())
     written = len(list((out / "runs").glob("part-*.parquet")))
@@ -170,7 +178,7 @@ def test_changed_experiment_file_is_refused_unless_fresh(experiment, tmp_path, c
     assert main(args) == 2
     err = capsys.readouterr().err
     assert "Traceback" not in err and err.count("\n") == 1
-    assert str(experiment) in err and "different version" in err and "--fresh" in err
+    assert str(experiment) in err and "has changed" in err and "--fresh" in err
 
     assert main([*args, "--fresh"]) == 0
     capsys.readouterr()

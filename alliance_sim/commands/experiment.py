@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import errno
 from pathlib import Path
+
+#: Errors of a disk that cannot take the results (full, read-only, gone): reported, not traced.
+WRITE_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.EIO}
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -50,6 +54,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run_command(args: argparse.Namespace) -> int:
     import sys
 
+    from ..errors import RunFailed
     from ..experiment import run_experiment
 
     try:
@@ -61,6 +66,15 @@ def run_command(args: argparse.Namespace) -> int:
             out=args.out,
             progress=not args.no_progress,
         )
+    except OSError as exc:
+        if exc.errno not in WRITE_ERRORS:
+            raise
+        raise RunFailed(
+            f"could not write the results ({exc.strerror or exc}"
+            + (f": {exc.filename}" if exc.filename else "")
+            + "); every file already written is whole and kept; make room (or fix the folder) "
+            "and run the same command again to resume."
+        ) from None
     except KeyboardInterrupt:
         print(
             "alliance-sim: interrupted; the runs already written are kept. Run the same command "
@@ -77,14 +91,16 @@ def run_command(args: argparse.Namespace) -> int:
 
 
 def report_command(args: argparse.Namespace) -> int:
+    from ..experiment.lock import FolderLock
     from ..experiment.report import write_report
     from ..experiment.store import ResultStore
     from ..experiment.summary import summarize, write_tables
 
     store = ResultStore.existing(args.results)
-    summary = summarize(store)
-    write_tables(summary, store.root)
-    path = write_report(store, summary)
+    with FolderLock(store.root).acquire("report"):
+        summary = summarize(store)
+        write_tables(summary, store.root)
+        path = write_report(store, summary)
     print(summary.text())
     print()
     print(f"Report: {path}")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import networkx as nx
 
-from ..errors import InputError
+from ..errors import InputError, shorten
 from ..registry import DECISION_RULES, PARTY_KINDS
 from ..scenario import builtin_names, load_scenario
 from ..simulation import simulate
@@ -43,7 +43,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def list_scenarios(args: argparse.Namespace) -> int:
     for name in builtin_names():
         meta = load_scenario(name).scenario
-        print(f"{name:15s} {meta.title}")
+        print(f"{name:15s} {shorten(meta.title, 120)}")
         print(f"{'':15s} {meta.start} to {meta.end}; sources: {', '.join(meta.sources)}")
     print("\nDecision rules (board.rule):")
     for name, rule in DECISION_RULES.items():
@@ -56,7 +56,8 @@ def summary_text(result) -> str:
     s = result.summary()
     blocks = {k: v for k, v in result.blocks_by_party().items() if v}
     lines = [
-        f"Summary: {result.scenario.scenario.title or result.scenario.scenario.name} (seed {result.seed})",
+        f"Summary: {shorten(result.scenario.scenario.title or result.scenario.scenario.name, 120)} "
+        f"(seed {result.seed})",
         f"  matters tabled        {s['matters']}",
         f"  agreed / stalemate    {s['agreed']} / {s['stalemate']}   "
         f"(void {s['void']}, reserved {s['reserved']}, withdrawn {s['withdrawn']}, "

@@ -19,8 +19,9 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import InputError
-from ..scenario import load_scenario
+from ..errors import InputError, echo, shorten
+from ..inputfile import InputFile
+from ..scenario import load_scenario, read_scenario_file
 from .spec import Bundle, Experiment
 
 
@@ -75,6 +76,8 @@ class Design:
     seeds: list[int]
     bootstrap_seed: int
     chunk_size: int
+    #: Every scenario file the cells use, read once, by reference: the manifest records their hashes.
+    inputs: dict[str, InputFile] = field(default_factory=dict)
 
     @property
     def factor_names(self) -> list[str]:
@@ -120,9 +123,10 @@ class Design:
         out = []
         for cell in self.cells:
             try:
-                out.append(load_scenario(cell.scenario, cell.overrides))
+                source = self.inputs.get(cell.scenario, cell.scenario)
+                out.append(load_scenario(source, cell.overrides))
             except InputError as exc:
-                where = ", ".join(f"{k} = {v!r}" for k, v in cell.labels) or "the base design"
+                where = ", ".join(f"{k} = {echo(v)}" for k, v in cell.labels) or "the base design"
                 raise InputError(
                     f"{self.experiment.source}: the design with {where} is not a valid scenario: "
                     f"{exc}"
@@ -173,14 +177,15 @@ def _check_path(data: Any, path: str, source: str, where: str) -> None:
     """Refuse a dotted path that does not name a field of the scenario."""
     node = data
     parts = path.split(".")
+    path = shorten(path)
     for i, part in enumerate(parts):
-        here = ".".join(parts[:i]) or "the scenario"
+        here = shorten(".".join(parts[:i])) or "the scenario"
         if isinstance(node, dict):
             if part not in node:
                 known = ", ".join(sorted(map(str, node))) or "none"
                 raise InputError(
                     f"{source}: field `{where}` names `{path}`, but `{here}` has no field "
-                    f"`{part}`; its fields are: {known}."
+                    f"`{shorten(part)}`; its fields are: {known}."
                 )
             node = node[part]
         elif isinstance(node, list):
@@ -204,12 +209,14 @@ def build_design(experiment: Experiment) -> Design:
     names = meta.scenario if isinstance(meta.scenario, list) else [meta.scenario]
     refs = [experiment.scenario_ref(n) for n in names]
     bases = {}
+    inputs: dict[str, InputFile] = {}
     for name, ref in zip(names, refs, strict=True):
         try:
-            bases[ref] = load_scenario(ref)
+            inputs[ref] = read_scenario_file(ref)
+            bases[ref] = load_scenario(inputs[ref])
         except InputError as exc:
             raise InputError(
-                f"{source}: field `experiment.scenario` ({name!r}) cannot be loaded: {exc}"
+                f"{source}: field `experiment.scenario` ({echo(name)}) cannot be loaded: {exc}"
             ) from None
 
     factors: list[Factor] = []
@@ -280,4 +287,5 @@ def build_design(experiment: Experiment) -> Design:
         seeds=seeds,
         bootstrap_seed=bootstrap_seed,
         chunk_size=min(chunk, meta.replications),
+        inputs=inputs,
     )

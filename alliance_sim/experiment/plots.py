@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .files import atomic_write
 from .summary import Summary
 
 KIND_COLOURS = {
@@ -27,6 +28,15 @@ def _figure(width: float, height: float):
 
     fig = Figure(figsize=(width, height), dpi=DPI, layout="constrained")
     return fig
+
+
+def _save(fig, path: Path) -> None:
+    """PNG drawn in memory, then written whole (a report rebuilt later never reads half a figure)."""
+    import io
+
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png")
+    atomic_write(path, buffer.getvalue())
 
 
 def short_label(summary: Summary, design: int, sep: str = "\n") -> str:
@@ -69,7 +79,7 @@ def stalemate_plot(summary: Summary, path: Path) -> Path | None:
     ax.set_xlim(0, max(hi.max() * 1.25, 1))
     ax.set_title(f"Stalemate rate by design (bars: {pct}% Wilson intervals)")
     ax.grid(axis="x", alpha=0.3)
-    fig.savefig(path)
+    _save(fig, path)
     return path
 
 
@@ -108,7 +118,7 @@ def decision_time_plot(summary: Summary, path: Path) -> Path | None:
     ax.set_title("Time to decision by design (cumulative distribution)")
     ax.grid(alpha=0.3)
     ax.legend(loc="lower right", fontsize=8, title="design")
-    fig.savefig(path)
+    _save(fig, path)
     return path
 
 
@@ -163,7 +173,7 @@ def differences_plot(summary: Summary, path: Path) -> Path | None:
     handles, names = axes[0].get_legend_handles_labels()
     fig.legend(handles, names, loc="outside lower center", fontsize=8, ncols=2)
     fig.suptitle(f"Differences between designs ({pct}% bootstrap intervals)")
-    fig.savefig(path)
+    _save(fig, path)
     return path
 
 
@@ -225,7 +235,7 @@ def risk_plot(summary: Summary, path: Path) -> Path | None:
     for ax in axes[len(designs) :]:
         ax.set_visible(False)
     fig.suptitle("Who carries the risk: downside share against upside share, by party")
-    fig.savefig(path)
+    _save(fig, path)
     return path
 
 
@@ -317,7 +327,7 @@ def network_plot(summary: Summary, path: Path) -> Path | None:
     fig.suptitle(
         "Relationship network: trust between parties (edges) and blocks per run (node size, label)"
     )
-    fig.savefig(path)
+    _save(fig, path)
     return path
 
 
@@ -351,6 +361,9 @@ def write_figures(summary: Summary, folder: Path, processes: int = 2) -> dict[st
     """
     import concurrent.futures as cf
     import multiprocessing as mp
+    import os
+
+    from .lifeline import die_with_parent
 
     global _SUMMARY
     folder.mkdir(parents=True, exist_ok=True)
@@ -358,7 +371,12 @@ def write_figures(summary: Summary, folder: Path, processes: int = 2) -> dict[st
     try:
         if processes > 1 and "fork" in mp.get_all_start_methods():
             context = mp.get_context("fork")
-            with cf.ProcessPoolExecutor(processes, mp_context=context) as pool:
+            with cf.ProcessPoolExecutor(
+                processes,
+                mp_context=context,
+                initializer=die_with_parent,
+                initargs=(os.getpid(),),
+            ) as pool:
                 # the slowest figures first, so that the two processes finish together
                 names = sorted(FIGURES, key=lambda n: n not in ("risk", "network"))
                 futures = {name: pool.submit(_draw, name, folder) for name in names}

@@ -10,6 +10,7 @@ The tables are those of ``SimulationResult.records()`` (runs, decisions, ledger,
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,8 +37,14 @@ def _table_bytes(columns: dict[str, list]) -> bytes:
     return sink.getvalue()
 
 
-def run_chunk(work: CellWork, chunk: Chunk) -> dict[str, bytes]:
-    """Simulate replications ``chunk.start..chunk.stop-1`` of one cell; Parquet bytes per table."""
+def run_chunk(
+    work: CellWork, chunk: Chunk, on_replication: Callable[[int], None] | None = None
+) -> dict[str, bytes]:
+    """Simulate replications ``chunk.start..chunk.stop-1`` of one cell; Parquet bytes per table.
+
+    ``on_replication(r)`` is called before replication ``r`` starts (so that a worker that dies can
+    be reported with the seed it was running).
+    """
     from ..simulation import simulate
 
     cell = work.cell
@@ -46,6 +53,8 @@ def run_chunk(work: CellWork, chunk: Chunk) -> dict[str, bytes]:
     tables: dict[str, dict[str, list]] = {}
     counts: dict[str, int] = {}
     for replication, seed in zip(range(chunk.start, chunk.stop), chunk.seeds, strict=True):
+        if on_replication is not None:
+            on_replication(replication)
         result = simulate(work.scenario, seed=seed, collect=False)
         records = result.records()
         del result

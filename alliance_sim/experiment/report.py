@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .files import atomic_write_text
 from .plots import short_label, write_figures
 from .store import COPY, ResultStore
 from .summary import HEADLINE_METRICS, METRICS, Summary
@@ -287,8 +288,7 @@ def write_report(store: ResultStore, summary: Summary) -> Path:
     )
     parts.append("</body></html>")
     path = root / "report.html"
-    path.write_text("\n".join(parts), encoding="utf-8")
-    return path
+    return atomic_write_text(path, "\n".join(parts))
 
 
 _DESIGN_NOTE = (
@@ -322,9 +322,11 @@ _METHOD_NOTE = (
 
 def report(directory: str | Path) -> Path:
     """Rebuild summary tables, figures and ``report.html`` from a result folder."""
+    from .lock import FolderLock
     from .summary import summarize, write_tables
 
     store = ResultStore.existing(directory)
-    summary = summarize(store)
-    write_tables(summary, store.root)
-    return write_report(store, summary)
+    with FolderLock(store.root).acquire("report"):
+        summary = summarize(store)
+        write_tables(summary, store.root)
+        return write_report(store, summary)

@@ -7,12 +7,14 @@ holds the summary and loads the Parquet tables as pandas DataFrames only when as
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from contextlib import nullcontext
 from functools import cached_property
 from pathlib import Path
 
-from .design import build_design
+from .design import Chunk, build_design
 from .executors import make_executor
+from .lock import FolderLock
 from .replicate import CellWork
 from .spec import load_experiment
 from .store import ResultStore
@@ -83,6 +85,7 @@ def run_experiment(
     out: str | Path | None = None,
     progress: bool = False,
     report: bool = True,
+    on_chunk: Callable[[Chunk], None] | None = None,
 ) -> ExperimentResults:
     """Run (or resume) the experiment in ``path`` and return its results.
 
@@ -94,44 +97,53 @@ def run_experiment(
         out: the output folder; default ``results/<experiment name>``.
         progress: show a progress bar (done/total, rate, ETA) on stderr.
         report: write figures and ``report.html`` as well as the CSV tables.
+        on_chunk: called with each chunk once its parts are on disk (progress displays, tests).
+
+    The output folder is locked for the whole run: a second run on it is refused
+    (:class:`InputError`) while this one lives.
     """
     experiment = load_experiment(path)
+    # every input is validated before anything is written (the scenarios are parsed from the very
+    # bytes whose hashes the manifest records, so what is hashed is what is run)
     design = build_design(experiment)
     scenarios = design.scenarios()
     works = [CellWork(cell, s) for cell, s in zip(design.cells, scenarios, strict=True)]
     executor = make_executor(workers, scheduler)
     store = ResultStore(out if out is not None else default_directory(experiment.name))
-    store.prepare(design, fresh=fresh, executor=executor.name, scenarios=scenarios)
-    done = store.done_chunks()
-    todo = [c for c in design.chunks() if c.key not in done]
-    already = design.total_runs - sum(c.size for c in todo)
-    bar = nullcontext()
-    if progress:
-        from tqdm import tqdm
+    with FolderLock(store.root).acquire("run"):
+        store.prepare(design, fresh=fresh, executor=executor.name, scenarios=scenarios)
+        done = store.done_chunks()
+        todo = [c for c in design.chunks() if c.key not in done]
+        already = design.total_runs - sum(c.size for c in todo)
+        bar = nullcontext()
+        if progress:
+            from tqdm import tqdm
 
-        bar = tqdm(
-            total=design.total_runs,
-            initial=already,
-            unit="run",
-            desc=experiment.name,
-            file=sys.stderr,
-            dynamic_ncols=True,
-            smoothing=0.1,
-        )
-    try:
-        with bar:
-            for chunk, parts in executor.run_cells(works, todo):
-                store.write_chunk(chunk, parts)
-                if progress:
-                    bar.update(chunk.size)
-    except BaseException:
-        store.interrupted()
-        raise
-    store.finish()
-    summary = summarize(store)
-    write_tables(summary, store.root)
-    if report:
-        from .report import write_report
+            bar = tqdm(
+                total=design.total_runs,
+                initial=already,
+                unit="run",
+                desc=experiment.name,
+                file=sys.stderr,
+                dynamic_ncols=True,
+                smoothing=0.1,
+            )
+        try:
+            with bar:
+                for chunk, parts in executor.run_cells(works, todo):
+                    store.write_chunk(chunk, parts)
+                    if progress:
+                        bar.update(chunk.size)
+                    if on_chunk is not None:
+                        on_chunk(chunk)
+        except BaseException:
+            store.interrupted()
+            raise
+        store.finish()
+        summary = summarize(store)
+        write_tables(summary, store.root)
+        if report:
+            from .report import write_report
 
-        write_report(store, summary)
+            write_report(store, summary)
     return ExperimentResults(store.root, summary)

@@ -22,15 +22,14 @@ a scenario: a bad value is reported as one paragraph naming the file and the fie
 
 from __future__ import annotations
 
-import hashlib
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from ..errors import InputError, from_validation
+from ..errors import InputError, echo, from_validation, shorten
+from ..inputfile import parse
 
 #: A level of a plain factor: one value written into the scenario at the factor's dotted path.
 Scalar = bool | int | float | str
@@ -128,6 +127,32 @@ class ExperimentSpec(Strict):
     uncertain: Uncertain | None = None
     statistics: Statistics = Statistics()
 
+    @field_validator("factors", mode="before")
+    @classmethod
+    def _level_kinds(cls, value: Any) -> Any:
+        """Say in one sentence what a factor may be, before pydantic tries every union branch."""
+        if not isinstance(value, dict):
+            return value
+        for path, levels in value.items():
+            if isinstance(levels, dict):
+                continue  # a bundle: its own model reports its fields
+            if not isinstance(levels, list):
+                raise ValueError(
+                    f"factor `{shorten(path)}` is {echo(levels)}; give a list of levels, e.g. "
+                    f'"{shorten(path, 40)}" = ["full", "associate"], or a bundle table with '
+                    "`levels` and `set`"
+                )
+            for i, level in enumerate(levels):
+                if not isinstance(level, bool | int | float | str):
+                    kind = "a table" if isinstance(level, dict) else "a list"
+                    raise ValueError(
+                        f"factor `{shorten(path)}` level {i + 1} is {kind} ({echo(level, 40)}); a "
+                        "level must be a number, a text or true/false; to set several fields "
+                        "per level use a bundle: [factors.NAME] with levels = [...] and "
+                        'set = { "dotted.path" = [one value per level] }'
+                    )
+        return value
+
     @field_validator("factors")
     @classmethod
     def _levels(cls, value: dict[str, list[Scalar] | Bundle]) -> dict[str, list[Scalar] | Bundle]:
@@ -186,16 +211,16 @@ class Experiment:
         return str(candidate)
 
 
-def parse_experiment(text: str, source: str) -> ExperimentSpec:
-    """Validate an experiment file's text; ``source`` names it in error messages."""
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"{source}: not valid TOML ({exc}); fix the syntax there.") from None
+def _validate(data: dict, source: str) -> ExperimentSpec:
     try:
         return ExperimentSpec.model_validate(data)
     except ValidationError as exc:
-        raise from_validation(source, exc) from None
+        raise from_validation(source, exc, ExperimentSpec) from None
+
+
+def parse_experiment(text: str, source: str) -> ExperimentSpec:
+    """Validate an experiment file's text; ``source`` names it in error messages."""
+    return _validate(parse(text.encode("utf-8"), source, "experiment").data, source)
 
 
 def load_experiment(path: str | Path) -> Experiment:
@@ -203,13 +228,12 @@ def load_experiment(path: str | Path) -> Experiment:
     path = Path(path)
     try:
         raw = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such experiment file.") from None
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+        raise InputError(f"{shorten(path)}: no such experiment file.") from None
     except OSError as exc:
-        raise InputError(f"{path}: cannot read the experiment file ({exc.strerror}).") from None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise InputError(f"{path}: not a UTF-8 text file; save it as UTF-8 TOML.") from None
-    spec = parse_experiment(text, str(path))
-    return Experiment(spec=spec, path=path, text=text, sha256=hashlib.sha256(raw).hexdigest())
+        raise InputError(
+            f"{shorten(path)}: cannot read the experiment file ({exc.strerror})."
+        ) from None
+    file = parse(raw, str(path), "experiment")
+    spec = _validate(file.data, str(path))
+    return Experiment(spec=spec, path=path, text=file.text, sha256=file.sha256)

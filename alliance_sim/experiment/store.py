@@ -2,8 +2,9 @@
 
 Layout of ``results/<experiment>/``::
 
-    manifest.json          experiment file hash, package version, seeds, cells, progress, sessions
+    manifest.json          hashes of every input file, package version, seeds, cells, progress, sessions
     experiment.toml        a copy of the experiment file that made these results
+    .lock                  locked by the process writing here (see ``lock.py``)
     runs/part-c00000-r0000000-0000049.parquet      one row per run
     decisions/part-...parquet                      one row per matter tabled
     <other tables>/part-...parquet                 whatever else the runs record (e.g. ledger)
@@ -12,14 +13,14 @@ Each chunk of work writes one part per table, each through a temporary file rena
 (``os.replace``), the ``runs`` part last: a chunk is finished exactly when its ``runs`` part
 exists. Resuming skips finished chunks and recomputes the rest, overwriting any partial parts, so
 the files end equal to those of an uninterrupted run. Parts are read back in name order, which is
-(cell, replication) order, whatever order they were written in.
+(cell, replication) order, whatever order they were written in. Every input file's sha256 is
+recorded, so that a resume against a changed experiment or scenario file is refused.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import shutil
 import time
 from collections.abc import Iterator
@@ -28,12 +29,14 @@ from typing import Any
 
 from ..errors import InputError
 from .design import Chunk, Design
+from .files import TEMP_GLOB, atomic_write
 
 MANIFEST = "manifest.json"
 COPY = "experiment.toml"
 COMMIT_TABLE = "runs"
 OUTPUTS = ("summary.csv", "differences.csv", "risk.csv", "report.html")
-FORMAT = 1
+#: 2: the manifest lists every input file's hash (``inputs``).
+FORMAT = 2
 
 
 def _now() -> str:
@@ -44,14 +47,6 @@ def package_version() -> str:
     from .. import __version__
 
     return __version__
-
-
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` so that readers see the old file or the new, never a part."""
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    with open(tmp, "wb") as fh:
-        fh.write(data)
-    os.replace(tmp, path)
 
 
 class ResultStore:
@@ -156,21 +151,9 @@ class ResultStore:
                 old = json.loads(path.read_text(encoding="utf-8"))
             except ValueError:
                 old = {}
+        inputs = design_inputs(design)
         if old is not None and not fresh:
-            was = old.get("experiment", {}).get("sha256", "?")
-            if was != experiment.sha256:
-                raise InputError(
-                    f"{self.root}: these results were made from a different version of "
-                    f"{experiment.source} (sha256 {was[:12]}, now {experiment.sha256[:12]}), so "
-                    "they cannot be resumed; run again with --fresh to discard them and start "
-                    "over, or with --out to keep both."
-                )
-            if old.get("package_version") != package_version():
-                raise InputError(
-                    f"{self.root}: these results were made by alliance-sim "
-                    f"{old.get('package_version')}, this is {package_version()}; results of two "
-                    "versions must not be mixed; run again with --fresh, or use --out."
-                )
+            self._check_resumable(old, inputs)
         if fresh:
             self._clear()
             old = None
@@ -178,7 +161,7 @@ class ResultStore:
             self.root.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise InputError(f"{self.root}: cannot create the results folder ({exc}).") from None
-        for stale in self.root.glob("**/.*.tmp-*"):
+        for stale in self.root.glob(TEMP_GLOB):
             stale.unlink(missing_ok=True)
 
         chunks = design.chunks()
@@ -206,6 +189,7 @@ class ResultStore:
                     "question": spec.experiment.question,
                 },
                 "package_version": package_version(),
+                "inputs": inputs,
                 "master_seed": spec.experiment.seed,
                 "bootstrap_seed": design.bootstrap_seed,
                 "replications": design.replications,
@@ -237,6 +221,39 @@ class ResultStore:
         )
         self.manifest = manifest
         self._update(force=True)
+
+    def _check_resumable(self, old: dict[str, Any], inputs: list[dict[str, str]]) -> None:
+        """Refuse to add runs to results made from other inputs or by another package version."""
+        again = "run again with --fresh to discard them and start over, or with --out to keep both"
+        if old.get("format") != FORMAT:
+            raise InputError(
+                f"{self.root}: these results were written in another format (format "
+                f"{old.get('format')}, this alliance-sim writes {FORMAT}), so they cannot be "
+                f"resumed; {again}."
+            )
+        if old.get("package_version") != package_version():
+            raise InputError(
+                f"{self.root}: these results were made by alliance-sim "
+                f"{old.get('package_version')}, this is {package_version()}; results of two "
+                f"versions must not be mixed; {again}."
+            )
+        before = {i["role"]: i for i in old.get("inputs", [])}
+        for now in inputs:
+            was = before.get(now["role"])
+            if was is None or was["sha256"] != now["sha256"]:
+                what = "experiment file" if now["role"] == "experiment" else "scenario"
+                then = was["sha256"][:12] if was else "not used"
+                raise InputError(
+                    f"{self.root}: the {what} {now['file']} has changed since these results were "
+                    f"made (sha256 {then}, now {now['sha256'][:12]}), so new runs would be mixed "
+                    f"with runs of the old version; {again}."
+                )
+        gone = sorted(set(before) - {i["role"] for i in inputs})
+        if gone:
+            raise InputError(
+                f"{self.root}: these results also used {before[gone[0]]['file']}, which the "
+                f"experiment no longer uses; {again}."
+            )
 
     def write_chunk(self, chunk: Chunk, parts: dict[str, bytes]) -> None:
         """Write one chunk's parts atomically, ``runs`` last (the chunk's commit point)."""
@@ -288,6 +305,19 @@ class ResultStore:
     def interrupted(self) -> None:
         self.manifest["sessions"][-1]["interrupted"] = _now()
         self._update(force=True)
+
+
+def design_inputs(design: Design) -> list[dict[str, str]]:
+    """Every file a result depends on, with its sha256: the experiment file and each scenario.
+
+    ``role`` is what the file is to this experiment (``experiment``, ``scenario:<reference>``), so
+    a resume compares like with like even if a file moved.
+    """
+    experiment = design.experiment
+    out = [{"role": "experiment", "file": str(experiment.path), "sha256": experiment.sha256}]
+    for ref, file in design.inputs.items():
+        out.append({"role": f"scenario:{ref}", "file": file.source, "sha256": file.sha256})
+    return out
 
 
 def _parties(design: Design, scenarios=None) -> dict[str, list[dict[str, str]]]:

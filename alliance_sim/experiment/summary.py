@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ..errors import shorten
 from ..result import DECIDED
 from . import stats
 from .risk import NetPositions, net_positions, risk_measures
@@ -122,7 +123,7 @@ class Summary:
 def _fmt(value) -> str:
     if isinstance(value, float | np.floating):
         return f"{value:.4g}"
-    return str(value)
+    return shorten(value, 40)  # a level is a user's text: it must not stretch the table
 
 
 def _pp(x: float) -> str:
@@ -533,6 +534,8 @@ def write_tables(summary: Summary, root) -> list:
     """summary.csv, differences.csv and (with a ledger) risk.csv in the result folder."""
     from pathlib import Path
 
+    from .files import atomic_write_text
+
     root = Path(root)
     written = []
     for name, frame in (
@@ -542,6 +545,5 @@ def write_tables(summary: Summary, root) -> list:
     ):
         if frame is None:
             continue
-        frame.to_csv(root / name, index=False)
-        written.append(root / name)
+        written.append(atomic_write_text(root / name, frame.to_csv(index=False)))
     return written

@@ -22,6 +22,7 @@ from matplotlib.ticker import MaxNLocator
 
 from ..config import Membership
 from ..model import AllianceModel
+from . import records
 from .views import KIND_LABELS, KIND_ORDER, short_name
 
 #: Colour-blind-safe colours (Okabe and Ito) for the kinds of party.
@@ -180,7 +181,7 @@ def _dates(model: AllianceModel, days) -> list[dt.date]:
 
 def timeseries(model: AllianceModel) -> pd.DataFrame:
     """The model's collected figures, one row per meeting held, with the meeting's date."""
-    frame = model.collected()
+    frame = records.collected(model)
     if frame.empty:
         return frame
     frame = frame.reset_index(drop=True)
@@ -223,7 +224,7 @@ def net_positions(model: AllianceModel) -> pd.DataFrame | None:
     """
     ledger = getattr(model, "ledger", None)
     keys = [p.key for p in model.parties]
-    collected = model.collected()
+    collected = records.collected(model)
     if "net_positions" in collected.columns and len(collected):
         rows = [np.asarray(v, dtype=float) for v in collected["net_positions"]]
         if all(r.shape == (len(keys),) for r in rows):

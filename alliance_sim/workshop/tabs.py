@@ -73,7 +73,7 @@ def MeetingView(session: WorkshopSession, version: int):
                             + ('<span class="ws-badge">room</span>' if r.room else ""),
                             esc(r.membership),
                             vote_html(r.vote, r.by),
-                            esc(views.reason_only(r.reason, r.name)),
+                            esc(r.reason),
                         ]
                         for r in rows
                     ],

@@ -260,8 +260,7 @@ def RoomVote(session: WorkshopSession, version: int, act):
     )
     lines.append(f'<dl class="ws-facts">{facts}</dl>')
     lines.append(
-        f"<div><b>The agent would vote {request.agent_says}:</b> "
-        f"{esc(request.agent_reason)}</div>"
+        f"<div><b>The agent would vote {request.agent_says}:</b> {esc(request.agent_reason)}</div>"
     )
     ident = f"{request.meeting}-{request.matter_id}-{request.party}"
     attributes = {"id": "ws-roomvote", "data-request": ident}

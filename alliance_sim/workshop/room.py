@@ -51,6 +51,7 @@ class Room:
         self.session = WorkshopSession(design)
         self.journal: list[Action] = []
         self.seats: dict[str, str] = {}  # device id -> party key
+        self.facilitator = ""  # the browser session that runs the room's screen
         self.version = 0
         self._listeners: dict[int, Callable[[int], None]] = {}
         self._next_listener = 0
@@ -209,6 +210,7 @@ class Room:
             "design": dataclasses.asdict(self.session.design),
             "journal": self.journal,
             "seats": self.seats,
+            "facilitator": self.facilitator,
             "saved": time.time(),
         }
 
@@ -231,6 +233,7 @@ class Room:
             room = cls(data["code"], design, path.parent)
             room.journal = [list(a) for a in data["journal"]]
             room.seats = dict(data.get("seats", {}))
+            room.facilitator = str(data.get("facilitator", ""))
             room._replay(design)
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise InputError(
@@ -267,6 +270,24 @@ class RoomRegistry:
                 room = Room.load(self._saved(code))
                 self._rooms[code] = room
             return room
+
+    def facilitated_by(self, browser: str) -> Room | None:
+        """The room this browser session last ran the screen of (open or saved), or None."""
+        if not browser:
+            return None
+        with self._lock:
+            open_rooms = [r for r in self._rooms.values() if r.facilitator == browser]
+        if open_rooms:
+            return open_rooms[-1]
+        if self.folder is None or not self.folder.is_dir():
+            return None
+        for path in sorted(self.folder.glob("*.json"), key=lambda f: f.stat().st_mtime, reverse=True):
+            try:
+                if json.loads(path.read_text()).get("facilitator") == browser:
+                    return self.get(path.stem)
+            except (OSError, ValueError):
+                continue
+        return None
 
     def codes(self) -> list[str]:
         with self._lock:

@@ -6,6 +6,8 @@ session asks first, and the header says why the meeting waits and what the facil
 
 from __future__ import annotations
 
+import time
+
 import solara
 import solara.lab
 
@@ -14,6 +16,9 @@ from . import handout, views
 from .components import Html, esc
 from .qr import join_address, qr_svg
 from .room import Room
+
+#: Clicks on Step closer together than this are one double-click.
+DOUBLE_CLICK_S = 0.4
 
 
 def where_text(room: Room) -> str:
@@ -65,15 +70,31 @@ def Controls(room: Room, version: int, projector: bool, set_projector):
     waiting = session.waiting_for is not None
     done = session.finished
     lost = f"the {views.plural(held, 'meeting')} held and the room's votes" if held else "nothing"
+    last_click = solara.use_ref(0.0)
+
+    def once(action):
+        """A double-click is one click: the second, within DOUBLE_CLICK_S, does nothing (the
+        button's handler is replaced on the server before the second click arrives, so the
+        meeting count it was drawn at cannot tell the clicks apart)."""
+
+        def handler():
+            now = time.monotonic()
+            if now - last_click.current < DOUBLE_CLICK_S:
+                return
+            last_click.current = now
+            action()
+
+        return handler
+
     with solara.Row(gap="8px", style={"align-items": "center", "flex-wrap": "wrap"}) as row:
         # The meeting count the button was drawn at: a double-click holds one meeting.
         solara.Button(
             "Step one meeting",
-            on_click=lambda: room.step(expect=held),
+            on_click=once(lambda: room.step(expect=held)),
             color="primary",
             disabled=waiting or done,
         )
-        solara.Button("Run to end", on_click=room.run_to_end, disabled=waiting or done)
+        solara.Button("Run to end", on_click=once(room.run_to_end), disabled=waiting or done)
         solara.Button(
             "Undo last vote",
             on_click=room.undo_vote,

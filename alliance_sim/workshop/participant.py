@@ -111,7 +111,8 @@ def Seat(room: Room, device: str, key: str, version: int):
 
 @solara.component
 def Participant(code: str, on_code):
-    room = registry().get(code) if code else None
+    rooms = registry()
+    room = rooms.get(code) if code else rooms.seating(solara.get_session_id())
     if room is None:
         return JoinForm(code, on_code)
     return Joined(room)

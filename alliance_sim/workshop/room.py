@@ -273,17 +273,27 @@ class RoomRegistry:
 
     def facilitated_by(self, browser: str) -> Room | None:
         """The room this browser session last ran the screen of (open or saved), or None."""
+        return self._find(browser, lambda data: data.get("facilitator") == browser)
+
+    def seating(self, device: str) -> Room | None:
+        """The room a device is seated in (open or saved), or None: a phone that reloads the
+        join page without the code finds its table again."""
+        return self._find(device, lambda data: device in data.get("seats", {}))
+
+    def _find(self, browser: str, matches) -> Room | None:
+        """The most recently saved room whose state matches (open rooms first)."""
         if not browser:
             return None
         with self._lock:
-            open_rooms = [r for r in self._rooms.values() if r.facilitator == browser]
+            open_rooms = [r for r in self._rooms.values() if matches(r.to_json())]
         if open_rooms:
             return open_rooms[-1]
         if self.folder is None or not self.folder.is_dir():
             return None
-        for path in sorted(self.folder.glob("*.json"), key=lambda f: f.stat().st_mtime, reverse=True):
+        saved = sorted(self.folder.glob("*.json"), key=lambda f: f.stat().st_mtime, reverse=True)
+        for path in saved:
             try:
-                if json.loads(path.read_text()).get("facilitator") == browser:
+                if matches(json.loads(path.read_text())):
                     return self.get(path.stem)
             except (OSError, ValueError):
                 continue

@@ -221,3 +221,44 @@ def test_the_handout_is_one_printable_page_and_the_votes_a_csv(design):
     rows = handout.votes_csv(room.session).splitlines()
     assert rows[0].startswith("meeting,matter,title,party,room,agent,differs")
     assert rows[1].split(",")[:2] == [str(request.meeting), request.matter_id]
+
+
+# -- finding 10: figures ---------------------------------------------------------------------------
+def test_close_trust_levels_still_draw_visibly_different_edges():
+    from alliance_sim.workshop import figures
+
+    thin, thick = figures.edge_width(0.48, 0.48, 0.52), figures.edge_width(0.52, 0.48, 0.52)
+    assert thick - thin > 4, "the range present is spread over the widths"
+    assert figures.edge_width(0.5, 0.5, 0.5) == figures.edge_width(0.7, 0.7, 0.7)
+
+
+@pytest.mark.parametrize("angle", [i * 0.39 for i in range(16)])
+def test_a_label_sits_clear_of_its_node(angle):
+    import math
+
+    from alliance_sim.workshop import figures
+
+    x, y = math.cos(angle), math.sin(angle)
+    (dx, dy), ha, va = figures.label_offset(x, y, gap=20)
+    # The aligned edge of the label is at least a full gap from the node's centre on that axis.
+    assert (ha != "center" and abs(dx) >= 20) or (va != "center" and abs(dy) >= 20)
+
+
+def test_twelve_parties_lines_never_share_colour_and_marker():
+    from alliance_sim.workshop import figures
+
+    styles = [figures.party_style(i) for i in range(12)]
+    assert len(set(styles)) == 12
+
+
+def test_the_compare_chart_names_the_designs_and_says_there_is_no_room(design):
+    from alliance_sim.workshop import compare, figures
+
+    result = compare.Comparison.run(design, compare.default_contrast(design))
+    fig = figures.compare_figure(
+        result.a, result.b, f"A: {design.label()}", f"B: {result.design_b.label()}"
+    )
+    ax = fig.axes[0]
+    texts = " ".join(t.get_text() for t in ax.get_legend().get_texts())
+    assert "associate" in texts and "as the scenario says" in texts
+    assert "no room" in ax.get_title(loc="left")

@@ -9,7 +9,8 @@ Engine attributes read (besides ``model.parties``, ``model.matters``, ``model.st
 ``model.day``, ``model.meeting_days``, ``model.index``, ``model.board.open``, ``model.running``):
 ``model.log.events`` (``day, meeting, kind, matter, party, data``), ``model.log.votes``
 (``meeting, matter, party, vote, by, x, seq, F, down, sys, s``), ``model.terminated_day``,
-``model.collected()``, ``SimulationResult(model).summary()`` and ``.blocks_by_party()``,
+``model.collected()`` (``day``, the figures, ``net_positions``), ``model.network`` (a
+networkx graph with edge attribute ``trust``), ``SimulationResult(model).summary()`` and ``.blocks_by_party()``,
 ``reasons.vote_reason`` and ``reasons.event_text``.
 """
 
@@ -95,3 +96,8 @@ def blocks_by_party(model: AllianceModel) -> dict[str, int]:
 def collected(model: AllianceModel) -> pd.DataFrame:
     """The DataCollector's table, one row per meeting."""
     return model.collected()
+
+
+def network(model: AllianceModel):
+    """The parties' trust network (networkx, edge attribute ``trust``), or None."""
+    return getattr(model, "network", None)

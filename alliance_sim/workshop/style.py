@@ -70,6 +70,7 @@ html, body, .v-application { font-size: 15px; }
 .ws-phone-shell { max-width: 480px; margin: 0 auto; padding: 10px 12px; }
 .ws-phone .v-btn.ws-pick { justify-content: flex-start; width: 100%; }
 .ws-phone .ws-card h3 { font-size: 17px; }
+.ws-card .v-btn { max-width: 100%; } .ws-card .v-btn__content { white-space: normal; }
 .ws-phone .ws-facts { grid-template-columns: auto 1fr; }
 .ws-party { border-top: 1px solid #e3e6ea; padding: 6px 0 2px 0; }
 .ws-party-name { font-size: 14px; font-weight: 600; line-height: 1.25; }

@@ -262,3 +262,74 @@ def test_the_compare_chart_names_the_designs_and_says_there_is_no_room(design):
     texts = " ".join(t.get_text() for t in ax.get_legend().get_texts())
     assert "associate" in texts and "as the scenario says" in texts
     assert "no room" in ax.get_title(loc="left")
+
+
+# -- finding 4 again, with a real collapse ----------------------------------------------------------
+def test_an_alliance_the_room_dissolves_says_so_and_the_agents_alone_run_on(design):
+    session = WorkshopSession(design, room=set(design.base.parties))
+    while session.status != "finished":
+        if session.step() == "waiting":
+            session.answer("no")
+    assert session.dissolved_at is not None, "a room that refuses everything ends the alliance"
+    assert views.term_state(session.model) == f"Dissolved at meeting {session.dissolved_at} of 40"
+    debrief = session.debrief()
+    assert debrief.ended[0].startswith("Dissolved")
+    alone = session.baseline()
+    assert alone.steps > session.meetings_held, "the agents alone are not cut at the collapse"
+    rows = {label: (a, b) for label, a, b in debrief.summary}
+    assert rows["Meetings held"] == (str(session.meetings_held), str(alone.steps))
+    assert rows["Alliance dissolved"][0] == f"at meeting {session.dissolved_at}"
+    from alliance_sim.workshop import figures
+
+    texts = [t.get_text() for t in figures.outcomes_figure(session.model).axes[0].texts]
+    assert f"dissolved (meeting {session.dissolved_at})" in texts
+
+
+# -- finding 7: a room's referral reads as the room's choice ----------------------------------------
+def test_a_room_referral_is_the_rooms_choice_not_a_missing_authority(design):
+    session = WorkshopSession(design, room={COUNCIL})
+    while session.status != "finished":
+        if session.step() != "waiting":
+            continue
+        if not session.waiting_for.mandated:
+            session.answer("refer")
+            break
+        session.answer("yes")
+    lines = [line.text for story in views.narrative(session.model) for line in story.lines]
+    referred = [t for t in lines if "(the room's vote)" in t and "refers it to" in t]
+    assert referred, "the room's referral is told as the room's"
+    assert not any("cannot decide" in t and "(the room's vote)" in t for t in lines)
+
+
+def test_a_mandated_vote_card_offers_no_referral_and_says_why(design):
+    from alliance_sim.workshop.components import vote_card_html
+
+    session = WorkshopSession(design, room={COUNCIL, "sfh", "nuh"})
+    for _ in range(400):
+        if session.status == "finished":
+            break
+        if session.step() == "waiting":
+            if session.waiting_for.mandated:
+                break
+            session.answer("refer")
+    request = session.waiting_for
+    assert request is not None and request.mandated, "some vote follows a home body's answer"
+    card = vote_card_html(session, request)
+    assert "has already decided" in card and "cannot be referred again" in card
+
+
+# -- finding 9: projector text -----------------------------------------------------------------------
+def test_plurals_and_a_bad_cadence_is_an_error_not_a_silent_one(design):
+    assert views.plural(1, "vote") == "1 vote" and views.plural(3, "vote") == "3 votes"
+    assert views.plural(2, "home body", "home bodies") == "2 home bodies"
+    session = WorkshopSession(design)
+    assert not session.set_design(design.replace(cadence_days=0))
+    assert "cadence_days" in session.error
+    assert session.design.cadence_days == design.cadence_days
+
+
+# -- finding 11: no call home ------------------------------------------------------------------------
+def test_the_server_runs_in_production_mode_so_it_never_asks_solara_dev():
+    from alliance_sim.commands.workshop import workshop_command
+
+    assert "--production" in workshop_command(8765, "127.0.0.1")

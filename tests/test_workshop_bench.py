@@ -26,14 +26,16 @@ pytestmark = [
 playwright = pytest.importorskip("playwright.sync_api")
 expect = playwright.expect
 
-ROOMS = 6
-TABLES = [
-    "Nottinghamshire County Council",
-    "Sherwood Forest Hospitals",
-    "Nottingham University Hospitals",
-    "Mansfield and Ashfield",
-    "Newark and Sherwood",
-]
+ROOMS = int(__import__("os").environ.get("BENCH_ROOMS", "6"))
+TABLES = {
+    "council": "Nottinghamshire County Council",
+    "sfh": "Sherwood Forest Hospitals",
+    "nuh": "Nottingham University Hospitals",
+    "ccg_mansfield_ashfield": "Mansfield and Ashfield",
+    "ccg_newark_sherwood": "Newark and Sherwood",
+}
+TO_VOTE = """() => [...document.querySelectorAll('[data-party]')]
+  .filter(e => e.textContent === 'to vote').map(e => e.dataset.party)"""
 CLICK = """() => {
   const card = document.querySelector('#ws-phone-card');
   const b = card && [...card.querySelectorAll('button')].find(b => b.textContent.includes('Vote no'));
@@ -58,15 +60,15 @@ def test_a_vote_reaches_the_facilitators_screen_in_under_300_ms(tmp_path, benchm
                 screen = Device(browser, 1280, 800)
                 screen.page.goto(url + "/")
                 code = screen.page.locator("#ws-code").inner_text()
-                phones = []
-                for name in TABLES:
+                phones = {}
+                for key, name in TABLES.items():
                     phone = Device(browser, 390, 844)
                     phone.page.goto(f"{url}/join?room={code}")
                     phone.page.get_by_role(
                         "button", name=__import__("re").compile(f"^{name}")
                     ).click()
                     expect(phone.page.locator("#ws-me")).to_be_visible()
-                    phones.append(phone)
+                    phones[key] = phone
                 screen.page.get_by_role("button", name="Run to end").click()
                 expect(screen.page.locator("#ws-waiting")).to_be_visible()
                 rooms.append([screen, phones, 0])
@@ -76,11 +78,12 @@ def test_a_vote_reaches_the_facilitators_screen_in_under_300_ms(tmp_path, benchm
                 for room in rooms:
                     screen, phones, _ = room
                     before = screen.page.evaluate(RUNNING)
-                    for phone in phones:
+                    owing = screen.page.evaluate(TO_VOTE)
+                    if owing:  # the first table the screen says is to vote votes on its phone
+                        phone = phones[owing[0]]
+                        expect(phone.page.locator("#ws-phone-card")).to_be_visible()
                         clicked = phone.page.evaluate(CLICK)
-                        if clicked is not None:
-                            started.append((room, before, clicked[0], phone, clicked[1]))
-                            break
+                        started.append((room, before, clicked[0], phone, clicked[1]))
                     else:  # every table has voted: the facilitator runs on to the next vote
                         run = screen.page.get_by_role("button", name="Run to end")
                         if run.is_enabled():

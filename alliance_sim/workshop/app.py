@@ -57,6 +57,14 @@ def open_room(code: str, browser: str) -> Room:
     return room
 
 
+def model_stamp(room: Room) -> tuple:
+    """What the tabs draw from: the model (a new one after a reset or an undo), the meetings
+    held and the parties the room plays. A vote changes none of them, so the tabs are not
+    redrawn while the tables vote and a vote reaches the screen sooner."""
+    session = room.session
+    return (id(session.model), session.meetings_held, tuple(sorted(session.room_keys)))
+
+
 # -- the facilitator's screen -------------------------------------------------------------------
 @solara.component
 def Facilitator():
@@ -67,34 +75,35 @@ def Facilitator():
     version = use_room(room)
     projector, set_projector = solara.use_state(False)
     tab, set_tab = solara.use_state(0)
+    stamp = model_stamp(room)
     with solara.Div(classes=["ws-shell"] + (["ws-projector"] if projector else [])) as shell:
         solara.Title(f"Alliance workshop {room.code}")
         solara.Style(CSS)
         if not projector:
             with solara.Div(classes=["ws-side"]):
-                SetupPanel(room, version)
+                SetupPanel(room, room.session.design, room.session.error)
         with solara.Div(classes=["ws-main"]):
             with solara.Div(classes=["ws-top"]):
                 with solara.Div(classes=["ws-top-main"]):
                     Header(room, version, projector, set_projector)
                     RoomVote(room, version)
                 with solara.Div(classes=["ws-top-side"]):
-                    JoinPanel(room, version)
+                    JoinPanel(room.code)
                     TablesPanel(room, version)
-                    HandoutButtons(room, version)
+                    HandoutButtons(room)
             with solara.lab.Tabs(value=tab, on_value=set_tab, lazy=True):
                 with solara.lab.Tab("Meeting"):
-                    MeetingView(room.session, version)
+                    MeetingView(room.session, stamp)
                 with solara.lab.Tab("Network"):
-                    NetworkView(room.session, version)
+                    NetworkView(room.session, stamp)
                 with solara.lab.Tab("Charts"):
-                    ChartsView(room.session, version)
+                    ChartsView(room.session, stamp)
                 with solara.lab.Tab("Narrative"):
-                    NarrativeView(room.session, version)
+                    NarrativeView(room.session, stamp)
                 with solara.lab.Tab("Role-play and debrief"):
-                    RoomView(room, version)
+                    RoomView(room, stamp)
                 with solara.lab.Tab("Compare designs"):
-                    CompareView(room.session, version)
+                    CompareView(room.session, stamp)
     return shell
 
 

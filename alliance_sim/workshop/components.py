@@ -111,24 +111,36 @@ def use_room(room: Room) -> int:
 
 # -- set-up panel -------------------------------------------------------------------------------
 @solara.component
-def SetupPanel(room: Room, version: int):
-    """The design; a change that would discard meetings held or votes cast asks first."""
-    session = room.session
-    design = session.design
+def SetupPanel(room: Room, design: Design, error: str):
+    """The design; a change that would discard meetings held or votes cast asks first.
+
+    Drawn from the design and its error only (not the room's version): it is the page's largest
+    part, and a table's vote changes neither.
+    """
     base = design.base
-    pending, set_pending = solara.use_state(None)
+    pending, set_pending = solara.use_state(None)  # (design, what it would discard)
 
     def on_design(new: Design) -> None:
+        session = room.session
         if new == session.design:
             return
-        if session.meetings_held or session.votes_cast:
-            set_pending(new)
+        held, cast = session.meetings_held, session.votes_cast
+        if held or cast:
+            set_pending(
+                (
+                    new,
+                    "The new design restarts the run from its first meeting: the "
+                    f"{views.plural(held, 'meeting')} held and the room's "
+                    f"{views.plural(cast, 'vote')} are discarded (download the handout first "
+                    "to keep them).",
+                )
+            )
         else:
             room.set_design(new)
 
     def adopt() -> None:
         if pending is not None:
-            room.set_design(pending)
+            room.set_design(pending[0])
         set_pending(None)
 
     with solara.Column(gap="6px") as panel:
@@ -143,12 +155,7 @@ def SetupPanel(room: Room, version: int):
             on_close=lambda: set_pending(None),
             on_ok=adopt,
             title="Change the design?",
-            content=(
-                "The new design restarts the run from its first meeting: the "
-                f"{views.plural(session.meetings_held, 'meeting')} held and the room's "
-                f"{views.plural(session.votes_cast, 'vote')} are discarded (download the "
-                "handout first to keep them)."
-            ),
+            content=pending[1] if pending else "",
             ok="Change and restart",
         )
         solara.Select(
@@ -183,8 +190,8 @@ def SetupPanel(room: Room, version: int):
             unsafe_innerHTML=esc(RULE_NOTES.get(design.rule, "")),
             classes=["ws-note"],
         )
-        if session.error:
-            solara.HTML(tag="div", unsafe_innerHTML=esc(session.error), classes=["ws-error"])
+        if error:
+            solara.HTML(tag="div", unsafe_innerHTML=esc(error), classes=["ws-error"])
         solara.HTML(tag="div", unsafe_innerHTML="Parties", classes=["ws-h"])
         solara.HTML(
             tag="div",

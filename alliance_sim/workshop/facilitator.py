@@ -210,12 +210,12 @@ def TablesPanel(room: Room, version: int):
 
 
 @solara.component
-def JoinPanel(room: Room, version: int):
+def JoinPanel(code: str):
     """The room's code, the address to open, and the QR code for phones."""
-    address = join_address(room.code)
+    address = join_address(code)
     with solara.Column(gap="2px") as panel:
         Html(
-            f'<div class="ws-join"><div>Join room <b id="ws-code">{esc(room.code)}</b></div>'
+            f'<div class="ws-join"><div>Join room <b id="ws-code">{esc(code)}</b></div>'
             f'<div class="ws-note" id="ws-join-url">{esc(address)}</div>'
             f'<div class="ws-qr" id="ws-qr">{qr_svg(address)}</div></div>'
         )
@@ -223,7 +223,8 @@ def JoinPanel(room: Room, version: int):
 
 
 @solara.component
-def HandoutButtons(room: Room, version: int):
+def HandoutButtons(room: Room):
+    """Downloads made when clicked, from the room as it is then."""
     with solara.Row(gap="6px", style={"flex-wrap": "wrap"}) as row:
         solara.FileDownload(
             lambda: handout.html_handout(room.session, room.code).encode(),

@@ -55,7 +55,7 @@ def vote_rows(session: WorkshopSession) -> list[list[object]]:
                 r.matter_id,
                 model.matters[r.matter].title,
                 model.parties[r.party].name,
-                "left to the agent" if d.by_agent else d.choice,
+                views.choice_word(d.choice),
                 r.agent_says,
                 "yes" if d.differs else "no",
             ]

@@ -30,7 +30,7 @@ def JoinForm(code: str, on_code):
 
 
 @solara.component
-def PickParty(room: Room, device: str):
+def PickParty(room: Room, device: str, version: int):
     session = room.session
     seated = room.seated()
     with solara.Column(gap="6px", classes=["ws-phone"]) as view:
@@ -65,8 +65,18 @@ def outcome_lines(room: Room, party: int) -> list[str]:
     ]
 
 
+def seat_stamp(room: Room, key: str) -> tuple:
+    """What a table's page shows: its pending vote, its votes cast, the meeting. Another table's
+    vote changes none of it, so the page is not redrawn for it."""
+    session = room.session
+    party = session.model.index[key]
+    pending = session.pending_for(party)
+    cast = tuple((r.key, c) for r, c in session.answered_for(party))
+    return (id(session.model), session.meetings_held, pending, cast)
+
+
 @solara.component
-def Seat(room: Room, device: str, key: str, version: int):
+def Seat(room: Room, device: str, key: str, stamp: tuple):
     session = room.session
     model = session.model
     party = model.parties[model.index[key]]
@@ -91,7 +101,7 @@ def Seat(room: Room, device: str, key: str, version: int):
                 VoteButtons(session, request, lambda choice: room.vote(key, choice))
         elif session.answered_for(party.index):
             cast = "; ".join(
-                f"{r.matter_id}: {'left to the agent' if c == 'agent' else c}"
+                f"{r.matter_id}: {views.choice_word(c)}"
                 for r, c in session.answered_for(party.index)
             )
             Html(
@@ -124,5 +134,6 @@ def Joined(room: Room):
     device = solara.get_session_id()
     key = room.party_of(device)
     if key is None:
-        return PickParty(room, device)
-    return Seat(room, device, key, version)
+        return PickParty(room, device, version)
+    del version  # read so that the page follows the room; Seat redraws only on its stamp
+    return Seat(room, device, key, seat_stamp(room, key))

@@ -110,6 +110,7 @@ class WorkshopSession:
         self.room_keys: set[str] = set(room or ())
         self.error = ""
         self._baseline: AllianceModel | None = None
+        self._baseline_to = -1  # the meeting the cached baseline was run to
         self._build()
 
     # -- set-up --------------------------------------------------------------------------------
@@ -307,8 +308,6 @@ class WorkshopSession:
     def _hold(self) -> None:
         self.held_requests = [r.key for r in self.requests]
         self.asked, self.unasked = [], []
-        # With nobody in the room the board takes its ordinary path, exactly as ``simulate`` does.
-        self.model.room = bool(self.room) or bool(self.answers)
         self.model.step()
         self.decisions.extend(
             RoomDecision(r, self.answers[r.key]) for r in self.requests if r.key in self.answers
@@ -363,11 +362,11 @@ class WorkshopSession:
         """The same design and seed with no room: to the same meeting, or the whole term once
         this run is over (cached)."""
         target = self.meetings_total if self.finished else self.model.steps
-        if self._baseline is None or self._baseline.steps != target:
+        if self._baseline is None or self._baseline_to != target:
             model = AllianceModel(self.scenario, seed=self.design.seed)
             while model.running and model.steps < target:
                 model.step()
-            self._baseline = model
+            self._baseline, self._baseline_to = model, target
         return self._baseline
 
     def debrief(self) -> Debrief:

@@ -246,7 +246,7 @@ def decision_rows(session: WorkshopSession, debrief) -> list[list[str]]:
                 esc(views.short_name(model.parties[r.party].name)),
                 '<span class="vote-other">left to the agent</span>'
                 if d.by_agent
-                else vote_html(d.choice, ""),
+                else vote_html(views.choice_word(d.choice), ""),
                 vote_html(r.agent_says, ""),
                 "<b>differs</b>" if d.differs else "same",
             ]

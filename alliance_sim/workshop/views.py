@@ -79,6 +79,11 @@ def plural(n: int, one: str, many: str | None = None) -> str:
     return f"{n} {one if n == 1 else (many or one + 's')}"
 
 
+def choice_word(choice: str) -> str:
+    """A room's choice as the vote tables write it ("refer" is recorded as "referred")."""
+    return {"refer": "referred", "agent": "left to the agent"}.get(choice, choice)
+
+
 def term_state(model: AllianceModel) -> str:
     """How the term ended, or how far it has got: for the header and the debrief."""
     held, total = model.steps, len(model.meeting_days)

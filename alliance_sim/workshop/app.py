@@ -65,6 +65,26 @@ def model_stamp(room: Room) -> tuple:
     return (id(session.model), session.meetings_held, tuple(sorted(session.room_keys)))
 
 
+def page_stamp(room: Room) -> tuple:
+    session = room.session
+    return (model_stamp(room), session.design, session.error)
+
+
+@solara.component
+def LiveTop(room: Room, projector: bool, set_projector):
+    """The part of the screen every vote changes: the header, the vote card, the tables."""
+    version = use_room(room)
+    with solara.Div(classes=["ws-top"]) as top:
+        with solara.Div(classes=["ws-top-main"]):
+            Header(room, version, projector, set_projector)
+            RoomVote(room, version)
+        with solara.Div(classes=["ws-top-side"]):
+            JoinPanel(room.code)
+            TablesPanel(room, version)
+            HandoutButtons(room)
+    return top
+
+
 # -- the facilitator's screen -------------------------------------------------------------------
 @solara.component
 def Facilitator():
@@ -72,7 +92,8 @@ def Facilitator():
     code = room_code(router.search)
     browser = solara.get_session_id()
     room = solara.use_memo(lambda: open_room(code, browser), [code])
-    version = use_room(room)
+    # The page as a whole follows the model and the design; a vote redraws only the live parts.
+    use_room(room, page_stamp)
     projector, set_projector = solara.use_state(False)
     tab, set_tab = solara.use_state(0)
     stamp = model_stamp(room)
@@ -83,14 +104,7 @@ def Facilitator():
             with solara.Div(classes=["ws-side"]):
                 SetupPanel(room, room.session.design, room.session.error)
         with solara.Div(classes=["ws-main"]):
-            with solara.Div(classes=["ws-top"]):
-                with solara.Div(classes=["ws-top-main"]):
-                    Header(room, version, projector, set_projector)
-                    RoomVote(room, version)
-                with solara.Div(classes=["ws-top-side"]):
-                    JoinPanel(room.code)
-                    TablesPanel(room, version)
-                    HandoutButtons(room)
+            LiveTop(room, projector, set_projector)
             with solara.lab.Tabs(value=tab, on_value=set_tab, lazy=True):
                 with solara.lab.Tab("Meeting"):
                     MeetingView(room.session, stamp)

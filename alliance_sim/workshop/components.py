@@ -79,14 +79,19 @@ def Picture(make: Callable[[], object], dependencies: list, alt: str, element_id
 
 
 # -- the live link to a room ------------------------------------------------------------------
-def use_room(room: Room) -> int:
-    """The room's version, re-rendering this page whenever any device changes the room.
+def use_room(room: Room, select: Callable[[Room], object] | None = None):
+    """What this page draws from the room, re-rendering it whenever another device changes it.
+
+    ``select`` picks the part of the room a component draws (by default the room's version,
+    which every change bumps): the listener re-renders only when that part changes, so that a
+    table's vote redraws the facilitator's header and tables, not the whole page.
 
     A change made from another browser session runs in that session's thread: the listener
     enters this page's render and kernel contexts (as Solara's own reactive variables do for a
     value set from another thread) so that the update goes to this page's websocket.
     """
-    version, set_version = solara.use_state(room.version)
+    pick = select or (lambda r: r.version)
+    value, set_value = solara.use_state(pick(room))
     render_context = reacton.core.get_render_context(required=False)
     kernel = contextlib.nullcontext()
     try:
@@ -97,16 +102,21 @@ def use_room(room: Room) -> int:
     except ImportError:  # pragma: no cover - solara without its server
         pass
     context = solara.toestand.Context(render_context, kernel)
+    last = solara.use_ref(value)
 
     def subscribe():
-        def changed(new: int) -> None:
+        def changed(_version: int) -> None:
+            new = pick(room)
+            if new == last.current:
+                return
+            last.current = new
             with context:
-                set_version(new)
+                set_value(new)
 
         return room.subscribe(changed)
 
     solara.use_effect(subscribe, [room.code])
-    return max(version, room.version)
+    return pick(room)
 
 
 # -- set-up panel -------------------------------------------------------------------------------
@@ -201,9 +211,34 @@ def SetupPanel(room: Room, design: Design, error: str):
             ),
             classes=["ws-note"],
         )
-        for key, party in base.parties.items():
-            PartySetup(design, key, party.name, str(party.kind), on_design)
+        PartiesSummary(design)
+        # One party's controls at a time: twelve parties' worth of widgets made every redraw of
+        # the page slower (Solara reconciles the whole page on each change).
+        names = {party.name: key for key, party in base.parties.items()}
+        chosen, set_chosen = solara.use_state(next(iter(names)))
+        chosen = chosen if chosen in names else next(iter(names))
+        solara.Select(label="Change a party", values=list(names), value=chosen, on_value=set_chosen)
+        key = names[chosen]
+        PartySetup(design, key, chosen, str(base.parties[key].kind), on_design)
     return panel
+
+
+@solara.component
+def PartiesSummary(design: Design):
+    """Every party's membership, authority and weight, as one table."""
+    rows = []
+    for key, party in design.base.parties.items():
+        colour = figures.KIND_COLOURS.get(str(party.kind), "#999")
+        rows.append(
+            [
+                f'<span class="ws-dot" style="background:{colour}"></span>'
+                f"{esc(views.short_name(party.name))}",
+                esc(design.membership.get(key, "full")),
+                esc(money(design.threshold_m.get(key, 0.0))),
+                f"{design.best_for_service.get(key, 0.5):.2f}",
+            ]
+        )
+    return Html(table(["Party", "Member", "Authority", "BfS"], rows, "ws-parties", cls="ws-small"))
 
 
 @solara.component
@@ -226,24 +261,21 @@ def PartySetup(design: Design, key: str, name: str, kind: str, on_design):
             on_value=lambda m: on_design(design.with_party(key, membership=m)),
             dense=True,
         )
-        with solara.Details(
-            summary=f"authority {money(threshold)} · best-for-service {bfs:.2f}", expand=False
-        ):
-            solara.InputFloat(
-                label="Delegated authority (£m)",
-                value=threshold,
-                on_value=lambda v: on_design(
-                    design.with_party(key, threshold_m=max(0.0, float(v or 0.0)))
-                ),
-            )
-            solara.SliderFloat(
-                label=f"Best-for-service weight {bfs:.2f}",
-                value=bfs,
-                min=0.0,
-                max=1.0,
-                step=0.05,
-                on_value=lambda v: on_design(design.with_party(key, best_for_service=float(v))),
-            )
+        solara.InputFloat(
+            label="Delegated authority (£m)",
+            value=threshold,
+            on_value=lambda v: on_design(
+                design.with_party(key, threshold_m=max(0.0, float(v or 0.0)))
+            ),
+        )
+        solara.SliderFloat(
+            label=f"Best-for-service weight {bfs:.2f}",
+            value=bfs,
+            min=0.0,
+            max=1.0,
+            step=0.05,
+            on_value=lambda v: on_design(design.with_party(key, best_for_service=float(v))),
+        )
     return box
 
 

@@ -64,11 +64,11 @@ def Confirmed(label: str, question: str, on_ok, disabled: bool = False, **button
 
 
 @solara.component
-def Controls(room: Room, version: int, projector: bool, set_projector):
-    session = room.session
-    held = session.meetings_held
-    waiting = session.waiting_for is not None
-    done = session.finished
+def Controls(
+    room: Room, held: int, waiting: bool, done: bool, can_undo: bool, projector: bool,
+    set_projector,
+):  # fmt: skip
+    """The buttons, drawn from what they depend on (a table's vote seldom changes any of it)."""
     lost = f"the {views.plural(held, 'meeting')} held and the room's votes" if held else "nothing"
     last_click = solara.use_ref(0.0)
 
@@ -99,7 +99,7 @@ def Controls(room: Room, version: int, projector: bool, set_projector):
             "Undo last vote",
             on_click=room.undo_vote,
             outlined=True,
-            disabled=not any(a[0] == "vote" for a in room.journal),
+            disabled=not can_undo,
         )
         Confirmed(
             "Reset",
@@ -123,13 +123,19 @@ def Header(room: Room, version: int, projector: bool, set_projector):
     run = views.running(model)
     title = model.scenario.scenario.title or model.scenario.scenario.name
     with solara.Column(gap="4px") as header:
-        solara.HTML(tag="div", unsafe_innerHTML=esc(title), classes=["ws-title"])
-        solara.HTML(
-            tag="div",
-            unsafe_innerHTML=esc(f"Seed {session.design.seed}; design: {session.design.label()}"),
-            classes=["ws-sub"],
+        Html(
+            f'<div class="ws-title">{esc(title)}</div><div class="ws-sub">'
+            f"{esc(f'Seed {session.design.seed}; design: {session.design.label()}')}</div>"
         )
-        Controls(room, version, projector, set_projector)
+        Controls(
+            room,
+            session.meetings_held,
+            session.waiting_for is not None,
+            session.finished,
+            any(a[0] == "vote" for a in room.journal),
+            projector,
+            set_projector,
+        )
         Html(f'<span id="ws-where">{esc(where_text(room))}</span>')
         if session.dissolved_at is not None:
             Html(

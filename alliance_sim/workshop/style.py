@@ -35,6 +35,7 @@ html, body, .v-application { font-size: 15px; }
 .ws-table td { border-top: 1px solid #e3e6ea; padding: 5px 8px; vertical-align: top; }
 .ws-table tr.ws-roomrow td { background: #fbf0f6; }
 .ws-nowrap { white-space: nowrap; }
+.ws-small { font-size: 13px; } .ws-small td, .ws-small th { padding: 2px 4px; }
 .vote-yes { color: #047857; font-weight: 600; }
 .vote-no { color: #c2410c; font-weight: 600; }
 .vote-referred, .vote-awaiting { color: #a16207; font-weight: 600; }

@@ -207,7 +207,8 @@ def SetupPanel(room: Room, design: Design, error: str):
             tag="div",
             unsafe_innerHTML=(
                 "Membership: full members vote; associates attend without a vote. "
-                "Open a party for its delegated authority and best-for-service weight."
+                "Choose a party below the table to change its membership, delegated authority "
+                "(£m it may commit without its home body) and best-for-service weight."
             ),
             classes=["ws-note"],
         )

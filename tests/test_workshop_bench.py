@@ -14,7 +14,7 @@ import statistics
 
 import pytest
 
-from tests.test_workshop_browser import CHROMIUM, Device, start_server, stop_server
+from tests.test_workshop_browser import CHROMIUM, TO_VOTE, Device, start_server, stop_server
 
 pytestmark = [
     pytest.mark.benchmark,
@@ -34,8 +34,6 @@ TABLES = {
     "ccg_mansfield_ashfield": "Mansfield and Ashfield",
     "ccg_newark_sherwood": "Newark and Sherwood",
 }
-TO_VOTE = """() => [...document.querySelectorAll('[data-party]')]
-  .filter(e => e.textContent === 'to vote').map(e => e.dataset.party)"""
 CLICK = """() => {
   const card = document.querySelector('#ws-phone-card');
   const b = card && [...card.querySelectorAll('button')].find(b => b.textContent.includes('Vote no'));

@@ -32,9 +32,13 @@ TABLES = {
     "nuh": "Nottingham University Hospitals",
 }
 
-#: The parties the facilitator's Tables panel shows as still to vote.
-TO_VOTE = """() => [...document.querySelectorAll('[data-party]')]
-  .filter(e => e.textContent === 'to vote').map(e => e.dataset.party)"""
+#: Once the facilitator's screen shows ``n`` room votes (or no longer waits): the tables it
+#: waits for, read from the one element that holds both.
+OWING_AFTER = """n => {
+  const w = document.querySelector('#ws-waiting');
+  if (!w) return [];
+  return w.dataset.votes == String(n) ? w.dataset.owing.split(' ').filter(Boolean) : null;
+}"""
 
 pytestmark = [
     pytest.mark.browser,
@@ -171,7 +175,7 @@ def test_three_tables_vote_from_their_own_devices_in_one_room(browser, server):
         # the meeting needs nothing more.
         voted = 0
         for _ in range(30):
-            owing = page.evaluate(TO_VOTE)
+            owing = page.wait_for_function(OWING_AFTER, arg=voted).json_value()
             if not owing:
                 break
             device = phones[owing[0]]

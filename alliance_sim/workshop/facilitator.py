@@ -144,7 +144,14 @@ def Header(room: Room, version: int, projector: bool, set_projector):
                 "more. The debrief compares it with the agents alone over their whole term.</div>"
             )
         if session.waiting_for is not None:
-            Html(f'<div class="ws-wait" id="ws-waiting">{esc(waiting_text(room))}</div>')
+            owing = " ".join(
+                sorted({session.model.parties[r.party].key for r in session.outstanding})
+            )
+            # The tables owed and the votes so far, in the one element (tests read them together).
+            Html(
+                f'<div class="ws-wait" id="ws-waiting" data-owing="{esc(owing)}" '
+                f'data-votes="{session.votes_cast}">{esc(waiting_text(room))}</div>'
+            )
         silent = session.silent_parties()
         if silent:
             Html(

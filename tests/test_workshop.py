@@ -204,7 +204,7 @@ def test_debrief_compares_the_room_with_the_agents_alone(design):
     assert debrief.overruled == sum(d.request.agent_yes for d in debrief.decisions)
     assert debrief.differences, "a council that always says no changes what is decided"
     labels = [label for label, _, _ in debrief.summary]
-    assert labels[:3] == ["Matters tabled", "Agreed", "Stalemate"]
+    assert labels[:4] == ["Meetings held", "Matters tabled", "Agreed", "Stalemate"]
     with_room = dict((a, b) for a, b, _ in debrief.summary)
     alone = dict((a, c) for a, _, c in debrief.summary)
     assert with_room["Blocks by Nottinghamshire County Council"] != alone.get(
@@ -220,16 +220,16 @@ def test_the_vote_table_has_every_party_with_membership_vote_and_reason():
         session.step()
     model = session.model
     items = views.agenda(model)
-    assert items[0].id == "M001"
-    rows = views.vote_table(model, items[0].matter)
+    voted_on = {v.matter for v in model.log.votes if v.meeting == model.steps}
+    item = next(i for i in items if i.matter in voted_on)  # a matter voted on at this meeting
+    rows = views.vote_table(model, item.matter)
     assert [r.name for r in rows] == [p.name for p in model.parties]
     team = next(r for r in rows if r.name.endswith("(TEAM)"))
     assert (team.membership, team.vote) == ("associate", "not voting")
     assert "does not vote" in team.reason
     voted = [r for r in rows if r.vote in ("yes", "no", "referred")]
     assert voted and all(r.reason for r in voted)
-    for row in voted:
-        assert views.reason_only(row.reason, row.name)
+    assert all(row.reason for row in rows), "no party's row is left without a reason (finding 9)"
     assert views.referrals(model), "some matters wait for home bodies at meeting 5"
     ref = views.referrals(model)[0]
     assert ref.answers_on and ref.back_at_board
@@ -303,7 +303,7 @@ def test_compare_finds_where_council_full_and_associate_part(design):
         assert [k for k, _ in compare.meeting_record(result.a, meeting)] == [
             k for k, _ in compare.meeting_record(result.b, meeting)
         ]
-    assert result.summary[0][0] == "Matters tabled"
+    assert [row[0] for row in result.summary[:2]] == ["Meetings held", "Matters tabled"]
     assert figures.to_png(
         figures.compare_figure(result.a, result.b, "A", "B", div.meeting)
     ).startswith(PNG)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import os
+import socket
 import sys
 
 from ..errors import InputError
@@ -36,6 +37,11 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="address to listen on (default 127.0.0.1, this machine only; 0.0.0.0 for a room)",
     )
     p.add_argument("--seed", type=int, default=1, help="seed the app starts with (default 1)")
+    p.add_argument(
+        "--state",
+        default=".workshop-state",
+        help="folder where each room is saved as it goes (default .workshop-state)",
+    )
     p.set_defaults(func=run_workshop)
 
 
@@ -56,15 +62,37 @@ def workshop_command(port: int, host: str) -> list[str]:
         host,
         "--no-open",
         "--no-check-version",
+        # Production mode: no "success.html" check request to solara.dev on first load (finding
+        # 11), no auto-reload watching the source.
+        "--production",
         "--log-level",
         "warning",
     ]
 
 
-def workshop_env(scenario: str, seed: int) -> dict[str, str]:
+def room_address(host: str, port: int) -> str:
+    """The address the room's phones open: this machine's address on the network for 0.0.0.0."""
+    if host in ("127.0.0.1", "localhost"):
+        return f"http://localhost:{port}"
+    if host == "0.0.0.0":
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+            try:
+                s.connect(("10.255.255.255", 1))  # no packet is sent: it only picks the interface
+                host = s.getsockname()[0]
+            except OSError:
+                host = socket.gethostname()
+    return f"http://{host}:{port}"
+
+
+def workshop_env(
+    scenario: str, seed: int, address: str = "", state: str = ".workshop-state"
+) -> dict[str, str]:
     env = dict(os.environ)
     env["ALLIANCE_SIM_WORKSHOP_SCENARIO"] = scenario
     env["ALLIANCE_SIM_WORKSHOP_SEED"] = str(seed)
+    env["ALLIANCE_SIM_WORKSHOP_STATE"] = os.path.abspath(state)
+    if address:
+        env["ALLIANCE_SIM_WORKSHOP_ADDRESS"] = address
     # Keep the front end served from the installed assets (offline machines), and stay quiet.
     env.setdefault("SOLARA_ASSETS_PROXY", "True")
     env.setdefault("SOLARA_TELEMETRY_MIXPANEL_ENABLE", "False")
@@ -85,10 +113,11 @@ def run_workshop(args: argparse.Namespace) -> int:
             "workshop: the app needs the optional workshop dependencies; install them with "
             "`pip install -e '.[workshop]'` (or `make test`, which installs everything)."
         )
-    shown = "localhost" if args.host in ("127.0.0.1", "localhost") else args.host
+    address = room_address(args.host, args.port)
     print(
-        f"alliance-sim workshop: {args.scenario}, seed {args.seed}\n"
-        f"Open http://{shown}:{args.port}/ in a browser (Ctrl-C here stops it).",
+        f"alliance-sim workshop: {args.scenario}, seed {args.seed}; rooms saved in {args.state}\n"
+        f"Facilitator: open {address}/ in a browser; tables join at {address}/join "
+        "(Ctrl-C here stops it).",
         flush=True,
     )
     sys.stdout.flush()
@@ -97,6 +126,6 @@ def run_workshop(args: argparse.Namespace) -> int:
     os.execve(
         sys.executable,
         workshop_command(args.port, args.host),
-        workshop_env(args.scenario, args.seed),
+        workshop_env(args.scenario, args.seed, address, args.state),
     )
     return 0  # not reached

@@ -9,7 +9,13 @@ browser (and without Solara), so it is tested directly:
 - ``session``  the controller: steps meetings, pauses for the room's votes, debriefs;
 - ``views``    what the app shows, as plain rows and text (meeting, referrals, narrative, stats);
 - ``figures``  the relationship network and the charts over time, as matplotlib figures;
-- ``compare``  one seed under two designs, and where their histories part.
+- ``compare``  one seed under two designs, and where their histories part;
+- ``records``  the one place the workshop reads the engine's records (event log, votes, table);
+- ``room``     a room shared by many devices: its journal, its saved state, the server's rooms;
+- ``handout``  the printable debrief and narrative, and the votes as CSV;
+- ``qr``       the join address and its QR code.
+
+The pages: ``facilitator`` (the projector's screen) and ``participant`` (a table's phone).
 """
 
 from .design import Design

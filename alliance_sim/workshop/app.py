@@ -1,27 +1,28 @@
-"""The workshop app (Solara): set up an alliance, step its board, hand parties to the room.
+"""The workshop app (Solara): a room of tables role-playing an alliance, each from its own device.
 
-Served by ``alliance-sim workshop [SCENARIO]`` (``solara run alliance_sim.workshop.app``). A plain
-Solara page rather than Mesa's ``SolaraViz``: SolaraViz steps the model with ``model.step()`` from
-its own Play/Step controls and has no way to stop in the middle of a meeting for the room's vote,
-nor a set-up form for per-party choices; the controller (:class:`WorkshopSession`) does both and
-these modules only draw it (``components`` the set-up panel, controls and the room's vote, ``tabs``
-the views). Charts are matplotlib (Altair's front end does not load offline).
-
-Each browser tab gets its own session (``use_memo`` in :func:`Page`); after every action the page
-bumps a version number, which re-renders the views that depend on the model.
+Served by ``alliance-sim workshop [SCENARIO]`` (``solara run alliance_sim.workshop.app``). Two
+pages: ``/?room=CODE`` the facilitator's screen (set-up, controls, the room's code and QR code,
+the tables, the views) and ``/join?room=CODE`` a table's phone. Both draw the same :class:`Room`
+from the server's registry, so every device sees one model; a change from any device re-renders
+every page of the room (:func:`components.use_room`). A plain Solara page rather than Mesa's
+``SolaraViz``: SolaraViz steps the model from its own controls and cannot stop in the middle of a
+meeting for the room's votes. Charts are matplotlib (Altair's front end does not load offline).
 """
 
 from __future__ import annotations
 
 import os
+from urllib.parse import parse_qs
 
 import solara
 import solara.lab
 
 from ..scenario import builtin_names
-from .components import Header, RoomVote, SetupPanel
+from .components import RoomVote, SetupPanel, use_room
 from .design import Design
-from .session import WorkshopSession
+from .facilitator import HandoutButtons, Header, JoinPanel, TablesPanel
+from .participant import Participant
+from .room import Room, normal_code, registry
 from .style import CSS
 from .tabs import ChartsView, CompareView, MeetingView, NarrativeView, NetworkView, RoomView
 
@@ -41,50 +42,104 @@ def initial_design() -> Design:
     return Design.of(scenario, seed)
 
 
-# -- the page -----------------------------------------------------------------------------------
+def room_code(search: str | None) -> str:
+    return normal_code(parse_qs(search or "").get("room", [""])[0])
+
+
+def open_room(code: str, browser: str) -> Room:
+    """The room asked for by code; else the room this browser last facilitated (a reload comes
+    back to it: Solara keeps the browser's session id in a cookie); else a new room."""
+    rooms = registry()
+    room = (rooms.get(code) if code else None) or rooms.facilitated_by(browser)
+    if room is None:
+        room = rooms.create(initial_design(), code or None)
+    room.facilitator = browser
+    return room
+
+
+def model_stamp(room: Room) -> tuple:
+    """What the tabs draw from: the model (a new one after a reset or an undo), the meetings
+    held and the parties the room plays. A vote changes none of them, so the tabs are not
+    redrawn while the tables vote and a vote reaches the screen sooner."""
+    session = room.session
+    return (id(session.model), session.meetings_held, tuple(sorted(session.room_keys)))
+
+
+def page_stamp(room: Room) -> tuple:
+    session = room.session
+    return (model_stamp(room), session.design, session.error)
+
+
 @solara.component
-def Page():
-    session = solara.use_memo(lambda: WorkshopSession(initial_design()), [])
-    version, set_version = solara.use_state(0)
+def LiveTop(room: Room, projector: bool, set_projector):
+    """The part of the screen every vote changes: the header, the vote card, the tables."""
+    version = use_room(room)
+    with solara.Div(classes=["ws-top"]) as top:
+        with solara.Div(classes=["ws-top-main"]):
+            Header(room, version, projector, set_projector)
+            RoomVote(room, version)
+        with solara.Div(classes=["ws-top-side"]):
+            JoinPanel(room.code)
+            TablesPanel(room, version)
+            HandoutButtons(room)
+    return top
+
+
+# -- the facilitator's screen -------------------------------------------------------------------
+@solara.component
+def Facilitator():
+    router = solara.use_router()
+    code = room_code(router.search)
+    browser = solara.get_session_id()
+    room = solara.use_memo(lambda: open_room(code, browser), [code])
+    # The page as a whole follows the model and the design; a vote redraws only the live parts.
+    use_room(room, page_stamp)
+    projector, set_projector = solara.use_state(False)
     tab, set_tab = solara.use_state(0)
-
-    def act(fn):
-        def handler(*args):
-            fn(*args)
-            set_version(lambda v: v + 1)
-
-        return handler
-
-    def on_design(design: Design) -> None:
-        if design != session.design:
-            session.set_design(design)
-        set_version(lambda v: v + 1)
-
-    with solara.Div(classes=["ws-shell"]) as shell:
-        solara.Title("Alliance workshop")
+    stamp = model_stamp(room)
+    with solara.Div(classes=["ws-shell"] + (["ws-projector"] if projector else [])) as shell:
+        solara.Title(f"Alliance workshop {room.code}")
         solara.Style(CSS)
-        with solara.Div(classes=["ws-side"]):
-            SetupPanel(session, version, on_design)
+        if not projector:
+            with solara.Div(classes=["ws-side"]):
+                SetupPanel(room, room.session.design, room.session.error)
         with solara.Div(classes=["ws-main"]):
-            Header(session, version, act)
-            RoomVote(session, version, act)
+            LiveTop(room, projector, set_projector)
             with solara.lab.Tabs(value=tab, on_value=set_tab, lazy=True):
                 with solara.lab.Tab("Meeting"):
-                    MeetingView(session, version)
+                    MeetingView(room.session, stamp)
                 with solara.lab.Tab("Network"):
-                    NetworkView(session, version)
+                    NetworkView(room.session, stamp)
                 with solara.lab.Tab("Charts"):
-                    ChartsView(session, version)
+                    ChartsView(room.session, stamp)
                 with solara.lab.Tab("Narrative"):
-                    NarrativeView(session, version)
+                    NarrativeView(room.session, stamp)
                 with solara.lab.Tab("Role-play and debrief"):
-                    RoomView(session, version, act)
+                    RoomView(room, stamp)
                 with solara.lab.Tab("Compare designs"):
-                    CompareView(session, version)
+                    CompareView(room.session, stamp)
+    return shell
+
+
+# -- a table's device ---------------------------------------------------------------------------
+@solara.component
+def Join():
+    router = solara.use_router()
+    code, set_code = solara.use_state(room_code(router.search))
+    with solara.Div(classes=["ws-phone-shell"]) as shell:
+        solara.Title("Alliance workshop: join")
+        solara.Style(CSS)
+        Participant(code, lambda text: set_code(normal_code(text)))
     return shell
 
 
 @solara.component
 def Layout(children=None):
-    """No app bar or drawer: the page lays itself out for a 1280x800 projector."""
+    """No app bar or drawer: the facilitator's page fills a 1280x800 projector, a table's a phone."""
     return solara.Div(children=children or [], style={"width": "100%"})
+
+
+routes = [
+    solara.Route(path="/", component=Facilitator, label="Facilitator", layout=Layout),
+    solara.Route(path="join", component=Join, label="Join"),
+]

@@ -11,11 +11,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-import numpy as np
-
 from ..model import AllianceModel
-from ..reasons import date_of, event_text, terms_text, vote_reason
-from ..result import SimulationResult
+from ..reasons import date_of, terms_text
+from . import records
 from .design import Design
 
 #: Terms closer than this count as the same (they are shown to two decimals).
@@ -27,22 +25,10 @@ def run_design(design: Design) -> AllianceModel:
     return AllianceModel(design.load(), seed=design.seed).run()
 
 
-def _who(data) -> tuple:
-    """The discrete part of an event's data (who was referred, blocked, dissented; flags), as
-    comparable values; amounts and terms are left out so that rounding never reads as a change."""
-    out = []
-    for item in data:
-        if isinstance(item, bool | int | str | np.integer | np.bool_):
-            out.append(item if isinstance(item, str) else int(item))
-        elif isinstance(item, tuple) and all(isinstance(i, int | np.integer) for i in item):
-            out.append(tuple(int(i) for i in item))
-    return tuple(out)
-
-
 def _event_key(model: AllianceModel, e) -> tuple:
     matter = model.matters[e.matter].id if e.matter >= 0 else ""
     party = model.parties[e.party].key if e.party >= 0 else ""
-    return ("event", int(e.kind), matter, party, int(e.day), _who(tuple(e)[4:]))
+    return ("event", int(e.kind), matter, party, int(e.day), records.discrete_data(e))
 
 
 def _vote_key(model: AllianceModel, v) -> tuple:
@@ -55,12 +41,12 @@ def meeting_record(model: AllianceModel, meeting: int) -> list[tuple[tuple, str]
     A referral's vote has no sentence of its own (its "Referred" event says it all).
     """
     out: list[tuple[float, tuple, str]] = []
-    for seq, e in enumerate(model.log.events):
+    for seq, e in enumerate(records.events(model)):
         if e.meeting == meeting:
-            out.append((seq, _event_key(model, e), event_text(model, e)))
-    for v in model.log.votes:
+            out.append((seq, _event_key(model, e), records.event_sentence(model, e)))
+    for v in records.votes(model):
         if v.meeting == meeting:
-            text = "" if v.vote == "referred" else vote_reason(model, v)
+            text = "" if v.vote == "referred" else records.vote_sentence(model, v)
             out.append((v.seq - 0.5, _vote_key(model, v), text))
     out.sort(key=lambda t: t[0])
     return [(key, text) for _, key, text in out]
@@ -171,14 +157,20 @@ SUMMARY_ROWS = (
 
 def summary_table(a: AllianceModel, b: AllianceModel) -> list[tuple[str, str, str]]:
     """(label, value in a, value in b) for the headline figures of two runs."""
-    sa, sb = SimulationResult(a).summary(), SimulationResult(b).summary()
+    sa, sb = records.summary(a), records.summary(b)
 
     def fmt(value: float, pattern: str) -> str:
         return "–" if isinstance(value, float) and math.isnan(value) else pattern.format(value)
 
-    rows = [(label, fmt(sa[key], f), fmt(sb[key], f)) for label, key, f in SUMMARY_ROWS]
-    blocks_a = SimulationResult(a).blocks_by_party()
-    blocks_b = SimulationResult(b).blocks_by_party()
+    rows = [("Meetings held", str(a.steps), str(b.steps))]
+    rows += [(label, fmt(sa[key], f), fmt(sb[key], f)) for label, key, f in SUMMARY_ROWS]
+    dissolved = (records.dissolved_at(a), records.dissolved_at(b))
+    if any(d is not None for d in dissolved):
+        rows.append(
+            tuple(["Alliance dissolved"] + [f"at meeting {d}" if d else "no" for d in dissolved])
+        )
+    blocks_a = records.blocks_by_party(a)
+    blocks_b = records.blocks_by_party(b)
     for p in a.parties:
         if blocks_a.get(p.key) or blocks_b.get(p.key):
             rows.append(

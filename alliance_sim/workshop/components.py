@@ -1,18 +1,23 @@
-"""The app's building blocks: HTML helpers, the set-up panel, the controls, the room's vote."""
+"""The app's building blocks: HTML helpers, the live link to a room, the set-up panel, the vote
+card (the same on the facilitator's screen and a table's phone)."""
 
 from __future__ import annotations
 
 import base64
+import contextlib
 import html
 from collections.abc import Callable
 
+import reacton.core
 import solara
 import solara.lab
+import solara.toestand
 
 from ..reasons import date_of, money
 from ..scenario import builtin_names
 from . import figures, views
 from .design import MEMBERSHIP_LABELS, RULE_LABELS, RULE_NOTES, Design
+from .room import Room
 from .session import RoomRequest, WorkshopSession
 
 RULES = list(RULE_LABELS)
@@ -73,17 +78,95 @@ def Picture(make: Callable[[], object], dependencies: list, alt: str, element_id
     )
 
 
+# -- the live link to a room ------------------------------------------------------------------
+def use_room(room: Room, select: Callable[[Room], object] | None = None):
+    """What this page draws from the room, re-rendering it whenever another device changes it.
+
+    ``select`` picks the part of the room a component draws (by default the room's version,
+    which every change bumps): the listener re-renders only when that part changes, so that a
+    table's vote redraws the facilitator's header and tables, not the whole page.
+
+    A change made from another browser session runs in that session's thread: the listener
+    enters this page's render and kernel contexts (as Solara's own reactive variables do for a
+    value set from another thread) so that the update goes to this page's websocket.
+    """
+    pick = select or (lambda r: r.version)
+    value, set_value = solara.use_state(pick(room))
+    render_context = reacton.core.get_render_context(required=False)
+    kernel = contextlib.nullcontext()
+    try:
+        import solara.server.kernel_context as kernel_context
+
+        if kernel_context.has_current_context():
+            kernel = kernel_context.get_current_context()
+    except ImportError:  # pragma: no cover - solara without its server
+        pass
+    context = solara.toestand.Context(render_context, kernel)
+    last = solara.use_ref(value)
+
+    def subscribe():
+        def changed(_version: int) -> None:
+            new = pick(room)
+            if new == last.current:
+                return
+            last.current = new
+            with context:
+                set_value(new)
+
+        return room.subscribe(changed)
+
+    solara.use_effect(subscribe, [room.code])
+    return pick(room)
+
+
 # -- set-up panel -------------------------------------------------------------------------------
 @solara.component
-def SetupPanel(session: WorkshopSession, version: int, on_design: Callable[[Design], None]):
-    design = session.design
+def SetupPanel(room: Room, design: Design, error: str):
+    """The design; a change that would discard meetings held or votes cast asks first.
+
+    Drawn from the design and its error only (not the room's version): it is the page's largest
+    part, and a table's vote changes neither.
+    """
     base = design.base
+    pending, set_pending = solara.use_state(None)  # (design, what it would discard)
+
+    def on_design(new: Design) -> None:
+        session = room.session
+        if new == session.design:
+            return
+        held, cast = session.meetings_held, session.votes_cast
+        if held or cast:
+            set_pending(
+                (
+                    new,
+                    "The new design restarts the run from its first meeting: the "
+                    f"{views.plural(held, 'meeting')} held and the room's "
+                    f"{views.plural(cast, 'vote')} are discarded (download the handout first "
+                    "to keep them).",
+                )
+            )
+        else:
+            room.set_design(new)
+
+    def adopt() -> None:
+        if pending is not None:
+            room.set_design(pending[0])
+        set_pending(None)
+
     with solara.Column(gap="6px") as panel:
         solara.HTML(tag="div", unsafe_innerHTML="Set-up", classes=["ws-title"])
         solara.HTML(
             tag="div",
-            unsafe_innerHTML="Changing the design restarts the simulation.",
+            unsafe_innerHTML="Changing the design restarts the simulation (it asks first).",
             classes=["ws-note"],
+        )
+        solara.lab.ConfirmationDialog(
+            pending is not None,
+            on_close=lambda: set_pending(None),
+            on_ok=adopt,
+            title="Change the design?",
+            content=pending[1] if pending else "",
+            ok="Change and restart",
         )
         solara.Select(
             label="Scenario",
@@ -101,7 +184,8 @@ def SetupPanel(session: WorkshopSession, version: int, on_design: Callable[[Desi
             solara.InputInt(
                 label="Board meets every (days)",
                 value=design.cadence_days,
-                on_value=lambda d: on_design(design.replace(cadence_days=max(1, int(d or 1)))),
+                # A bad value (0, -3) goes to the scenario's checks, which say what is allowed.
+                on_value=lambda d: on_design(design.replace(cadence_days=int(d or 0))),
             )
         solara.Select(
             label="Decision rule",
@@ -116,20 +200,46 @@ def SetupPanel(session: WorkshopSession, version: int, on_design: Callable[[Desi
             unsafe_innerHTML=esc(RULE_NOTES.get(design.rule, "")),
             classes=["ws-note"],
         )
-        if session.error:
-            solara.HTML(tag="div", unsafe_innerHTML=esc(session.error), classes=["ws-error"])
+        if error:
+            solara.HTML(tag="div", unsafe_innerHTML=esc(error), classes=["ws-error"])
         solara.HTML(tag="div", unsafe_innerHTML="Parties", classes=["ws-h"])
         solara.HTML(
             tag="div",
             unsafe_innerHTML=(
                 "Membership: full members vote; associates attend without a vote. "
-                "Open a party for its delegated authority and best-for-service weight."
+                "Choose a party below the table to change its membership, delegated authority "
+                "(£m it may commit without its home body) and best-for-service weight."
             ),
             classes=["ws-note"],
         )
-        for key, party in base.parties.items():
-            PartySetup(design, key, party.name, str(party.kind), on_design)
+        PartiesSummary(design)
+        # One party's controls at a time: twelve parties' worth of widgets made every redraw of
+        # the page slower (Solara reconciles the whole page on each change).
+        names = {party.name: key for key, party in base.parties.items()}
+        chosen, set_chosen = solara.use_state(next(iter(names)))
+        chosen = chosen if chosen in names else next(iter(names))
+        solara.Select(label="Change a party", values=list(names), value=chosen, on_value=set_chosen)
+        key = names[chosen]
+        PartySetup(design, key, chosen, str(base.parties[key].kind), on_design)
     return panel
+
+
+@solara.component
+def PartiesSummary(design: Design):
+    """Every party's membership, authority and weight, as one table."""
+    rows = []
+    for key, party in design.base.parties.items():
+        colour = figures.KIND_COLOURS.get(str(party.kind), "#999")
+        rows.append(
+            [
+                f'<span class="ws-dot" style="background:{colour}"></span>'
+                f"{esc(views.short_name(party.name))}",
+                esc(design.membership.get(key, "full")),
+                esc(money(design.threshold_m.get(key, 0.0))),
+                f"{design.best_for_service.get(key, 0.5):.2f}",
+            ]
+        )
+    return Html(table(["Party", "Member", "Authority", "BfS"], rows, "ws-parties", cls="ws-small"))
 
 
 @solara.component
@@ -152,127 +262,107 @@ def PartySetup(design: Design, key: str, name: str, kind: str, on_design):
             on_value=lambda m: on_design(design.with_party(key, membership=m)),
             dense=True,
         )
-        with solara.Details(
-            summary=f"authority {money(threshold)} · best-for-service {bfs:.2f}", expand=False
-        ):
-            solara.InputFloat(
-                label="Delegated authority (£m)",
-                value=threshold,
-                on_value=lambda v: on_design(
-                    design.with_party(key, threshold_m=max(0.0, float(v or 0.0)))
-                ),
-            )
-            solara.SliderFloat(
-                label=f"Best-for-service weight {bfs:.2f}",
-                value=bfs,
-                min=0.0,
-                max=1.0,
-                step=0.05,
-                on_value=lambda v: on_design(design.with_party(key, best_for_service=float(v))),
-            )
+        solara.InputFloat(
+            label="Delegated authority (£m)",
+            value=threshold,
+            on_value=lambda v: on_design(
+                design.with_party(key, threshold_m=max(0.0, float(v or 0.0)))
+            ),
+        )
+        solara.SliderFloat(
+            label=f"Best-for-service weight {bfs:.2f}",
+            value=bfs,
+            min=0.0,
+            max=1.0,
+            step=0.05,
+            on_value=lambda v: on_design(design.with_party(key, best_for_service=float(v))),
+        )
     return box
 
 
-# -- header: controls and the running panel ------------------------------------------------------
-@solara.component
-def Header(session: WorkshopSession, version: int, act):
-    model = session.model
-    run = views.running(model)
-    waiting = session.waiting_for is not None
-    done = session.finished
-    title = model.scenario.scenario.title or model.scenario.scenario.name
-    if done:
-        where = f"Term ended after {run.meetings_held} meetings"
-    elif run.meetings_held:
-        where = f"Meeting {run.meetings_held} of {run.meetings_total} held, {run.date}"
-    else:
-        where = f"No meeting yet; {run.meetings_total} meetings in the term"
-    with solara.Column(gap="4px") as header:
-        solara.HTML(tag="div", unsafe_innerHTML=esc(title), classes=["ws-title"])
-        solara.HTML(
-            tag="div",
-            unsafe_innerHTML=esc(f"Seed {session.design.seed}; design: {session.design.label()}"),
-            classes=["ws-sub"],
-        )
-        with solara.Row(gap="8px", style={"align-items": "center", "flex-wrap": "wrap"}):
-            solara.Button(
-                "Step one meeting",
-                on_click=act(session.step),
-                color="primary",
-                disabled=waiting or done,
-            )
-            solara.Button("Run to end", on_click=act(session.run_to_end), disabled=waiting or done)
-            solara.Button("Reset", on_click=act(session.reset), outlined=True)
-            solara.HTML(tag="span", unsafe_innerHTML=esc(where), attributes={"id": "ws-where"})
-        Html(
-            '<div class="ws-stats" id="ws-running">'
-            f"<span>tabled <b>{run.tabled}</b></span>"
-            f"<span>agreed <b>{run.agreed}</b></span>"
-            f"<span>stalemate <b>{run.stalemate}</b></span>"
-            f"<span>stalemate rate <b>{run.stalemate_rate}</b></span>"
-            f"<span>median days to decision <b>{run.median_days}</b></span>"
-            f"<span>open <b>{run.open}</b></span>"
-            f"<span>referrals <b>{run.referrals}</b></span>"
-            f"<span>room votes <b>{run.room_votes}</b></span>"
-            "</div>"
-        )
-    return header
-
-
-# -- the room's vote ----------------------------------------------------------------------------
+# -- the vote card ------------------------------------------------------------------------------
 def _effect(value: float) -> str:
     if abs(value) < 5e-4:
-        return "no change"
+        return "changes nothing"
     return f"{'gains' if value > 0 else 'loses'} {money(value)} a year"
 
 
-@solara.component
-def RoomVote(session: WorkshopSession, version: int, act):
-    request: RoomRequest | None = session.waiting_for
-    if request is None:
-        return solara.Div()
+def vote_card_html(session: WorkshopSession, request: RoomRequest, compact: bool = False) -> str:
+    """What a table needs to decide a vote: the matter, what its party gains or loses, what its
+    agent would do (and, when its home body has already decided, that referring is not open)."""
     model = session.model
     matter = model.matters[request.matter]
     party = model.parties[request.party]
-    position = session.requests.index(request) + 1
     lines = [
-        f"<h3>The room votes for {esc(party.name)}</h3>",
-        f'<div class="ws-note">Vote {position} of {len(session.requests)} the room casts at '
-        f"board meeting {request.meeting} ({esc(date_of(model, request.day))})</div>",
-        f'<div style="margin-top:6px"><b>{esc(matter.id)} {esc(matter.title)}</b>, proposed by '
+        f"<h3>Vote for {esc(party.name)}</h3>",
+        f'<div class="ws-note">Board meeting {request.meeting} '
+        f"({esc(date_of(model, request.day))})</div>",
+        f'<div style="margin-top:4px"><b>{esc(matter.id)} {esc(matter.title)}</b>, proposed by '
         f"{esc(model.parties[matter.proposer].name)}; size {money(matter.magnitude)}; "
         f"terms: {esc(request.terms)}</div>",
     ]
-    if request.mandated:
-        lines.append(
-            f"<div>{esc(party.home_body.name)} has already decided; the representative would "
-            "follow it.</div>"
-        )
     own, bad = _effect(request.own_m), _effect(request.downside_m)
     worst = f"; in a bad year it {bad}" if bad != own else ""
     lines.append(
-        f"<div>For {esc(views.short_name(party.name))}: it {own}{worst}. "
-        f"For the system as a whole: it {_effect(request.system_m)}.</div>"
+        f"<div>For {esc(views.short_name(party.name))} it {own}{worst}. "
+        f"For the system as a whole it {_effect(request.system_m)}.</div>"
     )
-    facts = "".join(
-        f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>"
-        for k, v in views.party_interests(model, request.party)
-    )
-    lines.append(f'<dl class="ws-facts">{facts}</dl>')
+    if request.mandated:
+        lines.append(
+            f"<div><b>{esc(party.home_body.name)} has already decided</b>; its representative "
+            "follows that answer, so the vote cannot be referred again.</div>"
+        )
+    if not compact:
+        facts = "".join(
+            f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>"
+            for k, v in views.party_interests(model, request.party)
+        )
+        lines.append(f'<dl class="ws-facts">{facts}</dl>')
     lines.append(
-        f"<div><b>The agent would vote {request.agent_says}:</b> "
-        f"{esc(views.reason_only(request.agent_reason, party.name))}</div>"
+        f"<div><b>The agent would vote {request.agent_says}:</b> {esc(request.agent_reason)}</div>"
     )
-    ident = f"{request.meeting}-{request.matter_id}-{request.party}"
-    attributes = {"id": "ws-roomvote", "data-request": ident}
-    with solara.Div(classes=["ws-card"], attributes=attributes) as card:
-        Html("".join(lines))
-        with solara.Row(gap="10px", style={"margin-top": "8px"}):
-            solara.Button("Vote yes", on_click=act(lambda: session.answer("yes")), color="success")
-            solara.Button("Vote no", on_click=act(lambda: session.answer("no")), color="error")
+    return "".join(lines)
+
+
+@solara.component
+def VoteButtons(session: WorkshopSession, request: RoomRequest, cast: Callable[[str], None]):
+    party = session.model.parties[request.party]
+    with solara.Row(gap="10px", style={"margin-top": "8px", "flex-wrap": "wrap"}) as row:
+        solara.Button("Vote yes", on_click=lambda: cast("yes"), color="success")
+        solara.Button("Vote no", on_click=lambda: cast("no"), color="error")
+        if not request.mandated:
             solara.Button(
-                f"Refer to {party.home_body.name}",
-                on_click=act(lambda: session.answer("refer")),
-                outlined=True,
+                f"Refer to {party.home_body.name}", on_click=lambda: cast("refer"), outlined=True
             )
+    return row
+
+
+def request_id(request: RoomRequest) -> str:
+    return f"{request.meeting}-{request.matter_id}-{request.party}"
+
+
+@solara.component
+def RoomVote(room: Room, version: int):
+    """The facilitator's card for the first vote the meeting waits for (a table with no device,
+    or the facilitator voting for it); compact, so the tabs stay in view."""
+    session = room.session
+    request: RoomRequest | None = session.waiting_for
+    if request is None:
+        return solara.Div()
+    seated = room.seated()
+    party = session.model.parties[request.party]
+    devices = len(seated.get(party.key, []))
+    who = (
+        f"{views.plural(devices, 'device')} at this table can vote, or vote here for it"
+        if devices
+        else "no device at this table: vote here for it"
+    )
+    position = session.requests.index(request) + 1
+    attributes = {"id": "ws-roomvote", "data-request": request_id(request)}
+    with solara.Div(classes=["ws-card"], attributes=attributes) as card:
+        Html(
+            f'<div class="ws-note">Vote {position} of {len(session.requests)} the room casts '
+            f"at this meeting; {esc(who)}</div>" + vote_card_html(session, request, compact=True)
+        )
+        VoteButtons(session, request, room.answer)
     return card

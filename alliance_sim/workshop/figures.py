@@ -22,6 +22,7 @@ from matplotlib.ticker import MaxNLocator
 
 from ..config import Membership
 from ..model import AllianceModel
+from . import records
 from .views import KIND_LABELS, KIND_ORDER, short_name
 
 #: Colour-blind-safe colours (Okabe and Ito) for the kinds of party.
@@ -32,11 +33,18 @@ KIND_COLOURS = {
     "vcse": "#E69F00",
 }
 BLOCK_COLOUR = "#D55E00"
-#: Distinct colours for up to twelve parties' lines (Paul Tol's "muted" and "bright" schemes).
-PARTY_COLOURS = (
-    "#332288", "#88CCEE", "#44AA99", "#117733", "#999933", "#DDCC77",
-    "#CC6677", "#882255", "#AA4499", "#4477AA", "#EE6677", "#BBBBBB",
-)  # fmt: skip
+#: Six colours that stay apart for colour-blind readers and on a projector (Okabe and Ito), and
+#: a marker for each round of them: twelve parties' lines never share colour and marker.
+PARTY_COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#000000")
+PARTY_MARKERS = ("o", "s", "^", "D")
+
+
+def party_style(index: int) -> tuple[str, str]:
+    """(colour, marker) of a party's line."""
+    n = len(PARTY_COLOURS)
+    return PARTY_COLOURS[index % n], PARTY_MARKERS[(index // n) % len(PARTY_MARKERS)]
+
+
 DEFAULT_TRUST = 0.5
 
 
@@ -52,7 +60,7 @@ def trust_graph(model: AllianceModel) -> tuple[nx.Graph, bool]:
     Uses ``model.network`` when the engine provides one (nodes may be party indices or keys);
     otherwise every pair of parties is linked with trust 0.5. The flag says which.
     """
-    given = getattr(model, "network", None)
+    given = records.network(model)
     n = len(model.parties)
     if isinstance(given, nx.Graph):
         graph = nx.Graph()
@@ -72,6 +80,109 @@ def _kind_order(model: AllianceModel) -> list[int]:
     return sorted(range(len(model.parties)), key=lambda i: (rank.get(model.parties[i].kind, 9), i))
 
 
+def _circle(model: AllianceModel) -> dict[int, tuple[float, float]]:
+    """Parties on a circle, grouped by kind, the first at the top."""
+    order = _kind_order(model)
+    n = len(order)
+    angles = {i: math.pi / 2 - 2 * math.pi * k / n for k, i in enumerate(order)}
+    return {i: (math.cos(a), math.sin(a)) for i, a in angles.items()}
+
+
+def trust_range(graph: nx.Graph) -> tuple[float, float]:
+    values = [float(d.get("trust", DEFAULT_TRUST)) for _, _, d in graph.edges(data=True)]
+    return (min(values), max(values)) if values else (DEFAULT_TRUST, DEFAULT_TRUST)
+
+
+def edge_width(trust: float, low: float, high: float) -> float:
+    """Line width for a trust value, spread over the range actually present: trust levels that
+    differ by a few hundredths must still look different (finding 10)."""
+    share = 0.5 if high - low < 1e-9 else (trust - low) / (high - low)
+    return 0.6 + 5.4 * float(np.clip(share, 0.0, 1.0))
+
+
+def _draw_edges(ax, graph: nx.Graph, pos) -> tuple[float, float]:
+    low, high = trust_range(graph)
+    for u, v, data in graph.edges(data=True):
+        trust = float(data.get("trust", DEFAULT_TRUST))
+        width = edge_width(trust, low, high)
+        (x0, y0), (x1, y1) = pos[u], pos[v]
+        ax.plot(
+            [x0, x1], [y0, y1], color="#555555", alpha=0.2 + 0.1 * width, linewidth=width,
+            zorder=1, solid_capstyle="round",
+        )  # fmt: skip
+    return low, high
+
+
+def node_size(model: AllianceModel, party: int) -> float:
+    budgets = [max(p.budget_m, 0.0) for p in model.parties]
+    top = max(budgets) if max(budgets) > 0 else 1.0
+    return 180 + 2400 * math.sqrt(budgets[party] / top)
+
+
+def label_offset(x: float, y: float, gap: float) -> tuple[tuple[float, float], str, str]:
+    """Where a node's label goes (points from its centre) and how it is aligned: a full ``gap``
+    out along each axis the label is aligned on, so that it never overlaps its node."""
+    ha = "center" if abs(x) < 0.2 else ("left" if x > 0 else "right")
+    va = "center" if abs(y) < 0.9 else ("bottom" if y > 0 else "top")
+    dx = 0.0 if ha == "center" else math.copysign(gap, x)
+    dy = 0.0 if va == "center" else math.copysign(gap, y)
+    return (dx, dy), ha, va
+
+
+def _draw_party(ax, model: AllianceModel, p, xy, blocked: bool, in_room: bool) -> None:
+    x, y = xy
+    size = node_size(model, p.index)
+    colour = KIND_COLOURS.get(p.kind, "#999999")
+    membership = p.membership
+    ax.scatter(
+        [x], [y], s=size, c=[colour if membership is Membership.FULL else "white"],
+        edgecolors=[colour if membership is not Membership.NONE else "#999999"], linewidths=2.0,
+        hatch="////" if membership is Membership.ASSOCIATE else None, zorder=3,
+        linestyles="--" if membership is Membership.NONE else "-",
+    )  # fmt: skip
+    if blocked:
+        ax.scatter([x], [y], s=size + 900, facecolors="none", edgecolors=BLOCK_COLOUR,
+                   linewidths=3.5, zorder=2)  # fmt: skip
+    label = short_name(p.name) + (" (room)" if in_room else "")
+    gap = math.sqrt(size + (900 if blocked else 0)) / 2 + 6
+    offset, ha, va = label_offset(x, y, gap)
+    ax.annotate(
+        "\n".join(textwrap.wrap(label, 16)), (x, y), xytext=offset, textcoords="offset points",
+        ha=ha, va=va, fontsize=10.5, weight="bold" if blocked or in_room else "normal", zorder=4,
+        color=BLOCK_COLOUR if blocked else "#222222",
+    )  # fmt: skip
+
+
+def _network_legend(key, model: AllianceModel, given: bool, low: float, high: float) -> None:
+    kinds = [k for k in KIND_ORDER if any(p.kind == k for p in model.parties)]
+    handles = [
+        Line2D([], [], marker="o", linestyle="", markersize=11, color=KIND_COLOURS[k],
+               label=KIND_LABELS[k])
+        for k in kinds
+    ]  # fmt: skip
+    if given and high - low > 1e-9:
+        trust = [
+            Line2D([], [], color="#555555", linewidth=edge_width(t, low, high), alpha=0.6,
+                   label=f"trust {t:.2f}")
+            for t in (low, high)
+        ]  # fmt: skip
+    else:
+        trust = [Line2D([], [], color="#555555", linewidth=3, alpha=0.6,
+                        label=f"trust {low:.2f} for every pair")]  # fmt: skip
+    handles += [
+        Patch(facecolor="white", edgecolor="#444444", hatch="////", label="associate member"),
+        Line2D([], [], marker="o", linestyle="", markersize=11, markerfacecolor="white",
+               markeredgecolor="#999999", label="not a member"),
+        Line2D([], [], marker="o", linestyle="", markersize=15, markerfacecolor="none",
+               markeredgecolor=BLOCK_COLOUR, markeredgewidth=2.5, label="blocked at this meeting"),
+        *trust,
+    ]  # fmt: skip
+    key.legend(
+        handles=handles, loc="center left", fontsize=10, frameon=False,
+        title="Node size = budget", title_fontsize=10, alignment="left", labelspacing=0.9,
+    )  # fmt: skip
+
+
 def network_figure(
     model: AllianceModel,
     blockers: set[int] | None = None,
@@ -80,14 +191,9 @@ def network_figure(
     height: float = 5.4,
 ) -> Figure:
     """Parties as nodes coloured by kind and sized by budget; edges by trust; blockers ringed."""
-    blockers = blockers or set()
-    room = room or set()
+    blockers, room = blockers or set(), room or set()
     graph, given = trust_graph(model)
-    order = _kind_order(model)
-    n = len(order)
-    angles = {i: math.pi / 2 - 2 * math.pi * k / n for k, i in enumerate(order)}
-    pos = {i: (math.cos(a), math.sin(a)) for i, a in angles.items()}
-
+    pos = _circle(model)
     fig = Figure(figsize=(width, height))
     ax = fig.add_axes((0.0, 0.0, 0.75, 1.0))
     key = fig.add_axes((0.75, 0.0, 0.25, 1.0))
@@ -96,82 +202,24 @@ def network_figure(
     ax.set_aspect("equal", adjustable="box")
     ax.set_xlim(-2.1, 2.1)
     ax.set_ylim(-1.52, 1.52)
-
-    for u, v, data in graph.edges(data=True):
-        trust = float(np.clip(data.get("trust", DEFAULT_TRUST), 0.0, 1.0))
-        (x0, y0), (x1, y1) = pos[u], pos[v]
-        ax.plot(
-            [x0, x1],
-            [y0, y1],
-            color="#555555",
-            alpha=0.15 + 0.5 * trust,
-            linewidth=0.4 + 4.0 * trust,
-            zorder=1,
-            solid_capstyle="round",
-        )
-
-    budgets = np.array([max(p.budget_m, 0.0) for p in model.parties])
-    top = budgets.max() if budgets.max() > 0 else 1.0
+    low, high = _draw_edges(ax, graph, pos)
     for p in model.parties:
-        i = p.index
-        x, y = pos[i]
-        size = 180 + 2400 * math.sqrt(budgets[i] / top)
-        colour = KIND_COLOURS.get(p.kind, "#999999")
-        membership = p.membership
-        face = colour if membership is Membership.FULL else "white"
-        hatch = "////" if membership is Membership.ASSOCIATE else None
-        edge = colour if membership is not Membership.NONE else "#999999"
-        ax.scatter(
-            [x],
-            [y],
-            s=size,
-            c=[face],
-            edgecolors=[edge],
-            linewidths=2.0,
-            hatch=hatch,
-            zorder=3,
-            linestyles="--" if membership is Membership.NONE else "-",
-        )
-        if i in blockers:
-            ax.scatter(
-                [x], [y], s=size + 900, facecolors="none", edgecolors=BLOCK_COLOUR, linewidths=3.5,
-                zorder=2,
-            )  # fmt: skip
-        label = short_name(p.name)
-        if i in room:
-            label += " (room)"
-        text = "\n".join(textwrap.wrap(label, 16))
-        # Place the label just outside the node (and its ring), in points, away from the centre.
-        gap = math.sqrt(size + (900 if i in blockers else 0)) / 2 + 6
-        ha = "center" if abs(x) < 0.2 else ("left" if x > 0 else "right")
-        va = "center" if abs(y) < 0.9 else ("bottom" if y > 0 else "top")
-        weight = "bold" if i in blockers or i in room else "normal"
-        ax.annotate(
-            text, (x, y), xytext=(x * gap, y * gap), textcoords="offset points", ha=ha, va=va,
-            fontsize=10.5, weight=weight, zorder=4,
-            color=BLOCK_COLOUR if i in blockers else "#222222",
-        )  # fmt: skip
-
-    kinds = [k for k in KIND_ORDER if any(p.kind == k for p in model.parties)]
-    handles = [
-        Line2D([], [], marker="o", linestyle="", markersize=11, color=KIND_COLOURS[k],
-               label=KIND_LABELS[k])
-        for k in kinds
-    ]  # fmt: skip
-    handles += [
-        Patch(facecolor="white", edgecolor="#444444", hatch="////", label="associate member"),
-        Line2D([], [], marker="o", linestyle="", markersize=11, markerfacecolor="white",
-               markeredgecolor="#999999", label="not a member"),
-        Line2D([], [], marker="o", linestyle="", markersize=15, markerfacecolor="none",
-               markeredgecolor=BLOCK_COLOUR, markeredgewidth=2.5, label="blocked at this meeting"),
-        Line2D([], [], color="#555555", linewidth=3, alpha=0.6,
-               label="trust (thicker = more)" if given else "trust: 0.5 for every pair"),
-    ]  # fmt: skip
-    key.legend(
-        handles=handles, loc="center left", fontsize=10, frameon=False,
-        title="Node size = budget", title_fontsize=10, alignment="left", labelspacing=0.9,
-    )  # fmt: skip
+        _draw_party(ax, model, p, pos[p.index], p.index in blockers, p.index in room)
+    _network_legend(key, model, given, low, high)
     return fig
+
+
+def mark_dissolution(ax, model: AllianceModel) -> None:
+    """A line and a word where the alliance was dissolved (finding 10), if it was."""
+    meeting = records.dissolved_at(model)
+    if meeting is None or not 1 <= meeting <= len(model.meeting_days):
+        return
+    when = _dates(model, [model.meeting_days[meeting - 1]])[0]
+    ax.axvline(when, color=BLOCK_COLOUR, linestyle="-", linewidth=2.0)
+    ax.annotate(
+        f"dissolved (meeting {meeting})", (when, 1.0), xycoords=("data", "axes fraction"),
+        xytext=(4, -14), textcoords="offset points", fontsize=10, color=BLOCK_COLOUR,
+    )  # fmt: skip
 
 
 def _dates(model: AllianceModel, days) -> list[dt.date]:
@@ -180,7 +228,7 @@ def _dates(model: AllianceModel, days) -> list[dt.date]:
 
 def timeseries(model: AllianceModel) -> pd.DataFrame:
     """The model's collected figures, one row per meeting held, with the meeting's date."""
-    frame = model.collected()
+    frame = records.collected(model)
     if frame.empty:
         return frame
     frame = frame.reset_index(drop=True)
@@ -207,6 +255,7 @@ def outcomes_figure(model: AllianceModel, width: float = 9.2, height: float = 3.
         if column in frame:
             ax.plot(frame["date"], frame[column], label=label, color=colour, linewidth=2.2)
     _style_time_axes(ax, model)
+    mark_dissolution(ax, model)
     ax.set_ylabel("matters")
     ax.set_title("Business before the board", loc="left", fontsize=12)
     ax.legend(loc="upper left", fontsize=10, frameon=False)
@@ -216,7 +265,7 @@ def outcomes_figure(model: AllianceModel, width: float = 9.2, height: float = 3.
 def net_positions(model: AllianceModel) -> pd.DataFrame | None:
     """Each party's cumulative net position (£m) per meeting, one column per party key, indexed
     by the meetings' dates (the DataCollector's ``net_m`` agent reporter); None before any."""
-    collected = model.collected()
+    collected = records.collected(model)
     if not len(collected):
         return None
     keys = [p.key for p in model.parties]
@@ -235,16 +284,17 @@ def net_position_figure(model: AllianceModel, width: float = 9.2, height: float 
     names = {p.key: p for p in model.parties}
     # Legend in the order the lines end, top to bottom, so each label sits beside its line.
     order = frame.iloc[-1].sort_values(ascending=False).index
-    palette = PARTY_COLOURS
     for key in order:
         p = names[key]
+        colour, marker = party_style(p.index)
         ax.plot(
-            frame.index, frame[key], label=short_name(p.name), linewidth=2.0,
-            color=palette[p.index % len(palette)],
+            frame.index, frame[key], label=short_name(p.name), linewidth=2.0, color=colour,
+            marker=marker, markevery=max(1, len(frame) // 6), markersize=6,
             linestyle="-" if p.membership is Membership.FULL else "--",
         )  # fmt: skip
     ax.axhline(0, color="#999999", linewidth=0.8)
     _style_time_axes(ax, model)
+    mark_dissolution(ax, model)
     ax.set_ylabel("£m, cumulative")
     ax.set_title(
         "Each party's cumulative net position (dashed: not a full member at the end)",
@@ -279,7 +329,10 @@ def compare_figure(
         )  # fmt: skip
     _style_time_axes(ax, a)
     ax.set_ylabel("matters")
-    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=10, frameon=False)
+    ax.set_title("The agents alone under each design (no room)", loc="left", fontsize=12)
+    legend = ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=9, frameon=False)
+    for text in legend.get_texts():
+        text.set_text("\n".join(textwrap.wrap(text.get_text(), 34)))
     return fig
 
 

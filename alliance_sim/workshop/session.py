@@ -18,14 +18,18 @@ import copy
 from dataclasses import dataclass
 from typing import Literal
 
+from ..config import Membership
 from ..errors import InputError
 from ..model import AllianceModel
-from ..reasons import date_of, terms_text, vote_reason
+from ..reasons import date_of, terms_text
+from . import views
 from .compare import MatterDifference, matter_differences, summary_table
 from .design import Design
 
-Choice = Literal["yes", "no", "refer"]
+Choice = Literal["yes", "no", "refer", "agent"]
 CHOICES: tuple[str, ...] = ("yes", "no", "refer")
+#: Not a vote: the facilitator lets the party's agent decide for a table that is slow to answer.
+AGENT = "agent"
 
 
 @dataclass(frozen=True)
@@ -62,6 +66,12 @@ class Debrief:
     differences: list[MatterDifference]  # a = with the room, b = the agents alone
     summary: list[tuple[str, str, str]]  # (label, with the room, the agents alone)
     meetings: int
+    ended: tuple[str, str]  # how the term ended (or stands), with the room and the agents alone
+
+    @property
+    def cast(self) -> list[RoomDecision]:
+        """The votes the room itself cast (not those it left to the agent)."""
+        return [d for d in self.decisions if not d.by_agent]
 
     @property
     def overruled(self) -> int:
@@ -77,16 +87,22 @@ class RoomDecision:
     choice: str
 
     @property
+    def by_agent(self) -> bool:
+        """The facilitator let the agent vote instead of the room."""
+        return self.choice == AGENT
+
+    @property
     def differs(self) -> bool:
         """Whether the room did something other than what the agent would have done."""
-        return self.choice != self.request.agent_says
+        return not self.by_agent and self.choice != self.request.agent_says
 
 
 class WorkshopSession:
-    """One facilitator's simulation: a design, its model, the parties the room plays.
+    """One alliance being run by a room: a design, its model, the parties the room plays.
 
     Every method returns quickly and never blocks on the room: :meth:`step` and :meth:`run_to_end`
-    stop with status ``"waiting"`` when the room must vote, and :meth:`answer` carries on.
+    stop with status ``"waiting"`` when the room must vote, and :meth:`answer` (the facilitator's
+    screen) or :meth:`vote` (a table's own device) carry on.
     """
 
     def __init__(self, design: Design, room: set[str] | None = None) -> None:
@@ -94,6 +110,7 @@ class WorkshopSession:
         self.room_keys: set[str] = set(room or ())
         self.error = ""
         self._baseline: AllianceModel | None = None
+        self._baseline_to = -1  # the meeting the cached baseline was run to
         self._build()
 
     # -- set-up --------------------------------------------------------------------------------
@@ -131,23 +148,38 @@ class WorkshopSession:
         self._build()
 
     def hand_to_room(self, keys: set[str] | list[str]) -> None:
-        """Let the room play these parties (scenario keys) from the next vote on."""
+        """Let the room play these parties (scenario keys) from the next vote on.
+
+        Votes the room has already cast for the coming meeting are kept, also for a party handed
+        back to its agent: the room made them, and unticking a party is no way to withdraw them
+        (that is :meth:`retract`).
+        """
         self.room_keys = set(keys) & set(self.scenario.parties)
-        if self.requests:
-            # The meeting about to be held must ask the new set of parties.
-            self.answers = {k: v for k, v in self.answers.items() if k[1] in self.room}
+        if self.requests or self.answers:
             self.requests = self._preview()
-            self.answers = {k: v for k, v in self.answers.items() if k in self._request_keys()}
 
     @property
     def room(self) -> set[int]:
         """Indices of the parties the room plays."""
         return {self.model.index[k] for k in self.room_keys}
 
+    def silent_parties(self) -> list[str]:
+        """Parties the room plays that have no vote (associates, non-members): never asked."""
+        return [
+            p.name
+            for p in self.model.parties
+            if p.key in self.room_keys and p.membership is not Membership.FULL
+        ]
+
     # -- state ---------------------------------------------------------------------------------
     @property
     def finished(self) -> bool:
         return not self.model.running
+
+    @property
+    def dissolved_at(self) -> int | None:
+        """The meeting at which the alliance was dissolved, or None."""
+        return views.dissolved_at(self.model)
 
     @property
     def meetings_held(self) -> int:
@@ -158,12 +190,33 @@ class WorkshopSession:
         return len(self.model.meeting_days)
 
     @property
+    def outstanding(self) -> list[RoomRequest]:
+        """The votes the next meeting still needs from the room, in the order it needs them."""
+        return [r for r in self.requests if r.key not in self.answers]
+
+    @property
     def waiting_for(self) -> RoomRequest | None:
         """The room vote the simulation is paused for, or None when it is not paused."""
-        for request in self.requests:
-            if request.key not in self.answers:
-                return request
-        return None
+        outstanding = self.outstanding
+        return outstanding[0] if outstanding else None
+
+    def pending_for(self, party: int) -> RoomRequest | None:
+        """The next vote one party's table owes the coming meeting, or None."""
+        return next((r for r in self.outstanding if r.party == party), None)
+
+    def answered_for(self, party: int) -> list[tuple[RoomRequest, str]]:
+        """The votes one party's table has cast for the coming meeting, with their answers."""
+        return [
+            (r, self.answers[r.key])
+            for r in self.requests
+            if r.party == party and r.key in self.answers
+        ]
+
+    @property
+    def votes_cast(self) -> int:
+        """Every vote the room has cast so far, the coming meeting's included."""
+        pending = sum(1 for r in self.requests if self.answers.get(r.key, AGENT) != AGENT)
+        return sum(not d.by_agent for d in self.decisions) + pending
 
     @property
     def status(self) -> str:
@@ -177,8 +230,14 @@ class WorkshopSession:
         return date_of(self.model, self.model.meeting_days[self.model.steps])
 
     # -- stepping ------------------------------------------------------------------------------
-    def step(self) -> str:
-        """Hold the next meeting, unless the room must vote first: ``held|waiting|finished``."""
+    def step(self, expect: int | None = None) -> str:
+        """Hold the next meeting, unless the room must vote first: ``held|waiting|finished``.
+
+        ``expect`` is the number of meetings held when the button was drawn: a second click that
+        arrives before the page has caught up (a double-click) finds it stale and holds nothing.
+        """
+        if expect is not None and expect != self.meetings_held:
+            return "stale"
         if self.finished:
             self.autorun = False
             return "finished"
@@ -201,16 +260,30 @@ class WorkshopSession:
                 return status
 
     def answer(self, choice: str) -> str:
-        """The room's vote on the request it was shown; holds the meeting once all are in."""
-        if choice not in CHOICES:
-            raise ValueError(f"the room votes one of {CHOICES}, not {choice!r}")
+        """The facilitator's screen votes on the request it shows; holds the meeting once all are in."""
         request = self.waiting_for
+        if request is None:
+            _check(choice)
+            return self.status
+        return self.vote(request.party, choice, hold=True)
+
+    def vote(self, party: int, choice: str, hold: bool = False) -> str:
+        """A table's vote on the next request its party owes (``AGENT``: let the agent decide).
+
+        With ``hold`` the meeting is held as soon as nothing is missing (and a run to the end goes
+        on); otherwise it waits for the facilitator to step, so that the room sees every table's
+        vote before the result.
+        """
+        _check(choice)
+        request = self.pending_for(party)
         if request is None:
             return self.status
         self.answers[request.key] = choice
         self.requests = self._preview()  # the answer may change what the meeting needs next
         if self.waiting_for is not None:
             return "waiting"
+        if not hold:
+            return "ready"
         self._hold()
         if self.autorun and not self.finished:
             return self.run_to_end()
@@ -219,6 +292,15 @@ class WorkshopSession:
             return "finished"
         return "held"
 
+    def retract(self, party: int) -> bool:
+        """Take back a party's last vote for the coming meeting (before it is held)."""
+        answered = self.answered_for(party)
+        if not answered:
+            return False
+        del self.answers[answered[-1][0].key]
+        self.requests = self._preview()
+        return True
+
     def pause(self) -> None:
         """Stop a run to the end at the next opportunity (it never runs on while waiting)."""
         self.autorun = False
@@ -226,8 +308,6 @@ class WorkshopSession:
     def _hold(self) -> None:
         self.held_requests = [r.key for r in self.requests]
         self.asked, self.unasked = [], []
-        # With nobody in the room the board takes its ordinary path, exactly as ``simulate`` does.
-        self.model.room = bool(self.room)
         self.model.step()
         self.decisions.extend(
             RoomDecision(r, self.answers[r.key]) for r in self.requests if r.key in self.answers
@@ -235,78 +315,97 @@ class WorkshopSession:
         self.requests, self.answers = [], {}
         self._baseline = None
 
+    def _asks(self, matter_id: str, party: int) -> bool:
+        """Whether a vote goes to the room: a party it plays, or one it already voted for."""
+        return party in self.room or (matter_id, party) in self.answers
+
     def _respond(self, matter, party: int, agent_yes: bool) -> str | None:
         """The real model's room_vote: the room's collected answer, or None for the agent's."""
-        if party not in self.room:
+        if not self._asks(matter.id, party):
             return None
         key = (matter.id, party)
         self.asked.append(key)
         if key not in self.answers:
             self.unasked.append(key)
-        return self.answers.get(key)
-
-    def _request_keys(self) -> set[tuple[str, int]]:
-        return {r.key for r in self.requests}
+        answer = self.answers.get(key)
+        return None if answer == AGENT else answer
 
     def _preview(self) -> list[RoomRequest]:
         """Hold the next meeting on a copy to learn which room votes it needs, in order."""
-        room = self.room
-        if not room or self.finished:
+        if not (self.room or self.answers) or self.finished:
             return []
         shadow = copy.deepcopy(self.model)
         calls: list[tuple[int, int, bool, bool, str]] = []
-
         answers = dict(self.answers)
+        asks = self._asks
 
         def record(matter, party: int, agent_yes: bool) -> str | None:
-            if party in room:
-                mandated = matter.has_mandate(party)
-                calls.append((matter.idx, party, agent_yes, mandated, terms_text(matter, matter.x)))
-                return answers.get((matter.id, party))
-            return None
+            if not asks(matter.id, party):
+                return None
+            mandated = matter.has_mandate(party)
+            calls.append((matter.idx, party, agent_yes, mandated, terms_text(matter, matter.x)))
+            answer = answers.get((matter.id, party))
+            return None if answer == AGENT else answer
 
         shadow.room_vote = record
         shadow.room = True
         first_vote = len(shadow.log.votes)
         shadow.step()
         cast = {(v.matter, v.party): v for v in shadow.log.votes[first_vote:]}
-        requests = []
-        for idx, party, agent_yes, mandated, terms in calls:
-            vote = cast.get((idx, party))
-            requests.append(
-                RoomRequest(
-                    meeting=shadow.steps,
-                    day=shadow.day,
-                    matter=idx,
-                    matter_id=shadow.matters[idx].id,
-                    party=party,
-                    agent_yes=agent_yes,
-                    mandated=mandated,
-                    agent_reason=vote_reason(shadow, vote) if vote is not None else "",
-                    terms=terms,
-                    own_m=float(vote.F) if vote is not None else 0.0,
-                    downside_m=float(vote.down) if vote is not None else 0.0,
-                    system_m=float(vote.sys) if vote is not None else 0.0,
-                )
-            )
-        return requests
+        return [
+            _request(shadow, cast.get((idx, party)), idx, party, agent_yes, mandated, terms)
+            for idx, party, agent_yes, mandated, terms in calls
+        ]
 
     # -- debrief -------------------------------------------------------------------------------
     def baseline(self) -> AllianceModel:
-        """The same design and seed with no room, held to the same meeting (cached)."""
-        if self._baseline is None or self._baseline.steps != self.model.steps:
+        """The same design and seed with no room: to the same meeting, or the whole term once
+        this run is over (cached)."""
+        target = self.meetings_total if self.finished else self.model.steps
+        if self._baseline is None or self._baseline_to != target:
             model = AllianceModel(self.scenario, seed=self.design.seed)
-            while model.running and model.steps < self.model.steps:
+            while model.running and model.steps < target:
                 model.step()
-            self._baseline = model
+            self._baseline, self._baseline_to = model, target
         return self._baseline
 
     def debrief(self) -> Debrief:
-        """Compare the room's votes with the agents' and this run with the agents alone."""
+        """Compare the room's votes with the agents' and this run with the agents alone.
+
+        Once the term is over (or the alliance dissolved) the agents alone run their whole term:
+        cutting them at the meeting the room's alliance collapsed would hide that without the
+        room it carries on.
+        """
         alone = self.baseline()
         return Debrief(
             decisions=list(self.decisions),
             differences=matter_differences(self.model, alone),
             summary=summary_table(self.model, alone),
             meetings=self.model.steps,
+            ended=(views.term_state(self.model), views.term_state(alone)),
         )
+
+
+def _check(choice: str) -> None:
+    if choice not in (*CHOICES, AGENT):
+        raise ValueError(
+            f"the room votes one of {CHOICES} (or leaves it to the agent), not {choice!r}"
+        )
+
+
+def _request(shadow, vote, idx: int, party: int, agent_yes: bool, mandated: bool, terms: str):
+    """A room request from the preview's call and the vote it led to (None if never cast)."""
+    return RoomRequest(
+        meeting=shadow.steps,
+        day=shadow.day,
+        matter=idx,
+        matter_id=shadow.matters[idx].id,
+        party=party,
+        agent_yes=agent_yes,
+        mandated=mandated,
+        agent_reason=views.vote_reason_of(shadow, vote) if vote is not None else "",
+        terms=terms,
+        own_m=float(vote.F) if vote is not None else 0.0,
+        downside_m=float(vote.down) if vote is not None else 0.0,
+        system_m=float(vote.sys) if vote is not None else 0.0,
+    )

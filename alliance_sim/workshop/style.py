@@ -35,6 +35,7 @@ html, body, .v-application { font-size: 15px; }
 .ws-table td { border-top: 1px solid #e3e6ea; padding: 5px 8px; vertical-align: top; }
 .ws-table tr.ws-roomrow td { background: #fbf0f6; }
 .ws-nowrap { white-space: nowrap; }
+.ws-small { font-size: 13px; } .ws-small td, .ws-small th { padding: 2px 4px; }
 .vote-yes { color: #047857; font-weight: 600; }
 .vote-no { color: #c2410c; font-weight: 600; }
 .vote-referred, .vote-awaiting { color: #a16207; font-weight: 600; }
@@ -51,11 +52,27 @@ html, body, .v-application { font-size: 15px; }
 .ws-story p.ind1 { padding-left: 14px; }
 .ws-story p.ind2 { padding-left: 34px; color: #374151; }
 .ws-story p.room { background: #fbf0f6; border-left: 4px solid #a3306f; color: #111; }
-.ws-card { border: 2px solid #a3306f; border-radius: 8px; padding: 10px 14px; background: #fffafd;
-  margin: 6px 0 10px 0; }
+.ws-card { border: 2px solid #a3306f; border-radius: 8px; padding: 6px 12px; background: #fffafd;
+  margin: 4px 0 6px 0; font-size: 14px; line-height: 1.35; }
 .ws-card h3 { margin: 0 0 4px 0; font-size: 18px; }
 .ws-note { color: #4b5563; font-size: 13px; }
-.ws-error { color: #b91c1c; font-weight: 600; }
+.ws-error { color: #b91c1c; font-weight: 600; white-space: normal; overflow-wrap: anywhere; }
+.ws-alert { background: #fef2f2; border-left: 4px solid #b91c1c; padding: 4px 8px; font-size: 14px;
+  color: #7f1d1d; margin: 2px 0; }
+.ws-wait { background: #fffbeb; border-left: 4px solid #a16207; padding: 4px 8px; font-size: 14px;
+  margin: 2px 0; }
+.ws-top { display: flex; gap: 16px; align-items: flex-start; }
+.ws-top-main { flex: 1; min-width: 0; }
+.ws-top-side { width: 260px; min-width: 260px; border-left: 1px solid #e3e6ea; padding-left: 12px; }
+.ws-join { font-size: 15px; } .ws-join b { font-size: 24px; letter-spacing: 3px; }
+.ws-qr svg { width: 132px; height: 132px; }
+.ws-table-row { font-size: 14px; min-height: 28px; }
+.ws-tname { font-weight: 600; }
+.ws-phone-shell { max-width: 480px; margin: 0 auto; padding: 10px 12px; }
+.ws-phone .v-btn.ws-pick { justify-content: flex-start; width: 100%; }
+.ws-phone .ws-card h3 { font-size: 17px; }
+.ws-card .v-btn { max-width: 100%; } .ws-card .v-btn__content { white-space: normal; }
+.ws-phone .ws-facts { grid-template-columns: auto 1fr; }
 .ws-party { border-top: 1px solid #e3e6ea; padding: 6px 0 2px 0; }
 .ws-party-name { font-size: 14px; font-weight: 600; line-height: 1.25; }
 .ws-dot { display: inline-block; width: 10px; height: 10px; border-radius: 50%;

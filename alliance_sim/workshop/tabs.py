@@ -11,24 +11,13 @@ from . import figures, views
 from .compare import Comparison, default_contrast
 from .components import MEMBERSHIPS, RULES, Html, Picture, esc, table, vote_html
 from .design import RULE_LABELS, Design
+from .room import Room
 from .session import WorkshopSession
 
 
 # -- tabs ---------------------------------------------------------------------------------------
-@solara.component
-def MeetingView(session: WorkshopSession, version: int):
-    model = session.model
-    # The matter chosen for the vote table, remembered with the meeting it was chosen at.
-    chosen_at, set_chosen_at = solara.use_state((0, ""))
-    chosen = chosen_at[1] if chosen_at[0] == model.steps else None
-    if model.steps == 0:
-        return Html(
-            '<p id="ws-meeting">No board meeting yet. Press <b>Step one meeting</b> to hold the '
-            "first.</p>"
-        )
-    items = views.agenda(model)
-    heading = f"Board meeting {model.steps} on {date_of(model, model.day)}"
-    agenda_rows = [
+def agenda_rows(items: list[views.AgendaItem]) -> list[list[str]]:
+    return [
         [
             f"<b>{esc(i.id)}</b>",
             esc(i.title),
@@ -39,82 +28,120 @@ def MeetingView(session: WorkshopSession, version: int):
         ]
         for i in items
     ]
+
+
+def vote_rows(rows: list[views.VoteRow]) -> list[list[str]]:
+    return [
+        [
+            f'<span title="{esc(r.name)}">{esc(views.short_name(r.name))}</span>'
+            + ('<span class="ws-badge">room</span>' if r.room else ""),
+            esc(r.membership),
+            vote_html(r.vote, r.by),
+            esc(r.reason),
+        ]
+        for r in rows
+    ]
+
+
+def referral_rows(refs: list[views.Referral]) -> list[list[str]]:
+    return [
+        [
+            esc(r.matter_id),
+            esc(views.short_name(r.party)),
+            f'<span class="ws-nowrap">{esc(r.answers_on)}</span>',
+            f'<span class="ws-nowrap">{esc(r.back_at_board)}</span>',
+        ]
+        for r in refs
+    ]
+
+
+@solara.component
+def VotesOn(session: WorkshopSession, items: list[views.AgendaItem]):
+    """The vote table of one matter of the meeting, chosen from a list."""
+    model = session.model
+    # The matter chosen, remembered with the meeting it was chosen at.
+    chosen_at, set_chosen_at = solara.use_state((0, ""))
     labels = [f"{i.id} {i.title}" for i in items]
-    current = chosen if chosen in labels else (labels[0] if labels else None)
+    chosen = chosen_at[1] if chosen_at[0] == model.steps else None
+    current = chosen if chosen in labels else labels[0]
+    item = items[labels.index(current)]
+    rows = views.vote_table(model, item.matter, room=session.room)
+    with solara.Column(gap="4px") as box:
+        solara.Select(
+            label="Votes on",
+            values=labels,
+            value=current,
+            on_value=lambda label: set_chosen_at((model.steps, label)),
+            dense=True,
+            classes=["ws-select"],
+        )
+        Html(
+            table(
+                ["Party", "Membership", "Vote", "Reason"],
+                vote_rows(rows),
+                "ws-votes",
+                row_classes=["ws-roomrow" if r.by == "room" else "" for r in rows],
+            )
+        )
+    return box
+
+
+@solara.component
+def MeetingSideNotes(session: WorkshopSession):
+    """Matters waiting for home bodies, and the meeting's amendments and answers."""
+    model = session.model
+    refs = views.referrals(model)
+    changes = views.meeting_lines(model, {Ev.AMENDED})
+    answers = views.meeting_lines(model, {Ev.HOME_DECISION})
+    with solara.Div(classes=["ws-cols"]) as cols:
+        with solara.Div():
+            Html('<div class="ws-h">Waiting for home bodies</div>')
+            Html(
+                table(
+                    ["Matter", "Party", "Home body meets", "Back at the board"],
+                    referral_rows(refs),
+                    "ws-referrals",
+                )
+                if refs
+                else "<p>No matter is waiting for a home body.</p>"
+            )
+        with solara.Div():
+            Html('<div class="ws-h">Amended at this meeting</div>')
+            Html(
+                "".join(f"<p>{esc(t)}</p>" for t in changes)
+                or "<p>No amendments at this meeting.</p>",
+                "ws-amendments",
+            )
+            if answers:
+                Html('<div class="ws-h">Answers from home bodies</div>')
+                Html("".join(f'<p class="ws-note">{esc(t)}</p>' for t in answers))
+    return cols
+
+
+@solara.component
+def MeetingView(session: WorkshopSession, version: int):
+    model = session.model
+    if model.steps == 0:
+        return Html(
+            '<p id="ws-meeting">No board meeting yet. Press <b>Step one meeting</b> to hold the '
+            "first.</p>"
+        )
+    items = views.agenda(model)
+    heading = f"Last meeting held: board meeting {model.steps} on {date_of(model, model.day)}"
     with solara.Column(gap="8px") as view:
         Html(f'<div class="ws-h" id="ws-meeting">{esc(heading)}</div>')
         if items:
             Html(
                 table(
                     ["Matter", "Title", "Size", "Terms", "Result at this meeting"],
-                    agenda_rows,
+                    agenda_rows(items),
                     "ws-agenda",
                 )
             )
+            VotesOn(session, items)
         else:
             Html("<p>Nothing was before the board at this meeting.</p>")
-        if current is not None:
-            solara.Select(
-                label="Votes on",
-                values=labels,
-                value=current,
-                on_value=lambda label: set_chosen_at((model.steps, label)),
-                dense=True,
-                classes=["ws-select"],
-            )
-            item = items[labels.index(current)]
-            rows = views.vote_table(model, item.matter, room=session.room)
-            Html(
-                table(
-                    ["Party", "Membership", "Vote", "Reason"],
-                    [
-                        [
-                            f'<span title="{esc(r.name)}">{esc(views.short_name(r.name))}</span>'
-                            + ('<span class="ws-badge">room</span>' if r.room else ""),
-                            esc(r.membership),
-                            vote_html(r.vote, r.by),
-                            esc(views.reason_only(r.reason, r.name)),
-                        ]
-                        for r in rows
-                    ],
-                    "ws-votes",
-                    row_classes=["ws-roomrow" if r.by == "room" else "" for r in rows],
-                )
-            )
-        refs = views.referrals(model)
-        changes = views.meeting_lines(model, {Ev.AMENDED})
-        answers = views.meeting_lines(model, {Ev.HOME_DECISION})
-        with solara.Div(classes=["ws-cols"]):
-            with solara.Div():
-                Html('<div class="ws-h">Waiting for home bodies</div>')
-                if refs:
-                    Html(
-                        table(
-                            ["Matter", "Party", "Home body meets", "Back at the board"],
-                            [
-                                [
-                                    esc(r.matter_id),
-                                    esc(views.short_name(r.party)),
-                                    f'<span class="ws-nowrap">{esc(r.answers_on)}</span>',
-                                    f'<span class="ws-nowrap">{esc(r.back_at_board)}</span>',
-                                ]
-                                for r in refs
-                            ],
-                            "ws-referrals",
-                        )
-                    )
-                else:
-                    Html("<p>No matter is waiting for a home body.</p>")
-            with solara.Div():
-                Html('<div class="ws-h">Amended at this meeting</div>')
-                Html(
-                    "".join(f"<p>{esc(t)}</p>" for t in changes)
-                    or "<p>No amendments at this meeting.</p>",
-                    "ws-amendments",
-                )
-                if answers:
-                    Html('<div class="ws-h">Answers from home bodies</div>')
-                    Html("".join(f'<p class="ws-note">{esc(t)}</p>' for t in answers))
+        MeetingSideNotes(session)
     return view
 
 
@@ -182,45 +209,66 @@ def NarrativeView(session: WorkshopSession, version: int):
 
 
 @solara.component
-def RoomView(session: WorkshopSession, version: int, act):
+def RoomView(room: Room, version: int):
+    session = room.session
     model = session.model
     with solara.Column(gap="6px") as view:
         Html(
             '<div class="ws-h">Parties played by the room</div>'
-            '<div class="ws-note">When a party played by the room must vote, the simulation '
-            "pauses and the room votes for it. Parties can be handed over at any time; the "
-            "design is not changed.</div>"
+            '<div class="ws-note">When a party played by the room must vote, the meeting waits '
+            "for its table (on its own device, or on this screen). A table that joins on its "
+            "phone is ticked here; parties can be handed back at any time, and votes already "
+            "cast for the coming meeting still count.</div>"
         )
         with solara.Div(classes=["ws-grid2"]):
             for p in model.parties:
+                note = "" if str(p.membership) == "full" else " (no vote)"
                 solara.Checkbox(
-                    label=p.name,
+                    label=p.name + note,
                     value=p.key in session.room_keys,
-                    on_value=act(
-                        lambda on, key=p.key: session.hand_to_room(
-                            (session.room_keys | {key}) if on else (session.room_keys - {key})
-                        )
+                    on_value=lambda on, key=p.key: room.hand_to_room(
+                        (session.room_keys | {key}) if on else (session.room_keys - {key})
                     ),
                 )
         Debrief(session, version)
     return view
 
 
+def decision_rows(session: WorkshopSession, debrief) -> list[list[str]]:
+    model = session.model
+    rows = []
+    for d in debrief.decisions:
+        r = d.request
+        rows.append(
+            [
+                esc(r.meeting),
+                esc(f"{r.matter_id} {model.matters[r.matter].title}"),
+                esc(views.short_name(model.parties[r.party].name)),
+                '<span class="vote-other">left to the agent</span>'
+                if d.by_agent
+                else vote_html(views.choice_word(d.choice), ""),
+                vote_html(r.agent_says, ""),
+                "<b>differs</b>" if d.differs else "same",
+            ]
+        )
+    return rows
+
+
 @solara.component
 def Debrief(session: WorkshopSession, version: int):
     debrief = solara.use_memo(session.debrief, [version, id(session.model)])
-    model = session.model
     heading = "Debrief" + (" (the term has ended)" if session.finished else " so far")
     with solara.Column(gap="6px") as view:
         Html(f'<div class="ws-h" id="ws-debrief">{esc(heading)}</div>')
         if not debrief.decisions:
             Html("<p>The room has not voted yet.</p>")
             return view
+        with_room, alone = debrief.ended
         Html(
-            f"<p>The room cast <b>{len(debrief.decisions)}</b> vote(s); "
-            f"<b>{debrief.overruled}</b> differ from what the agent would have done. "
-            f"Compared with the same seed and design with no room, after {debrief.meetings} "
-            "meetings:</p>"
+            f"<p>The room cast <b>{views.plural(len(debrief.cast), 'vote')}</b>; "
+            f"<b>{views.plural(debrief.overruled, 'differs', 'differ')}</b> from what the agent "
+            f"would have done. <b>With the room:</b> {esc(with_room)}. "
+            f"<b>The agents alone</b> (same seed and design, no room): {esc(alone)}.</p>"
         )
         Html(
             table(
@@ -230,24 +278,11 @@ def Debrief(session: WorkshopSession, version: int):
                 cls="ws-narrow",
             )
         )
-        rows = []
-        for d in debrief.decisions:
-            r = d.request
-            rows.append(
-                [
-                    esc(r.meeting),
-                    esc(f"{r.matter_id} {model.matters[r.matter].title}"),
-                    esc(views.short_name(model.parties[r.party].name)),
-                    vote_html(d.choice, ""),
-                    vote_html(r.agent_says, ""),
-                    "<b>differs</b>" if d.differs else "same",
-                ]
-            )
         Html("<div class=\"ws-h\">The room's votes and the agents'</div>")
         Html(
             table(
                 ["Meeting", "Matter", "Party", "Room", "Agent", ""],
-                rows,
+                decision_rows(session, debrief),
                 "ws-debrief-votes",
             )
         )
@@ -269,16 +304,8 @@ def Debrief(session: WorkshopSession, version: int):
 
 
 @solara.component
-def CompareView(session: WorkshopSession, version: int):
-    design_a = session.design
-    # Design B and the comparison are remembered with the design A they were made for.
-    contrast, set_contrast_for = solara.use_state((None, None))
-    design_b = contrast[1] if contrast[0] == design_a else default_contrast(design_a)
-
-    def set_contrast(design: Design) -> None:
-        set_contrast_for((design_a, design))
-
-    result, set_result = solara.use_state(None)
+def ContrastPicker(design_a: Design, design_b: Design, set_contrast):
+    """Design B's choices: one party's membership and the decision rule."""
     base = design_a.base
     names = {p.name: k for k, p in base.parties.items()}
     council = next((p.name for p in base.parties.values() if str(p.kind) == "council"), None)
@@ -286,88 +313,110 @@ def CompareView(session: WorkshopSession, version: int):
     if party_b not in names:
         party_b = council or next(iter(names))
     key_b = names[party_b]
-
-    def run():
-        set_result(Comparison.run(design_a, design_b))
-
-    with solara.Column(gap="6px") as view:
-        Html(
-            '<div class="ws-h">Same seed, two designs</div>'
-            f'<div class="ws-note">Design A is the set-up ({esc(design_a.label())}). '
-            "Design B changes it as chosen here. Both face the same business.</div>"
+    labels = [RULE_LABELS[r] for r in RULES]
+    with solara.Row(gap="10px", style={"align-items": "center", "flex-wrap": "wrap"}) as row:
+        solara.Select(
+            label="In design B, party",
+            values=list(names),
+            value=party_b,
+            on_value=set_party_b,
+            style={"min-width": "300px"},
         )
-        with solara.Row(gap="10px", style={"align-items": "center", "flex-wrap": "wrap"}):
-            solara.Select(
-                label="In design B, party",
-                values=list(names),
-                value=party_b,
-                on_value=set_party_b,
-                style={"min-width": "300px"},
-            )
-            solara.ToggleButtonsSingle(
-                value=design_b.membership.get(key_b, "full"),
-                values=MEMBERSHIPS,
-                on_value=lambda m: set_contrast(design_b.with_party(key_b, membership=m)),
-                dense=True,
-            )
-            solara.Select(
-                label="Design B decision rule",
-                values=[RULE_LABELS[r] for r in RULES],
-                value=RULE_LABELS[design_b.rule],
-                on_value=lambda label: set_contrast(
-                    design_b.replace(rule=RULES[[RULE_LABELS[r] for r in RULES].index(label)])
-                ),
-                style={"min-width": "300px"},
-            )
-            solara.Button("Run comparison", on_click=run, color="primary")
-        Html(f"<p><b>Design B:</b> {esc(design_b.label())}</p>")
-        if result is None:
-            return view
-        if result.design_a != design_a or result.design_b != design_b:
-            Html('<p class="ws-note">The designs changed; run the comparison again.</p>')
-        div = result.divergence
-        if div is None:
-            Html(
-                '<p id="ws-divergence">The two histories never part: every meeting is the same.</p>'
-            )
-        else:
-            when = div.date_a if div.date_a == div.date_b else f"{div.date_a} / {div.date_b}"
-            only = "".join(
-                f"<tr><td>{esc(a)}</td><td>{esc(b)}</td></tr>"
-                for a, b in _pairs(div.only_a[:8], div.only_b[:8])
-            )
-            Html(
-                f'<div id="ws-divergence"><p><b>The histories part at board meeting '
-                f"{div.meeting} ({esc(when)}).</b> What happened there in only one of them:</p>"
-                '<table class="ws-table"><thead><tr><th>Only under design A</th>'
-                f"<th>Only under design B</th></tr></thead><tbody>{only}</tbody></table></div>"
-            )
+        solara.ToggleButtonsSingle(
+            value=design_b.membership.get(key_b, "full"),
+            values=MEMBERSHIPS,
+            on_value=lambda m: set_contrast(design_b.with_party(key_b, membership=m)),
+            dense=True,
+        )
+        solara.Select(
+            label="Design B decision rule",
+            values=labels,
+            value=RULE_LABELS[design_b.rule],
+            on_value=lambda label: set_contrast(design_b.replace(rule=RULES[labels.index(label)])),
+            style={"min-width": "300px"},
+        )
+    return row
+
+
+def divergence_html(div) -> str:
+    if div is None:
+        return '<p id="ws-divergence">The two histories never part: every meeting is the same.</p>'
+    when = div.date_a if div.date_a == div.date_b else f"{div.date_a} / {div.date_b}"
+    only = "".join(
+        f"<tr><td>{esc(a)}</td><td>{esc(b)}</td></tr>"
+        for a, b in _pairs(div.only_a[:8], div.only_b[:8])
+    )
+    return (
+        f'<div id="ws-divergence"><p><b>The histories part at board meeting '
+        f"{div.meeting} ({esc(when)}).</b> What happened there in only one of them:</p>"
+        '<table class="ws-table"><thead><tr><th>Only under design A</th>'
+        f"<th>Only under design B</th></tr></thead><tbody>{only}</tbody></table></div>"
+    )
+
+
+@solara.component
+def ComparisonResult(result: Comparison):
+    div = result.divergence
+    diffs = result.differences
+    with solara.Column(gap="6px") as view:
+        Html(divergence_html(div))
         with solara.Div(classes=["ws-cols"]):
-            with solara.Div():
-                Html(
-                    table(
-                        ["Over the whole term", "A", "B"],
-                        [[esc(a), esc(b), esc(c)] for a, b, c in result.summary],
-                        "ws-compare-summary",
-                    )
+            Html(
+                table(
+                    ["Over the whole term", "A", "B"],
+                    [[esc(a), esc(b), esc(c)] for a, b, c in result.summary],
+                    "ws-compare-summary",
                 )
-            with solara.Div():
-                diffs = result.differences
-                Html(
-                    f'<div class="ws-h">{len(diffs)} matter(s) ended differently</div>'
-                    + table(
-                        ["Matter", "A", "B"],
-                        [[f"<b>{esc(d.matter_id)}</b>", esc(d.a), esc(d.b)] for d in diffs[:12]],
-                        cls="ws-diff",
-                    )
+            )
+            Html(
+                f'<div class="ws-h">{esc(views.plural(len(diffs), "matter"))} ended differently</div>'
+                + table(
+                    ["Matter", "A", "B"],
+                    [[f"<b>{esc(d.matter_id)}</b>", esc(d.a), esc(d.b)] for d in diffs[:12]],
+                    cls="ws-diff",
                 )
+            )
         Picture(
             lambda: figures.compare_figure(
-                result.a, result.b, "A", "B", div.meeting if div else None
+                result.a,
+                result.b,
+                f"A: {result.design_a.label()}",
+                f"B: {result.design_b.label()}",
+                div.meeting if div else None,
             ),
             [id(result)],
             "Agreed and stalemated matters under designs A and B",
         )
+    return view
+
+
+@solara.component
+def CompareView(session: WorkshopSession, version: int):
+    design_a = session.design
+    # Design B and the comparison are remembered with the design A they were made for.
+    contrast, set_contrast_for = solara.use_state((None, None))
+    design_b = contrast[1] if contrast[0] == design_a else default_contrast(design_a)
+    result, set_result = solara.use_state(None)
+    with solara.Column(gap="6px") as view:
+        Html(
+            '<div class="ws-h">Same seed, two designs, no room</div>'
+            f'<div class="ws-note">Design A is the set-up ({esc(design_a.label())}). '
+            "Design B changes it as chosen here. Both face the same business and are played "
+            "by the agents alone, without the room's votes: their figures differ from the "
+            "header's when the room has changed the course.</div>"
+        )
+        ContrastPicker(design_a, design_b, lambda d: set_contrast_for((design_a, d)))
+        with solara.Row(gap="10px", style={"align-items": "center"}):
+            solara.Button(
+                "Run comparison",
+                on_click=lambda: set_result(Comparison.run(design_a, design_b)),
+                color="primary",
+            )
+            Html(f"<span><b>Design B:</b> {esc(design_b.label())}</span>")
+        if result is not None:
+            if result.design_a != design_a or result.design_b != design_b:
+                Html('<p class="ws-note">The designs changed; run the comparison again.</p>')
+            ComparisonResult(result)
     return view
 
 

@@ -1,7 +1,8 @@
 """What the workshop shows, as plain rows and sentences built from the model's records.
 
 Nothing here draws or knows about the browser: the app turns these rows into tables, and the tests
-read them directly. Every sentence about a vote or an event comes from ``alliance_sim.reasons``.
+read them directly. The engine's records are read through :mod:`.records` (the workshop's one
+adapter to them); every sentence about a vote or an event comes from there.
 """
 
 from __future__ import annotations
@@ -13,8 +14,11 @@ from dataclasses import dataclass, field
 from ..config import Membership
 from ..events import Ev, Event, Vote
 from ..model import AllianceModel
-from ..reasons import date_of, event_text, money, terms_text, vote_reason
-from ..result import SimulationResult
+from ..reasons import date_of, money, terms_text
+from . import records
+from .records import dissolved_at
+
+__all__ = ["dissolved_at"]  # re-exported for the session and the app
 
 KIND_ORDER = ("commissioner", "council", "provider", "vcse")
 KIND_LABELS = {
@@ -65,21 +69,30 @@ def short_name(name: str) -> str:
     return name.strip()
 
 
-def reason_only(text: str, name: str) -> str:
-    """A vote's reason without its head ("Council votes yes: ..."), for a table that names the party.
+def vote_reason_of(model: AllianceModel, vote: Vote) -> str:
+    """A vote with its reason, as the narrative tells it."""
+    return records.vote_sentence(model, vote)
 
-    The room's votes keep their whole sentence, which says what the agent would have done.
-    """
-    if not text.startswith(name) or "(the room's vote)" in text:
-        return text
-    head, sep, rest = text.partition(": ")
-    if not sep:
-        return text
-    if "cannot decide" in head:
-        return f"Cannot decide alone: {rest}"
-    mandate = re.search(r"\(as mandated by [^)]*\)", head)
-    rest = rest[:1].upper() + rest[1:]
-    return f"{rest} ({mandate.group(0)[1:-1]})" if mandate else rest
+
+def plural(n: int, one: str, many: str | None = None) -> str:
+    """ "1 vote", "3 votes" (``many`` for irregular plurals: "1 body", "2 bodies")."""
+    return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
+def choice_word(choice: str) -> str:
+    """A room's choice as the vote tables write it ("refer" is recorded as "referred")."""
+    return {"refer": "referred", "agent": "left to the agent"}.get(choice, choice)
+
+
+def term_state(model: AllianceModel) -> str:
+    """How the term ended, or how far it has got: for the header and the debrief."""
+    held, total = model.steps, len(model.meeting_days)
+    dissolved = dissolved_at(model)
+    if dissolved is not None:
+        return f"Dissolved at meeting {dissolved} of {total}"
+    if not model.running:
+        return f"Term ended: all {total} meetings held"
+    return f"{held} of {total} meetings held"
 
 
 def membership_of(model: AllianceModel, party: int) -> str:
@@ -89,11 +102,11 @@ def membership_of(model: AllianceModel, party: int) -> str:
 # -- one meeting --------------------------------------------------------------------------------
 def meeting_events(model: AllianceModel, meeting: int) -> list[tuple[int, Event]]:
     """The events of one meeting with their positions in the log."""
-    return [(i, e) for i, e in enumerate(model.log.events) if e.meeting == meeting]
+    return [(i, e) for i, e in enumerate(records.events(model)) if e.meeting == meeting]
 
 
 def meeting_votes(model: AllianceModel, meeting: int) -> list[Vote]:
-    return [v for v in model.log.votes if v.meeting == meeting]
+    return [v for v in records.votes(model) if v.meeting == meeting]
 
 
 @dataclass
@@ -120,7 +133,7 @@ def agenda(model: AllianceModel, meeting: int | None = None) -> list[AgendaItem]
     first: dict[int, float] = {}
     for seq, e in events:
         if e.kind in _AGENDA_EVENTS and e.matter >= 0:
-            late = len(model.log.events) if e.kind is Ev.TABLED else 0
+            late = len(records.events(model)) if e.kind is Ev.TABLED else 0
             first[e.matter] = min(first.get(e.matter, math.inf), seq + late)
     for v in votes:
         first[v.matter] = min(first.get(v.matter, math.inf), v.seq - 0.5)
@@ -138,7 +151,7 @@ def agenda(model: AllianceModel, meeting: int | None = None) -> list[AgendaItem]
             parts.append("Tabled")
         no_voters = [model.parties[v.party].name for v in cast if v.vote == "no"]
         if Ev.BLOCKED in kinds:
-            blockers = kinds[Ev.BLOCKED].blockers
+            blockers = records.parties_named(kinds[Ev.BLOCKED])
             who = ", ".join(model.parties[i].name for i in blockers)
             parts.append(f"Blocked by {who}" if who else "Not best for service")
             tone = "blocked"
@@ -148,10 +161,8 @@ def agenda(model: AllianceModel, meeting: int | None = None) -> list[AgendaItem]
         elif no_voters:
             parts.append(f"Objection from {', '.join(no_voters)}")
         if Ev.AWAITING in kinds:
-            waiting = kinds[Ev.AWAITING].waiting
-            parts.append(
-                f"waiting for {len(waiting)} home bod{'y' if len(waiting) == 1 else 'ies'}"
-            )
+            waiting = records.parties_named(kinds[Ev.AWAITING])
+            parts.append(f"waiting for {plural(len(waiting), 'home body', 'home bodies')}")
             tone = "waiting" if tone == "neutral" else tone
         if Ev.AMENDED in kinds:
             parts.append("amended, back next meeting")
@@ -205,10 +216,7 @@ def vote_table(
         ),
         None,
     )
-    views = {}
-    if consulted is not None:
-        present, said = consulted.present, consulted.content
-        views = {int(p): bool(v) for p, v in zip(present, said, strict=True)}
+    views = records.consulted_views(consulted) if consulted is not None else {}
     rows = []
     for p in model.parties:
         i = p.index
@@ -216,7 +224,7 @@ def vote_table(
         vote, by, reason = "—", "", ""
         if i in cast:
             v = cast[i]
-            vote, by, reason = v.vote, v.by, vote_reason(model, v)
+            vote, by, reason = v.vote, v.by, vote_reason_of(model, v)
         elif i in views:
             vote = "consulted"
             reason = (
@@ -237,6 +245,8 @@ def vote_table(
                 f"Referred earlier: {p.home_body.name} meets on {date_of(model, m.pending[i])}; "
                 "the matter cannot be decided before it answers"
             )
+        else:
+            reason = _why_no_vote(model, m, meeting, i)
         rows.append(
             VoteRow(
                 party=i,
@@ -250,6 +260,18 @@ def vote_table(
             )
         )
     return rows
+
+
+def _why_no_vote(model: AllianceModel, m, meeting: int, party: int) -> str:
+    """Why a full member cast no vote on a matter at a meeting (a row is never left blank)."""
+    if any(v.matter == m.idx for v in meeting_votes(model, meeting)):
+        return "Cast no vote on it at this meeting (its vote was taken earlier, or not needed)"
+    kinds = {e.kind for _, e in meeting_events(model, meeting) if e.matter == m.idx}
+    if Ev.AWAITING in kinds:
+        return "No vote at this meeting: the board waits for the home bodies' answers"
+    if kinds == {Ev.TABLED}:
+        return "No vote at this meeting: the matter was only tabled"
+    return "No vote on it at this meeting"
 
 
 @dataclass
@@ -285,7 +307,11 @@ def referrals(model: AllianceModel) -> list[Referral]:
 def meeting_lines(model: AllianceModel, kinds: set[Ev], meeting: int | None = None) -> list[str]:
     """Narrative lines of the given kinds at a meeting (e.g. amendments, answers received)."""
     meeting = model.steps if meeting is None else meeting
-    return [event_text(model, e) for _, e in meeting_events(model, meeting) if e.kind in kinds]
+    return [
+        records.event_sentence(model, e)
+        for _, e in meeting_events(model, meeting)
+        if e.kind in kinds
+    ]
 
 
 # -- the story so far ---------------------------------------------------------------------------
@@ -310,9 +336,9 @@ def narrative(
 
     ``last`` limits the story to that many recent meetings.
     """
-    events = model.log.events
+    events = records.events(model)
     cast: dict[int, list[Vote]] = {}
-    for v in model.log.votes:
+    for v in records.votes(model):
         if votes or v.by == "room":
             cast.setdefault(v.seq, []).append(v)
     lowest = model.steps - last + 1 if last else 0
@@ -323,7 +349,7 @@ def narrative(
         for v in cast.get(seq, ()):
             if current is not None:
                 kind = "room" if v.by == "room" else "vote"
-                current.lines.append(Line(vote_reason(model, v), kind, 2))
+                current.lines.append(Line(records.vote_sentence(model, v), kind, 2))
 
     for seq, e in enumerate(events):
         if e.meeting < lowest:
@@ -331,13 +357,13 @@ def narrative(
         add_votes(seq)
         if e.kind is Ev.MEETING:
             current = stories.setdefault(e.meeting, MeetingStory(e.meeting, ""))
-            current.heading = event_text(model, e)
+            current.heading = records.event_sentence(model, e)
             continue
         if current is None or current.meeting != e.meeting:
             current = stories.setdefault(
                 e.meeting, MeetingStory(e.meeting, f"Board meeting {e.meeting}")
             )
-        current.lines.append(Line(event_text(model, e), "event", 1))
+        current.lines.append(Line(records.event_sentence(model, e), "event", 1))
     add_votes(len(events))
     return [stories[k] for k in sorted(stories, reverse=True)]
 
@@ -360,7 +386,7 @@ class Running:
 
 def running(model: AllianceModel) -> Running:
     """The running panel: how far the term has gone and how the board is doing."""
-    s = SimulationResult(model).summary()
+    s = records.summary(model)
     rate = s["stalemate_rate"]
     median = s["median_days"]
     held = model.steps
@@ -375,7 +401,7 @@ def running(model: AllianceModel) -> Running:
         stalemate_rate="–" if math.isnan(rate) else f"{rate:.0%}",
         median_days="–" if math.isnan(median) else f"{median:.0f}",
         referrals=int(s["referrals"]),
-        room_votes=sum(v.by == "room" for v in model.log.votes),
+        room_votes=sum(v.by == "room" for v in records.votes(model)),
     )
 
 
@@ -405,7 +431,7 @@ def blockers_at(model: AllianceModel, meeting: int | None = None) -> set[int]:
     out: set[int] = set()
     for _, e in meeting_events(model, meeting):
         if e.kind is Ev.BLOCKED:
-            out.update(int(i) for i in e.blockers)
+            out.update(records.parties_named(e))
     if model.board.rule.veto:
         out.update(v.party for v in meeting_votes(model, meeting) if v.vote == "no")
     return out

@@ -11,12 +11,22 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from ..config import Scenario
 from .design import Cell, Chunk
 
 IDENTITY = ("cell", "design", "sample")
+
+
+class Work(Protocol):
+    """What a worker runs for one cell; executors call :func:`run_chunk` on any such work."""
+
+    cell: Cell
+
+    def run(self, chunk: Chunk) -> dict[str, bytes]:
+        """Run replications ``chunk.start..chunk.stop-1``; Parquet bytes per table."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -26,8 +36,11 @@ class CellWork:
     cell: Cell
     scenario: Scenario
 
+    def run(self, chunk: Chunk) -> dict[str, bytes]:
+        return simulate_chunk(self, chunk)
 
-def _table_bytes(columns: dict[str, list]) -> bytes:
+
+def table_bytes(columns: dict[str, list]) -> bytes:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -36,7 +49,12 @@ def _table_bytes(columns: dict[str, list]) -> bytes:
     return sink.getvalue()
 
 
-def run_chunk(work: CellWork, chunk: Chunk) -> dict[str, bytes]:
+def run_chunk(work: Work, chunk: Chunk) -> dict[str, bytes]:
+    """Run one chunk of any cell's work (an alliance's, or a sensitivity stage's sample points)."""
+    return work.run(chunk)
+
+
+def simulate_chunk(work: CellWork, chunk: Chunk) -> dict[str, bytes]:
     """Simulate replications ``chunk.start..chunk.stop-1`` of one cell; Parquet bytes per table."""
     from ..simulate import simulate
 
@@ -71,4 +89,4 @@ def run_chunk(work: CellWork, chunk: Chunk) -> dict[str, bytes]:
             for column in table.values():  # a column missing from this run's records
                 if len(column) < counts[name]:
                     column.extend([None] * (counts[name] - len(column)))
-    return {name: _table_bytes(columns) for name, columns in tables.items() if counts[name]}
+    return {name: table_bytes(columns) for name, columns in tables.items() if counts[name]}

@@ -96,6 +96,12 @@ def run_experiment(
         report: write figures and ``report.html`` as well as the CSV tables.
     """
     experiment = load_experiment(path)
+    if experiment.spec.sensitivity:
+        from .assumption_analysis import run_analysis
+
+        return run_analysis(
+            experiment, workers, scheduler, fresh=fresh, out=out, progress=progress, report=report
+        )
     design = build_design(experiment)
     scenarios = design.scenarios()
     works = [CellWork(cell, s) for cell, s in zip(design.cells, scenarios, strict=True)]

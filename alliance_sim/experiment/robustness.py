@@ -7,7 +7,9 @@ the replications (paired on common random numbers) and a 95% interval; the findi
 
 - *holds* at a point when the point's mean has the finding's sign,
 - *holds clearly* when the whole interval is on that side of zero,
-- is *reversed* when the whole interval is on the other side.
+- is *reversed* when the whole interval is on the other side,
+- makes *no difference* when the two designs give the same result in every replication (e.g.
+  survival when no alliance ends in either design).
 
 The verdict is "robust" when it holds at (almost) every point and is reversed clearly at none.
 """
@@ -33,6 +35,7 @@ class Verdict:
     holds: float
     holds_clearly: float
     reversed: float
+    no_difference: float
     points: int
     text: str
 
@@ -56,14 +59,15 @@ def robustness(out: Outcomes, findings: list[str] | None = None) -> list[Verdict
         overall = float(np.nanmean(mean))
         sign = int(np.sign(overall))
         n = int(ok.sum())
+        same = float(np.sum((mean[ok] == 0) & (low[ok] == high[ok])) / n)
         if sign == 0:
             holds = clearly = rev = 0.0
         else:
             holds = float(np.sum(np.sign(mean[ok]) == sign) / n)
             clearly = float(np.sum((low[ok] > 0) if sign > 0 else (high[ok] < 0)) / n)
             rev = float(np.sum((high[ok] < 0) if sign > 0 else (low[ok] > 0)) / n)
-        if sign == 0:
-            text = "no effect on average"
+        if sign == 0 or same >= ROBUST:
+            text = f"no difference in {same:.0%} of plausible worlds"
         elif holds >= ROBUST and rev == 0:
             text = f"robust: holds in {holds:.0%} of plausible worlds (clearly in {clearly:.0%})"
         else:
@@ -71,7 +75,9 @@ def robustness(out: Outcomes, findings: list[str] | None = None) -> list[Verdict
                 f"holds in {holds:.0%} of plausible worlds (clearly in {clearly:.0%}); "
                 f"reversed clearly in {rev:.0%}"
             )
-        verdicts.append(Verdict(name, sign, overall, holds, clearly, rev, n, text))
+            if same > 0:
+                text += f"; no difference in {same:.0%}"
+        verdicts.append(Verdict(name, sign, overall, holds, clearly, rev, same, n, text))
     return verdicts
 
 
@@ -85,6 +91,7 @@ def table(verdicts: list[Verdict]) -> pd.DataFrame:
                 "holds": v.holds,
                 "holds_clearly": v.holds_clearly,
                 "reversed_clearly": v.reversed,
+                "no_difference": v.no_difference,
                 "points": v.points,
                 "verdict": v.text,
             }

@@ -146,7 +146,6 @@ class AllianceWork:
 
     def run(self, chunk: Chunk) -> dict[str, bytes]:
         from ..config import Scenario
-        from ..scenario import apply_overrides
         from ..simulate import simulate
         from .replicate import table_bytes
 
@@ -159,9 +158,7 @@ class AllianceWork:
         for offset, overrides in enumerate(self.points):
             point = self.first_point + offset
             try:
-                scenario = Scenario.model_validate(
-                    apply_overrides(self.base, overrides, "sample point")
-                )
+                scenario = Scenario.model_validate(with_overrides(self.base, overrides))
             except Exception as exc:  # a pydantic error: say which point, not a traceback
                 raise InputError(
                     f"sample point {point} is not a valid scenario ({exc}); narrow the range in "
@@ -180,6 +177,26 @@ class AllianceWork:
                 ):
                     rows[key].append(value)
         return {"runs": table_bytes(rows)}
+
+
+def with_overrides(base: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any]:
+    """``base`` with dotted paths set, copying only the tables on those paths (a deep copy of a
+    whole scenario per point costs more than validating it)."""
+    out = dict(base)
+    copied: set[int] = {id(out)}
+    for dotted, value in overrides.items():
+        node = out
+        parts = dotted.split(".")
+        for part in parts[:-1]:
+            key = int(part) if isinstance(node, list) else part
+            child = node[key]
+            if id(child) not in copied:
+                child = list(child) if isinstance(child, list) else dict(child)
+                copied.add(id(child))
+                node[key] = child
+            node = child
+        node[int(parts[-1]) if isinstance(node, list) else parts[-1]] = value
+    return out
 
 
 def _reduce_run(records: dict, parties: tuple[str, ...], rows: dict[str, list]) -> None:
@@ -420,41 +437,56 @@ def _filled(y: np.ndarray) -> np.ndarray:
 
 
 def morris_indices(
-    sample: Sample, outcomes: Outcomes, names: Sequence[str], resamples: int, confidence: float,
+    sample: Sample,
+    outcomes: Outcomes,
+    names: Sequence[str],
+    resamples: int,
+    confidence: float,
     seed: int,
 ) -> pd.DataFrame:
-    """μ, μ*, σ per factor and outcome, with bootstrap intervals over trajectories.
+    """μ, μ*, σ per factor and outcome (SALib), with bootstrap intervals over trajectories.
 
-    Elementary effects are SALib's (``SALib.analyze.morris``, in unit-range steps: an effect is the
-    change in the outcome per full plausible range of the assumption); μ* and its interval are
-    SALib's; σ's interval is a percentile bootstrap over the same trajectories.
+    Effects are in unit-range steps: an effect is the change in the outcome per full plausible
+    range of the assumption. In a grouped design every field of a family moves at the family's
+    step, so the family's first field alone traces an ordinary one-factor-at-a-time trajectory
+    over the families: SALib analyses that (μ, μ*, σ and μ*'s bootstrap interval, for families as
+    for single fields), and σ's interval is a percentile bootstrap over the same trajectories.
     """
     from SALib.analyze import morris
     from SALib.analyze.morris import _compute_elementary_effects
     from SALib.sample.morris import _compute_delta
 
-    problem = sample.problem()
-    delta = _compute_delta(sample.levels)
-    steps = len(sample.factors) + 1
     first = {}
     for j, a in enumerate(sample.fields):
         first.setdefault(_factor_of(sample, a.path), j)
-    rows = []
-    rng = np.random.default_rng(seed)
+    x = sample.unit[:, [first[f.name] for f in sample.factors]]
+    problem = {
+        "num_vars": len(sample.factors),
+        "names": [f.name for f in sample.factors],
+        "bounds": [[0.0, 1.0]] * len(sample.factors),
+    }
+    delta = _compute_delta(sample.levels)
+    steps = len(sample.factors) + 1
     r = len(sample.unit) // steps
-    draws = rng.integers(0, r, size=(resamples, r))
+    draws = np.random.default_rng(seed).integers(0, r, size=(resamples, r))
     alpha = (1 - confidence) / 2
+    rows = []
     for name in names:
         y = _filled(outcomes.values[name].to_numpy())
         si = morris.analyze(
-            problem, sample.unit, y, num_resamples=resamples, conf_level=confidence,
-            num_levels=sample.levels, seed=seed,
+            problem,
+            x,
+            y,
+            num_resamples=resamples,
+            conf_level=confidence,
+            num_levels=sample.levels,
+            seed=seed,
         )
-        effects = _compute_elementary_effects(sample.unit, y, steps, delta)  # fields x r
+        effects = _compute_elementary_effects(x, y, steps, delta)  # factors x trajectories
+        sigma_boot = effects[:, draws].std(axis=2, ddof=1)  # factors x resamples
+        lo = np.quantile(sigma_boot, alpha, axis=1)
+        hi = np.quantile(sigma_boot, 1 - alpha, axis=1)
         for k, factor in enumerate(sample.factors):
-            ee = effects[first[factor.name]]
-            boot = ee[draws]
-            sigma_boot = boot.std(axis=1, ddof=1)
             rows.append(
                 {
                     "outcome": name,
@@ -463,9 +495,9 @@ def morris_indices(
                     "mu": float(si["mu"][k]),
                     "mu_star": float(si["mu_star"][k]),
                     "mu_star_conf": float(si["mu_star_conf"][k]),
-                    "sigma": float(ee.std(ddof=1)),
-                    "sigma_lo": float(np.quantile(sigma_boot, alpha)),
-                    "sigma_hi": float(np.quantile(sigma_boot, 1 - alpha)),
+                    "sigma": float(si["sigma"][k]),
+                    "sigma_lo": float(lo[k]),
+                    "sigma_hi": float(hi[k]),
                 }
             )
     frame = pd.DataFrame(rows)

@@ -48,6 +48,8 @@ def noisy_line(values: dict[str, float], rng: np.random.Generator) -> dict[str, 
     return {"y": 2.0 * values["x1"] + rng.normal()}
 
 
-ISHIGAMI = FunctionModel(registry("ishigami", {f"x{i}": (-math.pi, math.pi) for i in (1, 2, 3)}), ishigami)
+ISHIGAMI = FunctionModel(
+    registry("ishigami", {f"x{i}": (-math.pi, math.pi) for i in (1, 2, 3)}), ishigami
+)
 SOBOL_G = FunctionModel(registry("sobol-g", {f"x{i}": (0.0, 1.0) for i in range(1, 7)}), sobol_g)
 NOISY = FunctionModel(registry("noisy", {"x1": (0.0, 1.0), "x2": (0.0, 1.0)}), noisy_line)

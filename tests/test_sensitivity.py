@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -34,7 +36,12 @@ def _file(tmp_path, name, body, reps=1):
 
 def _run(path, tmp_path, model, workers=1, **kw):
     return run_analysis(
-        load_experiment(path), workers=workers, out=tmp_path / "out", report=False, model=model, **kw
+        load_experiment(path),
+        workers=workers,
+        out=tmp_path / "out",
+        report=False,
+        model=model,
+        **kw,
     )
 
 
@@ -144,22 +151,20 @@ def test_alliance_stages_chain_and_report(alliance):
     assert set(robust["holds"].between(0, 1)) == {True}
 
 
-def test_same_results_with_two_workers_and_on_resume(alliance, tmp_path):
-    path, reference = alliance
+def test_same_results_with_two_workers_and_on_resume(tmp_path):
+    body = '[[sensitivity]]\nname = "m"\nmethod = "morris"\ntrajectories = 2\nbatch = 20\n'
+    path = _file(tmp_path, "workers", '[factors]\n"board.rule" = ["unanimity"]\n' + body)
+    one = run_analysis(load_experiment(path), workers=1, out=tmp_path / "one", report=False)
     two = run_analysis(load_experiment(path), workers=2, out=tmp_path / "two", report=False)
-    for name in ("screening", "sobol"):
-        a = pd.read_parquet(reference.directory / name / "runs")
-        b = pd.read_parquet(tmp_path / "two" / name / "runs")
-        pd.testing.assert_frame_equal(a, b)
-        pd.testing.assert_frame_equal(
-            pd.read_csv(reference.directory / name / "sensitivity.csv"),
-            pd.read_csv(tmp_path / "two" / name / "sensitivity.csv"),
-        )
+    a = pd.read_parquet(tmp_path / "one" / "m" / "runs")
+    pd.testing.assert_frame_equal(a, pd.read_parquet(tmp_path / "two" / "m" / "runs"))
+    pd.testing.assert_frame_equal(one.stages["m"].indices, two.stages["m"].indices)
     # resuming a finished analysis runs nothing and gives the same indices
     again = run_analysis(load_experiment(path), workers=1, out=tmp_path / "two", report=False)
-    pd.testing.assert_frame_equal(
-        again.stages["sobol"].indices, two.stages["sobol"].indices
-    )
+    pd.testing.assert_frame_equal(again.stages["m"].indices, two.stages["m"].indices)
+    assert len(a) == len(one.stages["m"].sample.unit)  # one design, one replication a point
+    manifest = json.loads((tmp_path / "two" / "m" / "manifest.json").read_text())
+    assert manifest["sessions"][-1]["runs_done_before"] == manifest["runs_total"]
 
 
 def test_same_results_on_a_dask_cluster(tmp_path):
@@ -171,10 +176,17 @@ def test_same_results_on_a_dask_cluster(tmp_path):
     with LocalCluster(
         n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None
     ) as cluster:
-        dask = run_analysis(
-            load_experiment(path), scheduler=cluster.scheduler_address, out=tmp_path / "dask",
-            report=False, model=gsa.NOISY,
-        ).stages["m"].indices
+        dask = (
+            run_analysis(
+                load_experiment(path),
+                scheduler=cluster.scheduler_address,
+                out=tmp_path / "dask",
+                report=False,
+                model=gsa.NOISY,
+            )
+            .stages["m"]
+            .indices
+        )
     pd.testing.assert_frame_equal(one, dask)
 
 
@@ -205,3 +217,20 @@ def test_a_discovery_finding_that_is_not_measured_is_an_input_error(tmp_path):
     path = _file(tmp_path, "bad", body + '[discovery]\nfinding = "nope"\n')
     with pytest.raises(InputError, match="`discovery.finding` names `nope`, which is not measured"):
         _run(path, tmp_path, gsa.NOISY)
+
+
+def test_shipped_robustness_experiment_screens_every_family_then_sobol_over_six():
+    from pathlib import Path
+
+    from alliance_sim.assumptions import build_registry
+    from alliance_sim.experiment.sensitivity import choose_factors, draw_sample
+
+    path = Path(__file__).parent.parent / "experiments" / "robustness_full_vs_associate.toml"
+    experiment = load_experiment(path)
+    screening, sobol = experiment.spec.sensitivity
+    registry = build_registry("mid-notts")
+    factors = choose_factors(registry, screening, None, {"parties.council.membership"})
+    assert len(factors) == len(registry.families())  # membership is a design factor, not assumed
+    sample = draw_sample(screening, factors, 1)
+    assert len(sample.unit) == 20 * (len(factors) + 1)
+    assert (sobol.top, sobol.samples, sobol.rank_by) == (6, 256, experiment.spec.discovery.finding)

@@ -71,7 +71,12 @@ def run_command(args: argparse.Namespace) -> int:
     print()
     print(results.summary.text())
     print()
-    print(f"Results: {results.directory}/ (summary.csv, differences.csv, Parquet tables)")
+    outputs = (
+        "per stage: sensitivity.csv, robustness.csv, outcomes.parquet, runs/; discovery.csv"
+        if hasattr(results, "stages")
+        else "summary.csv, differences.csv, Parquet tables"
+    )
+    print(f"Results: {results.directory}/ ({outputs})")
     print(f"Report:  {results.report_path}")
     return 0
 

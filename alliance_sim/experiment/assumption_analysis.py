@@ -14,7 +14,7 @@ from __future__ import annotations
 import sys
 import time
 from contextlib import nullcontext
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -146,7 +146,7 @@ def run_analysis(
     confidence = spec.statistics.confidence
     results: list[StageResult] = []
     verdicts: dict[str, list[Verdict]] = {}
-    timings = {"runs": 0.0, "estimators": 0.0}
+    timings = {"runs": 0.0, "reduce": 0.0, "estimators": 0.0}
     for index, stage in enumerate(spec.sensitivity):
         chosen = None if stage.parameters == "all" else list(stage.parameters)
         if stage.top is not None:
@@ -198,6 +198,8 @@ def run_analysis(
         per_point = outcomes(runs, plan.designs, confidence)
         del runs
         names = analysed_outcomes(stage, per_point, source)
+        timings["reduce"] += time.perf_counter() - started
+        started = time.perf_counter()
         estimate = morris_indices if stage.method == "morris" else sobol_indices
         indices = estimate(
             sample, per_point, names, stage.bootstrap, confidence, spec.experiment.seed
@@ -229,6 +231,13 @@ def run_analysis(
                 f"{', '.join(chosen_stage.outcomes.differences[:12])} ..."
             )
         found = discover(chosen_stage.sample, chosen_stage.outcomes, spec.discovery)
+        if found.box is not None:
+            verdicts[target] = [
+                replace(v, text=f"{v.text}; fails mainly when {found.box.words()}")
+                if v.finding == spec.discovery.finding
+                else v
+                for v in verdicts[target]
+            ]
         atomic_write(root / "discovery.csv", found.trajectory.to_csv().encode("utf-8"))
     first = results[0].outcomes
     headline = headline_outcomes(first.names, first.differences)

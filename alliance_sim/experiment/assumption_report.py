@@ -57,8 +57,12 @@ def tradeoff_plot(found, path: Path) -> Path | None:
     fig.colorbar(points, ax=ax, label="assumptions restricted")
     if found.box is not None:
         ax.scatter(
-            [found.box.coverage], [found.box.density], s=120, facecolors="none",
-            edgecolors="red", label="chosen box",
+            [found.box.coverage],
+            [found.box.density],
+            s=120,
+            facecolors="none",
+            edgecolors="red",
+            label="chosen box",
         )
         ax.legend(loc="lower left")
     ax.set_xlabel("coverage: share of all failures inside the box")
@@ -132,8 +136,10 @@ def write_analysis_report(root: Path, experiment, summary) -> Path:
             f"<h2>Sensitivity: stage <code>{html.escape(stage.stage.name)}</code> ({method}, "
             f"{len(stage.sample.unit):,} points over {len(stage.sample.factors)} factors)</h2>"
         )
-        parts.append(f"<p class='how'><b>How to read this.</b> "
-                     f"{HOW_MORRIS if method == 'morris' else HOW_SOBOL}</p>")
+        parts.append(
+            f"<p class='how'><b>How to read this.</b> "
+            f"{HOW_MORRIS if method == 'morris' else HOW_SOBOL}</p>"
+        )
         for i, outcome in enumerate(summary.headline):
             path = drivers_plot(stage, outcome, figures / f"{stage.stage.name}-{i}.png")
             if path is not None:

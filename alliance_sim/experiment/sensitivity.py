@@ -206,13 +206,19 @@ def _reduce_run(records: dict, parties: tuple[str, ...], rows: dict[str, list]) 
     run = records["runs"]
     rate = run["stalemate_rate"][0]
     rows["stalemate_rate"].append(float(rate) if run["matters"][0] else math.nan)
-    days = [
-        d
-        for d, o in zip(
-            records["decisions"]["days_to_decision"], records["decisions"]["outcome"], strict=True
-        )
-        if o in DECIDED
-    ] if records.get("decisions") else []
+    days = (
+        [
+            d
+            for d, o in zip(
+                records["decisions"]["days_to_decision"],
+                records["decisions"]["outcome"],
+                strict=True,
+            )
+            if o in DECIDED
+        ]
+        if records.get("decisions")
+        else []
+    )
     rows["mean_days"].append(float(np.mean(days)) if days else math.nan)
     rows["survived"].append(float(not (run["terminated"][0] or run["reconfigured"][0])))
     net = dict.fromkeys(parties, 0.0)
@@ -314,7 +320,11 @@ def build_stage(
             dump = scenario.model_dump(mode="json")
         for b, (start, batch) in enumerate(batches):
             cell = Cell(
-                len(cells), template.design, b, template.scenario, template.labels,
+                len(cells),
+                template.design,
+                b,
+                template.scenario,
+                template.labels,
                 template.overrides,
             )
             cells.append(cell)
@@ -486,22 +496,27 @@ def morris_indices(
         sigma_boot = effects[:, draws].std(axis=2, ddof=1)  # factors x resamples
         lo = np.quantile(sigma_boot, alpha, axis=1)
         hi = np.quantile(sigma_boot, 1 - alpha, axis=1)
-        for k, factor in enumerate(sample.factors):
-            rows.append(
-                {
-                    "outcome": name,
-                    "factor": factor.name,
-                    "fields": len(factor.members),
-                    "mu": float(si["mu"][k]),
-                    "mu_star": float(si["mu_star"][k]),
-                    "mu_star_conf": float(si["mu_star_conf"][k]),
-                    "sigma": float(si["sigma"][k]),
-                    "sigma_lo": float(lo[k]),
-                    "sigma_hi": float(hi[k]),
-                }
-            )
+        columns = {k: si[k] for k in ("mu", "mu_star", "mu_star_conf", "sigma")}
+        rows += _rows(name, sample.factors, {**columns, "sigma_lo": lo, "sigma_hi": hi})
+    return _ranked(rows, "mu_star")
+
+
+def _rows(name: str, factors: list[Factor], columns: dict[str, Any]) -> list[dict[str, Any]]:
+    """One row per factor: the outcome, the factor, its field count and each index column."""
+    return [
+        {
+            "outcome": name,
+            "factor": factor.name,
+            "fields": len(factor.members),
+            **{c: float(values[k]) for c, values in columns.items()},
+        }
+        for k, factor in enumerate(factors)
+    ]
+
+
+def _ranked(rows: list[dict[str, Any]], score: str) -> pd.DataFrame:
     frame = pd.DataFrame(rows)
-    frame["rank"] = frame.groupby("outcome")["mu_star"].rank(ascending=False, method="first")
+    frame["rank"] = frame.groupby("outcome")[score].rank(ascending=False, method="first")
     return frame
 
 
@@ -513,7 +528,11 @@ def _factor_of(sample: Sample, path: str) -> str:
 
 
 def sobol_indices(
-    sample: Sample, outcomes: Outcomes, names: Sequence[str], resamples: int, confidence: float,
+    sample: Sample,
+    outcomes: Outcomes,
+    names: Sequence[str],
+    resamples: int,
+    confidence: float,
     seed: int,
 ) -> pd.DataFrame:
     """First-order and total Sobol indices per factor and outcome (SALib, Saltelli/Jansen)."""
@@ -524,27 +543,20 @@ def sobol_indices(
     for name in names:
         y = _filled(outcomes.values[name].to_numpy())
         if np.allclose(y, y[0]):
-            si = {k: np.full(len(sample.factors), np.nan) for k in ("S1", "S1_conf", "ST", "ST_conf")}
+            si = {
+                k: np.full(len(sample.factors), np.nan) for k in ("S1", "S1_conf", "ST", "ST_conf")
+            }
         else:
             si = sobol.analyze(
-                problem, y, calc_second_order=False, num_resamples=resamples,
-                conf_level=confidence, seed=seed,
+                problem,
+                y,
+                calc_second_order=False,
+                num_resamples=resamples,
+                conf_level=confidence,
+                seed=seed,
             )
-        for k, factor in enumerate(sample.factors):
-            rows.append(
-                {
-                    "outcome": name,
-                    "factor": factor.name,
-                    "fields": len(factor.members),
-                    "S1": float(si["S1"][k]),
-                    "S1_conf": float(si["S1_conf"][k]),
-                    "ST": float(si["ST"][k]),
-                    "ST_conf": float(si["ST_conf"][k]),
-                }
-            )
-    frame = pd.DataFrame(rows)
-    frame["rank"] = frame.groupby("outcome")["ST"].rank(ascending=False, method="first")
-    return frame
+        rows += _rows(name, sample.factors, {k: si[k] for k in ("S1", "S1_conf", "ST", "ST_conf")})
+    return _ranked(rows, "ST")
 
 
 def top_factors(indices: pd.DataFrame, outcome: str, k: int, source: str) -> list[str]:

@@ -234,3 +234,13 @@ def test_shipped_robustness_experiment_screens_every_family_then_sobol_over_six(
     sample = draw_sample(screening, factors, 1)
     assert len(sample.unit) == 20 * (len(factors) + 1)
     assert (sobol.top, sobol.samples, sobol.rank_by) == (6, 256, experiment.spec.discovery.finding)
+
+
+def test_a_stage_sampled_over_other_factors_is_not_resumed(tmp_path):
+    body = '[[sensitivity]]\nname = "m"\nmethod = "morris"\ntrajectories = 2\ngroups = "field"\n'
+    path = _file(tmp_path, "resume", body)
+    _run(path, tmp_path, gsa.NOISY)
+    (tmp_path / "out" / "m" / "factors.json").write_text('["x2"]', encoding="utf-8")
+    with pytest.raises(InputError, match="was sampled over"):
+        _run(path, tmp_path, gsa.NOISY)
+    _run(path, tmp_path, gsa.NOISY, fresh=True)  # --fresh starts the stage over

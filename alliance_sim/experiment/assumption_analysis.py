@@ -11,6 +11,7 @@ experiment's folder has every section.
 
 from __future__ import annotations
 
+import json
 import sys
 import time
 from contextlib import nullcontext
@@ -43,6 +44,7 @@ from .spec import Experiment
 from .store import ResultStore, atomic_write
 
 INDICES = "sensitivity.csv"
+FACTORS = "factors.json"
 ROBUSTNESS = "robustness.csv"
 
 
@@ -162,7 +164,11 @@ def run_analysis(
         plan = build_stage(base, stage, sample, model)
         store = ResultStore(root / stage.name)
         scenarios = [base_scenarios[c.design] for c in plan.design.cells]
+        _same_factors(store.root, factors, fresh)
         store.prepare(plan.design, fresh=fresh, executor=executor.name, scenarios=scenarios)
+        atomic_write(
+            store.root / FACTORS, json.dumps([f.name for f in factors], indent=1).encode("utf-8")
+        )
         _write_sample(store.root, sample)
         done = store.done_chunks()
         chunks = plan.design.chunks()
@@ -249,6 +255,20 @@ def run_analysis(
 
         write_analysis_report(root, experiment, summary)
     return AnalysisResults(root, summary)
+
+
+def _same_factors(folder: Path, factors, fresh: bool) -> None:
+    """Refuse to resume a stage whose factors changed (e.g. a previous stage ranked anew)."""
+    path = folder / FACTORS
+    if fresh or not path.is_file():
+        return
+    before = json.loads(path.read_text(encoding="utf-8"))
+    now = [f.name for f in factors]
+    if before != now:
+        raise InputError(
+            f"{folder}: this stage was sampled over {before}, but would now sample {now} (the "
+            "previous stage's ranking changed); run again with --fresh, or use --out."
+        )
 
 
 def _write_sample(folder: Path, sample) -> None:

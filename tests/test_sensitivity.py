@@ -244,3 +244,23 @@ def test_a_stage_sampled_over_other_factors_is_not_resumed(tmp_path):
     with pytest.raises(InputError, match="was sampled over"):
         _run(path, tmp_path, gsa.NOISY)
     _run(path, tmp_path, gsa.NOISY, fresh=True)  # --fresh starts the stage over
+
+
+def test_prim_finds_a_planted_region_of_failure_and_says_it_in_words():
+    from alliance_sim.assumptions import REAL, Assumption
+    from alliance_sim.experiment.analysis_spec import Discovery
+    from alliance_sim.experiment.discovery import discover
+    from alliance_sim.experiment.sensitivity import Factor, Outcomes, Sample
+
+    fields = [Assumption(f"x{i}", f"x{i}", REAL, 0.5, 0.0, 1.0, "", "") for i in range(4)]
+    unit = np.random.default_rng(1).random((1000, 4))
+    fails = (unit[:, 0] < 0.3) & (unit[:, 2] > 0.6)
+    diff = pd.DataFrame({"d": np.where(fails, -1.0, 1.0)})
+    sample = Sample("sobol", fields, [Factor(a.path, (a,)) for a in fields], unit)
+    found = discover(sample, Outcomes(["d"], diff, diff, diff, ["d"]), Discovery(finding="d"))
+    limits = {path: (low, high) for path, low, high, _ in found.box.limits}
+    assert set(limits) == {"x0", "x2"}  # only the two planted dimensions are restricted
+    assert limits["x0"][0] is None and abs(limits["x0"][1] - 0.3) < 0.03
+    assert limits["x2"][1] is None and abs(limits["x2"][0] - 0.6) < 0.03
+    assert found.box.coverage >= 0.9 and found.box.density >= 0.9
+    assert "x0 < 0.3" in found.text() and "x2 > 0." in found.text()

@@ -20,26 +20,35 @@ from .analysis_spec import Discovery
 from .sensitivity import Outcomes, Sample
 
 
+QUASI_P = 0.05
+
+
 @dataclass
 class Box:
     """A chosen PRIM box: its limits on the restricted assumptions and its statistics."""
 
-    limits: list[tuple[str, float | None, float | None]]  # (field, lower or None, upper or None)
+    #: (field, lower or None, upper or None, quasi-p): EMA's one-sided binomial test of whether
+    #: the restriction adds density (Bryant and Lempert 2010); below 0.05 it is called clear.
+    limits: list[tuple[str, float | None, float | None, float]]
     coverage: float
     density: float
     mass: float
     step: int
 
     def words(self) -> str:
-        parts = []
-        for path, low, high in self.limits:
+        clear, weak = [], []
+        for path, low, high, qp in self.limits:
             if low is not None and high is not None:
-                parts.append(f"{low:.3g} < {path} < {high:.3g}")
+                text = f"{low:.3g} < {path} < {high:.3g}"
             elif low is not None:
-                parts.append(f"{path} > {low:.3g}")
+                text = f"{path} > {low:.3g}"
             else:
-                parts.append(f"{path} < {high:.3g}")
-        return " and ".join(parts) or "anywhere (no restriction separates the failures)"
+                text = f"{path} < {high:.3g}"
+            (clear if qp < QUASI_P else weak).append(text)
+        words = " and ".join(clear or weak) or "anywhere (no restriction separates the failures)"
+        if clear and weak:
+            words += f" (less clearly also {' and '.join(weak)})"
+        return words
 
 
 @dataclass
@@ -105,7 +114,11 @@ def discover(sample: Sample, out: Outcomes, spec: Discovery) -> DiscoveryResult:
         low, high = float(limits.at[0, column]), float(limits.at[1, column])
         low0, high0 = float(init.at[0, column]), float(init.at[1, column])
         if low > low0 or high < high0:
-            restricted.append((column, low if low > low0 else None, high if high < high0 else None))
+            tests = [p for p in found.qp[step].get(column, []) if p >= 0]
+            qp = max(tests) if tests else float("nan")
+            restricted.append(
+                (column, low if low > low0 else None, high if high < high0 else None, qp)
+            )
     row = trajectory.loc[step]
     box = Box(restricted, float(row["coverage"]), float(row["density"]), float(row["mass"]), step)
     return DiscoveryResult(spec, int(y.sum()), len(y), trajectory.reset_index(drop=True), box)

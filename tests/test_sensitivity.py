@@ -223,7 +223,7 @@ def test_shipped_robustness_experiment_screens_every_family_then_sobol_over_six(
     from pathlib import Path
 
     from alliance_sim.assumptions import build_registry
-    from alliance_sim.experiment.sensitivity import choose_factors, draw_sample
+    from alliance_sim.experiment.sampling import choose_factors, draw_sample
 
     path = Path(__file__).parent.parent / "experiments" / "robustness_full_vs_associate.toml"
     experiment = load_experiment(path)
@@ -250,7 +250,8 @@ def test_prim_finds_a_planted_region_of_failure_and_says_it_in_words():
     from alliance_sim.assumptions import REAL, Assumption
     from alliance_sim.experiment.analysis_spec import Discovery
     from alliance_sim.experiment.discovery import discover
-    from alliance_sim.experiment.sensitivity import Factor, Outcomes, Sample
+    from alliance_sim.experiment.outcomes import Outcomes
+    from alliance_sim.experiment.sampling import Factor, Sample
 
     fields = [Assumption(f"x{i}", f"x{i}", REAL, 0.5, 0.0, 1.0, "", "") for i in range(4)]
     unit = np.random.default_rng(1).random((1000, 4))

@@ -25,18 +25,15 @@ from ..errors import InputError
 from .design import build_design
 from .discovery import DiscoveryResult, discover
 from .executors import make_executor
+from .outcomes import outcomes
+from .point_work import BASE_OUTCOMES, FunctionModel, build_stage
 from .robustness import Verdict, robustness
 from .robustness import table as robustness_table
+from .sampling import choose_factors, draw_sample
 from .sensitivity import (
-    BASE_OUTCOMES,
-    FunctionModel,
     StageResult,
     analysed_outcomes,
-    build_stage,
-    choose_factors,
-    draw_sample,
     morris_indices,
-    outcomes,
     sobol_indices,
     top_factors,
 )

@@ -17,8 +17,8 @@ import numpy as np
 import pandas as pd
 
 from .analysis_spec import Discovery
-from .sensitivity import Outcomes, Sample
-
+from .outcomes import Outcomes
+from .sampling import Sample
 
 QUASI_P = 0.05
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .sensitivity import Outcomes
+from .outcomes import Outcomes
 
 #: A finding holding at this share of worlds or more, and reversed at none, is called robust.
 ROBUST = 0.95
@@ -40,10 +40,27 @@ class Verdict:
     text: str
 
 
+WORDS = {
+    "stalemate_rate": "the stalemate rate",
+    "mean_days": "the mean days to decision",
+    "survived": "the chance the alliance survives the term",
+    "net_m": "{party}'s expected net position",
+    "loss_share": "{party}'s share of losses borne",
+}
+
+
+def metric_words(metric: str) -> str:
+    """``loss_share.council`` -> "council's share of losses borne"."""
+    kind, _, party = metric.partition(".")
+    return WORDS.get(kind, metric).format(party=party)
+
+
 def describe(name: str, sign: int) -> str:
+    """A finding in words: "associate (vs full) raises council's share of losses borne"."""
     metric, _, pair = name.partition(" | ")
     verb = "raises" if sign > 0 else "lowers" if sign < 0 else "does not change"
-    return f"{pair.split(' - ')[0]} (vs {pair.split(' - ')[1]}) {verb} {metric}"
+    level, _, reference = pair.partition(" - ")
+    return f"{level} (vs {reference}) {verb} {metric_words(metric)}"
 
 
 def robustness(out: Outcomes, findings: list[str] | None = None) -> list[Verdict]:

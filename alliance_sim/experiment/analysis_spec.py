@@ -48,7 +48,7 @@ class SensitivityStage(_Strict):
     rank_by: str | None = None
     groups: Literal["family", "field"] = "family"
     outcomes: list[str] | None = None
-    bootstrap: int = Field(1000, ge=50, le=100_000)
+    bootstrap: int = Field(200, ge=50, le=100_000, description="resamples for intervals")
     batch: int = Field(32, ge=1, le=10_000, description="sample points per task")
 
     @model_validator(mode="after")

@@ -147,6 +147,7 @@ def test_alliance_stages_chain_and_report(alliance):
     assert "Discovery:" in text
     html = results.report_path.read_text(encoding="utf-8")
     assert "How to read this" in html and "Robustness of findings" in html
+    assert main(["report", str(results.directory)]) == 2  # `run` again rebuilds it, says why
     robust = pd.read_csv(results.directory / "screening" / "robustness.csv")
     assert set(robust["holds"].between(0, 1)) == {True}
 

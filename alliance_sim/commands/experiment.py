@@ -82,10 +82,18 @@ def run_command(args: argparse.Namespace) -> int:
 
 
 def report_command(args: argparse.Namespace) -> int:
+    from ..errors import InputError
     from ..experiment.report import write_report
     from ..experiment.store import ResultStore
     from ..experiment.summary import summarize, write_tables
 
+    stages = sorted(p.parent.name for p in Path(args.results).glob("*/manifest.json"))
+    if stages and not (Path(args.results) / "manifest.json").is_file():
+        raise InputError(
+            f"{args.results}: these are the results of a sensitivity analysis (stages "
+            f"{', '.join(stages)}); run its experiment file again with `alliance-sim run`: it "
+            "resumes without running anything and rewrites the indices and report.html."
+        )
     store = ResultStore.existing(args.results)
     summary = summarize(store)
     write_tables(summary, store.root)

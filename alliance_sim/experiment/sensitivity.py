@@ -49,10 +49,8 @@ def morris_indices(
     from SALib.analyze.morris import _compute_elementary_effects
     from SALib.sample.morris import _compute_delta
 
-    first = {}
-    for j, a in enumerate(sample.fields):
-        first.setdefault(_factor_of(sample, a.path), j)
-    x = sample.unit[:, [first[f.name] for f in sample.factors]]
+    starts = np.cumsum([0] + [len(f.members) for f in sample.factors[:-1]])  # fields by factor
+    x = sample.unit[:, starts]
     problem = {
         "num_vars": len(sample.factors),
         "names": [f.name for f in sample.factors],
@@ -101,13 +99,6 @@ def _ranked(rows: list[dict[str, Any]], score: str) -> pd.DataFrame:
     frame = pd.DataFrame(rows)
     frame["rank"] = frame.groupby("outcome")[score].rank(ascending=False, method="first")
     return frame
-
-
-def _factor_of(sample: Sample, path: str) -> str:
-    for f in sample.factors:
-        if any(a.path == path for a in f.members):
-            return f.name
-    raise KeyError(path)
 
 
 def sobol_indices(

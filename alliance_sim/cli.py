@@ -19,6 +19,7 @@ COMMAND_MODULES = (
     "alliance_sim.commands.simulate",
     "alliance_sim.commands.experiment",
     "alliance_sim.commands.workshop",
+    "alliance_sim.commands.assumptions",
 )
 
 

@@ -100,10 +100,12 @@ levels = [7, 6]
 
 @pytest.mark.parametrize("path", sorted(EXPERIMENTS.glob("*.toml")), ids=lambda p: p.stem)
 def test_shipped_experiments_load_and_expand(path):
-    design = build_design(load_experiment(path))
+    experiment = load_experiment(path)
+    design = build_design(experiment)
     scenarios = design.scenarios()
     assert len(scenarios) == len(design.cells) >= 2
-    assert design.total_runs >= 1000
+    if not experiment.spec.sensitivity:  # sensitivity stages run each cell at every sample point
+        assert design.total_runs >= 1000
 
 
 def test_headline_experiment_is_the_council_question():

@@ -85,17 +85,30 @@ def run_command(args: argparse.Namespace) -> int:
     print()
     print(results.summary.text())
     print()
-    print(f"Results: {results.directory}/ (summary.csv, differences.csv, Parquet tables)")
+    outputs = (
+        "per stage: sensitivity.csv, robustness.csv, outcomes.parquet, runs/; discovery.csv"
+        if hasattr(results, "stages")
+        else "summary.csv, differences.csv, Parquet tables"
+    )
+    print(f"Results: {results.directory}/ ({outputs})")
     print(f"Report:  {results.report_path}")
     return 0
 
 
 def report_command(args: argparse.Namespace) -> int:
+    from ..errors import InputError
     from ..experiment.lock import FolderLock
     from ..experiment.report import write_report
     from ..experiment.store import ResultStore
     from ..experiment.summary import summarize, write_tables
 
+    stages = sorted(p.parent.name for p in Path(args.results).glob("*/manifest.json"))
+    if stages and not (Path(args.results) / "manifest.json").is_file():
+        raise InputError(
+            f"{args.results}: these are the results of a sensitivity analysis (stages "
+            f"{', '.join(stages)}); run its experiment file again with `alliance-sim run`: it "
+            "resumes without running anything and rewrites the indices and report.html."
+        )
     store = ResultStore.existing(args.results)
     with FolderLock(store.root).acquire("report"):
         summary = summarize(store)

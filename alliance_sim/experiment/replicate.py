@@ -12,12 +12,24 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from ..config import Scenario
 from .design import Cell, Chunk
 
 IDENTITY = ("cell", "design", "sample")
+
+
+class Work(Protocol):
+    """What a worker runs for one cell; executors call :func:`run_chunk` on any such work."""
+
+    cell: Cell
+
+    def run(
+        self, chunk: Chunk, on_replication: Callable[[int], None] | None = None
+    ) -> dict[str, bytes]:
+        """Run replications ``chunk.start..chunk.stop-1``; Parquet bytes per table."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -27,8 +39,13 @@ class CellWork:
     cell: Cell
     scenario: Scenario
 
+    def run(
+        self, chunk: Chunk, on_replication: Callable[[int], None] | None = None
+    ) -> dict[str, bytes]:
+        return simulate_chunk(self, chunk, on_replication)
 
-def _table_bytes(columns: dict[str, list]) -> bytes:
+
+def table_bytes(columns: dict[str, list]) -> bytes:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -38,13 +55,20 @@ def _table_bytes(columns: dict[str, list]) -> bytes:
 
 
 def run_chunk(
-    work: CellWork, chunk: Chunk, on_replication: Callable[[int], None] | None = None
+    work: Work, chunk: Chunk, on_replication: Callable[[int], None] | None = None
 ) -> dict[str, bytes]:
-    """Simulate replications ``chunk.start..chunk.stop-1`` of one cell; Parquet bytes per table.
+    """Run one chunk of any cell's work (an alliance's, or a sensitivity stage's sample points).
 
     ``on_replication(r)`` is called before replication ``r`` starts (so that a worker that dies can
     be reported with the seed it was running).
     """
+    return work.run(chunk, on_replication)
+
+
+def simulate_chunk(
+    work: CellWork, chunk: Chunk, on_replication: Callable[[int], None] | None = None
+) -> dict[str, bytes]:
+    """Simulate replications ``chunk.start..chunk.stop-1`` of one cell; Parquet bytes per table."""
     from ..simulation import simulate
 
     cell = work.cell
@@ -80,4 +104,4 @@ def run_chunk(
             for column in table.values():  # a column missing from this run's records
                 if len(column) < counts[name]:
                     column.extend([None] * (counts[name] - len(column)))
-    return {name: _table_bytes(columns) for name, columns in tables.items() if counts[name]}
+    return {name: table_bytes(columns) for name, columns in tables.items() if counts[name]}

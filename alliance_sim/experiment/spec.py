@@ -30,6 +30,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from ..errors import InputError, echo, from_validation, shorten
 from ..inputfile import parse
+from .analysis_spec import Discovery, SensitivityStage
 
 #: A level of a plain factor: one value written into the scenario at the factor's dotted path.
 Scalar = bool | int | float | str
@@ -126,6 +127,8 @@ class ExperimentSpec(Strict):
     factors: dict[str, list[Scalar] | Bundle] = Field(default_factory=dict)
     uncertain: Uncertain | None = None
     statistics: Statistics = Statistics()
+    sensitivity: list[SensitivityStage] = Field(default_factory=list)
+    discovery: Discovery | None = None
 
     @field_validator("factors", mode="before")
     @classmethod
@@ -175,6 +178,13 @@ class ExperimentSpec(Strict):
             places += [(p, f"factors.{name}") for p in paths]
         if self.uncertain is not None:
             places += [(p, "uncertain.ranges") for p in self.uncertain.ranges]
+        if self.sensitivity and self.uncertain is not None:
+            raise ValueError("give `[[sensitivity]]` or `[uncertain]`, not both")
+        if self.discovery is not None and not self.sensitivity:
+            raise ValueError("`[discovery]` needs at least one `[[sensitivity]]` stage to sample")
+        names = [s.name for s in self.sensitivity]
+        if len(set(names)) != len(names):
+            raise ValueError(f"`sensitivity` stages must have different names, got {names}")
         for path, where in places:
             if path in seen:
                 raise ValueError(f"`{path}` is set in both `{seen[path]}` and `{where}`")

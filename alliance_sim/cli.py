@@ -16,6 +16,7 @@ from .errors import InputError
 COMMAND_MODULES = (
     "alliance_sim.commands.simulate",
     "alliance_sim.commands.experiment",
+    "alliance_sim.commands.search",
     "alliance_sim.commands.workshop",
 )
 

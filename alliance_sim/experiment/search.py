@@ -372,6 +372,7 @@ def _sampler(problem: Problem, generation: int):
 
 def _open_study(root: Path, problem: Problem, fresh: bool):
     import optuna
+    from optuna.trial import TrialState
 
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     experiment = problem.experiment
@@ -387,57 +388,54 @@ def _open_study(root: Path, problem: Problem, fresh: bool):
     except OSError as exc:
         raise InputError(f"{root}: cannot create the results folder ({exc}).") from None
     existed = db.is_file()
-    storage = optuna.storages.RDBStorage(f"sqlite:///{db}")
-    study = optuna.create_study(
-        storage=storage,
+    directions = [o.direction for o in problem.objectives]
+    durable = optuna.create_study(
+        storage=optuna.storages.RDBStorage(f"sqlite:///{db}"),
         study_name="search",
-        directions=[o.direction for o in problem.objectives],
+        directions=directions,
         load_if_exists=True,
-        sampler=_sampler(problem, 0),
     )
     if existed:
-        was = study.user_attrs.get("sha256", "?")
+        was = durable.user_attrs.get("sha256", "?")
         if was != experiment.sha256:
             raise InputError(
                 f"{root}: this study was made from a different version of {experiment.source} "
                 f"(sha256 {was[:12]}, now {experiment.sha256[:12]}), so it cannot be continued; "
                 "run again with --fresh to discard it and start over, or with --out to keep both."
             )
-        if study.user_attrs.get("package_version") != package_version():
+        if durable.user_attrs.get("package_version") != package_version():
             raise InputError(
                 f"{root}: this study was made by alliance-sim "
-                f"{study.user_attrs.get('package_version')}, this is {package_version()}; results "
-                "of two versions must not be mixed; run again with --fresh, or use --out."
+                f"{durable.user_attrs.get('package_version')}, this is {package_version()}; "
+                "results of two versions must not be mixed; run again with --fresh, or use --out."
             )
     else:
-        study.set_user_attr("sha256", experiment.sha256)
-        study.set_user_attr("package_version", package_version())
-        study.set_user_attr("started", dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))
+        durable.set_user_attr("sha256", experiment.sha256)
+        durable.set_user_attr("package_version", package_version())
+        durable.set_user_attr("started", dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))
         atomic_write(root / COPY, experiment.text.encode("utf-8"))
-    return study
+    # The samplers read every trial at every suggestion: from SQLite that costs ~10 ms a time, so
+    # they work on a copy in memory and each finished generation is written to the database.
+    study = optuna.create_study(directions=directions, sampler=_sampler(problem, 0))
+    study.add_trials(durable.get_trials(deepcopy=False, states=[TrialState.COMPLETE]))
+    return durable, study
 
 
-def _search(study, problem: Problem, evaluations: Evaluations, bar) -> None:
-    """Ask a generation, evaluate it in one batch, tell it; until ``candidates`` are done."""
-    from optuna.trial import Trial, TrialState
+def _search(durable, study, problem: Problem, evaluations: Evaluations, bar) -> None:
+    """Ask a generation, evaluate it in one batch, tell it, record it; until all are done.
 
+    A generation interrupted before it was recorded is asked again on resuming: its sampler's
+    seed and the completed trials are the same, so it proposes the same designs, and those
+    already simulated are read back from ``evaluations/``.
+    """
     settings = problem.settings
     distributions = {lever.name: lever.distribution() for lever in problem.levers}
-    while True:
-        trials = study.get_trials(deepcopy=False)
-        batch = [t for t in trials if t.state == TrialState.RUNNING]
-        if not batch:  # nothing left over from an interrupted session: ask the next generation
-            if len(trials) >= settings.candidates:
-                return
-            generation = len(trials) // settings.population
-            study.sampler = _sampler(problem, generation)
-            n = min(settings.population, settings.candidates - len(trials))
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                asked = [study.ask(distributions) for _ in range(n)]
-            batch = [Trial(study, t._trial_id) for t in asked]
-        else:
-            batch = [Trial(study, t._trial_id) for t in batch]
+    while (done := len(study.trials)) < settings.candidates:
+        study.sampler = _sampler(problem, done // settings.population)
+        n = min(settings.population, settings.candidates - done)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            batch = [study.ask(distributions) for _ in range(n)]
         candidates = [problem.candidate(dict(t.params)) for t in batch]
         measured = evaluations.run(candidates, SEARCH, bar.update)
         for trial, c in zip(batch, candidates, strict=True):
@@ -450,7 +448,8 @@ def _search(study, problem: Problem, evaluations: Evaluations, bar) -> None:
                 trial.set_constraint(name, value)
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                study.tell(trial.number, objective_values(problem, c, m))
+                study.tell(trial, objective_values(problem, c, m))
+        durable.add_trials(study.get_trials(deepcopy=True)[done:])
 
 
 # ---------------------------------------------------------------- the front
@@ -737,7 +736,7 @@ def run_search(
     problem = build_problem(experiment)
     root = Path(out) if out is not None else Path("results") / experiment.name
     executor = make_executor(workers, scheduler)
-    study = _open_study(root, problem, fresh)
+    durable, study = _open_study(root, problem, fresh)
     evaluations = Evaluations(root, problem, executor)
     settings = problem.settings
     from optuna.trial import TrialState
@@ -746,7 +745,7 @@ def run_search(
     search_bar = _bar(progress, settings.candidates * len(problem.seeds), done * len(problem.seeds),
                       f"{experiment.name}: search")  # fmt: skip
     with search_bar as bar:
-        _search(study, problem, evaluations, bar)
+        _search(durable, study, problem, evaluations, bar)
     table = candidates_table(study, problem)
     front = table[table["pareto"]] if len(table) else table
     notes = []

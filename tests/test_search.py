@@ -110,6 +110,7 @@ recommend = 2
 "parties.council.authority.threshold_m" = [0.25, 1.0, 3.0]
 "board.cadence_days" = { low = 14, high = 56, step = 14 }
 "board.rule" = ["unanimity", "best_for_service"]
+"parties.social_care_provider.membership" = ["associate", "full"]
 
 [search.constraints]
 stay_full = ["council"]
@@ -193,6 +194,29 @@ def test_same_front_whatever_the_workers(small):
     assert len(one.candidates) == 8
     assert one.candidates["design"].nunique() > 1
     for a, b in zip(_frames(one.directory), _frames(two.directory), strict=True):
+        pd.testing.assert_frame_equal(a, b)
+
+
+def test_designs_the_constraints_rule_out_are_not_simulated(small):
+    _, _, one = small
+    table = one.candidates
+    twelve = table["parties.social_care_provider.membership"] == "full"  # 12 full members
+    assert twelve.any() and (~twelve).any()
+    assert (table.loc[twelve, "violation:max_full_members"] == 1).all()
+    assert not table.loc[twelve, ["feasible", "simulated", "pareto"]].any().any()
+    assert table.loc[twelve, "mean_days"].isna().all()
+    assert table.loc[~twelve, "simulated"].all() and table.loc[~twelve, "feasible"].all()
+
+
+def test_same_front_on_a_dask_cluster(small):
+    from distributed import LocalCluster
+
+    folder, path, one = small
+    with LocalCluster(
+        n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None
+    ) as cluster:
+        run_search(path, scheduler=cluster.scheduler_address, out=folder / "dask", report=False)
+    for a, b in zip(_frames(one.directory), _frames(folder / "dask"), strict=True):
         pd.testing.assert_frame_equal(a, b)
 
 

@@ -421,6 +421,10 @@ def _open_study(root: Path, problem: Problem, fresh: bool):
     return durable, study
 
 
+def _ruled_out(problem: Problem, c: Candidate) -> bool:
+    return any(v > 0 for v in obj.static_violations(problem.settings.constraints, c.facts).values())
+
+
 def _search(durable, study, problem: Problem, evaluations: Evaluations, bar) -> None:
     """Ask a generation, evaluate it in one batch, tell it, record it; until all are done.
 
@@ -437,18 +441,31 @@ def _search(durable, study, problem: Problem, evaluations: Evaluations, bar) -> 
             warnings.simplefilter("ignore")
             batch = [study.ask(distributions) for _ in range(n)]
         candidates = [problem.candidate(dict(t.params)) for t in batch]
-        measured = evaluations.run(candidates, SEARCH, bar.update)
+        # A design the constraints rule out by itself (who is full) is not simulated: NSGA-II and
+        # TPE rank infeasible trials by their violations alone, never by their objectives.
+        ruled_out = {c.key for c in candidates if _ruled_out(problem, c)}
+        runnable = [c for c in candidates if c.key not in ruled_out]
+        measured = evaluations.run(runnable, SEARCH, bar.update)
+        bar.update(len({c.key for c in candidates if c.key in ruled_out}) * len(problem.seeds))
         for trial, c in zip(batch, candidates, strict=True):
-            m = measured[c.key]
-            broken = violations(problem, c, m)
+            m = measured.get(c.key)
+            if m is None:
+                broken = obj.static_violations(settings.constraints, c.facts)
+                broken = {k: broken.get(k, 0.0) for k in problem.constraint_names()}
+                values = [np.inf * o.sign for o in problem.objectives]
+            else:
+                broken = violations(problem, c, m)
+                values = objective_values(problem, c, m)
+                shortfall = float(obj.point(["break_even"], m, c.facts)[0])
+                trial.set_user_attr("shortfall_m", shortfall)
             trial.set_user_attr("design", c.key)
+            trial.set_user_attr("simulated", m is not None)
             trial.set_user_attr("violations", broken)
-            trial.set_user_attr("shortfall_m", float(obj.point(["break_even"], m, c.facts)[0]))
             for name, value in broken.items():
                 trial.set_constraint(name, value)
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                study.tell(trial, objective_values(problem, c, m))
+                study.tell(trial, values)
         durable.add_trials(study.get_trials(deepcopy=True)[done:])
 
 
@@ -501,7 +518,14 @@ def candidates_table(study, problem: Problem) -> pd.DataFrame:
         }
         row["design"] = t.user_attrs.get("design", "")
         row.update({lever.name: t.params.get(lever.name) for lever in problem.levers})
-        row.update({o.name: v for o, v in zip(problem.objectives, t.values, strict=True)})
+        simulated = t.user_attrs.get("simulated", True)
+        row.update(
+            {
+                o.name: v if simulated else np.nan
+                for o, v in zip(problem.objectives, t.values, strict=True)
+            }
+        )
+        row["simulated"] = simulated
         broken = t.user_attrs.get("violations", {})
         row.update({f"violation:{k}": v for k, v in broken.items()})
         row["worst_member_shortfall_m"] = t.user_attrs.get("shortfall_m")

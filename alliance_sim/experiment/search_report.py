@@ -33,6 +33,11 @@ HOW_TO_READ = (
 )
 
 
+def _axis(o) -> str:
+    label = f"{o.party}'s expected net (£m)" if o.party else o.label
+    return label if o.sign > 0 else f"minus {label}"
+
+
 def pareto_plot(results: SearchResults, path: Path) -> Path | None:
     problem = results.problem
     objectives = problem.objectives
@@ -68,9 +73,8 @@ def pareto_plot(results: SearchResults, path: Path) -> Path | None:
             if id(c) in ranks:
                 ax.annotate(str(ranks[id(c)]), (cx, cy), xytext=(4, 4),
                             textcoords="offset points", fontsize=9, weight="bold")  # fmt: skip
-        flip = {1.0: "", -1.0: " (negated: lower is better)"}
-        ax.set_xlabel(first.label + flip[first.sign], fontsize=8)
-        ax.set_ylabel(o.label + flip[o.sign], fontsize=8)
+        ax.set_xlabel(_axis(first), fontsize=8)
+        ax.set_ylabel(_axis(o), fontsize=8)
         ax.tick_params(labelsize=7)
     axes[0].legend(fontsize=7, loc="best")
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -68,6 +68,9 @@ def change_phrase(path: str, value: Any, was: Any, parties: dict[str, str], home
             return f"the board decides by {RULES.get(str(value), value)}"
         if field == "qualified_majority":
             return f"a qualified majority means {float(value):.0%} of full members"
+    if path == "risk.default_split":
+        how = "in proportion to budgets" if value == "budget" else "equally"
+        return f"gains and losses are shared {how} until a risk/reward scheme is agreed"
     if parts[0] == "parties" and len(parts) >= 3:
         who = parties.get(parts[1], parts[1])
         field = ".".join(parts[2:])

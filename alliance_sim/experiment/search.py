@@ -230,7 +230,6 @@ def build_problem(experiment: Experiment) -> Problem:
     baseline_values: dict[str, Any] = {}
     for lever in levers:
         if isinstance(lever.spec, Bundle):
-            now = [_lookup(current_dump, p) for p in lever.spec.set]
             match = [
                 level
                 for i, level in enumerate(lever.spec.levels)
@@ -240,7 +239,6 @@ def build_problem(experiment: Experiment) -> Problem:
                 )
             ]
             baseline_values[lever.name] = match[0] if match else None
-            del now
         else:
             baseline_values[lever.name] = _lookup(current_dump, lever.name)
     seeds, _, _ = replication_seeds(meta.seed, meta.replications)

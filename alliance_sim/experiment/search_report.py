@@ -145,7 +145,7 @@ def write_search_report(results: SearchResults) -> Path:
     )
     constraints = problem.constraint_names() or ["none"]
     body = [
-        f"<h1>{html.escape(meta.title or meta.name)}: design search</h1>",
+        f"<h1>Design search: {html.escape(meta.title or meta.name)}</h1>",
         f"<p class='meta'>{html.escape(str(results.problem.experiment.path))} · generated "
         f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC · {results.runs} runs simulated in this "
         "session</p>",

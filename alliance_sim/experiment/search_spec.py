@@ -1,8 +1,8 @@
 """The ``[search]`` table of an experiment file: which design levers, which objectives, which limits.
 
-A search file is an experiment file (``[experiment]``, ``[set]``, ``[uncertain]``, ``[statistics]``
-as for ``alliance-sim run``) whose design choices are not a factorial but a space for
-``alliance-sim search`` to explore. It is validated into frozen pydantic models before anything
+A search file is an experiment file (``[experiment]``, ``[set]``, ``[statistics]`` as for
+``alliance-sim run``; ``[uncertain]`` is not supported yet) whose design choices are not a
+factorial but a space for ``alliance-sim search`` to explore. It is validated into frozen pydantic models before anything
 runs; a bad value is one paragraph naming the file and the field (exit code 2).
 
 .. code-block:: toml

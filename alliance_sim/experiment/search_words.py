@@ -105,7 +105,7 @@ def describe_changes(problem: Problem, params: dict[str, Any]) -> list[str]:
         if value is None or _same(value, was):
             continue
         if isinstance(lever.spec, Bundle):
-            out.append(f"{lever.name}: {value}")
+            out.append(f"{lever.name} {value}")
         else:
             out.append(change_phrase(lever.name, value, was, parties, homes))
     return out

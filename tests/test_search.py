@@ -12,7 +12,8 @@ import pytest
 
 from alliance_sim.cli import main
 from alliance_sim.experiment import search as search_mod
-from alliance_sim.experiment.search import pareto_mask, run_search, spread
+from alliance_sim.experiment.search import build_problem, pareto_mask, run_search, spread
+from alliance_sim.experiment.search_spec import is_search_file, load_search
 from alliance_sim.experiment.search_words import change_phrase, join_changes
 
 # Two parties; every matter is worth £2.5m and gains both, so both vote yes. The provider's
@@ -146,6 +147,20 @@ def test_search_finds_the_authority_that_avoids_referral(built):
     days = best.differences.set_index("measure").loc["mean_days"]
     assert days["paired_hi"] < 0  # faster than the current £0.25m, with a paired interval
     assert "raise Provider B's delegated authority to £4m" in best.changes
+
+
+EXPERIMENTS = Path(__file__).resolve().parents[1] / "experiments"
+
+
+def test_shipped_search_files_load_and_check_against_their_scenario():
+    files = sorted(p for p in EXPERIMENTS.glob("*.toml") if is_search_file(p))
+    assert [p.stem for p in files] == ["design_mid_notts"]
+    problem = build_problem(load_search(files[0]))
+    assert problem.settings.candidates == 200 and len(problem.seeds) == 50
+    assert problem.baseline_values["parties.council.authority.threshold_m"] == 0.25
+    assert problem.baseline_values["the council's representative refers"] == (
+        "strategic, policy, resource and financial matters"
+    )
 
 
 def test_pareto_mask_and_spread_by_hand():

@@ -162,6 +162,14 @@ class SearchFile(ExperimentSpec):
         return self
 
 
+def is_search_file(path: str | Path) -> bool:
+    """Whether an experiment file has a ``[search]`` table (for ``alliance-sim search``)."""
+    try:
+        return "search" in tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return False
+
+
 def load_search(path: str | Path) -> Experiment:
     """Read and validate a search file; raises :class:`InputError` naming the file and field."""
     path = Path(path)

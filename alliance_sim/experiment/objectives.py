@@ -33,6 +33,8 @@ import numpy as np
 
 from ..errors import InputError
 
+#: The result tables the measures are read from (``replicate.run_chunk`` returns only these).
+TABLES = ("runs", "decisions", "risk")
 #: A member with no gains at all counts its gains share as this, so its ratio stays finite.
 GAINS_FLOOR = 0.01
 

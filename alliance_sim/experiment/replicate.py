@@ -25,6 +25,8 @@ class CellWork:
 
     cell: Cell
     scenario: Scenario
+    #: the tables to return (None: all); a design search needs only runs, decisions and risk
+    tables: tuple[str, ...] | None = None
 
 
 def _table_bytes(columns: dict[str, list]) -> bytes:
@@ -50,6 +52,8 @@ def run_chunk(work: CellWork, chunk: Chunk) -> dict[str, bytes]:
         records = result.records()
         del result
         for name, columns in records.items():
+            if work.tables is not None and name not in work.tables:
+                continue
             n = len(next(iter(columns.values()))) if columns else 0
             table = tables.get(name)
             if table is None:

@@ -314,7 +314,11 @@ class Evaluations:
             else:
                 todo.append(c)
         works = [
-            CellWork(Cell(i, i, 0, self.problem.scenario_ref, (), c.overrides), c.scenario)
+            CellWork(
+                Cell(i, i, 0, self.problem.scenario_ref, (), c.overrides),
+                c.scenario,
+                tables=obj.TABLES,
+            )
             for i, c in enumerate(todo)
         ]
         size = min(self.problem.chunk_size, len(seeds))

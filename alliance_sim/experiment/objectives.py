@@ -26,8 +26,8 @@ member would rationally leave (001 §42).
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -106,6 +106,14 @@ class RunMeasures:
     def __len__(self) -> int:
         return len(self.replication)
 
+    @cached_property
+    def losses(self) -> np.ndarray:
+        return np.clip(-self.net, 0.0, None)
+
+    @cached_property
+    def gains(self) -> np.ndarray:
+        return np.clip(self.net, 0.0, None)
+
     def columns(self) -> dict[str, np.ndarray]:
         out = {
             "replication": self.replication,
@@ -144,37 +152,54 @@ class RunMeasures:
 
 
 def measure_chunk(parts: dict[str, bytes]) -> RunMeasures:
-    """Reduce one chunk's Parquet tables (``replicate.run_chunk``) to per-run measures."""
+    """Reduce one chunk's Parquet tables (``replicate.run_chunk``) to per-run measures.
+
+    Runs in the main process for every chunk, so it stays in pyarrow and numpy (no pandas, no
+    reader threads): the workers must never wait for it.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
     from ..result import DECIDED
 
-    def read(name: str, columns: list[str]):
-        return pq.read_table(io.BytesIO(parts[name]), columns=columns).to_pandas()
+    def read(name: str, columns: list[str]) -> pa.Table:
+        return pq.read_table(pa.BufferReader(parts[name]), columns=columns, use_threads=False)
+
+    def numbers(table: pa.Table, column: str) -> np.ndarray:
+        return table[column].to_numpy().astype(float, copy=False)
 
     runs = read("runs", ["replication", "matters", "stalemate", "terminated", "reconfigured"])
-    reps = runs["replication"].to_numpy(np.int64)
-    index = {r: i for i, r in enumerate(reps.tolist())}
+    reps = runs["replication"].to_numpy().astype(np.int64)
+    order = np.argsort(reps, kind="stable")
+
+    def rows_of(replications: np.ndarray) -> np.ndarray:
+        return order[np.searchsorted(reps, replications, sorter=order)]
+
     decided = np.zeros(len(reps))
     days_sum = np.zeros(len(reps))
     if "decisions" in parts:
         dec = read("decisions", ["replication", "outcome", "days_to_decision"])
-        dec = dec[dec["outcome"].isin(list(DECIDED))]
-        rows = dec["replication"].map(index).to_numpy(np.int64)
+        keep = pc.is_in(dec["outcome"], value_set=pa.array(sorted(DECIDED)))
+        dec = dec.filter(keep)
+        rows = rows_of(dec["replication"].to_numpy().astype(np.int64))
         np.add.at(decided, rows, 1.0)
-        np.add.at(days_sum, rows, dec["days_to_decision"].to_numpy(float))
+        np.add.at(days_sum, rows, numbers(dec, "days_to_decision"))
     parties: list[str] = []
     net = np.zeros((len(reps), 0))
     if "risk" in parts:
         risk = read("risk", ["replication", "party", "expected_net_m"])
-        parties = list(dict.fromkeys(risk["party"].tolist()))
-        wide = risk.pivot(index="replication", columns="party", values="expected_net_m")
-        net = wide.reindex(index=reps, columns=parties).fillna(0.0).to_numpy(float)
-    ended = (runs["terminated"].to_numpy(float) > 0) | (runs["reconfigured"].to_numpy(float) > 0)
+        names = risk["party"].to_pylist()
+        parties = list(dict.fromkeys(names))
+        column = {p: j for j, p in enumerate(parties)}
+        net = np.zeros((len(reps), len(parties)))
+        rows = rows_of(risk["replication"].to_numpy().astype(np.int64))
+        net[rows, [column[p] for p in names]] = numbers(risk, "expected_net_m")
+    ended = (numbers(runs, "terminated") > 0) | (numbers(runs, "reconfigured") > 0)
     return RunMeasures(
         replication=reps,
-        matters=runs["matters"].to_numpy(float),
-        stalemate=runs["stalemate"].to_numpy(float),
+        matters=numbers(runs, "matters"),
+        stalemate=numbers(runs, "stalemate"),
         decided=decided,
         days_sum=days_sum,
         alive=(~ended).astype(float),
@@ -215,8 +240,8 @@ def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
 
 def shares(weights: np.ndarray, m: RunMeasures) -> tuple[np.ndarray, np.ndarray]:
     """Each party's share of all losses and of all gains, pooled over the weighted runs (b x P)."""
-    down = weights @ np.clip(-m.net, 0.0, None)
-    up = weights @ np.clip(m.net, 0.0, None)
+    down = weights @ m.losses
+    up = weights @ m.gains
     total_down = down.sum(axis=1, keepdims=True)
     total_up = up.sum(axis=1, keepdims=True)
     return _ratio(down, total_down), _ratio(up, total_up)
@@ -263,6 +288,7 @@ def measures(
     names: list[str], weights: np.ndarray, m: RunMeasures, facts: DesignFacts
 ) -> np.ndarray:
     """``(b, len(names))``: every measure for each row of weights."""
+    weights = weights.astype(float, copy=False)  # resample counts: one cast, then BLAS
     return np.column_stack([measure(n, weights, m, facts) for n in names])
 
 

@@ -284,7 +284,7 @@ class Evaluations:
     def _read(self, phase: str, key: str) -> obj.RunMeasures:
         import pyarrow.parquet as pq
 
-        table = pq.read_table(self._path(phase, key))
+        table = pq.read_table(self._path(phase, key), use_threads=False)
         return obj.RunMeasures.from_columns({c: table[c].to_numpy() for c in table.column_names})
 
     def _write(self, phase: str, key: str, measures: obj.RunMeasures) -> None:

@@ -12,7 +12,9 @@ import pytest
 
 from alliance_sim.cli import main
 from alliance_sim.experiment import search as search_mod
-from alliance_sim.experiment.search import build_problem, pareto_mask, run_search, spread
+from alliance_sim.experiment.search import run_search
+from alliance_sim.experiment.search_confirm import pareto_mask, spread
+from alliance_sim.experiment.search_space import build_problem
 from alliance_sim.experiment.search_spec import is_search_file, load_search
 from alliance_sim.experiment.search_words import change_phrase, join_changes
 

@@ -17,7 +17,8 @@ import pandas as pd
 from .spec import Bundle
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .search import Problem, SearchResults
+    from .search import SearchResults
+    from .search_space import Problem
 
 RULES = {
     "unanimity": "unanimity",

@@ -18,6 +18,7 @@ from .errors import InputError, RunFailed
 COMMAND_MODULES = (
     "alliance_sim.commands.simulate",
     "alliance_sim.commands.experiment",
+    "alliance_sim.commands.search",
     "alliance_sim.commands.workshop",
     "alliance_sim.commands.assumptions",
 )

@@ -38,6 +38,8 @@ class CellWork:
 
     cell: Cell
     scenario: Scenario
+    #: the tables to return (None: all); a design search needs only runs, decisions and risk
+    tables: tuple[str, ...] | None = None
 
     def run(
         self, chunk: Chunk, on_replication: Callable[[int], None] | None = None
@@ -83,6 +85,8 @@ def simulate_chunk(
         records = result.records()
         del result
         for name, columns in records.items():
+            if work.tables is not None and name not in work.tables:
+                continue
             n = len(next(iter(columns.values()))) if columns else 0
             table = tables.get(name)
             if table is None:

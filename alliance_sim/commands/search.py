@@ -1,0 +1,69 @@
+"""``alliance-sim search FILE``: search alliance designs for the best trade-offs (issue 14)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "search",
+        help="search alliance designs (levers in [search]) for the best trade-offs; "
+        "recommend designs with paired intervals",
+        description="Explore the design levers of an experiment file's [search] table with a "
+        "multi-objective search (optuna), re-evaluate the Pareto front on fresh replications and "
+        "recommend designs against the current one; running it again continues the study.",
+    )
+    p.add_argument(
+        "file", type=Path, help="search file (TOML), e.g. experiments/design_mid_notts.toml"
+    )
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        metavar="N",
+        help="worker processes (default: all cores; 1 runs in this process)",
+    )
+    p.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="run on a Dask distributed cluster, e.g. tcp://HOST:8786",
+    )
+    p.add_argument(
+        "--fresh", action="store_true", help="discard an earlier study in the output folder"
+    )
+    p.add_argument(
+        "--out", type=Path, metavar="DIR", help="output folder (default: results/<experiment name>)"
+    )
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.set_defaults(func=search_command)
+
+
+def search_command(args: argparse.Namespace) -> int:
+    import sys
+
+    from ..experiment.search import run_search
+
+    try:
+        results = run_search(
+            args.file,
+            workers=args.workers,
+            scheduler=args.scheduler,
+            fresh=args.fresh,
+            out=args.out,
+            progress=not args.no_progress,
+        )
+    except KeyboardInterrupt:
+        print(
+            "alliance-sim: interrupted; every design already evaluated is kept. Run the same "
+            "command again to continue the search.",
+            file=sys.stderr,
+        )
+        return 130
+    print()
+    print(results.text())
+    print()
+    print(f"Results: {results.directory}/ (candidates.csv, front.csv, recommendations.csv)")
+    print(f"Report:  {results.report_path}")
+    return 0

@@ -1,0 +1,427 @@
+"""Design search: which alliance rules decide fastest with a fair share of risk.
+
+A policy team's question is often not "A or B?" but "what should the agreement say?": who is a
+full member, how much delegated authority each representative holds (000 §3.2.3; 001 §46), how
+often the board and the home bodies meet and with what notice, unanimity or a qualified majority
+(001 §47). ``alliance-sim search FILE`` explores those levers (``[search]``, see ``search_spec``)
+for the designs that are best on several objectives at once (``objectives``) and respect the
+file's constraints, then checks the best ones again before recommending any.
+
+Why optuna (5) and not pymoo (0.6.2): optuna's ask-and-tell interface lets a whole generation of
+candidate designs be evaluated together by the experiment runner's executors (this process, a
+process pool or a Dask cluster, exactly as for ``alliance-sim run``); its categorical, integer and
+stepped float distributions are the levers' natural types (pymoo needs its separate mixed-variable
+machinery for those); its RDB storage (SQLite, ``study.db``) records every trial as it is told, so
+re-running the same command continues an interrupted study, where pymoo offers only pickled
+checkpoints of the algorithm object; and its NSGA-II and TPE samplers take constraints directly.
+
+How noise is kept from picking the winners:
+
+1. Every candidate runs the same ``experiment.replications`` seeds (common random numbers), so
+   designs are compared on the same futures.
+2. The feasible Pareto set of the search is re-evaluated, with the scenario's current design,
+   on ``confirm_replications`` *fresh* seeds (a stream the search never saw, so the winners'
+   lucky draws do not carry over), with bootstrap intervals.
+3. Recommendations come from the re-evaluated set, each with paired differences against the
+   current design on those fresh common random numbers (``stats.paired_difference``).
+
+Determinism: the sampler of generation *g* is seeded from (master seed, *g*) and proposes from the
+completed trials in the study alone, and each candidate's results depend only on its design and
+the seeds; so the same file gives the same front whatever the number of workers, and a resumed
+study continues as an uninterrupted one would.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import sys
+import warnings
+from collections.abc import Callable
+from contextlib import nullcontext
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..errors import InputError
+from . import objectives as obj
+from .design import Cell, Chunk
+from .executors import Executor, make_executor
+from .replicate import CellWork
+from .search_confirm import Confirmed, Recommendation, confirm, pareto_mask, recommend
+from .search_space import Candidate, Problem, build_problem
+from .search_spec import load_search
+from .store import COPY, atomic_write, package_version
+
+STUDY_DB = "study.db"
+EVALUATIONS = "evaluations"
+OUTPUTS = ("candidates.csv", "front.csv", "recommendations.csv", "report.html")
+SEARCH = "search"
+
+# ---------------------------------------------------------------- evaluation
+
+
+class Evaluations:
+    """Per-run measures of each design, cached on disk by design and phase (never run twice)."""
+
+    def __init__(self, root: Path, problem: Problem, executor: Executor) -> None:
+        self.root = root / EVALUATIONS
+        self.problem = problem
+        self.executor = executor
+        self.runs_done = 0
+
+    def _path(self, phase: str, key: str) -> Path:
+        return self.root / phase / f"{key}.parquet"
+
+    def cached(self, phase: str, key: str) -> bool:
+        return self._path(phase, key).is_file()
+
+    def _read(self, phase: str, key: str) -> obj.RunMeasures:
+        import pyarrow.parquet as pq
+
+        table = pq.read_table(self._path(phase, key), use_threads=False)
+        return obj.RunMeasures.from_columns({c: table[c].to_numpy() for c in table.column_names})
+
+    def _write(self, phase: str, key: str, measures: obj.RunMeasures) -> None:
+        import io
+
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        folder = self.root / phase
+        folder.mkdir(parents=True, exist_ok=True)
+        sink = io.BytesIO()
+        pq.write_table(pa.table(measures.columns()), sink, compression="zstd")
+        atomic_write(self._path(phase, key), sink.getvalue())
+
+    def run(
+        self, candidates: list[Candidate], phase: str, on_runs: Callable[[int], None]
+    ) -> dict[str, obj.RunMeasures]:
+        """Measures of every candidate on the phase's seeds: from disk, or simulated now."""
+        seeds = self.problem.seeds if phase == SEARCH else self.problem.confirm_seeds
+        out: dict[str, obj.RunMeasures] = {}
+        todo: list[Candidate] = []
+        for c in candidates:
+            if c.key in out or any(t.key == c.key for t in todo):
+                continue
+            if self.cached(phase, c.key):
+                out[c.key] = self._read(phase, c.key)
+            else:
+                todo.append(c)
+        works = [
+            CellWork(
+                Cell(i, i, 0, self.problem.scenario_ref, (), c.overrides),
+                c.scenario,
+                tables=obj.TABLES,
+            )
+            for i, c in enumerate(todo)
+        ]
+        size = min(self.problem.chunk_size, len(seeds))
+        chunks = [
+            Chunk(i, start, min(start + size, len(seeds)), tuple(seeds[start : start + size]))
+            for i in range(len(todo))
+            for start in range(0, len(seeds), size)
+        ]
+        per_cell = -(-len(seeds) // size)
+        parts: dict[int, list[obj.RunMeasures]] = {}
+        for chunk, tables in self.executor.run_cells(works, chunks):
+            got = parts.setdefault(chunk.cell, [])
+            got.append(obj.measure_chunk(tables))
+            self.runs_done += chunk.size
+            on_runs(chunk.size)
+            if len(got) == per_cell:
+                measures = obj.RunMeasures.concat(parts.pop(chunk.cell))
+                key = todo[chunk.cell].key
+                self._write(phase, key, measures)
+                out[key] = measures
+        return out
+
+
+def objective_values(problem: Problem, c: Candidate, m: obj.RunMeasures) -> list[float]:
+    values = obj.point([o.name for o in problem.objectives], m, c.facts)
+    worst = [np.inf if o.direction == "minimize" else -np.inf for o in problem.objectives]
+    return [float(v) if np.isfinite(v) else w for v, w in zip(values, worst, strict=True)]
+
+
+def violations(problem: Problem, c: Candidate, m: obj.RunMeasures) -> dict[str, float]:
+    out = obj.static_violations(problem.settings.constraints, c.facts)
+    if problem.settings.constraints.members_break_even:
+        out["break_even"] = float(obj.point(["break_even"], m, c.facts)[0])
+    return {k: out[k] for k in problem.constraint_names()}
+
+
+# ---------------------------------------------------------------- the study
+
+
+def _sampler(problem: Problem, generation: int):
+    import optuna
+
+    seed = int(
+        np.random.SeedSequence(
+            problem.spec.experiment.seed, spawn_key=(4, generation)
+        ).generate_state(1)[0]
+    )
+    # Constraints reach both samplers through each trial's ``set_constraint`` (optuna 5).
+    if problem.settings.sampler == "tpe":
+        return optuna.samplers.TPESampler(seed=seed, n_startup_trials=problem.settings.population)
+    return optuna.samplers.NSGAIISampler(population_size=problem.settings.population, seed=seed)
+
+
+def _open_study(root: Path, problem: Problem, fresh: bool):
+    import optuna
+    from optuna.trial import TrialState
+
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    experiment = problem.experiment
+    db = root / STUDY_DB
+    if fresh:
+        db.unlink(missing_ok=True)
+        shutil.rmtree(root / EVALUATIONS, ignore_errors=True)
+        shutil.rmtree(root / "figures", ignore_errors=True)
+        for name in (COPY, *OUTPUTS):
+            (root / name).unlink(missing_ok=True)
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"{root}: cannot create the results folder ({exc}).") from None
+    existed = db.is_file()
+    directions = [o.direction for o in problem.objectives]
+    durable = optuna.create_study(
+        storage=optuna.storages.RDBStorage(f"sqlite:///{db}"),
+        study_name="search",
+        directions=directions,
+        load_if_exists=True,
+    )
+    if existed:
+        was = durable.user_attrs.get("sha256", "?")
+        if was != experiment.sha256:
+            raise InputError(
+                f"{root}: this study was made from a different version of {experiment.source} "
+                f"(sha256 {was[:12]}, now {experiment.sha256[:12]}), so it cannot be continued; "
+                "run again with --fresh to discard it and start over, or with --out to keep both."
+            )
+        if durable.user_attrs.get("package_version") != package_version():
+            raise InputError(
+                f"{root}: this study was made by alliance-sim "
+                f"{durable.user_attrs.get('package_version')}, this is {package_version()}; "
+                "results of two versions must not be mixed; run again with --fresh, or use --out."
+            )
+    else:
+        durable.set_user_attr("sha256", experiment.sha256)
+        durable.set_user_attr("package_version", package_version())
+        durable.set_user_attr("started", dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))
+        atomic_write(root / COPY, experiment.text.encode("utf-8"))
+    # The samplers read every trial at every suggestion: from SQLite that costs ~10 ms a time, so
+    # they work on a copy in memory and each finished generation is written to the database.
+    study = optuna.create_study(directions=directions, sampler=_sampler(problem, 0))
+    study.add_trials(durable.get_trials(deepcopy=False, states=[TrialState.COMPLETE]))
+    return durable, study
+
+
+def _ruled_out(problem: Problem, c: Candidate) -> bool:
+    return any(v > 0 for v in obj.static_violations(problem.settings.constraints, c.facts).values())
+
+
+def _search(durable, study, problem: Problem, evaluations: Evaluations, bar) -> None:
+    """Ask a generation, evaluate it in one batch, tell it, record it; until all are done.
+
+    A generation interrupted before it was recorded is asked again on resuming: its sampler's
+    seed and the completed trials are the same, so it proposes the same designs, and those
+    already simulated are read back from ``evaluations/``.
+    """
+    settings = problem.settings
+    distributions = {lever.name: lever.distribution() for lever in problem.levers}
+    while (done := len(study.trials)) < settings.candidates:
+        study.sampler = _sampler(problem, done // settings.population)
+        n = min(settings.population, settings.candidates - done)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            batch = [study.ask(distributions) for _ in range(n)]
+        candidates = [problem.candidate(dict(t.params)) for t in batch]
+        # A design the constraints rule out by itself (who is full) is not simulated: NSGA-II and
+        # TPE rank infeasible trials by their violations alone, never by their objectives.
+        ruled_out = {c.key for c in candidates if _ruled_out(problem, c)}
+        runnable = [c for c in candidates if c.key not in ruled_out]
+        measured = evaluations.run(runnable, SEARCH, bar.update)
+        bar.update(len({c.key for c in candidates if c.key in ruled_out}) * len(problem.seeds))
+        for trial, c in zip(batch, candidates, strict=True):
+            m = measured.get(c.key)
+            if m is None:
+                broken = obj.static_violations(settings.constraints, c.facts)
+                broken = {k: broken.get(k, 0.0) for k in problem.constraint_names()}
+                values = [np.inf * o.sign for o in problem.objectives]
+            else:
+                broken = violations(problem, c, m)
+                values = objective_values(problem, c, m)
+                shortfall = float(obj.point(["break_even"], m, c.facts)[0])
+                trial.set_user_attr("shortfall_m", shortfall)
+            trial.set_user_attr("design", c.key)
+            trial.set_user_attr("simulated", m is not None)
+            trial.set_user_attr("violations", broken)
+            for name, value in broken.items():
+                trial.set_constraint(name, value)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                study.tell(trial, values)
+        durable.add_trials(study.get_trials(deepcopy=True)[done:])
+
+
+def candidates_table(study, problem: Problem) -> pd.DataFrame:
+    """Every completed trial: levers, objectives, violations, feasible, on the search's front."""
+    from optuna.trial import TrialState
+
+    rows = []
+    for t in study.get_trials(deepcopy=False, states=[TrialState.COMPLETE]):
+        row: dict[str, Any] = {
+            "trial": t.number,
+            "generation": t.number // problem.settings.population,
+        }
+        row["design"] = t.user_attrs.get("design", "")
+        row.update({lever.name: t.params.get(lever.name) for lever in problem.levers})
+        simulated = t.user_attrs.get("simulated", True)
+        row.update(
+            {
+                o.name: v if simulated else np.nan
+                for o, v in zip(problem.objectives, t.values, strict=True)
+            }
+        )
+        row["simulated"] = simulated
+        broken = t.user_attrs.get("violations", {})
+        row.update({f"violation:{k}": v for k, v in broken.items()})
+        row["worst_member_shortfall_m"] = t.user_attrs.get("shortfall_m")
+        row["feasible"] = all(v <= 0 for v in broken.values())
+        rows.append(row)
+    frame = pd.DataFrame(rows)
+    if frame.empty:
+        return frame
+    frame["duplicate"] = frame["design"].duplicated()
+    frame["pareto"] = False
+    pool = frame[frame["feasible"] & ~frame["duplicate"]]
+    if len(pool):
+        signs = np.array([o.sign for o in problem.objectives])
+        values = pool[[o.name for o in problem.objectives]].to_numpy(float) * signs
+        frame.loc[pool.index[pareto_mask(values)], "pareto"] = True
+    return frame
+
+
+# ---------------------------------------------------------------- results
+
+
+@dataclass
+class SearchResults:
+    """What a search found: every candidate, the re-evaluated front, the recommendations."""
+
+    directory: Path
+    problem: Problem
+    candidates: pd.DataFrame
+    confirmed: list[Confirmed]
+    recommendations: list[Recommendation]
+    runs: int
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def report_path(self) -> Path:
+        return self.directory / "report.html"
+
+    def front_table(self) -> pd.DataFrame:
+        from .search_words import front_frame
+
+        return front_frame(self)
+
+    def recommendations_table(self) -> pd.DataFrame:
+        frames = []
+        for r in self.recommendations:
+            frame = r.differences.copy()
+            frame.insert(0, "rank", r.rank)
+            frame.insert(1, "design", r.confirmed.candidate.key)
+            frame.insert(2, "changes", "; ".join(r.changes))
+            frames.append(frame)
+        return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+    def text(self) -> str:
+        from .search_words import results_text
+
+        return results_text(self)
+
+
+def run_search(
+    path: str | Path,
+    workers: int | None = None,
+    scheduler=None,
+    *,
+    fresh: bool = False,
+    out: str | Path | None = None,
+    progress: bool = False,
+    report: bool = True,
+) -> SearchResults:
+    """Run (or continue) the design search in ``path`` and return what it found.
+
+    Arguments as for :func:`run_experiment`; results go to ``results/<name>/`` by default:
+    ``study.db`` (the optuna study), ``evaluations/`` (per-run measures of every design),
+    ``candidates.csv``, ``front.csv``, ``recommendations.csv``, ``figures/pareto.png`` and
+    ``report.html``.
+    """
+    experiment = load_search(path)
+    problem = build_problem(experiment)
+    root = Path(out) if out is not None else Path("results") / experiment.name
+    executor = make_executor(workers, scheduler)
+    durable, study = _open_study(root, problem, fresh)
+    evaluations = Evaluations(root, problem, executor)
+    settings = problem.settings
+    from optuna.trial import TrialState
+
+    done = len(study.get_trials(deepcopy=False, states=[TrialState.COMPLETE]))
+    search_bar = _bar(progress, settings.candidates * len(problem.seeds), done * len(problem.seeds),
+                      f"{experiment.name}: search")  # fmt: skip
+    with search_bar as bar:
+        _search(durable, study, problem, evaluations, bar)
+    table = candidates_table(study, problem)
+    front = table[table["pareto"]] if len(table) else table
+    notes = []
+    if not len(front):
+        notes.append("No candidate design met every constraint, so there is no front to confirm.")
+    total = (min(len(front), settings.confirm) + 1) * len(problem.confirm_seeds)
+    with _bar(progress, total, 0, f"{experiment.name}: confirm") as bar:
+        confirmed = confirm(problem, front, evaluations, bar)
+    confirmed_keys = {c.candidate.key for c in confirmed[1:]}
+    table["confirmed"] = table["design"].isin(confirmed_keys) & ~table["duplicate"]
+    recommendations = recommend(problem, confirmed)
+    if len(front) and not recommendations:
+        notes.append(
+            "None of the re-evaluated designs met every constraint on the fresh replications."
+        )
+    results = SearchResults(
+        root, problem, table, confirmed, recommendations, evaluations.runs_done, notes
+    )
+    table.to_csv(root / "candidates.csv", index=False)
+    results.front_table().to_csv(root / "front.csv", index=False)
+    results.recommendations_table().to_csv(root / "recommendations.csv", index=False)
+    if report:
+        from .search_report import write_search_report
+
+        write_search_report(results)
+    return results
+
+
+def _bar(progress: bool, total: int, initial: int, desc: str):
+    if not progress:
+        return nullcontext(_NoBar())
+    from tqdm import tqdm
+
+    return tqdm(
+        total=total,
+        initial=initial,
+        unit="run",
+        desc=desc,
+        file=sys.stderr,
+        dynamic_ncols=True,
+        smoothing=0.1,
+    )
+
+
+class _NoBar:
+    def update(self, n: int) -> None:
+        pass

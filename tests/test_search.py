@@ -1,0 +1,300 @@
+"""Design search (issue 14): finds a design known by construction, same front whatever the workers,
+resumes an interrupted study to the same end, refuses bad search files in one paragraph."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from alliance_sim.cli import main
+from alliance_sim.experiment import search as search_mod
+from alliance_sim.experiment.search import run_search
+from alliance_sim.experiment.search_confirm import pareto_mask, spread
+from alliance_sim.experiment.search_space import build_problem
+from alliance_sim.experiment.search_spec import is_search_file, load_search
+from alliance_sim.experiment.search_words import change_phrase, join_changes
+
+# Two parties; every matter is worth £2.5m and gains both, so both vote yes. The provider's
+# representative must refer anything above its delegated authority to a board that meets every
+# 8 weeks: referral delay is the only cost, and only authority of at least £2.5m avoids it. The
+# commissioner's best-for-service weight changes nothing here (certain gains for everyone).
+BUILT_SCENARIO = """
+[scenario]
+name = "built"
+start = 2020-01-01
+end = 2021-12-31
+
+[board]
+cadence_days = 28
+notice_days = 7
+
+[parties.a]
+name = "Commissioner A"
+kind = "commissioner"
+authority = { threshold_m = 5.0 }
+
+[parties.b]
+name = "Provider B"
+kind = "provider"
+authority = { threshold_m = 0.25 }
+home_body = { name = "B's board", cadence_days = 56, first_meeting_day = 20 }
+
+[stream]
+enabled = false
+transition_matters = false
+
+[trust]
+rep_turnover_per_year = 0.0
+
+[risk]
+funding_shocks_per_year = 0.0
+"""
+
+
+def _matter(i: int, day: int) -> str:
+    return f"""
+[[matters]]
+id = "m{i}"
+kind = "service_change"
+proposer = "a"
+day = {day}
+magnitude_m = 2.5
+categories = ["service"]
+impacts = {{ a = {{ mean_m = 1.0 }}, b = {{ mean_m = 1.0 }} }}
+"""
+
+
+BUILT_SEARCH = """
+[experiment]
+name = "built_search"
+scenario = "built.toml"
+replications = 3
+seed = 11
+
+[statistics]
+bootstrap = 200
+
+[search]
+candidates = 15
+population = 5
+objectives = ["mean_days"]
+confirm = 3
+confirm_replications = 4
+recommend = 1
+
+[search.levers]
+"parties.b.authority.threshold_m" = [0.25, 0.5, 1.0, 2.0, 4.0]
+"parties.a.best_for_service" = [0.3, 0.7]
+"""
+
+SMALL_SEARCH = """
+[experiment]
+name = "small_search"
+scenario = "mid-notts"
+replications = 4
+seed = 7
+
+[statistics]
+bootstrap = 200
+
+[search]
+candidates = 8
+population = 4
+objectives = ["stalemate_rate", "mean_days", "loss_gain_ratio", "net:council"]
+confirm = 2
+confirm_replications = 6
+recommend = 2
+
+[search.levers]
+"parties.council.authority.threshold_m" = [0.25, 1.0, 3.0]
+"board.cadence_days" = { low = 14, high = 56, step = 14 }
+"board.rule" = ["unanimity", "best_for_service"]
+"parties.social_care_provider.membership" = ["associate", "full"]
+
+[search.constraints]
+stay_full = ["council"]
+max_full_members = 11
+"""
+
+
+def _write(folder: Path, name: str, text: str) -> Path:
+    path = folder / name
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("built")
+    matters = "".join(_matter(i, day) for i, day in enumerate([0, 60, 130, 200, 300, 420]))
+    _write(folder, "built.toml", BUILT_SCENARIO + matters)
+    path = _write(folder, "search.toml", BUILT_SEARCH)
+    return run_search(path, workers=1, out=folder / "out", report=False)
+
+
+def test_search_finds_the_authority_that_avoids_referral(built):
+    table = built.candidates
+    path = "parties.b.authority.threshold_m"
+    front = table[table["pareto"]]
+    assert len(front) and set(front[path]) == {4.0}
+    slower = table[table[path] < 4.0]
+    assert len(slower)  # the search also tried designs that refer, and they are slower
+    assert front["mean_days"].max() < slower["mean_days"].min()
+    [best] = built.recommendations
+    assert best.confirmed.candidate.params[path] == 4.0
+    days = best.differences.set_index("measure").loc["mean_days"]
+    assert days["paired_hi"] < 0  # faster than the current £0.25m, with a paired interval
+    assert "raise Provider B's delegated authority to £4m" in best.changes
+
+
+EXPERIMENTS = Path(__file__).resolve().parents[1] / "experiments"
+
+
+def test_shipped_search_files_load_and_check_against_their_scenario():
+    files = sorted(p for p in EXPERIMENTS.glob("*.toml") if is_search_file(p))
+    assert [p.stem for p in files] == ["design_mid_notts"]
+    problem = build_problem(load_search(files[0]))
+    assert problem.settings.candidates == 200 and len(problem.seeds) == 50
+    assert problem.baseline_values["parties.council.authority.threshold_m"] == 0.25
+    assert problem.baseline_values["the council's representative refers"] == (
+        "strategic, policy, resource and financial matters"
+    )
+
+
+def test_pareto_mask_and_spread_by_hand():
+    points = np.array([[1.0, 5.0], [2.0, 2.0], [5.0, 1.0], [3.0, 3.0], [2.0, 2.0]])
+    assert pareto_mask(points).tolist() == [True, True, True, False, True]
+    chosen = spread(points[:3], 2)
+    assert chosen[0] == 1  # the compromise nearest the ideal point comes first
+    assert len(set(chosen)) == 2
+
+
+def test_changes_worded_from_paths():
+    parties = {"council": "Nottinghamshire County Council"}
+    homes = {"council": "the committee"}
+    assert (
+        change_phrase("parties.council.authority.threshold_m", 1.0, 0.25, parties, homes)
+        == "raise Nottinghamshire County Council's delegated authority to £1m"
+    )
+    assert change_phrase("board.cadence_days", 28, 42, parties, homes) == (
+        "the board meets every 4 weeks"
+    )
+    assert change_phrase("board.notice_days", 21, 14, parties, homes) == (
+        "business is tabled with 3 weeks' notice"
+    )
+    assert change_phrase("parties.council.home_body.cadence_days", 30, 42, parties, homes) == (
+        "the committee meets every 30 days"
+    )
+    assert join_changes(["a", "b", "c"]) == "A, b, and c"
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("small")
+    path = _write(folder, "search.toml", SMALL_SEARCH)
+    one = run_search(path, workers=1, out=folder / "one", report=False)
+    return folder, path, one
+
+
+def _frames(directory: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    return tuple(pd.read_csv(directory / n) for n in ("candidates.csv", "front.csv",
+                                                        "recommendations.csv"))  # fmt: skip
+
+
+def test_same_front_whatever_the_workers(small):
+    folder, path, one = small
+    two = run_search(path, workers=2, out=folder / "two", report=False)
+    assert len(one.candidates) == 8
+    assert one.candidates["design"].nunique() > 1
+    for a, b in zip(_frames(one.directory), _frames(two.directory), strict=True):
+        pd.testing.assert_frame_equal(a, b)
+
+
+def test_designs_the_constraints_rule_out_are_not_simulated(small):
+    _, _, one = small
+    table = one.candidates
+    twelve = table["parties.social_care_provider.membership"] == "full"  # 12 full members
+    assert twelve.any() and (~twelve).any()
+    assert (table.loc[twelve, "violation:max_full_members"] == 1).all()
+    assert not table.loc[twelve, ["feasible", "simulated", "pareto"]].any().any()
+    assert table.loc[twelve, "mean_days"].isna().all()
+    assert table.loc[~twelve, "simulated"].all() and table.loc[~twelve, "feasible"].all()
+
+
+def test_same_front_on_a_dask_cluster(small):
+    from distributed import LocalCluster
+
+    folder, path, one = small
+    with LocalCluster(
+        n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None
+    ) as cluster:
+        run_search(path, scheduler=cluster.scheduler_address, out=folder / "dask", report=False)
+    for a, b in zip(_frames(one.directory), _frames(folder / "dask"), strict=True):
+        pd.testing.assert_frame_equal(a, b)
+
+
+def test_interrupted_study_continues_to_the_same_end(small, monkeypatch):
+    folder, path, one = small
+    real = search_mod.Evaluations.run
+    calls = {"n": 0}
+
+    def interrupted(self, candidates, phase, on_runs):
+        calls["n"] += 1
+        if calls["n"] == 2:  # the second generation is asked, then the session dies
+            raise KeyboardInterrupt
+        return real(self, candidates, phase, on_runs)
+
+    monkeypatch.setattr(search_mod.Evaluations, "run", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        run_search(path, workers=1, out=folder / "resumed", report=False)
+    monkeypatch.setattr(search_mod.Evaluations, "run", real)
+    again = run_search(path, workers=1, out=folder / "resumed", report=True)
+    assert again.runs < len(one.candidates) * 4 + 3 * 6  # the first generation was not re-run
+    for a, b in zip(_frames(one.directory), _frames(again.directory), strict=True):
+        pd.testing.assert_frame_equal(a, b)
+    assert (again.directory / "report.html").stat().st_size > 10_000
+    assert (again.directory / "figures" / "pareto.png").is_file()
+
+
+def test_changed_file_is_not_mixed_into_a_study(small, capsys):
+    folder, path, one = small
+    changed = _write(folder, "changed.toml", SMALL_SEARCH.replace("seed = 7", "seed = 8"))
+    code = main(["search", str(changed), "--out", str(one.directory), "--workers", "1"])
+    err = capsys.readouterr().err
+    assert code == 2 and "--fresh" in err and "different version" in err
+
+
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        (('"net:council"]', '"speed"]'), ["search.objectives", "'speed'", "stalemate_rate"]),
+        (('"board.rule"', '"board.rules"'), ["search.levers.board.rules", "no field `rules`"]),
+        (("low = 14, high = 56", "low = 56, high = 14"), ["board.cadence_days", "low < high"]),
+        (('stay_full = ["council"]', 'stay_full = ["county"]'), ["stay_full", "'county'"]),
+        (('"board.rule" = ["unanimity", "best_for_service"]',
+          '"board.qualified_majority" = [0.4, 0.8]'), ["qualified_majority = 0.4", "valid scenario"]),
+        (("[search.constraints]", "[factors]\nx = [1, 2]\n[search.constraints]"), ["[factors]"]),
+    ],
+)  # fmt: skip
+def test_bad_search_file_one_paragraph_exit_2(tmp_path, capsys, change, words):
+    text = SMALL_SEARCH.replace(*change)
+    assert text != SMALL_SEARCH
+    path = _write(tmp_path, "bad.toml", text)
+    code = main(["search", str(path), "--out", str(tmp_path / "out"), "--workers", "1"])
+    err = capsys.readouterr().err.strip()
+    assert code == 2
+    assert "Traceback" not in err and "\n" not in err
+    assert str(path) in err
+    for word in words:
+        assert word in err
+    assert not (tmp_path / "out" / "study.db").exists()
+
+
+def test_file_without_search_table_is_refused(tmp_path, capsys):
+    path = _write(tmp_path, "plain.toml", SMALL_SEARCH.split("[search]")[0])
+    assert main(["search", str(path), "--workers", "1"]) == 2
+    assert "no [search] table" in capsys.readouterr().err

@@ -50,23 +50,25 @@ class Compromise(NamedTuple):
 def _pieces(matter: Matter, voters: list[int], parties: PartyArrays, bfs, need) -> tuple:
     """Affine pieces ``a . x + c`` whose minimum (plus ideal distances) is each voter's margin.
 
-    Returns (A, c, owner): one row per piece, and the voter each belongs to."""
+    Returns (A, c, owner): one row per piece, and the voter each belongs to: first each voter's
+    own-interest piece, then, for voters averse to losses past their tolerance, the kinked one."""
     base, slope = linear_of(matter, parties)
     n = len(matter.F0)
+    v = np.asarray(voters, dtype=int)
+    b = np.asarray(bfs)[v][:, None]
     sys_a, sys_c = slope[-1], base[-1]
-    rows, consts, owner = [], [], []
-    for i, v in enumerate(voters):
-        b = float(bfs[v])
-        own_a, own_c = slope[2 * n + v], base[2 * n + v]
-        pieces = [(own_a, own_c)]
-        pen = float(parties.penalty[v])
-        if pen > 0:
-            pieces.append((own_a - pen * slope[n + v], own_c - pen * base[n + v]))
-        for a, c in pieces:
-            rows.append((1 - b) * a + b * sys_a)
-            consts.append((1 - b) * c + b * sys_c - need[i])
-            owner.append(v)
-    return np.array(rows).reshape(len(rows), matter.k), np.array(consts), np.array(owner)
+    own_a, own_c = slope[2 * n + v], base[2 * n + v]
+    need = np.asarray(need, dtype=float)
+    A1 = (1 - b) * own_a + b * sys_a
+    c1 = (1 - b[:, 0]) * own_c + b[:, 0] * sys_c - need
+    pen = parties.penalty[v]
+    kinked = pen > 0
+    if not kinked.any():
+        return A1, c1, v
+    w, bk = pen[kinked][:, None], b[kinked]
+    A2 = A1[kinked] - (1 - bk) * w * slope[n + v[kinked]]
+    c2 = c1[kinked] - (1 - bk[:, 0]) * w[:, 0] * base[n + v[kinked]]
+    return np.vstack([A1, A2]), np.concatenate([c1, c2]), np.concatenate([v, v[kinked]])
 
 
 def best_terms(
@@ -135,7 +137,7 @@ def _vertex_search(A: np.ndarray, c: np.ndarray, lo: np.ndarray, hi: np.ndarray)
     if k == 1:
         a = A[:, 0]
         cands = [lo[0], hi[0]]
-        p, q = np.triu_indices(len(a), 1)
+        p, q = _pairs(len(a))
         da = a[p] - a[q]
         ok = np.abs(da) > 1e-15
         xs = (c[q][ok] - c[p][ok]) / da[ok]
@@ -143,7 +145,7 @@ def _vertex_search(A: np.ndarray, c: np.ndarray, lo: np.ndarray, hi: np.ndarray)
     else:
         corners = np.array([[lo[0], lo[1]], [lo[0], hi[1]], [hi[0], lo[1]], [hi[0], hi[1]]])
         found = [corners]
-        p, q = np.triu_indices(len(c), 1)
+        p, q = _pairs(len(c))
         for d in (0, 1):  # crossings of two pieces on an edge of the box
             other = 1 - d
             for bound in (lo[d], hi[d]):
@@ -170,6 +172,11 @@ def _vertex_search(A: np.ndarray, c: np.ndarray, lo: np.ndarray, hi: np.ndarray)
         cands = np.vstack(found)
     values = (cands @ A.T + c).min(axis=1)
     return np.array(cands[int(np.argmax(values))], dtype=float)
+
+
+@lru_cache(maxsize=64)
+def _pairs(m: int) -> tuple[np.ndarray, np.ndarray]:
+    return np.triu_indices(m, 1)
 
 
 @lru_cache(maxsize=64)

@@ -20,13 +20,23 @@ def mask_of(parties: Iterable[int]) -> int:
     return mask
 
 
+_MEMBERS: dict[int, list[int]] = {}
+
+
 def members(mask: int) -> list[int]:
-    """The parties in ``mask``, in index order."""
-    out = []
-    while mask:
-        low = mask & -mask
-        out.append(low.bit_length() - 1)
-        mask ^= low
+    """The parties in ``mask``, in index order (a list shared by every caller: never change it).
+
+    The same few masks (the voters, a blocker, the voters less the recused) come up again and
+    again, so each is unpacked once."""
+    out = _MEMBERS.get(mask)
+    if out is None:
+        out, rest = [], mask
+        while rest:
+            low = rest & -rest
+            out.append(low.bit_length() - 1)
+            rest ^= low
+        if len(_MEMBERS) < 4096:
+            _MEMBERS[mask] = out
     return out
 
 

@@ -31,6 +31,11 @@ METRICS = {
 }
 #: The measures printed and put in the report's table (all of them go to differences.csv).
 HEADLINE_METRICS = ("stalemate_rate", "mean_days", "survived")
+#: The measures of days to decision, in the order ``_day_measures`` computes them.
+DAY_MEASURES = ("mean_days", "median_days", "p90_days")
+#: The columns of a paired comparison's statistic, by name, in the order it returns them.
+DIFFERENCE_COLUMNS = ("stalemate_rate", *DAY_MEASURES, "survived")
+assert set(DIFFERENCE_COLUMNS) == set(METRICS), "every compared measure has a name in METRICS"
 
 
 @dataclass
@@ -311,121 +316,125 @@ def summarize(store: ResultStore, reduced: Reduced | None = None) -> Summary:
     """Statistics of every design, paired differences, risk measures; from the folder alone."""
     manifest = store.manifest
     reduced = reduced or reduce_store(store)
-    conf_cfg = _statistics_settings(store)
-    confidence, draws, tail = conf_cfg["confidence"], conf_cfg["bootstrap"], conf_cfg["tail"]
+    settings = _statistics_settings(store)
+    confidence, draws = settings["confidence"], settings["bootstrap"]
     seed = int(manifest["bootstrap_seed"])
     label_columns = list(manifest["factors"])
-    uncertain = list(manifest.get("uncertain", []))
+    per_run = _per_run_columns(reduced.runs, label_columns + list(manifest.get("uncertain", [])))
     designs_labels: list[dict] = manifest["designs"]
-    runs = reduced.runs
     notes: list[str] = []
 
     per_design: dict[int, pd.DataFrame] = {}
     hists: dict[int, np.ndarray] = {}
     rows = []
     for d, labels in enumerate(designs_labels):
-        units = runs[runs["design"] == d].sort_values(UNIT).reset_index(drop=True)
-        units = units.drop(columns=["terminated", "reconfigured"], errors="ignore").merge(
-            reduced.endings, on=["cell", "replication"], how="left"
-        )
+        units = _design_units(reduced, d)
         per_design[d] = units
-        hist = _hist(reduced, units)
-        hists[d] = hist
+        hists[d] = _hist(reduced, units)
         row: dict = {"design": d, **labels, "runs": len(units)}
-        if not len(units):
-            rows.append(row)
-            continue
-        matters = _settled(units).astype(float)
-        stalemates = units["stalemate"].to_numpy(dtype=float)
-        rate, lo, hi, deff = stats.clustered_wilson(stalemates, matters, confidence)
-        any_k = int((stalemates > 0).sum())
-        any_lo, any_hi = stats.wilson(any_k, len(units), confidence)
-        row.update(
-            open_at_end_per_run=float(units["open_at_end"].mean())
-            if "open_at_end" in units
-            else 0.0,
-            matters=int(matters.sum()),
-            matters_per_run=float(matters.mean()),
-            stalemate_rate=rate,
-            stalemate_lo=lo,
-            stalemate_hi=hi,
-            design_effect=deff,
-            any_stalemate=any_k / len(units),
-            any_stalemate_lo=any_lo,
-            any_stalemate_hi=any_hi,
-        )
-        pooled = hist.sum(axis=0)
-        values = reduced.days_values
-        row.update(
-            mean_days=float(stats.hist_mean(values, pooled)[0]),
-            median_days=float(stats.hist_quantile(values, pooled, 0.5)[0]),
-            p90_days=float(stats.hist_quantile(values, pooled, 0.9)[0]),
-        )
-        hist_b = hist if len(units) < 4096 else hist.astype(np.float64)
-        bounds = stats.bootstrap(
-            lambda w, h=hist_b, v=values: _day_measures(v, w @ h),
-            len(units),
-            draws,
-            _rng(seed, 1, d),
-            confidence,
-        )
-        for name, (lo, hi) in zip(("mean_days", "median_days", "p90_days"), bounds, strict=True):
-            row.update({f"{name}_lo": lo, f"{name}_hi": hi})
-        for column in _per_run_columns(runs, label_columns + uncertain):
-            row[f"mean_{column}"] = float(units[column].mean())
-        alive = _survived(units)
-        s_lo, s_hi = stats.wilson(int(alive.sum()), len(units), confidence)
-        row.update(
-            survived=float(alive.mean()),
-            survived_lo=s_lo,
-            survived_hi=s_hi,
-            terminated=float(units["terminated"].mean()),
-            reconfigured=float(units["reconfigured"].mean()),
-        )
+        if len(units):
+            row.update(_stalemate_columns(units, confidence))
+            row.update(_days_columns(reduced.days_values, hists[d], draws, _rng(seed, 1, d),
+                                     confidence))  # fmt: skip
+            row.update({f"mean_{c}": float(units[c].mean()) for c in per_run})
+            row.update(_survival_columns(units, confidence))
         rows.append(row)
-    designs = pd.DataFrame(rows)
 
     differences = _differences(
         manifest, per_design, hists, reduced.days_values, draws, seed, confidence
     )
     risk = None
     if reduced.nets is not None and len(reduced.nets):
-        risk = risk_measures(reduced.nets, designs_labels, tail, confidence)
+        risk = risk_measures(reduced.nets, designs_labels, settings["tail"], confidence)
     else:
         notes.append(
             "The runs recorded no money ledger, so per-party risk measures are not available."
         )
     n_designs = max(len(designs_labels), 1)
     days_hist = np.vstack([hists[d].sum(axis=0) for d in range(n_designs)]) if hists else None
-    blocks = {
-        d: {p: c / max(len(per_design.get(d, [])), 1) for p, c in reduced.blocks.get(d, {}).items()}
-        for d in range(n_designs)
-    }
-    coblocks = {
-        d: {
-            p: c / max(len(per_design.get(d, [])), 1)
-            for p, c in reduced.coblocks.get(d, {}).items()
-        }
-        for d in range(n_designs)
-    }
     _release_arrow_memory()
     if manifest.get("finished") is None:
         done, total = manifest.get("runs_done", 0), manifest.get("runs_total", 0)
         notes.append(f"The experiment is incomplete: {done} of {total} runs are in these results.")
     return Summary(
         label_columns=label_columns,
-        designs=designs,
+        designs=pd.DataFrame(rows),
         differences=differences,
         risk=risk,
         days_values=reduced.days_values,
         days_hist=days_hist,
-        blocks=blocks,
-        coblocks=coblocks,
+        blocks=_per_run_rates(reduced.blocks, per_design, n_designs),
+        coblocks=_per_run_rates(reduced.coblocks, per_design, n_designs),
         trust=reduced.trust,
         parties=manifest.get("parties", {}),
         confidence=confidence,
         notes=notes,
     )
+
+
+def _design_units(reduced: Reduced, design: int) -> pd.DataFrame:
+    """One design's runs in (sample, replication) order, with how each run ended."""
+    runs = reduced.runs
+    units = runs[runs["design"] == design].sort_values(UNIT).reset_index(drop=True)
+    return units.drop(columns=["terminated", "reconfigured"], errors="ignore").merge(
+        reduced.endings, on=["cell", "replication"], how="left"
+    )
+
+
+def _stalemate_columns(units: pd.DataFrame, confidence: float) -> dict:
+    """The stalemate rate over the matters the board settled (clustered Wilson interval), the
+    share of runs with any stalemate, and what the term left open."""
+    matters = _settled(units).astype(float)
+    stalemates = units["stalemate"].to_numpy(dtype=float)
+    rate, lo, hi, deff = stats.clustered_wilson(stalemates, matters, confidence)
+    any_k = int((stalemates > 0).sum())
+    any_lo, any_hi = stats.wilson(any_k, len(units), confidence)
+    open_at_end = float(units["open_at_end"].mean()) if "open_at_end" in units else 0.0
+    return dict(
+        open_at_end_per_run=open_at_end,
+        matters=int(matters.sum()),
+        matters_per_run=float(matters.mean()),
+        stalemate_rate=rate,
+        stalemate_lo=lo,
+        stalemate_hi=hi,
+        design_effect=deff,
+        any_stalemate=any_k / len(units),
+        any_stalemate_lo=any_lo,
+        any_stalemate_hi=any_hi,
+    )
+
+
+def _days_columns(values, hist, draws: int, rng, confidence: float) -> dict:
+    """Mean, median and p90 days to decision of decided matters, with bootstrap intervals over
+    runs (``hist``: one histogram of days per run)."""
+    pooled = _day_measures(values, hist.sum(axis=0)[None, :])[0]
+    out = {name: float(v) for name, v in zip(DAY_MEASURES, pooled, strict=True)}
+    resampled = hist if len(hist) < 4096 else hist.astype(np.float64)
+    bounds = stats.bootstrap(lambda w: _day_measures(values, w @ resampled), len(hist), draws,
+                             rng, confidence)  # fmt: skip
+    for name, (lo, hi) in zip(DAY_MEASURES, bounds, strict=True):
+        out.update({f"{name}_lo": lo, f"{name}_hi": hi})
+    return out
+
+
+def _survival_columns(units: pd.DataFrame, confidence: float) -> dict:
+    alive = _survived(units)
+    lo, hi = stats.wilson(int(alive.sum()), len(units), confidence)
+    return dict(
+        survived=float(alive.mean()),
+        survived_lo=lo,
+        survived_hi=hi,
+        terminated=float(units["terminated"].mean()),
+        reconfigured=float(units["reconfigured"].mean()),
+    )
+
+
+def _per_run_rates(counts: dict, per_design: dict, n_designs: int) -> dict:
+    """Counts per design and party (blocks, joint blocks) as a rate per run."""
+    return {
+        d: {p: c / max(len(per_design.get(d, [])), 1) for p, c in counts.get(d, {}).items()}
+        for d in range(n_designs)
+    }
 
 
 def _release_arrow_memory() -> None:
@@ -506,7 +515,7 @@ def _differences(manifest, per_design, hists, values, draws, seed, confidence) -
         ones = np.ones((1, m))
         at_a, at_b = statistic(ones, 0)[0], statistic(ones, 1)[0]
         diffs = stats.paired_difference(statistic, m, draws, _rng(seed, 2, n), confidence)
-        for k, (metric, diff) in enumerate(zip(METRICS, diffs, strict=True)):
+        for k, (metric, diff) in enumerate(zip(DIFFERENCE_COLUMNS, diffs, strict=True)):
             rows.append(
                 {
                     "factor": name,

@@ -36,7 +36,7 @@ from agents.valuation import evaluate
 from agents.voting import HomeBodies, RoomVote, authority_cover, cast_votes, concession
 
 from .acceptable import best_terms
-from .config import Board, Membership
+from .config import Board, MatterKind, Membership
 from .events import (
     Agreed,
     Amended,
@@ -59,7 +59,7 @@ from .events import (
 )
 from .negotiation import amend, margin
 from .partyset import mask_of, members
-from .rules import make_rule
+from .rules import make_rule, rule_for
 
 if TYPE_CHECKING:
     from agents.valuation import Evaluation, PartyArrays
@@ -95,6 +95,8 @@ class BoardProtocol:
     ) -> None:
         self.config = config
         self.rule = make_rule(config)
+        #: the rule each kind of matter is decided by (admissions and extensions: unanimity)
+        self.rules = {kind: rule_for(kind, self.rule, config) for kind in MatterKind}
         self.matters = matters  # every matter, by arrival; business raised later is appended
         self.covers = authority_cover(matters, arrays)  # whose authority covers each matter
         self.arrays = arrays
@@ -337,13 +339,14 @@ class BoardProtocol:
             return
         if matter.pending:  # exactly the voters still waiting for their home bodies
             self.log.add(Awaiting(day, number, idx, -1, tuple(sorted(matter.pending))))
-            no = votes.decided & ~votes.yes if self.rule.veto else 0
+            rule = self.rules[matter.kind]
+            no = votes.decided & ~votes.yes if rule.veto else 0
             if no:
                 # Those who have said no will block whatever the home bodies answer: amend now.
                 self._block(matter, day, number, no, votes.decided & votes.yes, votes.insist, ev,
                             system=False)  # fmt: skip
             return
-        verdict = self.rule.decide(voters, votes.yes, ev.sys)
+        verdict = self.rules[matter.kind].decide(voters, votes.yes, ev.sys)
         if verdict.passed:
             dissent = tuple(members(voters & ~votes.yes))
             self._decide(matter, day, number, "agreed", Agreed(day, number, idx, -1, x, dissent,

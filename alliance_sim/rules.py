@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar, Protocol
 
-from .config import Board
+from .config import Board, MatterKind
 from .registry import DECISION_RULES
 
 
@@ -42,9 +42,23 @@ class Rule(Protocol):
     def decide(self, voters: int, yes: int, system_surplus: float) -> Verdict: ...
 
 
+#: Decisions the documents require the full members to take unanimously whatever rule the board
+#: otherwise follows: admitting a member (001 §39; 002 §6.5) and allowing more time for
+#: transition (001 §40a). A counterfactual rule changes how the board decides its business, not
+#: these.
+UNANIMOUS_KINDS = frozenset({MatterKind.ADMISSION, MatterKind.TRANSITION_EXTENSION})
+
+
 def make_rule(board: Board) -> Rule:
     """The rule object named by ``board.rule``."""
     return DECISION_RULES[board.rule].of(board)
+
+
+def rule_for(kind: MatterKind, rule: Rule, board: Board) -> Rule:
+    """The rule a matter of ``kind`` is decided by, on a board that follows ``rule``."""
+    if kind in UNANIMOUS_KINDS and not rule.veto:
+        return DECISION_RULES["unanimity"].of(board)
+    return rule
 
 
 @DECISION_RULES.register("unanimity")

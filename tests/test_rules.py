@@ -136,3 +136,16 @@ def test_property_qualified_majority_share_reached(data):
         final = [v for v in votes_on(model, m.id) if v.day == m.decided_day]
         yes = sum(v.vote == "yes" for v in final)
         assert final and yes / len(final) >= s.board.qualified_majority - 1e-12, m.id
+
+
+def test_admission_needs_unanimity_even_under_best_for_service():
+    """001 §39; 002 §6.5: a counterfactual rule does not change how a member is admitted."""
+    # b weighs only itself and loses; the system gains, so best for service alone would pass it
+    parties = {"a": party(), "b": party(best_for_service=0.0), "c": party(membership="associate")}
+    admit = matter("adm", "a", kind="admission", subject="c",
+                   impacts=gains(a=20.0, b=-10.0), effects={"outcomes": 3.0})  # fmt: skip
+    for rule in ("best_for_service", "qualified_majority"):
+        model = run(build(parties, [admit], rule=rule, qualified_majority=0.51))
+        m = get_matter(model, "adm")
+        assert m.outcome == "stalemate" and m.blockers == (1,), rule  # b's no is a veto
+        assert model.parties[2].membership.value == "associate"

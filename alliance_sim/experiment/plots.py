@@ -75,7 +75,7 @@ def stalemate_plot(summary: Summary, path: Path) -> Path | None:
     for yi, r, h in zip(y, rate, hi, strict=True):
         ax.annotate(f"{r:.1f}%", (h, yi), xytext=(6, 0), textcoords="offset points", va="center")
     ax.set_yticks(y, [short_label(summary, d, ", ") for d in designs])
-    ax.set_xlabel("Matters that ended in stalemate (% of matters tabled)")
+    ax.set_xlabel("Matters that ended in stalemate (% of those the board settled)")
     ax.set_xlim(0, max(hi.max() * 1.25, 1))
     ax.set_title(f"Stalemate rate by design (bars: {pct}% Wilson intervals)")
     ax.grid(axis="x", alpha=0.3)

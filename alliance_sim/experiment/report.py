@@ -23,8 +23,10 @@ from .summary import HEADLINE_METRICS, METRICS, Summary
 HOW_TO_READ = {
     "stalemate": (
         "Stalemate rate by design",
-        "Each dot is the share of all matters tabled, over every run of that design, that ended in "
-        "stalemate (the board could not agree before the deadline). The bar is the {pct}% Wilson "
+        "Each dot is the share of the matters the board settled, over every run of that design, "
+        "that ended in stalemate (the board could not agree before the deadline); matters still "
+        "before the board when the term ended are left out, as the term, not the board, cut them "
+        "off. The bar is the {pct}% Wilson "
         "interval, widened for the fact that matters in the same run are not independent. Designs "
         "whose bars do not overlap clearly differ; designs whose bars overlap may still differ - "
         "the paired differences below are the sharper test.",
@@ -292,7 +294,8 @@ def write_report(store: ResultStore, summary: Summary) -> Path:
 
 
 _DESIGN_NOTE = (
-    "Stalemate rate: share of all matters tabled that ended in stalemate. Runs with a stalemate: "
+    "Stalemate rate: share of the matters the board settled that ended in stalemate (matters still "
+    "open when the term ended are left out and counted in 'open at end'). Runs with a stalemate: "
     "share of runs (terms) in which at least one matter did. Mean, median and p90 days: days from "
     "tabling to decision, over all decided matters. Survived: share of runs in which the alliance was "
     "neither terminated nor reconfigured before the end of its term."

@@ -83,12 +83,15 @@ class Summary:
             "mean days to decision",
             "median",
             "p90",
+            "open at end",
             "survived the term",
         ]
         rows = []
         for _, r in self.designs.iterrows():
             if r["runs"] <= 0:
-                rows.append([*(_fmt(r[c]) for c in self.label_columns), "0", "", "", "", "", ""])
+                rows.append(
+                    [*(_fmt(r[c]) for c in self.label_columns), "0", "", "", "", "", "", ""]
+                )
                 continue
             rows.append(
                 [
@@ -98,10 +101,16 @@ class Summary:
                     f"{r['mean_days']:.1f} [{r['mean_days_lo']:.1f}, {r['mean_days_hi']:.1f}]",
                     f"{r['median_days']:.0f}",
                     f"{r['p90_days']:.0f}",
+                    f"{r.get('open_at_end_per_run', 0.0):.1f} a run",
                     f"{r['survived']:.1%} [{r['survived_lo']:.1%}, {r['survived_hi']:.1%}]",
                 ]
             )
-        lines = [f"Designs (brackets: {pct}% intervals; runs are the unit of replication)"]
+        lines = [
+            f"Designs (brackets: {pct}% intervals; runs are the unit of replication). The stalemate "
+            "rate is of the matters the board settled; days to decision are those of decided "
+            "matters; 'open at end' counts the matters still before the board when the term ended, "
+            "left out of both."
+        ]
         lines += _table(header, rows)
         if not self.differences.empty:
             lines += ["", f"Paired differences on common random numbers ({pct}% intervals)"]

@@ -419,7 +419,8 @@ def _default_levels() -> tuple[KpiLevel, ...]:
     # period's net system value as a share of full members' budgets in scope a year; thresholds
     # are quantiles of the mid-notts score (200 seeds under unanimity, seeds 1000-1199: 0.98 for
     # game-breaking, "off the scale", 0.85 stretch, 0.30 minimum, 0.10 poor), so game-breaking is
-    # rare (measured: ~2% of quarters over 20 mid-notts seeds). Gain levels share all realised
+    # rare (measured: 0.8% of quarters over mid-notts seeds 0-19, was 32.5% with the old
+    # thresholds; tests/test_risk_pool.py holds it at most 5%). Gain levels share all realised
     # gains, minimum shares nothing (each keeps its own), poor and failure share all losses.
     return (
         KpiLevel(name="game-breaking", min_score=0.060, pooled_fraction=1.0, pools="gains"),

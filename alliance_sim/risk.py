@@ -82,12 +82,12 @@ class Ledger:
 
     def period_rows(self, period: int) -> list[tuple]:
         """One row per party for one period, in the order of ``LEDGER_COLUMNS``."""
-        (number, start, end, members, level, score, pool_p, paid_p, share_p, direct, shock, cost,
-         net) = self.periods[period]  # fmt: skip  (all of them, in LEDGER_COLUMNS order)
+        p = self.periods[period]
+        paid, share = p.paid_in_pence, p.share_pence
         return [
-            (number, start, end, i, members[i], level, score, pool_p, int(paid_p[i]),
-             int(share_p[i]), float(direct[i]), float(shock[i]),
-             float(share_p[i] - paid_p[i]) / PENCE_PER_M, float(cost[i]), float(net[i]))
+            (p.number, p.start, p.end, i, p.membership[i], p.level, p.score, p.pool_pence,
+             int(paid[i]), int(share[i]), float(p.direct[i]), float(p.shock[i]),
+             float(share[i] - paid[i]) / PENCE_PER_M, float(p.cost[i]), float(p.net[i]))
             for i in range(self.n)
         ]  # fmt: skip
 

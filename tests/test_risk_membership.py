@@ -358,7 +358,10 @@ def test_membership_change_in_a_stepped_model(new):
     """Changing membership between meetings: no votes at later meetings, no share of later pools."""
     s = scenario(
         {"ccg": party("commissioner", budget_m=50.0), **THREE},
-        [matter(f"s{day}", "ccg", day, impacts={"a": {"mean_m": 0.1}}) for day in range(0, 400, 28)],
+        [
+            matter(f"s{day}", "ccg", day, impacts={"a": {"mean_m": 0.1}})
+            for day in range(0, 400, 28)
+        ],
         risk={"default_split": "budget"},  # counterfactual: pooled from day 1, no scheme
     )
     model = AllianceModel(s, seed=3)
@@ -477,7 +480,10 @@ class TestBuiltinLedgers:
                 assert len(rows) == n
                 assert rows.pool_pence.nunique() == 1
                 pool = int(rows.pool_pence.iloc[0])
-                assert int(rows.share_pence.sum()) == pool == int(rows.paid_in_pence.sum())
+                assert int(rows.share_pence.sum()) == pool == int(rows.paid_in_pence.sum()), (
+                    seed,
+                    period,
+                )
                 assert (rows.share_pence[rows.membership != "full"] == 0).all()
                 assert (rows.paid_in_pence[rows.membership != "full"] == 0).all()
                 if rows.pool_pence.iloc[0] != 0:
@@ -555,7 +561,9 @@ def test_ledger_adds_up_for_any_alliance(
         k: party(budget_m=float(b), membership=m)
         for k, b, m in zip(keys, budgets, memberships, strict=True)
     }
-    shift = matter("m", "p0", 0, impacts={k: {"mean_m": v} for k, v in zip(keys, impacts)})
+    shift = matter(
+        "m", "p0", 0, impacts={k: {"mean_m": v} for k, v in zip(keys, impacts, strict=False)}
+    )
     rr = scheme(150, {k: float(v) for k, v in zip(keys, shares, strict=False)}, proposer="p0")
     s = scenario(
         parties, [shift, rr], pooled_fraction=fraction, days=400, risk={"default_split": split}

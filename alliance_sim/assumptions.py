@@ -279,7 +279,7 @@ RULES: tuple[Rule, ...] = (
         between(0.1, 0.5),
         "one policy shock every ten to every two years",
     ),
-    R("risk.funding_shock_m", REAL, scaled(0.5, 2.0), "half to twice the mean cost"),
+    R("risk.funding_shock_share", REAL, scaled(0.5, 2.0), "half to twice the mean cost"),
     R(
         "membership.council_response_to_refusal",
         FIXED,

@@ -401,40 +401,59 @@ class Board(Strict):
 
 class KpiLevel(Strict):
     """One performance level (004 pp.6-8): reached when the period's performance score is at
-    least ``min_score``; ``pool_share`` of the budget in scope is then shared (+) or borne (-)."""
+    least ``min_score``. At that level each full member pays ``pooled_fraction`` of its realised
+    direct effect into the pool, which is then paid out by the agreed shares, but only if the full
+    members' realised net has the sign the level ``pools``: ``gains`` (gainshare after
+    better-than-expected performance, 004 p.8), ``losses`` (painshare when KPIs are missed) or
+    ``both``."""
 
     name: str
     min_score: float
-    pool_share: float
+    pooled_fraction: float = Field(ge=0.0, le=1.0)
+    pools: str = Field("both", pattern="^(gains|losses|both)$")
 
 
 def _default_levels() -> tuple[KpiLevel, ...]:
-    # 004 pp.6-8 names the levels; the thresholds and pool sizes are not given there. Defaults:
-    # score is the period's net system value as a share of budgets in scope (per year); the pool
-    # is at most 1% of budgets in scope a year either way, a scale typical of NHS gain/loss shares.
+    # 004 pp.6-8 names the levels and says gain follows better-than-expected performance and pain
+    # follows missed KPIs; it gives no thresholds or fractions. Assumptions: the score is the
+    # period's net system value as a share of full members' budgets in scope a year; thresholds
+    # are quantiles of the mid-notts score (200 seeds under unanimity, seeds 1000-1199: 0.98 for
+    # game-breaking, "off the scale", 0.85 stretch, 0.30 minimum, 0.10 poor), so game-breaking is
+    # rare (measured: 0.8% of quarters over mid-notts seeds 0-19, was 32.5% with the old
+    # thresholds; tests/test_risk_pool.py holds it at most 5%). Gain levels share all realised
+    # gains, minimum shares nothing (each keeps its own), poor and failure share all losses.
     return (
-        KpiLevel(name="game-breaking", min_score=0.010, pool_share=0.010),
-        KpiLevel(name="stretch", min_score=0.004, pool_share=0.005),
-        KpiLevel(name="minimum", min_score=-0.004, pool_share=0.0),
-        KpiLevel(name="poor", min_score=-0.010, pool_share=-0.005),
-        KpiLevel(name="failure", min_score=float("-inf"), pool_share=-0.010),
+        KpiLevel(name="game-breaking", min_score=0.060, pooled_fraction=1.0, pools="gains"),
+        KpiLevel(name="stretch", min_score=0.025, pooled_fraction=1.0, pools="gains"),
+        KpiLevel(name="minimum", min_score=0.0, pooled_fraction=0.0, pools="both"),
+        KpiLevel(name="poor", min_score=-0.003, pooled_fraction=1.0, pools="losses"),
+        KpiLevel(name="failure", min_score=float("-inf"), pooled_fraction=1.0, pools="losses"),
     )
 
 
 class Risk(Strict):
     """Outcomes of adopted matters and the risk/reward mechanism (000 §2.2d; 003; 004 pp.6-8).
 
-    Each period the effects of every adopted matter are realised with noise, performance is scored
-    against the KPI levels, and the level's gain or pain pool is split among full members by the
-    shares of the agreed risk/reward scheme (before one is agreed: ``default_split``). Associates
-    and non-members keep their direct effects and take no share (001 §35). Every member bears its
-    own cost of taking part (003).
+    Each period the effects of every adopted matter are realised with noise and performance is
+    scored against the KPI levels. Until the members agree a risk/reward scheme unanimously there
+    is no pooling: each party keeps its own direct effects (001 §33; 004 p.7, "all financial
+    arrangements must be unanimously agreed in advance"). Once one is agreed, full members pay
+    the level's ``pooled_fraction`` of what they actually gained or lost against plan into a pool
+    (003: *actual* savings are shared), and the pool is paid out by the scheme's shares,
+    renormalised over full members; a full member the scheme gives no share (the voluntary sector,
+    say) receives its budget share of the full members' budgets in scope, the named members the
+    rest. ``default_split`` = ``budget`` or ``equal`` is a counterfactual: pooling from day 1,
+    split that way until a scheme is agreed. Associates and non-members keep their direct effects
+    and take no share (001 §35). Every member bears its own cost of taking part (003).
     """
 
     period_days: int = Field(91, ge=7, description="a quarter: KPI reporting is quarterly")
     levels: tuple[KpiLevel, ...] = Field(default_factory=_default_levels)
     default_split: str = Field(
-        "budget", pattern="^(budget|equal)$", description="pool split before a scheme is agreed"
+        "none",
+        pattern="^(none|budget|equal)$",
+        description="pooling before a scheme is agreed: none (001 §33; 004 p.7), or the "
+        "counterfactual budget or equal split from day 1",
     )
     demand_growth: float = Field(
         0.002, ge=0.0, description="yearly demand growth the alliance must absorb, share of budget"
@@ -451,8 +470,11 @@ class Risk(Strict):
     funding_shocks_per_year: float = Field(
         0.25, ge=0.0, description="national or local policy/funding changes (001 §42)"
     )
-    funding_shock_m: float = Field(
-        0.5, ge=0.0, description="mean yearly cost a funding shock imposes on the party it hits"
+    funding_shock_share: float = Field(
+        0.0075,
+        ge=0.0,
+        description="mean yearly cost a funding shock imposes on the party it hits, as a share of "
+        "its budget in scope (0.0075: about £0.5m on the mean mid-notts budget of £67m)",
     )
 
     @field_validator("levels")

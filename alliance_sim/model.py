@@ -113,8 +113,8 @@ class AllianceModel(mesa.Model):
         self.period_ends.append(self.horizon)
         periods = len(self.period_ends)
         noise = exo.standard_normal((len(matters), periods))
-        self.risk = RiskBook(risk, np.array([p.budget_m for p in self.parties]), noise,
-                             _policy_shocks(risk, self.horizon, n, exo))  # fmt: skip
+        budgets = np.array([p.budget_m for p in self.parties])
+        self.risk = RiskBook(risk, budgets, noise, _policy_shocks(risk, self.horizon, budgets, exo))
         period_years = risk.period_days / 365.0
         self.turnover = (
             exo.random((periods, n)) < scenario.trust.rep_turnover_per_year * period_years
@@ -336,12 +336,17 @@ class AllianceModel(mesa.Model):
         return self.trust.network(self.parties, blockers)
 
 
-def _policy_shocks(risk, horizon: int, n: int, rng: np.random.Generator):
-    """Policy/funding shocks over the term: (day, party hit, £m a year), in date order."""
+def _policy_shocks(risk, horizon: int, budgets: np.ndarray, rng: np.random.Generator):
+    """Policy/funding shocks over the term: (day, party hit, £m a year), in date order.
+
+    A shock's yearly cost is an exponential draw with mean ``funding_shock_share`` of the hit
+    party's budget in scope, so a small party takes a small shock. The draws are the same in
+    number and order whatever the budgets (common random numbers).
+    """
     count = int(rng.poisson(risk.funding_shocks_per_year * horizon / 365.25))
     days = np.sort(rng.integers(0, horizon, size=count))
-    parties = rng.integers(0, n, size=count)
-    sizes = rng.exponential(risk.funding_shock_m, size=count)
+    parties = rng.integers(0, len(budgets), size=count)
+    sizes = rng.exponential(1.0, size=count) * risk.funding_shock_share * budgets[parties]
     return list(zip(days.tolist(), parties.tolist(), sizes.tolist(), strict=True))
 
 

@@ -4,10 +4,14 @@ Each period (a quarter by default) the effects of every adopted matter are reali
 drawn up front from the exogenous generator, so designs compared on one seed face the same luck
 (001 §34: shifting care cuts acute demand and raises community and social-care demand). The
 alliance's performance is scored against the KPI levels game-breaking, stretch, minimum, poor and
-failure (004 pp.6-8); the level sets a gain or pain pool that is split among **full members only**
-by the shares of the agreed risk/reward scheme (000 §2.2d; 001 §33, 35; 003). Each member bears its
-own cost of taking part (003). Money is settled in whole pence so the pool paid out equals the pool
-raised exactly.
+failure (004 pp.6-8). Nothing is pooled until the members agree a risk/reward scheme unanimously
+(001 §33; 004 p.7): each party keeps its own direct effects. Once one is agreed, each **full
+member** pays the level's pooled fraction of what it actually gained or lost against plan into the
+pool (003 shares *actual* savings; a gain level pools only gains, a pain level only losses), and the
+pool is paid out among full members only by the scheme's shares (000 §2.2d; 001 §35). Each member
+bears its own cost of taking part (003). Money is settled in whole pence: the pool paid out equals
+the pool paid in exactly, and the pool is the full members' realised net to within half a penny
+each.
 """
 
 from __future__ import annotations
@@ -55,7 +59,8 @@ class Period(NamedTuple):
     level: str
     score: float
     pool_pence: int
-    share_pence: np.ndarray
+    paid_in_pence: np.ndarray  # each party's payment into the pool (full members only)
+    share_pence: np.ndarray  # each party's share of the pool paid out
     direct: np.ndarray
     shock: np.ndarray
     cost: np.ndarray
@@ -77,13 +82,12 @@ class Ledger:
 
     def period_rows(self, period: int) -> list[tuple]:
         """One row per party for one period, in the order of ``LEDGER_COLUMNS``."""
-        (number, start, end, members, level, score, pool_p, share_p, direct, shock, cost, net) = (
-            self.periods[period]
-        )  # fmt: skip  (all of them, in LEDGER_COLUMNS order)
+        p = self.periods[period]
+        paid, share = p.paid_in_pence, p.share_pence
         return [
-            (number, start, end, i, members[i], level, score, pool_p, int(share_p[i]),
-             float(direct[i]), float(shock[i]), float(share_p[i]) / PENCE_PER_M, float(cost[i]),
-             float(net[i]))
+            (p.number, p.start, p.end, i, p.membership[i], p.level, p.score, p.pool_pence,
+             int(paid[i]), int(share[i]), float(p.direct[i]), float(p.shock[i]),
+             float(share[i] - paid[i]) / PENCE_PER_M, float(p.cost[i]), float(p.net[i]))
             for i in range(self.n)
         ]  # fmt: skip
 
@@ -112,12 +116,14 @@ class RiskBook:
         self.budget_total = float(budgets.sum())
         self._no_shock = np.zeros(len(budgets))
         self._no_shock.flags.writeable = False
+        self._no_pence = np.zeros(len(budgets), dtype=np.int64)
+        self._no_pence.flags.writeable = False
         # Pre-drawn standard normal noise, one row per matter of the initial stream and one column
         # per period; the extra last row of zeros serves matters raised during the run.
         self.noise = np.vstack([noise, np.zeros((1, noise.shape[1]))])
         self.shocks = shocks  # list of (day, party, £m a year), in date order
         self.ledger = Ledger(len(budgets))
-        self.shares: np.ndarray | None = None  # agreed scheme's shares (all parties), or default
+        self.shares: np.ndarray | None = None  # the agreed scheme's shares (all parties)
         self.period = 0
         # Adopted matters' effects, grown in place (settlement reads them every period).
         self.count = 0
@@ -177,16 +183,25 @@ class RiskBook:
         # Shocks are outside the alliance's control, so they do not count against its KPIs.
         score = (float(direct.sum()) + value - pressure) / ((in_scope or 1.0) * max(years, 1e-9))
         level = next(lvl for lvl in cfg.levels if score >= lvl.min_score)
-        # The pool is a share of full members' budgets in scope: with none, nothing is raised.
-        pool_p = int(round(level.pool_share * in_scope * years * PENCE_PER_M))
-        share_p = split_pence(pool_p, self._weights(full))
+        weights = self._weights(full)
+        paid_p = share_p = self._no_pence
+        pool_p = 0
+        if weights is not None and level.pooled_fraction > 0:
+            realised = float(direct[full].sum())
+            if (level.pools == "both" or (level.pools == "gains" and realised > 0)
+                    or (level.pools == "losses" and realised < 0)):  # fmt: skip
+                # Money that exists: each full member pays in its share of what it realised.
+                paid_p = np.where(full, np.rint(level.pooled_fraction * direct * PENCE_PER_M), 0.0)
+                paid_p = paid_p.astype(np.int64)
+                pool_p = int(paid_p.sum())
+                share_p = split_pence(pool_p, weights)
+                net += (share_p - paid_p) / PENCE_PER_M
         cost = (cfg.participation_cost_m * years) * cost_share
-        net += share_p / PENCE_PER_M
         net -= cost
         self.ledger.cumulative += net
         self.ledger.periods.append(
-            Period(self.period, start, end, membership, level.name, score, pool_p, share_p,
-                   direct, shock, cost, net)
+            Period(self.period, start, end, membership, level.name, score, pool_p, paid_p,
+                   share_p, direct, shock, cost, net)
         )  # fmt: skip
         self.period += 1
         return net
@@ -201,15 +216,33 @@ class RiskBook:
             cached = self._members[membership] = (full, cost_share, float(self.budgets[full].sum()))
         return cached
 
-    def _weights(self, full: np.ndarray) -> np.ndarray:
-        """Each full member's share of the pool; others take none (001 §35)."""
-        if self.shares is not None:
-            w = np.where(full, np.maximum(self.shares, 0.0), 0.0)
-            if w.sum() > 0:
-                return w
-        if self.config.default_split == "equal":
-            return full.astype(float)
-        return np.where(full, self.budgets, 0.0)
+    def _weights(self, full: np.ndarray) -> np.ndarray | None:
+        """Each full member's share of the pool, summing to 1; None while nothing is pooled.
+
+        Before a scheme is agreed nothing is pooled (001 §33), unless ``default_split`` asks for
+        the budget or equal counterfactual. The agreed scheme's shares are renormalised over full
+        members; full members it gives no share (e.g. the voluntary sector, which the scheme's
+        terms do not name) take their budget share of full members' budgets in scope, so they are
+        not silently left out, and the named members share the rest in the scheme's proportions.
+        Associates and non-members take none (001 §35).
+        """
+        budget = np.where(full, self.budgets, 0.0)
+        in_scope = float(budget.sum())
+        if self.shares is None:
+            split = self.config.default_split
+            if split == "none" or not full.any():
+                return None
+            w = full.astype(float) if split == "equal" or in_scope <= 0 else budget
+            return w / float(w.sum())
+        named = np.where(full, np.maximum(self.shares, 0.0), 0.0)
+        named_total = float(named.sum())
+        if named_total <= 0:  # the scheme names no full member: share by budget
+            return budget / in_scope if in_scope > 0 else None
+        unnamed = full & (named <= 0)
+        unnamed_part = float(budget[unnamed].sum()) / in_scope if in_scope > 0 else 0.0
+        return named * ((1.0 - unnamed_part) / named_total) + np.where(
+            unnamed, budget / (in_scope or 1.0), 0.0
+        )
 
 
 LEDGER_COLUMNS = (
@@ -221,10 +254,11 @@ LEDGER_COLUMNS = (
     "level",
     "score",
     "pool_pence",
+    "paid_in_pence",
     "share_pence",
     "direct_m",
     "shock_m",
-    "share_m",
+    "share_m",  # the pool transfer: share received less paid in, £m
     "participation_cost_m",
     "net_m",
 )

@@ -7,11 +7,13 @@ the rules:
 - the board meets every 28 days from day 0 and tables business at the first meeting on or after it
   is proposed (notice 0); every representative has ample delegated authority (no referrals);
 - a period is 91 days, so periods end on days 91, 182, 273, ... and the last one at the horizon;
-- a single KPI level ``min_score = -inf`` makes every period land on it, so the pool of each period
-  is ``pool_share x (full members' budgets) x days / 365`` in pence;
-- the pool is split among full members only: by the agreed risk/reward scheme's shares once one is
-  agreed, before that by ``risk.default_split``; associates and non-members keep their direct
-  effects and take no share; everyone's net is direct + shock + share - cost of taking part.
+- a single KPI level ``min_score = -inf`` pooling all of the realised net makes every period land
+  on it, so once a scheme is agreed each full member pays its whole direct effect into the pool;
+- the pool is split among full members only, by the agreed risk/reward scheme's shares; before a
+  scheme is agreed nothing is pooled unless a test asks for the ``risk.default_split``
+  counterfactual (budget or equal split from day 1); associates and non-members keep their direct
+  effects and take no share; everyone's net is direct + shock + share - paid in - cost of taking
+  part (``share_m`` is share - paid in).
 """
 
 from __future__ import annotations
@@ -59,7 +61,7 @@ def scenario(
     parties: dict,
     matters=(),
     *,
-    pool_share: float = -0.01,
+    pooled_fraction: float = 1.0,
     days: int = DAYS,
     risk: dict | None = None,
     membership: dict | None = None,
@@ -75,7 +77,9 @@ def scenario(
                 "period_days": PERIOD,
                 "funding_shocks_per_year": 0.0,
                 "outcome_noise": 0.0,
-                "levels": [{"name": "only", "min_score": float("-inf"), "pool_share": pool_share}],
+                "levels": [
+                    {"name": "only", "min_score": float("-inf"), "pooled_fraction": pooled_fraction}
+                ],
                 **(risk or {}),
             },
             "trust": {"rep_turnover_per_year": 0.0},
@@ -97,9 +101,18 @@ def period_ends(days: int = DAYS) -> list[int]:
     return [*range(PERIOD, days, PERIOD), days]
 
 
-def expected_pool(pool_share: float, budget_in_scope_m: float, start: int, end: int) -> float:
-    """Pence in one period's pool: pool_share of the budgets in scope a year, pro rata."""
-    return pool_share * budget_in_scope_m * (end - start) / 365 * PENCE_PER_M
+def expected_pool(net_m_a_year: float, start: int, end: int) -> float:
+    """Pence in one period's pool: the full members' realised net, pro rata."""
+    return net_m_a_year * (end - start) / 365 * PENCE_PER_M
+
+
+def effects_matter(impacts: dict[str, float], id: str = "m", proposer: str = "a") -> dict:
+    """A matter adopted on day 0 with these direct effects (£m a year), wanted for its outcomes."""
+    return matter(id, proposer, 0, impacts={k: {"mean_m": v} for k, v in impacts.items()})
+
+
+#: Realised net of the full members a, b, c: a gain or a loss of £0.4m a year.
+IMPACTS = {"gain": {"a": 0.6, "b": -0.3, "c": 0.1}, "pain": {"a": -0.6, "b": 0.3, "c": -0.1}}
 
 
 def rows_of(result: SimulationResult, key: str):
@@ -155,37 +168,48 @@ def assert_split(result: SimulationResult, periods: list[int], shares: dict[str,
 
 
 class TestAgreedSharesOfThePool:
-    @pytest.mark.parametrize("pool_share", [-0.01, 0.01], ids=["pain", "gain"])
+    @pytest.mark.parametrize("sign", ["pain", "gain"])
     @pytest.mark.parametrize(
-        ("default_split", "before"), [("budget", BUDGET_SPLIT), ("equal", EQUAL_SPLIT)]
+        ("default_split", "before"),
+        [("none", None), ("budget", BUDGET_SPLIT), ("equal", EQUAL_SPLIT)],
     )
-    def test_default_split_then_agreed_shares(self, pool_share, default_split, before):
-        agreed = {"a": 0.2, "b": 0.3, "c": 0.5}  # unlike either default
+    def test_no_pool_before_the_scheme_then_agreed_shares(self, sign, default_split, before):
+        agreed = {"a": 0.2, "b": 0.3, "c": 0.5}  # unlike either counterfactual
         s = scenario(
             THREE,
-            [scheme(100, agreed)],
-            pool_share=pool_share,
+            [effects_matter(IMPACTS[sign]), scheme(100, agreed)],
             risk={"default_split": default_split},
         )
         result = simulate(s)
         rr = outcome(result, "rr")
         agreed_day = meeting_on_or_after(100)  # day 112
         assert (rr.outcome, rr.decided_day) == ("agreed", agreed_day)
+        assert outcome(result, "m").outcome == "agreed"
 
         ledger = result.ledger
         ends = period_ends()
         assert sorted(ledger.end_day.unique()) == ends
-        for period, end in enumerate(ends):
-            rows = ledger[ledger.period == period]
-            start = 0 if period == 0 else ends[period - 1]
-            # budgets in scope: every party is a full member, £100m
-            assert (
-                abs(int(rows.pool_pence.iloc[0]) - expected_pool(pool_share, 100, start, end)) <= 1
-            )
+        net_a_year = sum(IMPACTS[sign].values())
         before_agreement = [p for p, end in enumerate(ends) if end <= agreed_day]
         after_agreement = [p for p, end in enumerate(ends) if end > agreed_day]
         assert before_agreement == [0]
-        assert_split(result, before_agreement, before)
+        for period, end in enumerate(ends):
+            rows = ledger[ledger.period == period]
+            start = 0 if period == 0 else ends[period - 1]
+            pool = int(rows.pool_pence.iloc[0])
+            if period in before_agreement and before is None:
+                # 001 §33: no scheme yet, so each keeps its own direct effects
+                assert pool == 0 and (rows.share_pence == 0).all()
+                assert (rows.paid_in_pence == 0).all()
+                np.testing.assert_allclose(
+                    rows.net_m, rows.direct_m - rows.participation_cost_m, atol=1e-12
+                )
+            else:
+                # the pool is what the full members actually realised, to the penny each
+                assert abs(pool - expected_pool(net_a_year, start, end)) <= 3
+                assert np.sign(pool) == (1 if sign == "gain" else -1)
+        if before is not None:
+            assert_split(result, before_agreement, before)
         assert_split(result, after_agreement, agreed)
 
     def test_shares_set_by_a_negotiated_term(self):
@@ -194,7 +218,7 @@ class TestAgreedSharesOfThePool:
         spec["terms"] = [{"name": "x", "low": 0.0, "high": 1.0, "status_quo": 0.0, "proposed": 0.4}]
         spec["pool_shares"]["a"]["per_term"] = {"x": -1.0}
         spec["pool_shares"]["b"]["per_term"] = {"x": 1.0}
-        result = simulate(scenario(THREE, [spec]))
+        result = simulate(scenario(THREE, [effects_matter(IMPACTS["gain"]), spec]))
         rr = outcome(result, "rr")
         assert rr.outcome == "agreed" and rr.decided_day == 0
         np.testing.assert_allclose(rr.x, [0.4])
@@ -203,9 +227,10 @@ class TestAgreedSharesOfThePool:
 
     def test_pain_pool_is_borne_and_gain_pool_received(self):
         """Every full member's share has the pool's sign (nobody profits from a pain pool)."""
-        for pool_share in (-0.01, 0.01):
-            ledger = simulate(scenario(THREE, pool_share=pool_share)).ledger
-            assert (np.sign(ledger.share_pence) == np.sign(pool_share)).all()
+        for sign, expected in (("pain", -1), ("gain", 1)):
+            matters = [effects_matter(IMPACTS[sign]), scheme(0, {"a": 1.0, "b": 1.0, "c": 2.0})]
+            ledger = simulate(scenario(THREE, matters)).ledger
+            assert (np.sign(ledger.share_pence) == expected).all()
 
 
 # -- 2. associates and non-members take no share but keep their direct effects ----------------
@@ -220,14 +245,14 @@ class TestAssociatesTakeNoShare:
     }
     IMPACTS = {"a": 0.2, "b": 0.2, "c": 1.0, "d": -0.5}  # £m a year once adopted
 
-    @pytest.mark.parametrize("pool_share", [-0.01, 0.01], ids=["pain", "gain"])
-    def test_zero_share_direct_effects_kept(self, pool_share):
-        shift = matter(
-            "m", "a", 0, effects={}, impacts={k: {"mean_m": v} for k, v in self.IMPACTS.items()}
-        )
+    @pytest.mark.parametrize("sign", [-1.0, 1.0], ids=["pain", "gain"])
+    def test_zero_share_direct_effects_kept(self, sign):
+        impacts = {k: v * (sign if k in "ab" else 1.0) for k, v in self.IMPACTS.items()}
+        # wanted for its £1m of outcomes, so a and b agree to it even at a loss
+        shift = matter("m", "a", 0, impacts={k: {"mean_m": v} for k, v in impacts.items()})
         # the scheme even names the associate; it still takes nothing (001 §35)
         rr = scheme(0, {"a": 0.25, "b": 0.25, "c": 0.5})
-        result = simulate(scenario(self.PARTIES, [shift, rr], pool_share=pool_share))
+        result = simulate(scenario(self.PARTIES, [shift, rr]))
         assert outcome(result, "m").outcome == "agreed" and outcome(result, "m").decided_day == 0
         assert outcome(result, "rr").outcome == "agreed"
 
@@ -236,7 +261,7 @@ class TestAssociatesTakeNoShare:
         for row in ledger.itertuples():
             years = (row.end_day - row.start_day) / 365
             # adopted on day 0, no noise: the full expected effect, pro rata
-            assert row.direct_m == pytest.approx(self.IMPACTS[row.party] * years, abs=1e-12)
+            assert row.direct_m == pytest.approx(impacts[row.party] * years, abs=1e-12)
             full_cost = 0.05 * years  # risk.participation_cost_m default
             if row.party in ("c", "d"):
                 assert row.share_pence == 0
@@ -246,10 +271,11 @@ class TestAssociatesTakeNoShare:
                 assert row.participation_cost_m == pytest.approx(cost)
                 assert row.net_m == pytest.approx(row.direct_m - cost)
             else:
-                # only the full members' £100m is in scope; a and b split it equally
-                pool = expected_pool(pool_share, 100, row.start_day, row.end_day)
-                assert abs(row.pool_pence - pool) <= 1
-                assert abs(row.share_pence - pool / 2) <= 1
+                # only the full members' realised net is pooled; a and b split it equally
+                pool = expected_pool(0.4 * sign, row.start_day, row.end_day)
+                assert abs(row.pool_pence - pool) <= 2
+                assert abs(row.share_pence - pool / 2) <= 2
+                assert abs(row.paid_in_pence - pool / 2) <= 1
                 assert row.participation_cost_m == pytest.approx(full_cost)
         for _, rows in ledger.groupby("period"):
             assert int(rows.share_pence.sum()) == int(rows.pool_pence.iloc[0])
@@ -289,6 +315,7 @@ class TestCouncilBecomesAssociateAfterRefusal:
             self.PARTIES,
             [admission, *MONTHLY],
             membership={"council_response_to_refusal": "associate", "council_notice_days": 30},
+            risk={"default_split": "budget"},  # counterfactual: pooled from day 1, no scheme
         )
         return simulate(s)
 
@@ -331,7 +358,11 @@ def test_membership_change_in_a_stepped_model(new):
     """Changing membership between meetings: no votes at later meetings, no share of later pools."""
     s = scenario(
         {"ccg": party("commissioner", budget_m=50.0), **THREE},
-        [matter(f"s{day}", "ccg", day) for day in range(0, 400, 28)],
+        [
+            matter(f"s{day}", "ccg", day, impacts={"a": {"mean_m": 0.1}})
+            for day in range(0, 400, 28)
+        ],
+        risk={"default_split": "budget"},  # counterfactual: pooled from day 1, no scheme
     )
     model = AllianceModel(s, seed=3)
     c = model.index["c"]
@@ -367,9 +398,11 @@ class TestWithdrawalOnNotice:
     }
 
     def run(self, notice_days: int) -> SimulationResult:
+        matters = [matter(f"s{day}", "a", day) for day in range(0, 400, 28)]
+        matters[0]["impacts"] = {"c": {"mean_m": -0.3}}  # c's own loss: no scheme, no pooling
         s = scenario(
             self.PARTIES,
-            [matter(f"s{day}", "a", day) for day in range(0, 400, 28)],
+            matters,
             membership={"withdrawal_notice_days": notice_days, "withdraw_below_tolerances": 2.0},
         )
         model = AllianceModel(s, seed=0)
@@ -380,8 +413,8 @@ class TestWithdrawalOnNotice:
     def test_notice_then_change_exactly_notice_days_later(self, notice_days):
         result = self.run(notice_days)
         first = rows_of(result, "c").loc[0]
-        # After period 0 (settled on day 91) c has borne 20% of a £100m x 1% x 91/365 pain pool
-        # plus its cost of taking part: about -£0.062m, below its limit of 2 x £0.02m.
+        # After period 0 (settled on day 91) c has borne its own £0.3m a year x 91/365 loss plus
+        # its cost of taking part: about -£0.087m, below its limit of 2 x £0.02m.
         assert first.net_m < -2 * 0.02
         assert rows_of(result, "b").loc[0].net_m > -2 * 1.0
         assert [e.day for e in events(result, Ev.SHOCK)] == [100, 120]
@@ -414,8 +447,9 @@ class TestWithdrawalOnNotice:
         assert rows.loc[1, "shock_m"] == pytest.approx(-0.5 * (182 - 100) / 365)
         assert rows.loc[2, "shock_m"] == pytest.approx(-0.5 * (273 - 182) / 365)
         for _, row in rows.iterrows():
+            assert row.share_pence == 0  # no scheme is agreed: nothing is pooled
             if row.end_day <= 191:
-                assert row.membership == "full" and row.share_pence != 0
+                assert row.membership == "full" and row.participation_cost_m > 0
             else:
                 assert row.membership == "none" and row.share_pence == 0
                 assert row.participation_cost_m == 0.0
@@ -445,8 +479,13 @@ class TestBuiltinLedgers:
             for period, rows in ledger.groupby("period"):
                 assert len(rows) == n
                 assert rows.pool_pence.nunique() == 1
-                assert int(rows.share_pence.sum()) == int(rows.pool_pence.iloc[0]), (seed, period)
+                pool = int(rows.pool_pence.iloc[0])
+                assert int(rows.share_pence.sum()) == pool == int(rows.paid_in_pence.sum()), (
+                    seed,
+                    period,
+                )
                 assert (rows.share_pence[rows.membership != "full"] == 0).all()
+                assert (rows.paid_in_pence[rows.membership != "full"] == 0).all()
                 if rows.pool_pence.iloc[0] != 0:
                     signs = np.sign(rows.share_pence[rows.share_pence != 0])
                     assert (signs == np.sign(rows.pool_pence.iloc[0])).all()
@@ -456,7 +495,8 @@ class TestBuiltinLedgers:
             ledger = builtin_runs[name, seed].ledger
             parts = ledger.direct_m + ledger.shock_m + ledger.share_m - ledger.participation_cost_m
             np.testing.assert_allclose(ledger.net_m, parts, rtol=0, atol=1e-9)
-            np.testing.assert_allclose(ledger.share_m, ledger.share_pence / PENCE_PER_M, atol=1e-12)
+            transfer = (ledger.share_pence - ledger.paid_in_pence) / PENCE_PER_M
+            np.testing.assert_allclose(ledger.share_m, transfer, atol=1e-12)
             assert (ledger.shock_m <= 0).all()
             assert (ledger.participation_cost_m >= 0).all()
 
@@ -506,11 +546,14 @@ def test_pool_adds_up_when_nobody_can_share_it(parties):
 @given(
     budgets=st.lists(st.integers(0, 300), min_size=2, max_size=6),
     memberships=st.lists(st.sampled_from(["full", "associate", "none"]), min_size=6, max_size=6),
-    pool_share=st.sampled_from([-0.01, -0.003, 0.007, 0.01]),
-    split=st.sampled_from(["budget", "equal"]),
+    impacts=st.lists(st.sampled_from([-0.4, -0.1, 0.0, 0.05, 0.3]), min_size=6, max_size=6),
+    fraction=st.sampled_from([0.0, 0.5, 1.0]),
+    split=st.sampled_from(["none", "budget", "equal"]),
     shares=st.lists(st.integers(0, 10), min_size=6, max_size=6),
 )
-def test_ledger_adds_up_for_any_alliance(budgets, memberships, pool_share, split, shares):
+def test_ledger_adds_up_for_any_alliance(
+    budgets, memberships, impacts, fraction, split, shares
+):  # fmt: skip
     keys = [f"p{i}" for i in range(len(budgets))]
     memberships = memberships[: len(keys)]
     memberships[0] = "full"
@@ -518,12 +561,26 @@ def test_ledger_adds_up_for_any_alliance(budgets, memberships, pool_share, split
         k: party(budget_m=float(b), membership=m)
         for k, b, m in zip(keys, budgets, memberships, strict=True)
     }
+    shift = matter(
+        "m", "p0", 0, impacts={k: {"mean_m": v} for k, v in zip(keys, impacts, strict=False)}
+    )
     rr = scheme(150, {k: float(v) for k, v in zip(keys, shares, strict=False)}, proposer="p0")
-    s = scenario(parties, [rr], pool_share=pool_share, days=400, risk={"default_split": split})
+    s = scenario(
+        parties, [shift, rr], pooled_fraction=fraction, days=400, risk={"default_split": split}
+    )
     ledger = simulate(s).ledger
     for _, rows in ledger.groupby("period"):
-        assert int(rows.share_pence.sum()) == int(rows.pool_pence.iloc[0])
+        pool = int(rows.pool_pence.iloc[0])
+        assert int(rows.share_pence.sum()) == pool == int(rows.paid_in_pence.sum())
         assert (rows.share_pence[rows.membership != "full"] == 0).all()
+        assert (rows.paid_in_pence[rows.membership != "full"] == 0).all()
+        full = rows[rows.membership == "full"]
+        # pooling only moves money among full members
+        np.testing.assert_allclose(
+            full.net_m.sum(), (full.direct_m - full.participation_cost_m).sum(), atol=1e-9
+        )
+        if pool:
+            assert abs(pool - fraction * full.direct_m.sum() * PENCE_PER_M) <= len(full)
 
 
 # -- split_pence -------------------------------------------------------------------------------

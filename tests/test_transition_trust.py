@@ -69,7 +69,7 @@ def scenario_dict(
     *,
     continuation: float = 7.0,
     transition_end: int | None = DEADLINE,
-    pool_share: float = 0.0,
+    pooled_fraction: float = 0.0,
     trust: dict | None = None,
 ) -> dict:
     meta = {"name": "t", "start": START, "end": START + dt.timedelta(days=DAYS)}
@@ -84,7 +84,9 @@ def scenario_dict(
         "risk": {
             "funding_shocks_per_year": 0.0,
             "outcome_noise": 0.0,
-            "levels": [{"name": "only", "min_score": float("-inf"), "pool_share": pool_share}],
+            "levels": [
+                {"name": "only", "min_score": float("-inf"), "pooled_fraction": pooled_fraction}
+            ],
         },
         "trust": {"rep_turnover_per_year": 0.0, **(trust or {})},
         "membership": {"council_response_to_refusal": "stay"},
@@ -315,7 +317,7 @@ TRUST_PARTIES = {
 
 
 class TestTrust:
-    """No pools (pool_share 0) and no direct effects on anyone: every member's period net is just
+    """Nothing pooled and no direct effects on anyone: every member's period net is just
     its own cost of taking part, so nobody gains while another loses and only votes move trust."""
 
     def test_agreement_raises_trust_among_voters(self):

@@ -70,6 +70,8 @@ def change_phrase(path: str, value: Any, was: Any, parties: dict[str, str], home
         if field == "qualified_majority":
             return f"a qualified majority means {float(value):.0%} of full members"
     if path == "risk.default_split":
+        if value == "none":
+            return "nothing is pooled until a risk/reward scheme is agreed"
         how = "in proportion to budgets" if value == "budget" else "equally"
         return f"gains and losses are shared {how} until a risk/reward scheme is agreed"
     if parts[0] == "parties" and len(parts) >= 3:

@@ -50,6 +50,8 @@ from ..errors import InputError
 from . import objectives as obj
 from .design import Cell, Chunk
 from .executors import Executor, make_executor
+from .files import atomic_write_text
+from .lock import FolderLock
 from .replicate import CellWork
 from .search_confirm import Confirmed, Recommendation, confirm, pareto_mask, recommend
 from .search_space import Candidate, Problem, build_problem
@@ -368,6 +370,13 @@ def run_search(
     problem = build_problem(experiment)
     root = Path(out) if out is not None else Path("results") / experiment.name
     executor = make_executor(workers, scheduler)
+    # one search at a time in a folder, as for any experiment (issue 12)
+    with FolderLock(root).acquire("search"):
+        return _run_search(experiment, problem, root, executor, fresh, progress, report)
+
+
+def _run_search(experiment, problem, root: Path, executor, fresh: bool, progress: bool,
+                report: bool) -> SearchResults:  # fmt: skip
     durable, study = _open_study(root, problem, fresh)
     evaluations = Evaluations(root, problem, executor)
     settings = problem.settings
@@ -396,9 +405,10 @@ def run_search(
     results = SearchResults(
         root, problem, table, confirmed, recommendations, evaluations.runs_done, notes
     )
-    table.to_csv(root / "candidates.csv", index=False)
-    results.front_table().to_csv(root / "front.csv", index=False)
-    results.recommendations_table().to_csv(root / "recommendations.csv", index=False)
+    atomic_write_text(root / "candidates.csv", table.to_csv(index=False))
+    atomic_write_text(root / "front.csv", results.front_table().to_csv(index=False))
+    atomic_write_text(root / "recommendations.csv",
+                      results.recommendations_table().to_csv(index=False))  # fmt: skip
     if report:
         from .search_report import write_search_report
 

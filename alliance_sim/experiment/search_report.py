@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from .plots import _figure
+from .files import atomic_write_text
+from .plots import _figure, _save
 from .report import CSS, _img, _table
 from .search_words import format_value, measure_label
 
@@ -78,7 +79,7 @@ def pareto_plot(results: SearchResults, path: Path) -> Path | None:
         ax.tick_params(labelsize=7)
     axes[0].legend(fontsize=7, loc="best")
     path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path)
+    _save(fig, path)
     return path
 
 
@@ -168,6 +169,4 @@ def write_search_report(results: SearchResults) -> Path:
         f"<title>{html.escape(meta.name)} design search</title><style>{CSS}</style></head>"
         f"<body>{''.join(body)}</body></html>"
     )
-    path = root / "report.html"
-    path.write_text(page, encoding="utf-8")
-    return path
+    return atomic_write_text(root / "report.html", page)

@@ -23,7 +23,7 @@ import pandas as pd
 
 from ..errors import InputError
 from .design import build_design
-from .discovery import DiscoveryResult, discover
+from .discovery import ANYWHERE, DiscoveryResult, discover
 from .executors import make_executor
 from .outcomes import outcomes
 from .point_work import BASE_OUTCOMES, FunctionModel, build_stage
@@ -234,7 +234,7 @@ def run_analysis(
                 f"{', '.join(chosen_stage.outcomes.differences[:12])} ..."
             )
         found = discover(chosen_stage.sample, chosen_stage.outcomes, spec.discovery)
-        if found.box is not None:
+        if found.box is not None and found.box.words() != ANYWHERE:
             verdicts[target] = [
                 replace(v, text=f"{v.text}; fails mainly when {found.box.words()}")
                 if v.finding == spec.discovery.finding

@@ -20,6 +20,8 @@ from .analysis_spec import Discovery
 from .outcomes import Outcomes
 from .sampling import Sample
 
+#: How a box that restricts nothing reads.
+ANYWHERE = "anywhere (no restriction separates the failures)"
 QUASI_P = 0.05
 
 
@@ -45,7 +47,7 @@ class Box:
             else:
                 text = f"{path} < {high:.3g}"
             (clear if qp < QUASI_P else weak).append(text)
-        words = " and ".join(clear or weak) or "anywhere (no restriction separates the failures)"
+        words = " and ".join(clear or weak) or ANYWHERE
         if clear and weak:
             words += f" (less clearly also {' and '.join(weak)})"
         return words
@@ -70,6 +72,11 @@ class DiscoveryResult:
         if self.box is None:
             return f"'{holds}' fails at {share:.0%} of points; PRIM found no box."
         b = self.box
+        if b.words() == ANYWHERE:
+            return (
+                f"'{holds}' fails at {self.failures} of {self.points} points ({share:.1%}), "
+                "scattered: no region of the assumptions separates them."
+            )
         return (
             f"'{holds}' fails at {share:.0%} of points; it fails mainly when {b.words()} "
             f"(box holds {b.coverage:.0%} of the failures, {b.density:.0%} of its points fail)."

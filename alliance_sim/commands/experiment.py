@@ -10,16 +10,9 @@ from pathlib import Path
 WRITE_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.EIO}
 
 
-def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser(
-        "run",
-        help="run a policy experiment (designs x replications) and write results and a report",
-        description="Run every design of an experiment file over its replications, in parallel, "
-        "streaming results to results/<name>/; running it again resumes an interrupted run.",
-    )
-    p.add_argument(
-        "file", type=Path, help="experiment file (TOML), e.g. experiments/full_vs_associate.toml"
-    )
+def add_run_options(p: argparse.ArgumentParser, fresh: str) -> None:
+    """Where and how a long run goes: workers, Dask, a fresh start, the folder, the progress bar
+    (shared by ``run`` and ``search``)."""
     p.add_argument(
         "--workers",
         type=int,
@@ -32,15 +25,24 @@ def register(sub: argparse._SubParsersAction) -> None:
         metavar="ADDRESS",
         help="run on a Dask distributed cluster, e.g. tcp://10.0.0.5:8786",
     )
-    p.add_argument(
-        "--fresh",
-        action="store_true",
-        help="discard earlier results in the output folder instead of resuming",
-    )
+    p.add_argument("--fresh", action="store_true", help=fresh)
     p.add_argument(
         "--out", type=Path, metavar="DIR", help="output folder (default: results/<experiment name>)"
     )
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "run",
+        help="run a policy experiment (designs x replications) and write results and a report",
+        description="Run every design of an experiment file over its replications, in parallel, "
+        "streaming results to results/<name>/; running it again resumes an interrupted run.",
+    )
+    p.add_argument(
+        "file", type=Path, help="experiment file (TOML), e.g. experiments/full_vs_associate.toml"
+    )
+    add_run_options(p, fresh="discard earlier results in the output folder instead of resuming")
     p.set_defaults(func=run_command)
 
     p = sub.add_parser(

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from .experiment import add_run_options
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
@@ -18,25 +20,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "file", type=Path, help="search file (TOML), e.g. experiments/design_mid_notts.toml"
     )
-    p.add_argument(
-        "--workers",
-        type=int,
-        default=None,
-        metavar="N",
-        help="worker processes (default: all cores; 1 runs in this process)",
-    )
-    p.add_argument(
-        "--scheduler",
-        metavar="ADDRESS",
-        help="run on a Dask distributed cluster, e.g. tcp://HOST:8786",
-    )
-    p.add_argument(
-        "--fresh", action="store_true", help="discard an earlier study in the output folder"
-    )
-    p.add_argument(
-        "--out", type=Path, metavar="DIR", help="output folder (default: results/<experiment name>)"
-    )
-    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    add_run_options(p, fresh="discard an earlier study in the output folder")
     p.set_defaults(func=search_command)
 
 

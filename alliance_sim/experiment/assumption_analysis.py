@@ -12,9 +12,7 @@ experiment's folder has every section.
 from __future__ import annotations
 
 import json
-import sys
 import time
-from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -27,6 +25,7 @@ from .discovery import ANYWHERE, DiscoveryResult, discover
 from .executors import make_executor
 from .outcomes import outcomes
 from .point_work import BASE_OUTCOMES, FunctionModel, build_stage
+from .progress import progress_bar
 from .robustness import Verdict, robustness
 from .robustness import table as robustness_table
 from .sampling import choose_factors, draw_sample
@@ -171,26 +170,13 @@ def run_analysis(
         chunks = plan.design.chunks()
         todo = [c for c in chunks if c.key not in done]
         total = sum(plan.runs_in(c) for c in chunks)
-        bar = nullcontext()
-        if progress:
-            from tqdm import tqdm
-
-            bar = tqdm(
-                total=total,
-                initial=total - sum(plan.runs_in(c) for c in todo),
-                unit="run",
-                desc=f"{experiment.name}/{stage.name}",
-                file=sys.stderr,
-                dynamic_ncols=True,
-                smoothing=0.1,
-            )
+        initial = total - sum(plan.runs_in(c) for c in todo)
         started = time.perf_counter()
         try:
-            with bar:
+            with progress_bar(progress, total, initial, f"{experiment.name}/{stage.name}") as bar:
                 for chunk, parts in executor.run_cells(plan.works, todo):
                     store.write_chunk(chunk, parts)
-                    if progress:
-                        bar.update(plan.runs_in(chunk))
+                    bar.update(plan.runs_in(chunk))
         except BaseException:
             store.interrupted()
             raise

@@ -6,15 +6,14 @@ holds the summary and loads the Parquet tables as pandas DataFrames only when as
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
-from contextlib import nullcontext
 from functools import cached_property
 from pathlib import Path
 
 from .design import Chunk, build_design
 from .executors import make_executor
 from .lock import FolderLock
+from .progress import progress_bar
 from .replicate import CellWork
 from .spec import load_experiment
 from .store import ResultStore
@@ -122,25 +121,11 @@ def run_experiment(
         done = store.done_chunks()
         todo = [c for c in design.chunks() if c.key not in done]
         already = design.total_runs - sum(c.size for c in todo)
-        bar = nullcontext()
-        if progress:
-            from tqdm import tqdm
-
-            bar = tqdm(
-                total=design.total_runs,
-                initial=already,
-                unit="run",
-                desc=experiment.name,
-                file=sys.stderr,
-                dynamic_ncols=True,
-                smoothing=0.1,
-            )
         try:
-            with bar:
+            with progress_bar(progress, design.total_runs, already, experiment.name) as bar:
                 for chunk, parts in executor.run_cells(works, todo):
                     store.write_chunk(chunk, parts)
-                    if progress:
-                        bar.update(chunk.size)
+                    bar.update(chunk.size)
                     if on_chunk is not None:
                         on_chunk(chunk)
         except BaseException:

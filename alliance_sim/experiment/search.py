@@ -35,10 +35,8 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
-import sys
 import warnings
 from collections.abc import Callable
-from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -52,6 +50,7 @@ from .design import Cell, Chunk
 from .executors import Executor, make_executor
 from .files import atomic_write_text
 from .lock import FolderLock
+from .progress import progress_bar
 from .replicate import CellWork
 from .search_confirm import Confirmed, Recommendation, confirm, pareto_mask, recommend
 from .search_space import Candidate, Problem, build_problem
@@ -383,9 +382,9 @@ def _run_search(experiment, problem, root: Path, executor, fresh: bool, progress
     from optuna.trial import TrialState
 
     done = len(study.get_trials(deepcopy=False, states=[TrialState.COMPLETE]))
-    search_bar = _bar(progress, settings.candidates * len(problem.seeds), done * len(problem.seeds),
-                      f"{experiment.name}: search")  # fmt: skip
-    with search_bar as bar:
+    runs = len(problem.seeds)
+    with progress_bar(progress, settings.candidates * runs, done * runs,
+                      f"{experiment.name}: search") as bar:  # fmt: skip
         _search(durable, study, problem, evaluations, bar)
     table = candidates_table(study, problem)
     front = table[table["pareto"]] if len(table) else table
@@ -393,7 +392,7 @@ def _run_search(experiment, problem, root: Path, executor, fresh: bool, progress
     if not len(front):
         notes.append("No candidate design met every constraint, so there is no front to confirm.")
     total = (min(len(front), settings.confirm) + 1) * len(problem.confirm_seeds)
-    with _bar(progress, total, 0, f"{experiment.name}: confirm") as bar:
+    with progress_bar(progress, total, 0, f"{experiment.name}: confirm") as bar:
         confirmed = confirm(problem, front, evaluations, bar)
     confirmed_keys = {c.candidate.key for c in confirmed[1:]}
     table["confirmed"] = table["design"].isin(confirmed_keys) & ~table["duplicate"]
@@ -414,24 +413,3 @@ def _run_search(experiment, problem, root: Path, executor, fresh: bool, progress
 
         write_search_report(results)
     return results
-
-
-def _bar(progress: bool, total: int, initial: int, desc: str):
-    if not progress:
-        return nullcontext(_NoBar())
-    from tqdm import tqdm
-
-    return tqdm(
-        total=total,
-        initial=initial,
-        unit="run",
-        desc=desc,
-        file=sys.stderr,
-        dynamic_ncols=True,
-        smoothing=0.1,
-    )
-
-
-class _NoBar:
-    def update(self, n: int) -> None:
-        pass

@@ -8,7 +8,8 @@ and how far the others concede to those who block: the behaviour the board asks 
   on its own calendar (``home_body.first_meeting_day``, ``cadence_days``, ``notice_days``), and it
   weighs its organisation's own interest more than its representative does (``bfs_home``).
 - Once its home body has answered, the representative votes as mandated.
-- Only full members vote (001 §33, 35); a member recused from a matter counts as content.
+- Only full members vote (001 §33, 35), less those recused from the matter (its own
+  reconfiguration, 001 §40b; a conflict of interest, 002 §6.1): the board leaves them out.
 - How far the others concede to a blocker grows with the trust between them (004 p.15).
 
 Votes are computed for all voters at once on bitmasks of parties (``partyset.py``); the workshop's
@@ -51,10 +52,9 @@ def authority_cover(matters: list[Matter], arrays: PartyArrays) -> list[int]:
 class Cast(NamedTuple):
     """The votes of one ballot, as masks of parties.
 
-    ``yes`` and ``decided`` count recused members as content and decided; ``insist`` are the noes
-    the room cast where the agent would have said yes; ``cast``, ``home``, ``referred`` and ``room``
-    are for the record (who cast a vote, who voted as mandated, who referred, whose vote the room
-    cast).
+    ``insist`` are the noes the room cast where the agent would have said yes; ``cast``, ``home``,
+    ``referred`` and ``room`` are for the record (who cast a vote, who voted as mandated, who
+    referred, whose vote the room cast).
     """
 
     yes: int
@@ -69,7 +69,8 @@ class Cast(NamedTuple):
 def cast_votes(
     matter: Matter, ev: Evaluation, voters: int, cover: int, room_vote: RoomVote | None = None
 ) -> Cast:
-    """Every full member's vote on ``matter`` as evaluated in ``ev``.
+    """The vote of every member of ``voters`` (the full members entitled to vote: the board
+    leaves out those recused) on ``matter`` as evaluated in ``ev``.
 
     ``cover`` is the mask of parties whose delegated authority covers the matter. A member whose
     home body has answered votes as mandated; one within its authority votes by its own surplus;
@@ -77,8 +78,7 @@ def cast_votes(
     member who may decide; its "refer" sends the matter to the home body even so.
     """
     waiting = mask_of(matter.pending) if matter.pending else 0
-    recused = voters & matter.recused
-    cast = voters & ~(waiting | recused)
+    cast = voters & ~waiting
     home = cast & matter.mandated
     rep = cast & ~home & cover
     referred = cast & ~(home | rep)
@@ -102,7 +102,7 @@ def cast_votes(
             elif yes & bit:
                 insist |= bit
                 yes &= ~bit
-    return Cast(yes | recused, decided | recused, insist, cast, home, referred, room)
+    return Cast(yes, decided, insist, cast, home, referred, room)
 
 
 class HomeBodies:

@@ -205,6 +205,12 @@ RULES: tuple[Rule, ...] = (
     ),
     R("stream.kinds.*.magnitude_m", FIXED, None, "a pair (low, high): vary it as a factor bundle"),
     R(
+        "stream.conflict_share",
+        REAL,
+        between(0.0, 0.25),
+        "002 §6.1 gives no frequency: from no conflicts to one matter in four",
+    ),
+    R(
         "stream.economics.commissioner_saving",
         REAL,
         between(0.15, 0.35),
@@ -292,6 +298,13 @@ RULES: tuple[Rule, ...] = (
         between(1.0, 4.0),
         "a member leaves after a loss of one to four times its tolerance",
     ),
+    R(
+        "host.admin_cost_m",
+        REAL,
+        between(0.0, 1.0),
+        "002 §6.4 gives no sum: from nothing to a larger programme office",
+    ),
+    R("host.recovery", FIXED, None, "a rule, not a quantity: compare splits as a factor"),
     R("trust.initial", REAL, between(0.3, 0.8), "from wary to established partners (004 p.15)"),
     R("trust.agree_gain", REAL, between(0.01, 0.04), "half to twice the default"),
     R("trust.block_loss", REAL, between(0.015, 0.06), "half to twice the default"),

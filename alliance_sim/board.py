@@ -4,9 +4,11 @@ A board meeting, as the model holds it:
 
 1. :meth:`BoardProtocol.open_meeting`: answers come back from home bodies that met since the last
    meeting (000 §3.2; 002 §5.4);
-   and business proposed since is given notice: each full member's representative whose
-   authority does not cover it refers it to its home body at once, so that approval can come
-   before the board meets (000 §3.2.1; 001 §46; 002 §5.4.1);
+   and business proposed since is given notice: a partner with a conflict of interest in it
+   notifies the board, which manages the conflict by recusal: the partner neither votes on it nor
+   holds a veto on it (002 §6.1); each other full member's representative whose authority does
+   not cover it refers it to its home body at once, so that approval can come before the board
+   meets (000 §3.2.1; 001 §46; 002 §5.4.1);
 2. (the model checks the transition deadline, ``transition.py``, which may table an escalation);
 3. :meth:`BoardProtocol.take_business`: business proposed at least ``notice_days`` ago is tabled
    (000 §3.2.1); urgent Reserved Matters are decided by the commissioners at once (000 §3.5);
@@ -48,6 +50,7 @@ from .events import (
     HomeAnswers,
     Meeting,
     OpenAtEnd,
+    Recused,
     Referrals,
     Representative,
     Reserved,
@@ -189,6 +192,8 @@ class BoardProtocol:
             matter.deadline_day = max(day, min(matter.deadline_day, self.transition_deadline))
         if matter.bfs is None:  # not given notice: referred, if need be, at its first ballot
             matter.bfs = self.arrays.bfs.copy()
+            if matter.conflicted:
+                self._recuse(matter, day, number)
         else:
             self.noticed.remove(matter)
         self.log.add(Tabled(day, number, matter.idx))
@@ -253,9 +258,18 @@ class BoardProtocol:
                 continue  # decided by the commissioners: nothing for representatives to approve
             matter.bfs = self.arrays.bfs.copy()
             self.noticed.append(matter)
+            if matter.conflicted:
+                self._recuse(matter, matter.arrival_day, number)
             refer = voters & ~(self.covers[matter.idx] | matter.recused)
             if refer:
                 self._refer(matter, members(refer), matter.arrival_day, number, on_notice=True)
+
+    def _recuse(self, matter: Matter, day: int, number: int) -> None:
+        """Partners with a conflict of interest in ``matter`` notify the board at once, and the
+        board manages it by recusal: they do not vote on it and hold no veto on it (002 §6.1)."""
+        matter.recused |= matter.conflicted
+        for party in members(matter.conflicted & self.roster.voter_mask):
+            self.log.add(Recused(day, number, matter.idx, party))
 
     def _receive_answers(self, day: int, number: int) -> None:
         if self._next_answer >= day:
@@ -326,7 +340,7 @@ class BoardProtocol:
             self._decide(matter, day, number, "reserved", Reserved(day, number, idx, -1, False))
             return
 
-        voters = self.roster.voter_mask
+        voters = self.roster.voter_mask & ~matter.recused  # the recused neither vote nor block
         votes = cast_votes(matter, ev, voters, self.covers[idx], self.room_vote)
         if votes.referred:
             self._refer(matter, members(votes.referred), day, number)
@@ -387,7 +401,7 @@ class BoardProtocol:
                 # A "no" from a room that the agent would have voted yes still asks for something.
                 deficit = [max(d, need * 100) if insist >> r & 1 else d
                            for d, r in zip(deficit, rows, strict=True)]  # fmt: skip
-        others = members(self.roster.voter_mask & ~mask_of(rows))
+        others = members(self.roster.voter_mask & ~(mask_of(rows) | matter.recused))
         floor = self.trust.config.min_concession
         step = self.config.amendment_step * concession(self.trust.T, rows, others, floor)
         smallest = self.config.smallest_amendment

@@ -69,10 +69,11 @@ class MatterKind(StrEnum):
     PAYMENT_MODEL = "payment_model"  # capitated / outcome payments, 001 §30, 43
     RISK_REWARD = "risk_reward"  # gain/loss share scheme, 000 §2.2d; 003
     ADMISSION = "admission"  # admission of a member, 001 §39; 002 §6.5
-    VARIATION = "variation"  # 002 §6.2
+    VARIATION = "variation"  # of a services contract, 000 §1.3; 002 §4.3; 003
+    AGREEMENT_VARIATION = "agreement_variation"  # Notice of Variation of the agreement, 002 §6.8
     TRANSITION_EXTENSION = "transition_extension"  # 001 §40(a)
     RECONFIGURATION = "reconfiguration"  # 001 §40(b)
-    TERMINATION = "termination"  # 001 §40(c); 002 §6.8
+    TERMINATION = "termination"  # 001 §40(c); 002 §6.2-6.3
     MANDATORY_CHANGE = "mandatory_change"  # Reserved Matter, 000 §3.4
     THIRD_PARTY_TRANSFER = "third_party_transfer"  # Reserved Matter, 000 §3.4
     PUBLIC_CONSULTATION = "public_consultation"  # Reserved Matter, 000 §3.4
@@ -85,8 +86,9 @@ RESERVED_KINDS = frozenset(
 #: happens: the transition matters at the start (001 §43), escalations when its deadline is missed
 #: (001 §40), payment models and the risk/reward scheme among the transition matters.
 DRAWN_KINDS = frozenset(
-    {MatterKind.SERVICE_CHANGE, MatterKind.VARIATION, MatterKind.ADMISSION} | RESERVED_KINDS
-)
+    {MatterKind.SERVICE_CHANGE, MatterKind.VARIATION, MatterKind.AGREEMENT_VARIATION,
+     MatterKind.ADMISSION} | RESERVED_KINDS
+)  # fmt: skip
 
 
 def reference_error(path: str, message: str) -> PydanticCustomError:
@@ -235,6 +237,12 @@ class MatterSpec(Strict):
     transition: bool = Field(
         False, description="a transition matter, due by the transition deadline"
     )
+    conflicts: tuple[str, ...] = Field(
+        (),
+        description="partners with a conflict of interest in this matter: they compete to provide "
+        "the services it moves (000 §2.4a). Each notifies the board, which manages the conflict "
+        "by recusal: it does not vote on the matter and holds no veto on it (002 §6.1)",
+    )
     effects: dict[str, float] = {}
     effects_per_term: dict[str, dict[str, float]] = {}
     terms: tuple[Term, ...] = ()
@@ -292,6 +300,11 @@ def _default_kinds() -> dict[MatterKind, KindStream]:
         MatterKind.ADMISSION: KindStream(
             rate_per_year=0.3, magnitude_m=(0.0, 0.0), deadline_days=120
         ),
+        # Only 002 §6.8 lets a partner vary the agreement itself: none elsewhere (000, 001, 003
+        # and 004 have no such clause), so a scenario that has one gives it a rate.
+        MatterKind.AGREEMENT_VARIATION: KindStream(
+            rate_per_year=0.0, magnitude_m=(0.1, 1.0), deadline_days=120
+        ),
         MatterKind.MANDATORY_CHANGE: KindStream(rate_per_year=0.5, magnitude_m=(0.2, 2.0)),
         MatterKind.THIRD_PARTY_TRANSFER: KindStream(rate_per_year=0.2, magnitude_m=(0.5, 3.0)),
         MatterKind.PUBLIC_CONSULTATION: KindStream(rate_per_year=0.3, magnitude_m=(0.5, 5.0)),
@@ -322,10 +335,52 @@ class Economics(Strict):
 
 
 class Stream(Strict):
-    """The generated stream of matters over the term (in addition to any written by hand)."""
+    """The generated stream of matters over the term (in addition to any written by hand).
+
+    ``reserved_matters`` says whether the alliance's agreement gives the commissioners Reserved
+    Matters (000 §3.4). Where it leaves commissioning arrangements unchanged (002 §3.5) there are
+    none: the reserved kinds are not drawn, and giving one a rate is an input error.
+    ``conflict_share`` is how often a service change or services-contract variation moves services
+    a provider partner other than its proposer competes to provide (000 §2.4a), so that partner has
+    a conflict of interest it must notify and the board manages by recusal (002 §6.1).
+    """
 
     enabled: bool = True
+    reserved_matters: bool = Field(
+        True,
+        description="the commissioners hold Reserved Matters they decide alone (000 §3.4); false "
+        "where the agreement leaves commissioning arrangements unchanged (002 §3.5)",
+    )
+    conflict_share: float = Field(
+        0.0,
+        ge=0.0,
+        le=1.0,
+        description="share of service changes and services-contract variations on which a "
+        "provider partner other than the proposer has a conflict of interest and is recused "
+        "(002 §6.1); 0 where the agreement has no conflicts clause (000, 001, 003, 004)",
+    )
     kinds: dict[MatterKind, KindStream] = Field(default_factory=_default_kinds)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_reserved_kinds_without_reserved_matters(cls, data):
+        """Without Reserved Matters (002 §3.5) the reserved kinds are not drawn (rate 0)."""
+        if not isinstance(data, dict) or data.get("reserved_matters", True) is not False:
+            return data
+        kinds = dict(data.get("kinds") or {})
+        for kind in sorted(RESERVED_KINDS, key=str):
+            given = kinds.get(str(kind), kinds.get(kind))
+            rate = given.get("rate_per_year", 0.0) if isinstance(given, dict) else 0.0
+            if rate:
+                raise ValueError(
+                    f"stream.kinds.{kind}.rate_per_year = {rate}, but stream.reserved_matters is "
+                    "false: this alliance's commissioners hold no Reserved Matters (as in 002 "
+                    "§3.5, commissioning arrangements remain unchanged), so none can arise; set "
+                    "the rate to 0 or reserved_matters to true"
+                )
+            kinds.pop(kind, None)
+            kinds[str(kind)] = {**(given if isinstance(given, dict) else {}), "rate_per_year": 0.0}
+        return {**data, "kinds": kinds}
 
     @field_validator("kinds", mode="before")
     @classmethod
@@ -486,6 +541,35 @@ class Risk(Strict):
         return value
 
 
+class Host(Strict):
+    """The host partner (002 §5.1-5.2, 7.1.1): it hosts the board, a sub-committee of its own
+    board, and is reimbursed by the partners for the agreed management and administrative costs
+    it reasonably incurs in hosting (002 §6.4).
+
+    Each period the host incurs ``admin_cost_m`` a year pro rata, and every full member, the host
+    included, bears a part of it, split in whole pence by ``recovery``: ``budget`` (in proportion
+    to budgets in scope) or ``equal``. The other partners' parts are paid to the host. 002 gives
+    neither the cost nor how it is split; both are scenario assumptions. No host (``party = ""``)
+    where the agreement names none (000, 001, 003, 004).
+    """
+
+    party: str = Field("", description="the host partner, a party key; empty: no host")
+    admin_cost_m: float = Field(
+        0.0, ge=0.0, description="the host's agreed yearly management and admin costs, £m"
+    )
+    recovery: str = Field(
+        "budget",
+        pattern="^(budget|equal)$",
+        description="how the partners share the host's costs: by budget in scope, or equally",
+    )
+
+    @model_validator(mode="after")
+    def _a_cost_needs_a_host(self) -> Host:
+        if self.admin_cost_m > 0 and not self.party:
+            raise ValueError("host.admin_cost_m is set but host.party names no host partner")
+        return self
+
+
 class MembershipRules(Strict):
     """How membership changes over the term (001 §39, 42; 002 §6.5-6.7)."""
 
@@ -578,6 +662,7 @@ class Scenario(Strict):
     membership: MembershipRules = MembershipRules()
     trust: Trust = Trust()
     escalation: Escalation = Escalation()
+    host: Host = Host()
 
     @field_validator("parties")
     @classmethod
@@ -595,7 +680,14 @@ class Scenario(Strict):
             if m.id in seen:
                 raise reference_error(f"matters[{n}].id", f"matter id '{m.id}' is used twice")
             seen.add(m.id)
+            if m.kind in RESERVED_KINDS and not self.stream.reserved_matters:
+                raise reference_error(
+                    f"matters[{n}].kind",
+                    f"matter '{m.id}' is a Reserved Matter ({m.kind}), but stream.reserved_matters "
+                    "is false: this alliance's commissioners hold none (002 §3.5)",
+                )
             refs = [("proposer", m.proposer)] + ([("subject", m.subject)] if m.subject else [])
+            refs += [(f"conflicts[{j}]", ref) for j, ref in enumerate(m.conflicts)]
             for table in ("impacts", "ideals", "pool_shares"):
                 refs += [(f"{table}.{ref}", ref) for ref in getattr(m, table)]
             for field, ref in refs:
@@ -603,6 +695,10 @@ class Scenario(Strict):
                     raise reference_error(
                         f"matters[{n}].{field}", f"names party '{ref}', which is unknown; {allowed}"
                     )
+        if self.host.party and self.host.party not in known:
+            raise reference_error(
+                "host.party", f"names party '{self.host.party}', which is unknown; {allowed}"
+            )
         for n, rel in enumerate(self.trust.relationships):
             for field in ("a", "b"):
                 ref = getattr(rel, field)

@@ -57,6 +57,7 @@ class Ev(IntEnum):
     TRANSITION = 18
     TERMINATED = 19
     OPEN_AT_END = 20
+    RECUSED = 21
 
 
 class StaleWhy(StrEnum):
@@ -217,6 +218,18 @@ class OpenAtEnd(NamedTuple):
     kind = Ev.OPEN_AT_END
 
 
+class Recused(NamedTuple):
+    """``party`` notified the board of a conflict of interest in the matter (it competes to
+    provide the services the matter moves), and the board manages it by recusal: ``party`` does
+    not vote on the matter and holds no veto on it (002 §6.1)."""
+
+    day: int
+    meeting: int
+    matter: int
+    party: int
+    kind = Ev.RECUSED
+
+
 class Void(NamedTuple):
     day: int
     meeting: int
@@ -333,6 +346,7 @@ Event = (
     | Agreed
     | Stalemate
     | OpenAtEnd
+    | Recused
     | Void
     | Consulted
     | Reserved

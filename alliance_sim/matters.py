@@ -89,6 +89,7 @@ class Matter:
     fresh_ev: Evaluation | None = None  # evaluated at this meeting already (home-body answers)
     linear: tuple[np.ndarray, np.ndarray] | None = None  # agents.valuation.linear_parts, cached
     recused: int = 0  # mask of the full members who do not vote on it
+    conflicted: int = 0  # mask of the partners with a conflict of interest in it (002 §6.1)
     reconfigure: tuple[int, ...] = ()  # members a reconfiguration makes associates
 
     k: int = field(init=False, default=0)  # number of negotiable terms
@@ -161,8 +162,12 @@ def from_spec(spec: MatterSpec, idx: int, index: dict[str, int], n: int) -> Matt
             share_base[index[pid]] = share.base
             for t, v in share.per_term.items():
                 share_terms[index[pid], col[t]] = v
+    conflicted = 0
+    for pid in spec.conflicts:
+        conflicted |= 1 << index[pid]
     return Matter(
         subject=index[spec.subject] if spec.subject else -1,
+        conflicted=conflicted,
         transition=spec.transition,
         share_base=share_base,
         share_terms=share_terms,

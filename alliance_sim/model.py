@@ -114,7 +114,9 @@ class AllianceModel(mesa.Model):
         periods = len(self.period_ends)
         noise = exo.standard_normal((len(matters), periods))
         budgets = np.array([p.budget_m for p in self.parties])
-        self.risk = RiskBook(risk, budgets, noise, _policy_shocks(risk, self.horizon, budgets, exo))
+        host = scenario.host
+        self.risk = RiskBook(risk, budgets, noise, _policy_shocks(risk, self.horizon, budgets, exo),
+                             host, index.get(host.party, -1))  # fmt: skip
         period_years = risk.period_days / 365.0
         self.turnover = (
             exo.random((periods, n)) < scenario.trust.rep_turnover_per_year * period_years

@@ -214,6 +214,16 @@ def _agreed(model, e: E.Agreed) -> str:
     return text + f", after {e.day - m.tabled_day} days"
 
 
+def _recused(model, e: E.Recused) -> str:
+    m = model.matters[e.matter]
+    p = model.parties[e.party]
+    return (
+        f"Conflict of interest: {p.name} notifies the board that it competes to provide the "
+        f"services {m.id} would move; the board manages the conflict by recusal, so {p.name} "
+        f"does not vote on {m.id} and cannot block it (002 §6.1)"
+    )
+
+
 def _void(model, e: E.Void) -> str:
     return f"Void: {_title(model, e)} is a Prohibited Matter — {e.ground} — whatever the vote"
 
@@ -273,10 +283,19 @@ def _settled(model, e: E.Settled) -> str:
             if pool < 0 else "no gain or pain to share")  # fmt: skip
     worst = int(np.argmin(period.net))
     net = float(period.net[worst])
-    return (
+    text = (
         f"Period {e.period + 1} settled: performance {period.level}, {kind} among full members; "
         f"worst placed {model.parties[worst].name} at {'-' if net < 0 else ''}{money(net)}"
     )
+    hosted = -int(period.host_cost_pence.sum())
+    if hosted:
+        host = int(np.argmin(period.host_cost_pence))
+        recovered = int(period.host_recovery_pence[host])
+        text += (
+            f"; {model.parties[host].name}, the host partner, recovers {money(recovered / 1e8)} "
+            f"of its {money(hosted / 1e8)} costs of hosting from the other partners (002 §6.4)"
+        )
+    return text
 
 
 def _representative(model, e: E.Representative) -> str:
@@ -301,6 +320,7 @@ TEXT = {
     E.HomeDecision: _home_decision, E.Awaiting: _awaiting, E.Blocked: _blocked,
     E.Amended: _amended, E.Agreed: _agreed, E.Void: _void, E.Consulted: _consulted,
     E.Reserved: _reserved, E.Stalemate: _stalemate, E.OpenAtEnd: _open_at_end,
+    E.Recused: _recused,
     E.Withdrawn: _withdrawn, E.Notice: _notice,
     E.MembershipChanged: _membership, E.Shock: _shock, E.Settled: _settled,
     E.Representative: _representative, E.Transition: _transition, E.Terminated: _terminated,

@@ -9,9 +9,11 @@ failure (004 pp.6-8). Nothing is pooled until the members agree a risk/reward sc
 member** pays the level's pooled fraction of what it actually gained or lost against plan into the
 pool (003 shares *actual* savings; a gain level pools only gains, a pain level only losses), and the
 pool is paid out among full members only by the scheme's shares (000 §2.2d; 001 §35). Each member
-bears its own cost of taking part (003). Money is settled in whole pence: the pool paid out equals
-the pool paid in exactly, and the pool is the full members' realised net to within half a penny
-each.
+bears its own cost of taking part (003). A host partner, where the agreement names one, incurs the
+agreed costs of hosting the board and is reimbursed by the other full members for their parts of
+them (002 §5.1, 6.4, 7.1.1; ``config.Host``). Money is settled in whole pence: the pool paid out
+equals the pool paid in exactly, the pool is the full members' realised net to within half a penny
+each, and the partners' reimbursements are exactly what the host recovers.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
-from .config import Membership, Risk
+from .config import Host, Membership, Risk
 
 if TYPE_CHECKING:
     from .matters import Matter
@@ -64,6 +66,8 @@ class Period(NamedTuple):
     direct: np.ndarray
     shock: np.ndarray
     cost: np.ndarray
+    host_cost_pence: np.ndarray  # the host's costs of hosting this period (negative, host only)
+    host_recovery_pence: np.ndarray  # reimbursements: paid by partners (negative), to the host
     net: np.ndarray
 
 
@@ -84,10 +88,12 @@ class Ledger:
         """One row per party for one period, in the order of ``LEDGER_COLUMNS``."""
         p = self.periods[period]
         paid, share = p.paid_in_pence, p.share_pence
+        hosted, recovered = p.host_cost_pence, p.host_recovery_pence
         return [
             (p.number, p.start, p.end, i, p.membership[i], p.level, p.score, p.pool_pence,
              int(paid[i]), int(share[i]), float(p.direct[i]), float(p.shock[i]),
-             float(share[i] - paid[i]) / PENCE_PER_M, float(p.cost[i]), float(p.net[i]))
+             float(share[i] - paid[i]) / PENCE_PER_M, float(p.cost[i]), int(hosted[i]),
+             int(recovered[i]), float(hosted[i] + recovered[i]) / PENCE_PER_M, float(p.net[i]))
             for i in range(self.n)
         ]  # fmt: skip
 
@@ -110,8 +116,12 @@ class Ledger:
 class RiskBook:
     """Adopted matters, funding shocks and the ledger of one run."""
 
-    def __init__(self, config: Risk, budgets: np.ndarray, noise: np.ndarray, shocks) -> None:
+    def __init__(self, config: Risk, budgets: np.ndarray, noise: np.ndarray, shocks,
+                 host: Host | None = None, host_index: int = -1) -> None:  # fmt: skip
         self.config = config
+        #: the host partner (002 §5.1) and its agreed yearly costs of hosting (002 §6.4)
+        self.host = host_index if host is not None and host.admin_cost_m > 0 else -1
+        self.host_config = host
         self.budgets = budgets
         self.budget_total = float(budgets.sum())
         self._no_shock = np.zeros(len(budgets))
@@ -198,13 +208,37 @@ class RiskBook:
                 net += (share_p - paid_p) / PENCE_PER_M
         cost = (cfg.participation_cost_m * years) * cost_share
         net -= cost
+        hosted_p, recovered_p = self._hosting(full, years)
+        if hosted_p is not self._no_pence:
+            net += (hosted_p + recovered_p) / PENCE_PER_M
         self.ledger.cumulative += net
         self.ledger.periods.append(
             Period(self.period, start, end, membership, level.name, score, pool_p, paid_p,
-                   share_p, direct, shock, cost, net)
+                   share_p, direct, shock, cost, hosted_p, recovered_p, net)
         )  # fmt: skip
         self.period += 1
         return net
+
+    def _hosting(self, full: np.ndarray, years: float) -> tuple[np.ndarray, np.ndarray]:
+        """The host's costs for a period of ``years`` and their recovery (002 §6.4), in pence.
+
+        The host incurs its agreed yearly cost pro rata; every full member, the host included,
+        bears a part of it (by budget in scope or equally, ``host.recovery``), and the other
+        members pay theirs to the host. The reimbursements sum to zero exactly, and the two
+        together to minus the cost: each member is down its own part. Nothing while the host is
+        not a full member (a partner that has left hosts nothing).
+        """
+        host = self.host
+        if host < 0 or not full[host]:
+            return self._no_pence, self._no_pence
+        total = int(round(self.host_config.admin_cost_m * years * PENCE_PER_M))
+        weights = full * (self.budgets if self.host_config.recovery == "budget" else 1.0)
+        parts = split_pence(total, weights if weights.sum() > 0 else full.astype(float))
+        hosted = np.zeros(len(full), dtype=np.int64)
+        hosted[host] = -total
+        recovered = -parts
+        recovered[host] += total
+        return hosted, recovered
 
     def _membership_arrays(self, membership: tuple[str, ...]) -> tuple:
         """Who is a full member, each party's share of the cost of taking part, budget in scope."""
@@ -260,6 +294,9 @@ LEDGER_COLUMNS = (
     "shock_m",
     "share_m",  # the pool transfer: share received less paid in, £m
     "participation_cost_m",
+    "host_cost_pence",  # the host partner's costs of hosting the board (002 §6.4), host only
+    "host_recovery_pence",  # their reimbursement: each partner's payment, the host's receipt
+    "hosting_m",  # the two together, £m: each full member's part of the host's costs
     "net_m",
 )
 

@@ -43,10 +43,16 @@ class Rule(Protocol):
 
 
 #: Decisions the documents require the full members to take unanimously whatever rule the board
-#: otherwise follows: admitting a member (001 §39; 002 §6.5) and allowing more time for
-#: transition (001 §40a). A counterfactual rule changes how the board decides its business, not
-#: these.
-UNANIMOUS_KINDS = frozenset({MatterKind.ADMISSION, MatterKind.TRANSITION_EXTENSION})
+#: otherwise follows: admitting a member (001 §39; 002 §6.5), allowing more time for transition
+#: (001 §40a) and varying the agreement ("All Variations must be agreed by all partners", 002
+#: §6.8). A counterfactual rule changes how the board decides its business, not these.
+UNANIMOUS_KINDS = frozenset(
+    {
+        MatterKind.ADMISSION,
+        MatterKind.TRANSITION_EXTENSION,
+        MatterKind.AGREEMENT_VARIATION,
+    }
+)
 
 
 def make_rule(board: Board) -> Rule:

@@ -4,7 +4,12 @@ Kinds and their effects follow the documents: activity shifted from hospital to 
 acute income and raises community and social-care demand (001 §34, 55); capitated and outcome-based
 payment and the risk/reward scheme are transition matters due by the transition deadline (001 §43
 a-d); the council may propose admitting its social-care provider (001 §39); commissioners bring
-Reserved Matters (000 §3.4). Sizes are scenario parameters (``[stream]``, ``config.Economics``).
+Reserved Matters (000 §3.4) where the agreement gives them any (not 002 §3.5); services contracts
+are varied (000 §1.3; 003) and, where the agreement allows it, any partner may give notice of a
+variation of the agreement itself (002 §6.8). A service change or contract variation may move
+services a provider partner other than its proposer competes to provide, a conflict of interest
+(002 §6.1; ``stream.conflict_share``). Sizes are scenario parameters (``[stream]``,
+``config.Economics``).
 
 Common random numbers: the stream depends only on the scenario's parties, rates and economics and
 on the exogenous generator, never on membership or decision rule, and every matter consumes the same
@@ -30,6 +35,7 @@ PROHIBITED_GROUND = "it would require the commissioners to invest further monies
 KIND_TITLES = {
     MatterKind.SERVICE_CHANGE: "Shift activity from hospital to community care",
     MatterKind.VARIATION: "Vary a services contract",
+    MatterKind.AGREEMENT_VARIATION: "Vary the alliance agreement (Notice of Variation, 002 §6.8)",
     MatterKind.MANDATORY_CHANGE: "Mandatory change required by national policy",
     MatterKind.THIRD_PARTY_TRANSFER: "Transfer a service to a third party",
     MatterKind.PUBLIC_CONSULTATION: "Public consultation on a service reconfiguration",
@@ -75,8 +81,11 @@ class _Builder:
             [i for i, p in enumerate(parties.values()) if p.sector == Sector.SOCIAL_CARE], dtype=int
         )
         self.names = [p.name for p in parties.values()]
+        self.budgets = budgets
+        self.conflict_share = scenario.stream.conflict_share
         self._labels: dict[tuple, tuple[str, ...]] = {}
         self._variation_labels: dict[int, tuple[str, ...]] = {}
+        self._agreement_labels: dict[int, tuple[str, ...]] = {}
         self._transition: dict | None = None
         self.no_effect = _fixed(np.zeros((self.n, 0)))  # A and B of a matter without terms
         self.no_value = _fixed(np.zeros((N_OBJ, 0)))  # D of a matter without terms
@@ -100,6 +109,15 @@ class _Builder:
             )
         return cached
 
+    def agreement_labels(self, proposer: int) -> tuple[str, ...]:
+        cached = self._agreement_labels.get(proposer)
+        if cached is None:
+            cached = self._agreement_labels[proposer] = tuple(
+                "the variation it seeks" if i == proposer else "the variation's cost"
+                for i in range(self.n)
+            )
+        return cached
+
     def transition_effects(self) -> dict:
         """The effects of the transition matters (001 §43), the same in every run: built once."""
         if self._transition is None:
@@ -110,6 +128,20 @@ class _Builder:
         if len(candidates) == 0:
             return fallback
         return int(candidates[min(int(u * len(candidates)), len(candidates) - 1)])
+
+    def conflict(self, u: float, proposer: int) -> int:
+        """Who has a conflict of interest in a matter moving services (002 §6.1), as a mask.
+
+        With probability ``stream.conflict_share`` the services it moves are ones a provider
+        partner other than its proposer competes to provide (000 §2.4a: competition between the
+        partners continues alongside the alliance): that provider, picked uniformly among them.
+        One draw decides both, so the draws of every other stream are untouched.
+        """
+        share = self.conflict_share
+        if u >= share:
+            return 0
+        rivals = self.providers[self.providers != proposer]
+        return 1 << self.pick(u / share, rivals) if len(rivals) else 0
 
 
 def _fixed(values) -> np.ndarray:
@@ -159,6 +191,8 @@ SHIFT_VALUE_MIX = {"prevention": 0.3, "local": 0.2, "seamless": 0.2, "outcomes":
 SHIFT_CATEGORIES = (("service", "resource"), ("service", "resource", "financial"),
                     ("service", "resource", "financial", "strategic"))  # fmt: skip
 VARIATION_CATEGORIES = (("service",), ("service", "financial"))
+AGREEMENT_CATEGORIES = (("strategic",), ("strategic", "financial"))
+AGREEMENT_VALUE_MIX = {"seamless": 0.4, "outcomes": 0.3, "sustainability": 0.3}
 #: Reserved Matters (000 §3.4): what each is about
 RESERVED_CATEGORIES = {
     MatterKind.MANDATORY_CHANGE: ("policy", "strategic"),
@@ -185,7 +219,8 @@ def service_changes(b: _Builder, U: np.ndarray, days: list[int], cfg) -> list[Ma
     """Shifts of activity from hospital to community (000 §1.3; 001 §34), built together.
 
     Row ``r`` of ``U`` holds matter ``r``'s draws: 0 size, 1-5 how each role's effect varies (by
-    up to ~35% either way), 6-7 proposer, 8 service area, 9 share proposed, 10 prohibited.
+    up to ~35% either way), 6-7 proposer, 8 service area, 9 share proposed, 10 prohibited,
+    11 conflict of interest.
     """
     e = b.economics
     lo, hi = cfg.magnitude_m
@@ -232,12 +267,15 @@ def service_changes(b: _Builder, U: np.ndarray, days: list[int], cfg) -> list[Ma
         out.append(_matter(b, MatterKind.SERVICE_CHANGE, f"Shift {area} from hospital to community",
                            proposer, day, cfg.deadline_days, m, categories, terms, zeros_n, A[r],
                            zeros_n, B[r], labels, zeros_obj, D[r], prohibited))  # fmt: skip
+        out[-1].conflicted = b.conflict(u[11], proposer)
     _with_linear_parts(b, out, A, B, D)
     return out
 
 
 def variations(b: _Builder, U: np.ndarray, days: list[int], cfg) -> list[Matter]:
-    """Contract variations (002 §6.2): the proposer gains, commissioners pay, all at once."""
+    """Variations of a services contract (000 §1.3; 002 §4.3; 003: "contract variations"): the
+    proposer gains, commissioners pay, all at once. Draws: 0 size, 1-3 effects, 6-7 proposer,
+    10 prohibited, 11 conflict of interest."""
     lo, hi = cfg.magnitude_m
     M = lo + (hi - lo) * U[:, 0]
     unc = b.economics.uncertainty
@@ -261,6 +299,43 @@ def variations(b: _Builder, U: np.ndarray, days: list[int], cfg) -> list[Matter]
         out.append(_matter(b, MatterKind.VARIATION, "Vary a services contract", proposers[r], day,
                            cfg.deadline_days, m, categories, VARIATION_TERMS, zeros_n, A[r],
                            zeros_n, B[r], labels, zeros_obj, D[r], prohibited))  # fmt: skip
+        out[-1].conflicted = b.conflict(u[11], proposers[r])
+    _with_linear_parts(b, out, A, B, D)
+    return out
+
+
+def agreement_variations(b: _Builder, U: np.ndarray, days: list[int], cfg) -> list[Matter]:
+    """Notices of Variation of the agreement itself (002 §6.8): any partner may submit one, and
+    all partners must agree (``rules.UNANIMOUS_KINDS``).
+
+    002 says nothing of what a variation is worth; assumption: at full scope its proposer gains up
+    to 0.3 x its magnitude a year (what it seeks the change for), the other parties bear up to
+    0.2 x between them by budget, and service users gain up to 0.2 x in joined-up, sustainable
+    care; each effect varies by half either way. A change to the terms every partner signed is a
+    strategic decision (financial too when it is not small), for each partner's own governance
+    (002 §3.3, 5.4.3). Draws: 0 size, 1-3 effects, 6 proposer (any party, whatever its
+    membership, so that the stream is the same for every design).
+    """
+    lo, hi = cfg.magnitude_m
+    M = lo + (hi - lo) * U[:, 0]
+    count = len(days)
+    proposers = [b.pick(u[6], np.arange(b.n)) for u in U.tolist()]
+    rows = np.arange(count)
+    others = np.tile(b.budgets, (count, 1))
+    others[rows, proposers] = 0.0
+    others /= np.maximum(others.sum(axis=1, keepdims=True), 1e-12)
+    A = -0.2 * (M * (0.5 + U[:, 2]))[:, None] * others
+    A[rows, proposers] += 0.3 * M * (0.5 + U[:, 1])
+    values = np.outer(0.2 * M * (0.5 + U[:, 3]), _objectives(1.0, AGREEMENT_VALUE_MIX))
+    A, B, D = A[:, :, None], np.abs(A)[:, :, None] * b.economics.uncertainty, values[:, :, None]
+    zeros_n, zeros_obj = np.zeros(b.n), np.zeros(N_OBJ)
+    title = KIND_TITLES[MatterKind.AGREEMENT_VARIATION]
+    out = []
+    for r, (day, m) in enumerate(zip(days, M.tolist(), strict=True)):
+        labels = b.agreement_labels(proposers[r])
+        out.append(_matter(b, MatterKind.AGREEMENT_VARIATION, title, proposers[r], day,
+                           cfg.deadline_days, m, AGREEMENT_CATEGORIES[m > 0.5], VARIATION_TERMS,
+                           zeros_n, A[r], zeros_n, B[r], labels, zeros_obj, D[r]))  # fmt: skip
     _with_linear_parts(b, out, A, B, D)
     return out
 
@@ -316,6 +391,7 @@ def reserved(kind: MatterKind):
 BATCH_BUILDERS = {
     MatterKind.SERVICE_CHANGE: service_changes,
     MatterKind.VARIATION: variations,
+    MatterKind.AGREEMENT_VARIATION: agreement_variations,
 }
 BUILDERS = {
     MatterKind.ADMISSION: admission,

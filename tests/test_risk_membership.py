@@ -493,10 +493,13 @@ class TestBuiltinLedgers:
     def test_net_is_the_sum_of_its_parts(self, builtin_runs, name):
         for seed in (0, 1, 2):
             ledger = builtin_runs[name, seed].ledger
-            parts = ledger.direct_m + ledger.shock_m + ledger.share_m - ledger.participation_cost_m
+            parts = (ledger.direct_m + ledger.shock_m + ledger.share_m
+                     - ledger.participation_cost_m + ledger.hosting_m)  # fmt: skip
             np.testing.assert_allclose(ledger.net_m, parts, rtol=0, atol=1e-9)
             transfer = (ledger.share_pence - ledger.paid_in_pence) / PENCE_PER_M
             np.testing.assert_allclose(ledger.share_m, transfer, atol=1e-12)
+            hosting = (ledger.host_cost_pence + ledger.host_recovery_pence) / PENCE_PER_M
+            np.testing.assert_allclose(ledger.hosting_m, hosting, atol=1e-12)
             assert (ledger.shock_m <= 0).all()
             assert (ledger.participation_cost_m >= 0).all()
 

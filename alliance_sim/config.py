@@ -240,7 +240,7 @@ class MatterSpec(Strict):
     conflicts: tuple[str, ...] = Field(
         (),
         description="partners with a conflict of interest in this matter: they compete to provide "
-        "the services it moves (000 §2.4a). Each notifies the board, which manages the conflict "
+        "the services it concerns (000 §2.4a). Each notifies the board, which manages the conflict "
         "by recusal: it does not vote on the matter and holds no veto on it (002 §6.1)",
     )
     effects: dict[str, float] = {}
@@ -340,7 +340,7 @@ class Stream(Strict):
     ``reserved_matters`` says whether the alliance's agreement gives the commissioners Reserved
     Matters (000 §3.4). Where it leaves commissioning arrangements unchanged (002 §3.5) there are
     none: the reserved kinds are not drawn, and giving one a rate is an input error.
-    ``conflict_share`` is how often a service change or services-contract variation moves services
+    ``conflict_share`` is how often a service change or services-contract variation concerns services
     a provider partner other than its proposer competes to provide (000 §2.4a), so that partner has
     a conflict of interest it must notify and the board manages by recusal (002 §6.1).
     """

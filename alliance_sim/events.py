@@ -220,7 +220,7 @@ class OpenAtEnd(NamedTuple):
 
 class Recused(NamedTuple):
     """``party`` notified the board of a conflict of interest in the matter (it competes to
-    provide the services the matter moves), and the board manages it by recusal: ``party`` does
+    provide the services the matter concerns), and the board manages it by recusal: ``party`` does
     not vote on the matter and holds no veto on it (002 §6.1)."""
 
     day: int

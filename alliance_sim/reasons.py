@@ -219,7 +219,7 @@ def _recused(model, e: E.Recused) -> str:
     p = model.parties[e.party]
     return (
         f"Conflict of interest: {p.name} notifies the board that it competes to provide the "
-        f"services {m.id} would move; the board manages the conflict by recusal, so {p.name} "
+        f"services {m.id} concerns; the board manages the conflict by recusal, so {p.name} "
         f"does not vote on {m.id} and cannot block it (002 §6.1)"
     )
 

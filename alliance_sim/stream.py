@@ -6,7 +6,7 @@ payment and the risk/reward scheme are transition matters due by the transition 
 a-d); the council may propose admitting its social-care provider (001 §39); commissioners bring
 Reserved Matters (000 §3.4) where the agreement gives them any (not 002 §3.5); services contracts
 are varied (000 §1.3; 003) and, where the agreement allows it, any partner may give notice of a
-variation of the agreement itself (002 §6.8). A service change or contract variation may move
+variation of the agreement itself (002 §6.8). A service change or contract variation may concern
 services a provider partner other than its proposer competes to provide, a conflict of interest
 (002 §6.1; ``stream.conflict_share``). Sizes are scenario parameters (``[stream]``,
 ``config.Economics``).
@@ -130,9 +130,9 @@ class _Builder:
         return int(candidates[min(int(u * len(candidates)), len(candidates) - 1)])
 
     def conflict(self, u: float, proposer: int) -> int:
-        """Who has a conflict of interest in a matter moving services (002 §6.1), as a mask.
+        """Who has a conflict of interest in a service change or contract variation (002 §6.1), a mask.
 
-        With probability ``stream.conflict_share`` the services it moves are ones a provider
+        With probability ``stream.conflict_share`` the services it concerns are ones a provider
         partner other than its proposer competes to provide (000 §2.4a: competition between the
         partners continues alongside the alliance): that provider, picked uniformly among them.
         One draw decides both, so the draws of every other stream are untouched.

@@ -336,3 +336,17 @@ def test_only_walsall_has_a_conflicts_clause(walsall_runs):
     for r in walsall_runs:
         for e in r.model.log.of_kind(Ev.RECUSED):
             assert e.party not in {v.party for v in r.model.log.votes if v.matter == e.matter}
+
+
+def test_break_even_allowance_includes_each_members_part_of_the_hosting(walsall_runs):
+    # The design search's "members break even" allows each full member its costs of taking part:
+    # in Walsall that includes its part of the host's recovered costs, as the ledger charges it.
+    from alliance_sim.experiment.objectives import design_facts
+
+    s = load_scenario("walsall")
+    facts = design_facts(s)
+    ledger = walsall_runs[0].ledger
+    charged = -ledger.groupby("party").hosting_m.sum()
+    participation = s.risk.participation_cost_m * s.horizon_days / 365.25
+    for k in facts.full:
+        assert facts.cost_m[k] - participation == pytest.approx(charged[k], abs=1e-6)

@@ -218,11 +218,20 @@ class DesignFacts:
 
 
 def design_facts(scenario) -> DesignFacts:
-    """Membership and participation costs (003) of a validated scenario."""
+    """Membership and participation costs (003) of a validated scenario, with each full member's
+    part of the host partner's recovered costs of hosting (002 §6.4; ``risk.RiskBook._hosting``)."""
     years = scenario.horizon_days / 365.25
     full = tuple(k for k, p in scenario.parties.items() if str(p.membership) == "full")
     members = tuple(k for k, p in scenario.parties.items() if str(p.membership) != "none")
     cost = {k: scenario.risk.participation_cost_m * years for k in full}
+    host = scenario.host
+    if host.party in full and host.admin_cost_m > 0:
+        by_budget = host.recovery == "budget"
+        weights = {k: scenario.parties[k].budget_m if by_budget else 1.0 for k in full}
+        total = sum(weights.values()) or 1.0
+        hosting = host.admin_cost_m * scenario.horizon_days / 365.0
+        for k in full:
+            cost[k] += hosting * weights[k] / total
     return DesignFacts(members=members, full=full, cost_m=cost)
 
 

@@ -470,7 +470,9 @@ class ResultArea(Strict):
     @model_validator(mode="after")
     def _scores_something(self) -> ResultArea:
         if not self.objectives and not self.finance:
-            raise ValueError(f"result area {self.name!r} scores nothing: give objectives or finance")
+            raise ValueError(
+                f"result area {self.name!r} scores nothing: give objectives or finance"
+            )
         if self.min_scores is not None and list(self.min_scores) != sorted(
             self.min_scores, reverse=True
         ):

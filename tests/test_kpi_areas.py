@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from alliance_sim import load_scenario
 from alliance_sim.calibration import quantile_thresholds
@@ -162,3 +164,22 @@ def test_builtin_scenarios_name_their_areas_and_sources():
         assert sum(a.finance for a in risk.result_areas) == 1  # money counts in one area
         for area in risk.result_areas:
             assert area.source and area.min_scores is not None
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    impacts=st.lists(st.floats(-2.0, 2.0, allow_nan=False), min_size=3, max_size=3),
+    weights=st.lists(st.floats(0.1, 5.0), min_size=3, max_size=3),
+    combine=st.sampled_from(["average", "weakest"]),
+)
+def test_property_any_combination_balances_and_pools_what_was_realised(impacts, weights, combine):
+    matters = [effects_matter(dict(zip("abc", impacts, strict=True))),
+               scheme(0, {"a": 1.0, "b": 2.0, "c": 3.0})]  # fmt: skip
+    risk = {"levels": LEVELS, "result_areas": areas(tuple(weights)), "combine": combine,
+            "demand_growth": 0.0}  # fmt: skip
+    result = simulate(scenario(THREE, matters, risk=risk))
+    for p in result.model.risk.ledger.periods:
+        assert 0.0 <= p.pooled_fraction <= 1.0
+        assert int(p.paid_in_pence.sum()) == p.pool_pence == int(p.share_pence.sum())
+        realised = p.pooled_fraction * p.direct.sum() * PENCE_PER_M
+        assert abs(p.pool_pence - realised) <= 1.5  # half a penny per member

@@ -262,6 +262,12 @@ RULES: tuple[Rule, ...] = (
     R("risk.period_days", INTEGER, between(30, 182), "monthly to half-yearly KPI reporting"),
     R("risk.default_split", FIXED, None, "a rule, not a quantity: compare splits as a factor"),
     R(
+        "risk.combine",
+        FIXED,
+        None,
+        "a rule, not a quantity: compare average and weakest as a factor",
+    ),
+    R(
         "risk.demand_growth",
         REAL,
         between(0.0, 0.01),

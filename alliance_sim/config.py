@@ -455,15 +455,18 @@ class Board(Strict):
 
 
 class KpiLevel(Strict):
-    """One performance level (004 pp.6-8): reached when the period's performance score is at
-    least ``min_score``. At that level each full member pays ``pooled_fraction`` of its realised
-    direct effect into the pool, which is then paid out by the agreed shares, but only if the full
-    members' realised net has the sign the level ``pools``: ``gains`` (gainshare after
+    """One performance level (004 pp.6-8), best first in ``risk.levels``.
+
+    A result area reaches the level when its score is at least its threshold (``min_score``, or
+    the area's own ``min_scores``). The level's ``pooled_fraction`` and ``pools`` say what it
+    contributes to the share paid: each full member pays the combined fraction of its realised
+    direct effect into the pool, which is then paid out by the agreed shares, but a level counts
+    only if the full members' realised net has the sign it ``pools``: ``gains`` (gainshare after
     better-than-expected performance, 004 p.8), ``losses`` (painshare when KPIs are missed) or
     ``both``."""
 
     name: str
-    min_score: float
+    min_score: float | None = None  # the default threshold, for areas without their own
     pooled_fraction: float = Field(ge=0.0, le=1.0)
     pools: str = Field("both", pattern="^(gains|losses|both)$")
 
@@ -477,6 +480,8 @@ def _default_levels() -> tuple[KpiLevel, ...]:
     # rare (measured: 0.8% of quarters over mid-notts seeds 0-19, was 32.5% with the old
     # thresholds; tests/test_risk_pool.py holds it at most 5%). Gain levels share all realised
     # gains, minimum shares nothing (each keeps its own), poor and failure share all losses.
+    # These thresholds serve the one alliance-wide area of a scenario that names no result areas;
+    # a scenario's own areas carry their own (``ResultArea.min_scores``).
     return (
         KpiLevel(name="game-breaking", min_score=0.060, pooled_fraction=1.0, pools="gains"),
         KpiLevel(name="stretch", min_score=0.025, pooled_fraction=1.0, pools="gains"),
@@ -486,15 +491,77 @@ def _default_levels() -> tuple[KpiLevel, ...]:
     )
 
 
+class ResultArea(Strict):
+    """One key result area, scored on its own against the KPI levels (004 p.7: the alliance
+    agrees "statements of gamebreaking, stretch, minimum, poor and failure for each key result
+    area").
+
+    Its score each period is the realised value of the Alliance Objectives it covers
+    (``objectives``, 000 §1.2) and, if ``finance``, the full members' realised financial effect
+    less the demand growth the alliance must absorb (000 §1.2(f): "system sustainability through
+    reduced system cost"), as a share of full members' budgets in scope a year. ``min_scores``
+    are its thresholds, one per ``risk.levels`` entry, best first (default: the levels' own
+    ``min_score``). ``weight`` is its part in the ``average`` combination (``risk.combine``).
+    ``source`` cites the document that lists the area, or says it is an assumption.
+    """
+
+    name: str = Field(min_length=1)
+    objectives: tuple[str, ...] = ()
+    finance: bool = False
+    weight: float = Field(1.0, gt=0.0, le=100.0)
+    min_scores: tuple[float, ...] | None = None
+    source: str = ""
+
+    @field_validator("objectives")
+    @classmethod
+    def _known(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        unknown = sorted(set(value) - set(OBJECTIVES))
+        if unknown:
+            raise ValueError(f"unknown objective(s) {unknown}; allowed: {list(OBJECTIVES)}")
+        if len(set(value)) != len(value):
+            raise ValueError("an objective is listed twice in one result area")
+        return value
+
+    @model_validator(mode="after")
+    def _scores_something(self) -> ResultArea:
+        if not self.objectives and not self.finance:
+            raise ValueError(
+                f"result area {self.name!r} scores nothing: give objectives or finance"
+            )
+        if self.min_scores is not None and list(self.min_scores) != sorted(
+            self.min_scores, reverse=True
+        ):
+            raise ValueError(f"result area {self.name!r}: min_scores must run from best to worst")
+        return self
+
+
+def _alliance_wide() -> tuple[ResultArea, ...]:
+    # A scenario that names no result areas is scored as one area: every objective and the money.
+    return (
+        ResultArea(
+            name="alliance",
+            objectives=OBJECTIVES,
+            finance=True,
+            source="assumption: one alliance-wide area where a scenario names none",
+        ),
+    )
+
+
 class Risk(Strict):
     """Outcomes of adopted matters and the risk/reward mechanism (000 §2.2d; 003; 004 pp.6-8).
 
-    Each period the effects of every adopted matter are realised with noise and performance is
-    scored against the KPI levels. Until the members agree a risk/reward scheme unanimously there
+    Each period the effects of every adopted matter are realised with noise and each key result
+    area (``result_areas``) is scored against the KPI levels on its own (004 p.7: levels "for each
+    key result area"). Until the members agree a risk/reward scheme unanimously there
     is no pooling: each party keeps its own direct effects (001 §33; 004 p.7, "all financial
     arrangements must be unanimously agreed in advance"). Once one is agreed, full members pay
-    the level's ``pooled_fraction`` of what they actually gained or lost against plan into a pool
-    (003: *actual* savings are shared), and the pool is paid out by the scheme's shares,
+    a fraction of what they actually gained or lost against plan into a pool (003: *actual*
+    savings are shared). 004 does not say how the areas' levels combine into that fraction, only
+    that there are "monetary benefits for hitting a number of KPIs" (p.8), so ``combine`` is an
+    assumption: ``average`` (default; each area adds its level's ``pooled_fraction`` by its
+    ``weight``, so the more areas reach a gain level the more of a gain is shared, which is how
+    p.8 reads) or ``weakest`` (the worst area's level decides, a gate). The pool is paid out by
+    the scheme's shares,
     renormalised over full members; a full member the scheme gives no share (the voluntary sector,
     say) receives its budget share of the full members' budgets in scope, the named members the
     rest. ``default_split`` = ``budget`` or ``equal`` is a counterfactual: pooling from day 1,
@@ -504,6 +571,14 @@ class Risk(Strict):
 
     period_days: int = Field(91, ge=7, description="a quarter: KPI reporting is quarterly")
     levels: tuple[KpiLevel, ...] = Field(default_factory=_default_levels)
+    result_areas: tuple[ResultArea, ...] = Field(default_factory=_alliance_wide, min_length=1)
+    combine: str = Field(
+        "average",
+        pattern="^(average|weakest)$",
+        description="how the areas' levels combine into the share pooled (004 gives no rule): "
+        "average (each area contributes its level's fraction, by weight) or weakest (the worst "
+        "area's level sets it)",
+    )
     default_split: str = Field(
         "none",
         pattern="^(none|budget|equal)$",
@@ -535,10 +610,36 @@ class Risk(Strict):
     @field_validator("levels")
     @classmethod
     def _ordered_levels(cls, value):
-        scores = [lvl.min_score for lvl in value]
+        scores = [lvl.min_score for lvl in value if lvl.min_score is not None]
         if not value or scores != sorted(scores, reverse=True):
             raise ValueError("risk.levels must be listed from the best level to the worst")
+        if len({lvl.name for lvl in value}) != len(value):
+            raise ValueError("risk.levels: each level needs its own name")
         return value
+
+    @model_validator(mode="after")
+    def _areas_match_levels(self) -> Risk:
+        names = [a.name for a in self.result_areas]
+        if len(set(names)) != len(names):
+            raise ValueError("risk.result_areas: each area needs its own name")
+        for area in self.result_areas:
+            if area.min_scores is None and any(lvl.min_score is None for lvl in self.levels):
+                raise ValueError(
+                    f"result area {area.name!r} has no min_scores, and not every KPI level has a "
+                    "min_score to fall back on"
+                )
+            if area.min_scores is not None and len(area.min_scores) != len(self.levels):
+                raise ValueError(
+                    f"result area {area.name!r}: give one min_score per KPI level "
+                    f"({len(self.levels)}), best first"
+                )
+        return self
+
+    def thresholds(self) -> list[list[float]]:
+        """Each result area's thresholds, one per level, best first (areas x levels)."""
+        default = [lvl.min_score for lvl in self.levels]
+        return [list(a.min_scores) if a.min_scores is not None else default
+                for a in self.result_areas]  # fmt: skip
 
 
 class Host(Strict):

@@ -283,8 +283,16 @@ def _settled(model, e: E.Settled) -> str:
             if pool < 0 else "no gain or pain to share")  # fmt: skip
     worst = int(np.argmin(period.net))
     net = float(period.net[worst])
+    areas = model.risk.ledger.areas
+    if len(areas) == 1:
+        performance = f"performance {period.levels[0]}"
+    else:  # 004 p.7: a level for each key result area
+        performance = "performance " + ", ".join(
+            f"{area} {level}" for area, level in zip(areas, period.levels, strict=True)
+        )
+    pooled = f" ({period.pooled_fraction:.0%} of realised effects pooled)" if pool else ""
     text = (
-        f"Period {e.period + 1} settled: performance {period.level}, {kind} among full members; "
+        f"Period {e.period + 1} settled: {performance}; {kind} among full members{pooled}; "
         f"worst placed {model.parties[worst].name} at {'-' if net < 0 else ''}{money(net)}"
     )
     hosted = -int(period.host_cost_pence.sum())

@@ -16,7 +16,7 @@ import pandas as pd
 from .events import Ev
 from .model import AllianceModel
 from .reasons import date_of, event_text, terms_text, vote_reason
-from .risk import LEDGER_COLUMNS, risk_summary
+from .risk import KPI_COLUMNS, LEDGER_COLUMNS, risk_summary
 
 OUTCOMES = ("agreed", "stalemate", "void", "reserved", "withdrawn", "open_at_end")
 DECIDED = ("agreed", "reserved", "void")
@@ -60,8 +60,8 @@ class SimulationResult:
         """This run's rows for experiment result files, as columns, without any wording.
 
         ``runs`` has one row (the summary); ``decisions`` one row per tabled matter; ``ledger`` one
-        per party per period; ``risk`` one per party; ``network`` one per pair of parties (trust at
-        the end of the term). The experiment runner adds its own design and replication columns.
+        per party per period; ``kpi`` one per key result area per period; ``risk`` one per party;
+        ``network`` one per pair of parties (trust at the end of the term). The experiment runner adds its own design and replication columns.
         """
         model = self.model
         keys = [p.key for p in model.parties]
@@ -83,6 +83,7 @@ class SimulationResult:
         }
         runs = {k: [v] for k, v in self.summary().items()}
         ledger = self._ledger_columns()
+        kpi = self._kpi_columns()
         risk = {"party": keys, "kind": [p.kind for p in model.parties],
                 "membership_end": [p.membership.value for p in model.parties]}  # fmt: skip
         risk.update({k: v.tolist() for k, v in self._risk_arrays().items()})
@@ -93,7 +94,7 @@ class SimulationResult:
             "b": [keys[j] for j in b.tolist()],
             "trust": ((T[a, b] + T[b, a]) / 2).tolist(),
         }
-        return {"runs": runs, "decisions": decisions, "ledger": ledger, "risk": risk,
+        return {"runs": runs, "decisions": decisions, "ledger": ledger, "kpi": kpi, "risk": risk,
                 "network": network}  # fmt: skip
 
     def _ledger_columns(self) -> dict[str, list]:
@@ -106,6 +107,10 @@ class SimulationResult:
         del cols["party_index"]
         return cols
 
+    def _kpi_columns(self) -> dict[str, list]:
+        rows = self.model.risk.ledger.kpi_rows
+        return {name: [r[j] for r in rows] for j, name in enumerate(KPI_COLUMNS)}
+
     def _risk_arrays(self) -> dict[str, np.ndarray]:
         return risk_summary(self.model.risk.ledger.net_matrix())
 
@@ -115,6 +120,11 @@ class SimulationResult:
         frame = pd.DataFrame(self._ledger_columns())
         front = ["period", "start_day", "end_day", "party", "kind", "membership"]
         return frame[front + [c for c in frame.columns if c not in front]]
+
+    @cached_property
+    def kpi(self) -> pd.DataFrame:
+        """One row per key result area per period: its score and KPI level (004 p.7)."""
+        return pd.DataFrame(self._kpi_columns(), columns=list(KPI_COLUMNS))
 
     @cached_property
     def risk(self) -> pd.DataFrame:

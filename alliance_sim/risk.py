@@ -2,18 +2,23 @@
 
 Each period (a quarter by default) the effects of every adopted matter are realised with noise
 drawn up front from the exogenous generator, so designs compared on one seed face the same luck
-(001 §34: shifting care cuts acute demand and raises community and social-care demand). The
-alliance's performance is scored against the KPI levels game-breaking, stretch, minimum, poor and
-failure (004 pp.6-8). Nothing is pooled until the members agree a risk/reward scheme unanimously
+(001 §34: shifting care cuts acute demand and raises community and social-care demand). Each key
+result area is scored on its own against the KPI levels game-breaking, stretch, minimum, poor and
+failure (004 p.7: "for each key result area"; 004 pp.6-8): its score is the realised value of the
+Alliance Objectives it covers and, for the area that counts money, the realised financial effect
+less demand growth. Nothing is pooled until the members agree a risk/reward scheme unanimously
 (001 §33; 004 p.7): each party keeps its own direct effects. Once one is agreed, each **full
-member** pays the level's pooled fraction of what it actually gained or lost against plan into the
-pool (003 shares *actual* savings; a gain level pools only gains, a pain level only losses), and the
-pool is paid out among full members only by the scheme's shares (000 §2.2d; 001 §35). Each member
-bears its own cost of taking part (003). A host partner, where the agreement names one, incurs the
-agreed costs of hosting the board and is reimbursed by the other full members for their parts of
-them (002 §5.1, 6.4, 7.1.1; ``config.Host``). Money is settled in whole pence: the pool paid out
-equals the pool paid in exactly, the pool is the full members' realised net to within half a penny
-each, and the partners' reimbursements are exactly what the host recovers.
+member** pays a fraction of what it actually gained or lost against plan into the pool (003 shares
+*actual* savings). The fraction combines the areas' levels by ``risk.combine`` (an assumption;
+004 gives no rule): the weighted average of the levels' fractions, or the weakest area's; a gain
+level counts only towards pooling gains, a pain level only losses. The pool is paid out among full
+members only by the scheme's shares (000 §2.2d; 001 §35). Scoring costs one small matrix product a
+period, linear in the areas. Each member bears its own cost of taking part (003). A host partner,
+where the agreement names one, incurs the agreed costs of hosting the board and is reimbursed by
+the other full members for their parts of them (002 §5.1, 6.4, 7.1.1; ``config.Host``). Money is
+settled in whole pence: the pool paid out equals the pool paid in exactly, the pool is the full
+members' realised net to within half a penny each, and the partners' reimbursements are exactly
+what the host recovers.
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
-from .config import Host, Membership, Risk
+from .config import OBJECTIVES, Host, Membership, Risk
 
 if TYPE_CHECKING:
     from .matters import Matter
@@ -52,14 +57,20 @@ def split_pence(total: int, weights: np.ndarray) -> np.ndarray:
 
 
 class Period(NamedTuple):
-    """One settled period: its KPI level and pool, and each party's accounts (arrays, £m)."""
+    """One settled period: each result area's KPI level, the pool, and each party's accounts.
+
+    ``levels`` and ``scores`` follow ``Ledger.areas``; ``pooled_fraction`` is the share of its
+    realised direct effect each full member paid in (the areas' levels combined, 0 if nothing was
+    pooled). Money arrays are per party, £m.
+    """
 
     number: int
     start: int
     end: int
     membership: tuple[str, ...]  # each party's membership during the period
-    level: str
-    score: float
+    levels: tuple[str, ...]  # each result area's KPI level
+    scores: np.ndarray  # each result area's score
+    pooled_fraction: float
     pool_pence: int
     paid_in_pence: np.ndarray  # each party's payment into the pool (full members only)
     share_pence: np.ndarray  # each party's share of the pool paid out
@@ -76,6 +87,7 @@ class Ledger:
     """Per-party, per-period accounts of one run."""
 
     n: int
+    areas: tuple[str, ...] = ("alliance",)  # the key result areas, in the order Period keeps them
     periods: list[Period] = field(default_factory=list)
     cumulative: np.ndarray = field(init=False)  # £m net position so far, per party
     shocks: np.ndarray = field(init=False)  # £m lost to policy shocks so far (not the alliance's)
@@ -90,7 +102,7 @@ class Ledger:
         paid, share = p.paid_in_pence, p.share_pence
         hosted, recovered = p.host_cost_pence, p.host_recovery_pence
         return [
-            (p.number, p.start, p.end, i, p.membership[i], p.level, p.score, p.pool_pence,
+            (p.number, p.start, p.end, i, p.membership[i], p.pooled_fraction, p.pool_pence,
              int(paid[i]), int(share[i]), float(p.direct[i]), float(p.shock[i]),
              float(share[i] - paid[i]) / PENCE_PER_M, float(p.cost[i]), int(hosted[i]),
              int(recovered[i]), float(hosted[i] + recovered[i]) / PENCE_PER_M, float(p.net[i]))
@@ -101,6 +113,15 @@ class Ledger:
     def rows(self) -> list[tuple]:
         """One row per party per period, in the order of ``LEDGER_COLUMNS``."""
         return [row for period in range(len(self.periods)) for row in self.period_rows(period)]
+
+    @property
+    def kpi_rows(self) -> list[tuple]:
+        """One row per result area per period, in the order of ``KPI_COLUMNS``."""
+        return [
+            (p.number, p.start, p.end, area, float(p.scores[a]), p.levels[a], p.pooled_fraction)
+            for p in self.periods
+            for a, area in enumerate(self.areas)
+        ]
 
     def net_matrix(self) -> np.ndarray:
         """Net positions, periods x parties."""
@@ -132,7 +153,27 @@ class RiskBook:
         # per period; the extra last row of zeros serves matters raised during the run.
         self.noise = np.vstack([noise, np.zeros((1, noise.shape[1]))])
         self.shocks = shocks  # list of (day, party, £m a year), in date order
-        self.ledger = Ledger(len(budgets))
+        areas = config.result_areas
+        self.ledger = Ledger(len(budgets), tuple(a.name for a in areas))
+        # The KPI return as arrays: which objectives each area counts, whether it counts money, its
+        # thresholds (areas x levels, best first) and each level's fraction and the sign it pools.
+        obj = {name: j for j, name in enumerate(OBJECTIVES)}
+        self._area_obj = np.zeros((len(areas), len(OBJECTIVES)))
+        for a, area in enumerate(areas):
+            self._area_obj[a, [obj[o] for o in area.objectives]] = 1.0
+        self._area_fin = np.array([float(a.finance) for a in areas])
+        # A gain level is reached only by a score above zero, whatever its threshold: gain follows
+        # "better than expected performance" (004 p.8), and a period on plan scores 0.
+        gains_only = np.array([lvl.pools == "gains" for lvl in config.levels])
+        self._thresholds = np.array(config.thresholds())
+        self._thresholds[:, gains_only] = np.maximum(
+            self._thresholds[:, gains_only], np.nextafter(0.0, 1.0)
+        )
+        self._area_weight = np.array([a.weight for a in areas]) / sum(a.weight for a in areas)
+        self._level_names = tuple(lvl.name for lvl in config.levels)
+        self._fraction = np.array([lvl.pooled_fraction for lvl in config.levels])
+        self._pools_gains = np.array([lvl.pools in ("gains", "both") for lvl in config.levels])
+        self._pools_losses = np.array([lvl.pools in ("losses", "both") for lvl in config.levels])
         self.shares: np.ndarray | None = None  # the agreed scheme's shares (all parties)
         self.period = 0
         # Adopted matters' effects, grown in place (settlement reads them every period).
@@ -142,7 +183,7 @@ class RiskBook:
         self._row = np.zeros(room, dtype=int)
         self._F = np.zeros((room, len(budgets)))
         self._SD = np.zeros((room, len(budgets)))
-        self._value = np.zeros(room)
+        self._value = np.zeros((room, len(OBJECTIVES)))  # each objective's value a year
         self._members: dict[tuple[str, ...], tuple] = {}  # memberships -> arrays settle needs
 
     def adopt(self, matter: Matter, day: int, ev) -> None:
@@ -160,7 +201,9 @@ class RiskBook:
         sd = self._SD[k]
         np.add(ev.G, F, out=sd)
         sd += ev.tolerance
-        self._value[k] = ev.sys - float(F.sum())  # the objectives' part of the system surplus
+        # The objectives' part of the system surplus (ev.sys - sum F), kept per objective so each
+        # result area can score its own.
+        self._value[k] = matter.E0 + matter.D @ matter.x if matter.k else matter.E0
         self.count = k + 1
 
     def agree_scheme(self, shares: np.ndarray) -> None:
@@ -177,7 +220,7 @@ class RiskBook:
         overlap = np.maximum(end - np.maximum(start, self._day[:k]), 0.0) / YEAR
         z = self.noise[self._row[:k], self.period] * cfg.outcome_noise
         direct = overlap @ self._F[:k] + (overlap * z) @ self._SD[:k]
-        value = float(overlap @ (self._value[:k] * (1.0 + 0.35 * z)))
+        value = (overlap * (1.0 + 0.35 * z)) @ self._value[:k]  # per objective
         net = direct.copy()
         shock = self._no_shock
         if self.shocks and self.shocks[0][0] < end:
@@ -191,17 +234,27 @@ class RiskBook:
         full, cost_share, in_scope = self._membership_arrays(membership)
         pressure = cfg.demand_growth * self.budget_total * (end / YEAR) * years
         # Shocks are outside the alliance's control, so they do not count against its KPIs.
-        score = (float(direct.sum()) + value - pressure) / ((in_scope or 1.0) * max(years, 1e-9))
-        level = next(lvl for lvl in cfg.levels if score >= lvl.min_score)
+        scores = self._area_obj @ value + self._area_fin * (float(direct.sum()) - pressure)
+        scores /= (in_scope or 1.0) * max(years, 1e-9)
+        # Each area's level: the first, best first, whose threshold its score reaches.
+        rank = np.minimum((scores[:, None] < self._thresholds).sum(axis=1), len(self._fraction) - 1)
         weights = self._weights(full)
         paid_p = share_p = self._no_pence
         pool_p = 0
-        if weights is not None and level.pooled_fraction > 0:
+        fraction = 0.0
+        if weights is not None:
             realised = float(direct[full].sum())
-            if (level.pools == "both" or (level.pools == "gains" and realised > 0)
-                    or (level.pools == "losses" and realised < 0)):  # fmt: skip
+            counts = self._pools_gains if realised > 0 else self._pools_losses
+            if realised == 0:
+                counts = self._pools_gains & self._pools_losses
+            contribution = self._fraction * counts  # what each level adds for a net of this sign
+            if cfg.combine == "weakest":
+                fraction = float(contribution[rank.max()])
+            else:
+                fraction = float(self._area_weight @ contribution[rank])
+            if fraction > 0:
                 # Money that exists: each full member pays in its share of what it realised.
-                paid_p = np.where(full, np.rint(level.pooled_fraction * direct * PENCE_PER_M), 0.0)
+                paid_p = np.where(full, np.rint(fraction * direct * PENCE_PER_M), 0.0)
                 paid_p = paid_p.astype(np.int64)
                 pool_p = int(paid_p.sum())
                 share_p = split_pence(pool_p, weights)
@@ -213,8 +266,9 @@ class RiskBook:
             net += (hosted_p + recovered_p) / PENCE_PER_M
         self.ledger.cumulative += net
         self.ledger.periods.append(
-            Period(self.period, start, end, membership, level.name, score, pool_p, paid_p,
-                   share_p, direct, shock, cost, hosted_p, recovered_p, net)
+            Period(self.period, start, end, membership,
+                   tuple(self._level_names[r] for r in rank.tolist()), scores, fraction, pool_p,
+                   paid_p, share_p, direct, shock, cost, hosted_p, recovered_p, net)
         )  # fmt: skip
         self.period += 1
         return net
@@ -285,8 +339,7 @@ LEDGER_COLUMNS = (
     "end_day",
     "party_index",
     "membership",
-    "level",
-    "score",
+    "pooled_fraction",  # share of its realised direct effect each full member paid in
     "pool_pence",
     "paid_in_pence",
     "share_pence",
@@ -299,6 +352,10 @@ LEDGER_COLUMNS = (
     "hosting_m",  # the two together, £m: each full member's part of the host's costs
     "net_m",
 )
+
+
+#: One row per key result area per period: its score and KPI level (004 p.7).
+KPI_COLUMNS = ("period", "start_day", "end_day", "area", "score", "level", "pooled_fraction")
 
 
 def risk_summary(net: np.ndarray) -> dict[str, np.ndarray]:

@@ -1,6 +1,6 @@
 """Golden outputs: every built-in alliance under every decision rule on three seeds, stored small.
 
-Each case's decisions, votes (with their reasons), ledger, risk table, time series and narrative
+Each case's decisions, votes (with their reasons), ledger, KPI levels, risk table, time series and narrative
 are kept as one gzipped JSON file in ``tests/golden/``; ``test_golden.py`` re-runs the case and
 compares it exactly (text equal, numbers within 1e-9). A change that is *meant* to change outcomes
 re-blesses them with ``make bless`` (``python -m tests.golden_runs --bless``) and says why in its
@@ -21,7 +21,7 @@ from alliance_sim.registry import DECISION_RULES
 GOLDEN_DIR = Path(__file__).parent / "golden"
 RULES = DECISION_RULES.names()
 SEEDS = (1, 2, 3)
-TABLES = ("decisions", "votes", "ledger", "risk", "timeseries")
+TABLES = ("decisions", "votes", "ledger", "kpi", "risk", "timeseries")
 TOLERANCE = 1e-9
 
 

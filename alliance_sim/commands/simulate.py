@@ -109,7 +109,7 @@ def run_simulate(args: argparse.Namespace) -> int:
             raise InputError(
                 f"--out {args.out}: cannot create the folder ({exc.strerror})."
             ) from None
-        names = ("decisions", "votes", "events", "timeseries", "ledger", "risk")
+        names = ("decisions", "votes", "events", "timeseries", "ledger", "kpi", "risk")
         for name in names:
             getattr(result, name).to_csv(args.out / f"{name}.csv", index=name == "timeseries")
         nx.write_graphml(result.network, args.out / "network.graphml")

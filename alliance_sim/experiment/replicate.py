@@ -4,7 +4,7 @@ This is the only code that runs on workers (processes or Dask). It knows nothing
 files: it takes the cell's validated scenario and the chunk, and returns ``{table: bytes}``. Every
 row gets the identity columns ``cell``, ``design``, ``sample``, one column per factor and uncertain
 parameter (named by its dotted path), ``replication`` and ``seed``, before the run's own columns.
-The tables are those of ``SimulationResult.records()`` (runs, decisions, ledger, risk, network).
+The tables are those of ``SimulationResult.records()`` (runs, decisions, ledger, kpi, risk, network).
 """
 
 from __future__ import annotations

@@ -43,10 +43,13 @@ class Rule(Protocol):
 
 
 #: Decisions the documents require the full members to take unanimously whatever rule the board
-#: otherwise follows: admitting a member (001 §39; 002 §6.5) and allowing more time for
-#: transition (001 §40a). A counterfactual rule changes how the board decides its business, not
-#: these.
-UNANIMOUS_KINDS = frozenset({MatterKind.ADMISSION, MatterKind.TRANSITION_EXTENSION})
+#: otherwise follows: admitting a member (001 §39; 002 §6.5), allowing more time for transition
+#: (001 §40a) and reconfiguring the alliance, since no participant can be compelled (001 §41): a
+#: member asked to step back must consent. A counterfactual rule changes how the board decides its
+#: business, not these.
+UNANIMOUS_KINDS = frozenset(
+    {MatterKind.ADMISSION, MatterKind.TRANSITION_EXTENSION, MatterKind.RECONFIGURATION}
+)
 
 
 def make_rule(board: Board) -> Rule:

@@ -3,7 +3,8 @@ decisions it takes as an organisation (to withdraw, to respond to a refusal).
 
 Sources: membership levels (001 §33-35); Best for Service (000 §1.4, 3.1); delegated authority
 declared in advance and referral to the home Board or Governing Body (000 §3.2; 002 §5.4);
-withdrawal after a material policy change (001 §42).
+withdrawal after a material policy change (001 §42); stepping back when the alliance is
+reconfigured (001 §40b, 41).
 
 How the parties value matters and vote, all at once, is in ``valuation.py`` and ``voting.py``;
 each kind of party feeds them its own parameters through the class methods below, which a kind
@@ -33,6 +34,9 @@ class Party(mesa.Agent):
     kind: ClassVar[str] = "party"
     #: whether parties of this kind alone exercise Reserved Matters (000 §3.4)
     exercises_reserved_matters: ClassVar[bool] = False
+    #: whether parties of this kind hold the services contracts the alliance is a framework for
+    #: (000 §1.1; 001 §27, 30): without them there is no alliance to go on (001 §40b)
+    holds_the_services_contracts: ClassVar[bool] = False
 
     def __init__(self, model: mesa.Model, key: str, config: PartyConfig, index: int) -> None:
         super().__init__(model)
@@ -69,7 +73,7 @@ class Party(mesa.Agent):
 
     @classmethod
     def stream_role(cls, config: PartyConfig) -> str:
-        """How the generated business reaches a party of this kind (``stream.ROLES``)."""
+        """How the generated business reaches a party of this kind (``stream.SHIFT_ROLES``)."""
         return cls.kind
 
     @property
@@ -88,6 +92,21 @@ class Party(mesa.Agent):
         cumulative net position is below ``rules.withdraw_below_tolerances`` risk tolerances."""
         limit = -rules.withdraw_below_tolerances * self.risk_tolerance_m
         return self.membership is not Membership.NONE and position_m < limit
+
+    def steps_back_as(self, position_m: float, rules: MembershipRules) -> Membership:
+        """Asked to give up its full membership so that the others can go on (001 §40b), how
+        would the organisation step back? No one can make it (001 §41): it decides, and it still
+        votes on the proposal by the position it would then have.
+
+        It weighs staying as an associate - a voice at the board (001 §35) on business that reaches
+        its services whatever its membership, for an associate's share of the cost of taking
+        part - against leaving, which saves that cost. The voice is worth its cost unless the
+        alliance has already cost it more than it will bear: with its cumulative net position
+        below ``rules.withdraw_below_tolerances`` risk tolerances, the test of withdrawal after a
+        policy change (001 §42), it leaves.
+        """
+        limit = -rules.withdraw_below_tolerances * self.risk_tolerance_m
+        return Membership.NONE if position_m < limit else Membership.ASSOCIATE
 
     def response_to_refused_admission(self, rules: MembershipRules) -> Membership | None:
         """What the organisation does when an admission it proposed is refused: by default,

@@ -11,3 +11,4 @@ from .base import Party
 class Commissioner(Party):
     kind = "commissioner"
     exercises_reserved_matters = True
+    holds_the_services_contracts = True

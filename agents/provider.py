@@ -1,12 +1,17 @@
 """NHS or independent provider: its income depends on activity and the payment model, so a shift
-of activity from hospital to community reaches it by its sector: an acute trust loses activity,
-community, mental-health, primary-care and ambulance services gain it (001 §30, 34, 37)."""
+of activity from hospital to community reaches it by its sector (001 §30, 34, 37): an acute trust
+loses activity; community, mental-health, primary-care and social-care providers gain it; the
+ambulance trust loses the conveyances that avoided admissions would have needed (001 §22: Call for
+Care and admission avoidance; its own sector, 001 §37)."""
 
 from alliance_sim.config import Party as PartyConfig
 from alliance_sim.config import Sector
 from alliance_sim.registry import PARTY_KINDS
 
 from .base import Party
+
+#: How a shift of activity reaches each sector (``stream.SHIFT_ROLES``); the rest: ``community``.
+SECTOR_ROLES = {Sector.ACUTE: "acute", Sector.AMBULANCE: "ambulance"}
 
 
 @PARTY_KINDS.register("provider")
@@ -15,4 +20,4 @@ class Provider(Party):
 
     @classmethod
     def stream_role(cls, config: PartyConfig) -> str:
-        return "acute" if config.sector == Sector.ACUTE else "community"
+        return SECTOR_ROLES.get(config.sector, "community")

@@ -246,6 +246,22 @@ RULES: tuple[Rule, ...] = (
         always=True,
     ),
     R(
+        "stream.economics.ambulance_income_loss",
+        REAL,
+        between(0.0, 0.1),
+        "001 §22, 37: avoided conveyances cost the ambulance trust income; no figure: none to five "
+        "times the default",
+        always=True,
+    ),
+    R(
+        "stream.economics.capitation_relief",
+        REAL,
+        between(0.0, 1.0),
+        "001 §30: capitation pays for outcomes, not treatments; how much of the lost activity "
+        "income it removes is open: none to all",
+        always=True,
+    ),
+    R(
         "stream.economics.outcome_value",
         REAL,
         between(0.25, 0.65),

@@ -326,6 +326,21 @@ class Economics(Strict):
     community_margin_gain: float = Field(0.05, description="margin community providers gain")
     social_care_uplift: float = Field(0.20, description="extra social-care demand on the council")
     vcse_gain: float = Field(0.02, description="prevention grants to the voluntary sector")
+    ambulance_income_loss: float = Field(
+        0.02,
+        ge=0.0,
+        description="contribution the ambulance trust loses on the conveyances a shift avoids "
+        "(001 §22, 37: admissions avoided are conveyances avoided); range 0-0.1",
+    )
+    capitation_relief: float = Field(
+        1.0,
+        ge=0.0,
+        le=1.0,
+        description="share of the activity income a shift costs an acute or ambulance provider "
+        "that an agreed capitated budget removes, per unit of the demand risk providers carry under "
+        "it (the capitation matter's risk_share term; 001 §30, 43a); the commissioners, who keep "
+        "paying the budget, forgo that much of their saving",
+    )
     outcome_value: float = Field(0.45, description="£-equivalent value to service users")
     uncertainty: float = Field(0.35, ge=0.0, description="sd of each effect, as share of its mean")
     prohibited_share: float = Field(

@@ -3,7 +3,8 @@
 Time runs in days from the scenario's start date; the board meets every ``board.cadence_days``
 (000 §3.2.1) over the term (001 §40). Between meetings the calendar moves on: risk/reward periods
 are settled (``risk.py``), membership changes take effect (``membership.py``), policy shocks land,
-representatives change (``trust.py``), and the transition deadline is watched (``transition.py``).
+representatives change (``trust.py``), and the transition deadline is watched (``transition.py``);
+an agreed capitation re-prices the shifts still to come (``payment.py``).
 
 The model wires the parts together and keeps the calendar; the parties (``agents/``) value matters
 and vote, the board (``board.py``) runs the meetings and reports each decision, and what follows a
@@ -42,6 +43,7 @@ from .errors import InputError
 from .events import Clock, EventLog, Settled, Terminated
 from .matters import Matter, from_spec
 from .membership import MEMBERSHIPS, Roster
+from .payment import PaymentRegime
 from .risk import RiskBook
 from .scenario import load_scenario
 from .stream import generate
@@ -136,11 +138,13 @@ class AllianceModel(mesa.Model):
         )  # fmt: skip
         self.transition = TransitionWatch(
             scenario.escalation, transition_day, self.board, self.roster, self.risk.ledger,
-            self.log, self.clock, self.terminate,
+            self.log, self.clock, self.terminate, scenario.risk,
         )  # fmt: skip
+        self.payment = PaymentRegime(scenario, index, self.arrays, self.board.matters)
         #: what a decision of each kind of matter sets in motion, besides risk and trust
         self.consequences = {
             MatterKind.ADMISSION: self.roster.admission_decided,
+            MatterKind.PAYMENT_MODEL: self.payment.decided,
             MatterKind.TRANSITION_EXTENSION: self.transition.decided,
             MatterKind.RECONFIGURATION: self.transition.decided,
         }

@@ -133,6 +133,12 @@ class Ledger:
         """Each party's net £m a year from the alliance itself so far (policy shocks excluded)."""
         return (self.cumulative - self.shocks) * (YEAR / max(elapsed_days, 1))
 
+    def direct_rate(self, elapsed_days: int) -> np.ndarray:
+        """Each party's £m a year from the adopted matters' direct effects alone so far: no pool
+        transfers, no cost of taking part."""
+        direct = sum((p.direct for p in self.periods), np.zeros(self.n))
+        return direct * (YEAR / max(elapsed_days, 1))
+
 
 class RiskBook:
     """Adopted matters, funding shocks and the ledger of one run."""

@@ -27,8 +27,15 @@ from .config import OBJECTIVES, MatterKind, Scenario, Sector
 from .matters import N_OBJ, Matter
 from .registry import PARTY_KINDS
 
-DRAWS_PER_MATTER = 12
+DRAWS_PER_MATTER = 13
 ROLES = ("commissioner", "acute", "community", "council", "vcse")
+#: A shift of activity reaches the ambulance trust in its own way: avoided admissions are avoided
+#: conveyances, income it loses (001 §22, 37). In all other business it is one of the health
+#: providers outside hospital, with the community providers (``GROUPED``).
+SHIFT_ROLES = (*ROLES, "ambulance")
+GROUPED = {"ambulance": "community"}
+#: The roles a shift costs activity income, which a capitated budget relieves (001 §30, 43a).
+ACTIVITY_PAID = ("acute", "ambulance")
 OBJ = {name: j for j, name in enumerate(OBJECTIVES)}
 PROHIBITED_GROUND = "it would require the commissioners to invest further monies (000 §3.3)"
 
@@ -58,18 +65,17 @@ class _Builder:
     def __init__(self, scenario: Scenario, index: dict[str, int]) -> None:
         self.n = len(index)
         parties = scenario.parties
-        self.role_list = [PARTY_KINDS[p.kind].stream_role(p) for p in parties.values()]
+        self.shift_role_list = [PARTY_KINDS[p.kind].stream_role(p) for p in parties.values()]
+        self.role_list = [GROUPED.get(r, r) for r in self.shift_role_list]
         self.roles = np.array(self.role_list)
         budgets = np.array([max(p.budget_m, 1e-9) for p in parties.values()])
-        self.share = {}
-        for role in ROLES:
-            mask = self.roles == role
-            self.share[role] = (
-                np.where(mask, budgets / budgets[mask].sum(), 0.0) if mask.any() else None
-            )
-        self.role_shares = np.vstack(
-            [self.share[r] if self.share[r] is not None else np.zeros(self.n) for r in ROLES]
-        )
+        self.share = _shares(self.roles, budgets, ROLES)
+        self.role_shares = _share_rows(self.share, ROLES, self.n)
+        shift_roles = np.array(self.shift_role_list)
+        self.shift_role_shares = _share_rows(_shares(shift_roles, budgets, SHIFT_ROLES), SHIFT_ROLES,
+                                             self.n)  # fmt: skip
+        #: the parties whose activity income a shift cuts (acute and ambulance providers)
+        self.activity_paid = np.isin(shift_roles, ACTIVITY_PAID)
         self.members_of = {r: np.flatnonzero(self.roles == r) for r in ROLES}
         self.providers = np.flatnonzero((self.roles == "acute") | (self.roles == "community"))
         self.budget_total = float(budgets.sum())
@@ -94,11 +100,12 @@ class _Builder:
         """Spread a per-role total across the parties of that role by budget share."""
         return np.array([coefs.get(role, 0.0) for role in ROLES]) @ self.role_shares
 
-    def labels(self, words: dict[str, str]) -> tuple[str, ...]:
-        key = tuple(sorted(words.items()))
+    def labels(self, words: dict[str, str], shift: bool = False) -> tuple[str, ...]:
+        key = (shift, *sorted(words.items()))
         cached = self._labels.get(key)
         if cached is None:
-            cached = self._labels[key] = tuple(words.get(r, "") for r in self.role_list)
+            roles = self.shift_role_list if shift else self.role_list
+            cached = self._labels[key] = tuple(words.get(r, "") for r in roles)
         return cached
 
     def variation_labels(self, proposer: int) -> tuple[str, ...]:
@@ -142,6 +149,19 @@ class _Builder:
             return 0
         rivals = self.providers[self.providers != proposer]
         return 1 << self.pick(u / share, rivals) if len(rivals) else 0
+
+
+def _shares(roles: np.ndarray, budgets: np.ndarray, names) -> dict[str, np.ndarray | None]:
+    """Each party's share of its role's budget, per role (None for a role nobody has)."""
+    out = {}
+    for role in names:
+        mask = roles == role
+        out[role] = np.where(mask, budgets / budgets[mask].sum(), 0.0) if mask.any() else None
+    return out
+
+
+def _share_rows(share: dict, names, n: int) -> np.ndarray:
+    return np.vstack([share[r] if share[r] is not None else np.zeros(n) for r in names])
 
 
 def _fixed(values) -> np.ndarray:
@@ -204,7 +224,10 @@ RESERVED_CATEGORIES = {
 SHIFT_NAMES = ("share", "compensation")
 SHIFT_ZEROS = _fixed([0.0, 0.0])
 VARIATION_TERMS = _terms(("scope", "scope of the variation", 0.0, 1.0, 0.0, 1.0))
-CAPITATION_TERMS = _terms(("risk_share", "share of demand risk carried by providers", 0, 1, 0, 0.7))
+CAPITATION_TERM = "risk_share"  # the term that marks a capitated payment mechanism (payment.py)
+CAPITATION_TERMS = _terms(
+    (CAPITATION_TERM, "share of demand risk carried by providers", 0, 1, 0, 0.7)
+)
 OUTCOMES_TERMS = _terms(("outcome_share", "share of payment tied to outcomes", 0, 0.5, 0, 0.3))
 DESIGN_GROUP_TERMS = _terms(("scope", "number of care pathways covered", 0, 1, 0, 1.0))
 SCHEME_TERMS = {
@@ -215,17 +238,21 @@ SCHEME_TERMS = {
 }  # fmt: skip
 
 
+SHIFT_NOISE = [1, 2, 3, 4, 5, 11]  # the draws that vary each role's effect (order of SHIFT_ROLES)
+
+
 def service_changes(b: _Builder, U: np.ndarray, days: list[int], cfg) -> list[Matter]:
     """Shifts of activity from hospital to community (000 §1.3; 001 §34), built together.
 
-    Row ``r`` of ``U`` holds matter ``r``'s draws: 0 size, 1-5 how each role's effect varies (by
-    up to ~35% either way), 6-7 proposer, 8 service area, 9 share proposed, 10 prohibited,
-    11 conflict of interest.
+    Row ``r`` of ``U`` holds matter ``r``'s draws: 0 size, 1-5 and 11 how each role's effect
+    varies (by up to ~35% either way; 11 the ambulance trust's), 6-7 proposer, 8 service area,
+    9 share proposed, 10 prohibited, 12 conflict of interest. Avoided admissions are avoided
+    conveyances: the ambulance trust loses ``ambulance_income_loss`` per £1 moved (001 §22, 37).
     """
     e = b.economics
     lo, hi = cfg.magnitude_m
     M = lo * (hi / lo) ** U[:, 0] if lo > 0 else hi * U[:, 0]
-    noise = np.exp(0.3 * (U[:, 1:6] - 0.5) * 2.0)
+    noise = np.exp(0.3 * (U[:, SHIFT_NOISE] - 0.5) * 2.0)
     coef = np.array(
         [
             e.commissioner_saving,
@@ -233,9 +260,10 @@ def service_changes(b: _Builder, U: np.ndarray, days: list[int], cfg) -> list[Ma
             e.community_margin_gain,
             -e.social_care_uplift,
             e.vcse_gain,
+            -e.ambulance_income_loss,
         ]
-    )  # fmt: skip (order of ROLES)
-    per_share = (M[:, None] * noise * coef) @ b.role_shares
+    )  # fmt: skip (order of SHIFT_ROLES)
+    per_share = (M[:, None] * noise * coef) @ b.shift_role_shares
     receiver = "council" if b.council >= 0 else "community"
     per_comp = b.by_role({"commissioner": -1.0, receiver: 1.0})
     count = len(days)
@@ -249,8 +277,8 @@ def service_changes(b: _Builder, U: np.ndarray, days: list[int], cfg) -> list[Ma
     labels = b.labels({
         "commissioner": "tariff saved", "acute": "acute income lost",
         "community": "new community activity", "council": "demand shifted to social care",
-        "vcse": "prevention grants",
-    })  # fmt: skip
+        "vcse": "prevention grants", "ambulance": "conveyance income lost",
+    }, shift=True)  # fmt: skip
     term_labels = ("share of activity shifted", f"transition funding to the {receiver} (£m a year)")
     hi = np.column_stack([np.ones(count), 0.3 * M])
     x = np.column_stack([0.6 + 0.4 * U[:, 9], np.zeros(count)])
@@ -267,7 +295,7 @@ def service_changes(b: _Builder, U: np.ndarray, days: list[int], cfg) -> list[Ma
         out.append(_matter(b, MatterKind.SERVICE_CHANGE, f"Shift {area} from hospital to community",
                            proposer, day, cfg.deadline_days, m, categories, terms, zeros_n, A[r],
                            zeros_n, B[r], labels, zeros_obj, D[r], prohibited))  # fmt: skip
-        out[-1].conflicted = b.conflict(u[11], proposer)
+        out[-1].conflicted = b.conflict(u[12], proposer)
     _with_linear_parts(b, out, A, B, D)
     return out
 
@@ -275,7 +303,7 @@ def service_changes(b: _Builder, U: np.ndarray, days: list[int], cfg) -> list[Ma
 def variations(b: _Builder, U: np.ndarray, days: list[int], cfg) -> list[Matter]:
     """Variations of a services contract (000 §1.3; 002 §4.3; 003: "contract variations"): the
     proposer gains, commissioners pay, all at once. Draws: 0 size, 1-3 effects, 6-7 proposer,
-    10 prohibited, 11 conflict of interest."""
+    10 prohibited, 12 conflict of interest."""
     lo, hi = cfg.magnitude_m
     M = lo + (hi - lo) * U[:, 0]
     unc = b.economics.uncertainty
@@ -299,7 +327,7 @@ def variations(b: _Builder, U: np.ndarray, days: list[int], cfg) -> list[Matter]
         out.append(_matter(b, MatterKind.VARIATION, "Vary a services contract", proposers[r], day,
                            cfg.deadline_days, m, categories, VARIATION_TERMS, zeros_n, A[r],
                            zeros_n, B[r], labels, zeros_obj, D[r], prohibited))  # fmt: skip
-        out[-1].conflicted = b.conflict(u[11], proposers[r])
+        out[-1].conflicted = b.conflict(u[12], proposers[r])
     _with_linear_parts(b, out, A, B, D)
     return out
 
@@ -500,12 +528,17 @@ def transition_matters(b: _Builder, u: np.ndarray, deadline: int) -> list[Matter
     return out
 
 
+def stream_builder(scenario: Scenario, index: dict[str, int]) -> _Builder:
+    """The parties' roles and shares for the stream, compiled once per scenario."""
+    return derived(scenario, "stream_builder", lambda s: _Builder(s, index))
+
+
 def generate(scenario: Scenario, index: dict[str, int], rng: np.random.Generator) -> list[Matter]:
     """All generated matters of one run, unsorted, ids not yet assigned."""
     stream = scenario.stream
     if not stream.enabled:
         return []
-    b = derived(scenario, "stream_builder", lambda s: _Builder(s, index))
+    b = stream_builder(scenario, index)
     horizon = scenario.horizon_days
     years = horizon / 365.25
     out: list[Matter] = []

@@ -1,10 +1,22 @@
 """The transition deadline and what the board does when it is missed (001 §40-43).
 
 Transition matters (capitated payment, outcome payments, the risk/reward detail, care design
-groups; 001 §43) must be agreed by the transition deadline. If any is not, the board decides -
-itself a matter under the same decision rule - to (a) allow more time, (b) reconfigure the alliance
-(the members who blocked become associates; they do not vote on it) or (c) failing both,
-terminate: the alliance is dissolved (001 §42) and decides nothing more.
+groups; 001 §43) must be agreed by the transition deadline. If any is not, the board decides
+(001 §40, 42):
+
+(a) to allow more time, acting unanimously;
+(b) failing that, to reconfigure the alliance, if possible: the full members in the way (those who
+    blocked a failed transition matter or, if none did, those who refused more time) step back,
+    and the others go on with more time. No participant can be compelled (001 §41): the proposal
+    is put to every full member, unanimously; each member asked to step back chooses for itself
+    to become an associate or to leave (``agents`` ``Party.steps_back_as``) and votes by the
+    position it would then have, and the others vote on going on without it. It is not possible,
+    and not proposed, when no one voted against anything (the business ran out of time), when
+    every full member stood in the way (no one would be left) or when a commissioner did (the
+    alliance is a framework for the commissioners' services contracts, 000 §1.1; 001 §27, 30);
+(c) failing both, the alliance is dissolved (001 §40c, 42) and decides nothing more; the reason
+    recorded says which of these ended it. An escalation still open when the term ends is left
+    open: the term ended first, which is not a termination.
 
 The watch tables its escalations on the board and hears the board's decisions on them; it ends the
 alliance through the ``terminate`` it is given.
@@ -20,10 +32,10 @@ import numpy as np
 from .config import OBJECTIVES, Escalation, MatterKind, Membership
 from .events import Clock, EventLog, Transition
 from .matters import N_OBJ, Matter
-from .partyset import mask_of
 
 if TYPE_CHECKING:
     from .board import BoardProtocol
+    from .config import Risk
     from .membership import Roster
     from .risk import Ledger
 
@@ -39,8 +51,10 @@ class TransitionWatch:
         log: EventLog,
         clock: Clock,
         terminate: Callable[[int, str], None],
+        risk: Risk,
     ) -> None:
         self.config = config
+        self.risk = risk  # the cost of taking part, which a member stepping back saves in part
         self.deadline = deadline
         self.board = board
         self.roster = roster
@@ -51,6 +65,8 @@ class TransitionWatch:
         self.stage: str | None = None
         self.failed: list[Matter] = []
         self.outcomes: list[tuple[int, str]] = []  # (day, extended|reconfigured|terminated)
+        #: the members a reconfiguration before the board asks to step back, and as what
+        self.stepping: dict[int, Membership] = {}
         self.done = self.deadline is None
         self._round = 0
 
@@ -73,34 +89,95 @@ class TransitionWatch:
         board.add_matter(self._escalation(MatterKind.TRANSITION_EXTENSION, title, day), day)
 
     def decided(self, matter: Matter, day: int) -> None:
+        if matter.outcome == "open_at_end":
+            return  # the term ended first: that is the end of the term, not a termination
         agreed = matter.outcome == "agreed"
-        voters = self.roster.voter_list
         if matter.kind is MatterKind.TRANSITION_EXTENSION:
             if agreed:
                 self._restart(day, "extended")
                 return
-            blockers = sorted({b for m in self.failed for b in m.blockers} & set(voters))
-            if blockers and len(blockers) < len(voters):
-                self.stage = "reconfiguration"
-                names = ", ".join(self.roster.parties[b].name for b in blockers)
-                esc = self._escalation(
-                    MatterKind.RECONFIGURATION,
-                    f"Reconfigure the alliance: {names} to become associate member(s) (001 §40b)",
-                    day,
-                )
-                esc.recused = mask_of(blockers)
-                esc.reconfigure = tuple(blockers)
-                self.board.add_matter(esc, day)
-                return
-            self._terminate(day)
+            self._propose_reconfiguration(matter, day)
         elif matter.kind is MatterKind.RECONFIGURATION:
             if agreed:
-                for b in matter.reconfigure:
-                    self.roster.change(day, b, Membership.ASSOCIATE,
-                                       f"reconfigured by {matter.id} (001 §40b)")  # fmt: skip
+                for party, new in self.stepping.items():
+                    self.roster.change(day, party, new,
+                                       f"it steps back under the reconfiguration {matter.id} "
+                                       "(001 §40b, 41)")  # fmt: skip
                 self._restart(day, "reconfigured")
                 return
-            self._terminate(day)
+            refused = self.roster.parties
+            who = (f"refused by {_names([refused[b].name for b in matter.blockers])}"
+                   if matter.blockers else "not agreed in time")  # fmt: skip
+            self._terminate(day, f"transition not agreed, and the reconfiguration {matter.id} "
+                                 f"{who} (001 §40c, 41-42)")  # fmt: skip
+
+    def _propose_reconfiguration(self, extension: Matter, day: int) -> None:
+        """More time was refused: propose that the members in the way step back (001 §40b).
+
+        In the way are the full members who blocked a failed transition matter or, where none
+        did (the matters waited for home bodies or were never reached), those who refused more
+        time. No one can be compelled (001 §41): each chooses how it would step back
+        (``Party.steps_back_as``: an associate, or out) and votes on the proposal like every other
+        full member, valuing it by the position it would have; the others vote on going on.
+        """
+        voters = self.roster.voter_list
+        in_way = sorted({b for m in self.failed for b in m.blockers} & set(voters))
+        refused = "blocked the transition matters"
+        if not in_way:
+            in_way = sorted(set(extension.blockers) & set(voters))
+            refused = "refused more time"
+        if not in_way:
+            self._terminate(day, "transition not agreed, and more time not agreed before its "
+                                 "deadline, though no full member voted against either: there is "
+                                 "no one to reconfigure the alliance around (001 §40b 'if "
+                                 "possible', 40c)")  # fmt: skip
+            return
+        if len(in_way) == len(voters):
+            self._terminate(day, f"transition not agreed, and every full member {refused}, so a "
+                                 "reconfiguration would leave no one to go on (001 §40b 'if "
+                                 "possible', 40c)")  # fmt: skip
+            return
+        parties = self.roster.parties
+        holders = [parties[p].name for p in in_way if parties[p].holds_the_services_contracts]
+        if holders:
+            self._terminate(day, f"transition not agreed, and {_names(holders)} {refused}: the "
+                                 "alliance is a framework for the "
+                                 "commissioners' services contracts (000 §1.1; 001 §30), so it "
+                                 "cannot go on without them (001 §40b 'if possible', 40c)")  # fmt: skip
+            return
+        rules = self.roster.rules
+        self.stepping = {
+            p: parties[p].steps_back_as(float(self.ledger.cumulative[p]), rules) for p in in_way
+        }
+        F0 = self.ledger.alliance_rate(day)
+        labels = ["its net position from the alliance so far"] * len(parties)
+        # Stepping back, it takes no share of any pool (001 §35) and pays an associate's share of
+        # the cost of taking part, or none once it has left; its direct effects run on.
+        direct = self.ledger.direct_rate(day)
+        cost = self.risk.participation_cost_m
+        for p, new in self.stepping.items():
+            if new is Membership.ASSOCIATE:
+                F0[p] = direct[p] - self.risk.associate_cost_share * cost
+                labels[p] = "its position as an associate member"
+            else:
+                F0[p] = direct[p]
+                labels[p] = "its position once it has left the alliance"
+        steps = "; ".join(
+            f"{parties[p].name} to "
+            f"{'become an associate member' if new is Membership.ASSOCIATE else 'leave'}"
+            for p, new in self.stepping.items()
+        )
+        self.stage = "reconfiguration"
+        esc = self._escalation(
+            MatterKind.RECONFIGURATION,
+            f"Reconfigure the alliance (001 §40b): {steps}; the others go on, with more time for "
+            "transition",
+            day,
+            F0=F0,
+            labels=tuple(labels),
+        )
+        esc.reconfigure = tuple(in_way)
+        self.board.add_matter(esc, day)
 
     def _restart(self, day: int, how: str) -> None:
         """More time: the unagreed transition matters are tabled again with a new deadline."""
@@ -116,18 +193,21 @@ class TransitionWatch:
             self.board.add_matter(again, day)
         self.stage = None
 
-    def _terminate(self, day: int) -> None:
+    def _terminate(self, day: int, reason: str) -> None:
         self.outcomes.append((day, "terminated"))
         self.stage = None
         self.done = True
-        self.terminate(
-            day, "transition not agreed and the alliance not reconfigured (001 §40c, 42)"
-        )
+        self.terminate(day, reason)
 
-    def _escalation(self, kind: MatterKind, title: str, day: int) -> Matter:
-        """A yes/no matter valued by each party's experience of the alliance so far."""
+    def _escalation(self, kind: MatterKind, title: str, day: int, F0: np.ndarray | None = None,
+                    labels: tuple[str, ...] | None = None) -> Matter:  # fmt: skip
+        """A yes/no matter valued by each party's experience of the alliance so far (``F0``: its
+        net £m a year, unless given) and the value to service users of going on."""
         n = len(self.roster.parties)
-        F0 = self.ledger.alliance_rate(day)
+        if F0 is None:
+            F0 = self.ledger.alliance_rate(day)
+        if labels is None:
+            labels = tuple("its net position from the alliance so far" for _ in range(n))
         E0 = np.full(N_OBJ, self.config.continuation_value_m / len(OBJECTIVES))
         voters = self.roster.voters
         lead = int(voters[0]) if len(voters) else 0
@@ -136,7 +216,9 @@ class TransitionWatch:
             deadline_days=self.config.decision_days, magnitude=0.0, categories=("strategic",),
             prohibited="", urgent=True, term_names=(), term_labels=(), lo=np.zeros(0),
             hi=np.zeros(0), q=np.zeros(0), x=np.zeros(0), F0=F0, A=np.zeros((n, 0)),
-            S0=np.zeros(n), B=np.zeros((n, 0)),
-            labels=tuple("its net position from the alliance so far" for _ in range(n)),
-            E0=E0, D=np.zeros((N_OBJ, 0)),
+            S0=np.zeros(n), B=np.zeros((n, 0)), labels=labels, E0=E0, D=np.zeros((N_OBJ, 0)),
         )  # fmt: skip
+
+
+def _names(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]

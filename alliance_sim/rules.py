@@ -44,9 +44,10 @@ class Rule(Protocol):
 
 #: Decisions the documents require the full members to take unanimously whatever rule the board
 #: otherwise follows: admitting a member (001 §39; 002 §6.5) and allowing more time for
-#: transition (001 §40a). A counterfactual rule changes how the board decides its business, not
-#: these.
+#: transition (001 §40a), extending the agreement's term (001 §40: the parties' option; 002 §2.2).
+#: A counterfactual rule changes how the board decides its business, not these.
 UNANIMOUS_KINDS = frozenset({MatterKind.ADMISSION, MatterKind.TRANSITION_EXTENSION})
+UNANIMOUS_KINDS |= {MatterKind.TERM_EXTENSION}
 
 
 def make_rule(board: Board) -> Rule:

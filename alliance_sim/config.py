@@ -83,6 +83,12 @@ class MatterKind(StrEnum):
 RESERVED_KINDS = frozenset(
     {MatterKind.MANDATORY_CHANGE, MatterKind.THIRD_PARTY_TRANSFER, MatterKind.PUBLIC_CONSULTATION}
 )
+#: Resolutions about the alliance itself, raised by what happens: blocking one is no dispute over
+#: business, so it counts toward neither a removal (002 §6.7) nor a dispute (002 §6.3).
+RESOLUTION_KINDS = frozenset(
+    {MatterKind.TRANSITION_EXTENSION, MatterKind.RECONFIGURATION, MatterKind.TERMINATION,
+     MatterKind.TERM_EXTENSION, MatterKind.REMOVAL}
+)  # fmt: skip
 #: The kinds the generated stream draws at a rate (``stream.kinds``); the others arise from what
 #: happens: the transition matters at the start (001 §43), escalations when its deadline is missed
 #: (001 §40), payment models and the risk/reward scheme among the transition matters.

@@ -10,8 +10,8 @@ proposer of the last of them decides whether to propose its removal (``Party.pro
 The proposal's reasons name the stalemated matters. The board decides it under its rule; the
 partner proposed for removal is recused (002 §6.7 is silent on its vote, and under unanimity its
 own veto would make the clause void; an assumption, as for reconfiguration, 001 §40b). Each other
-member values the removal by what the stalemated business would have brought it, as last put
-(its surplus on those terms, a yearly figure). An agreed removal takes effect that day.
+member values the removal by what the stalemated business, as last put, would have brought it
+and the Alliance Objectives (a yearly figure). An agreed removal takes effect that day.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ import numpy as np
 
 from agents.valuation import evaluate
 
-from .config import MatterKind, Membership, MembershipRules
+from .config import RESOLUTION_KINDS, MatterKind, Membership, MembershipRules
 from .matters import N_OBJ, Matter, resolution
 from .partyset import mask_of
 
@@ -46,7 +46,7 @@ class RemovalWatch:
 
     def stalemated(self, matter: Matter, day: int) -> None:
         """A matter ended in stalemate: count it against each full member that blocked it."""
-        if self.rules.removal_after_stalemates <= 0 or matter.kind is MatterKind.REMOVAL:
+        if self.rules.removal_after_stalemates <= 0 or matter.kind in RESOLUTION_KINDS:
             return
         voters = set(self.roster.voter_list)
         for b in matter.blockers:
@@ -65,9 +65,13 @@ class RemovalWatch:
         parties = self.roster.parties
         arrays = self.board.arrays
         stalemates = self.blocked[subject]
-        F0 = np.zeros(len(parties))
+        # What the stalemated business, as last put, would have brought: each member's yearly
+        # financial effect and the effect on the Alliance Objectives (the subject's own is not
+        # the others' to weigh).
+        F0, E0 = np.zeros(len(parties)), np.zeros(N_OBJ)
         for m in stalemates:
-            F0 += evaluate(m, m.x, arrays, arrays.bfs).s
+            F0 += evaluate(m, m.x, arrays, arrays.bfs).F
+            E0 += m.E0 + m.D @ m.x
         F0[subject] = 0.0
         ids = ", ".join(m.id for m in stalemates)
         title = (
@@ -75,8 +79,8 @@ class RemovalWatch:
             f"its blocks left {ids} in stalemate (002 §6.7)"
         )
         label = "the business its blocks stalemated"
-        matter = resolution(MatterKind.REMOVAL, title, proposer, day, self.decision_days, F0,
-                            np.zeros(N_OBJ), label)  # fmt: skip
+        matter = resolution(MatterKind.REMOVAL, title, proposer, day, self.decision_days, F0, E0,
+                            label)  # fmt: skip
         matter.recused = mask_of([subject])
         matter.reconfigure = (subject,)
         self.board.add_matter(matter, day)

@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .config import OBJECTIVES, Escalation, MatterKind, TermRules
+from .config import OBJECTIVES, RESOLUTION_KINDS, Escalation, MatterKind, TermRules
 from .events import Clock, Dispute, EventLog, ForceMajeure, TermDecided
 from .matters import Matter, resolution
 
@@ -106,7 +106,7 @@ class TermWatch:
     def stalemated(self, matter: Matter, day: int) -> None:
         """Repeated stalemates between the same two members become a dispute (002 §6.3)."""
         threshold = self.rules.dispute_after_stalemates
-        if threshold <= 0 or matter.kind is MatterKind.TERMINATION:
+        if threshold <= 0 or matter.kind in RESOLUTION_KINDS:
             return
         voters = set(self.roster.voter_list)
         proposer = matter.proposer
@@ -134,9 +134,9 @@ class TermWatch:
         elif matter.kind is MatterKind.TERMINATION:
             self._terminating = False
             if agreed:
-                self.terminate(
-                    day, f"the board resolved to terminate it ({matter.id}): {self._why}"
-                )
+                why = self._why or matter.title  # a termination written into the scenario
+                self.terminate(day, f"the board resolved to terminate it ({matter.id}): {why}")
+            self._why = ""
 
     def _table_termination(self, day: int, why: str, impossible: bool = False) -> None:
         self._terminating = True

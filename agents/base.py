@@ -3,8 +3,8 @@ decisions it takes as an organisation (to withdraw, to respond to a refusal).
 
 Sources: membership levels (001 §33-35); Best for Service (000 §1.4, 3.1); delegated authority
 declared in advance and referral to the home Board or Governing Body (000 §3.2; 002 §5.4);
-withdrawal after a material policy change (001 §42); stepping back when the alliance is
-reconfigured (001 §40b, 41).
+withdrawal after a material policy change (001 §42); resignation and proposing another's
+removal (002 §6.6-6.7); stepping back when the alliance is reconfigured (001 §40b, 41).
 
 How the parties value matters and vote, all at once, is in ``valuation.py`` and ``voting.py``;
 each kind of party feeds them its own parameters through the class methods below, which a kind
@@ -88,8 +88,9 @@ class Party(mesa.Agent):
         return self.membership is Membership.FULL
 
     def withdraws_after_shock(self, position_m: float, rules: MembershipRules) -> bool:
-        """After a material policy change, give notice to withdraw (001 §42)? When a member's
-        cumulative net position is below ``rules.withdraw_below_tolerances`` risk tolerances."""
+        """After a material policy change, give notice to withdraw (001 §42)? When a member's net
+        position from the alliance's business (``position_m``, its own cost of taking part left
+        out) is below ``rules.withdraw_below_tolerances`` risk tolerances."""
         limit = -rules.withdraw_below_tolerances * self.risk_tolerance_m
         return self.membership is not Membership.NONE and position_m < limit
 
@@ -107,6 +108,23 @@ class Party(mesa.Agent):
         """
         limit = -rules.withdraw_below_tolerances * self.risk_tolerance_m
         return Membership.NONE if position_m < limit else Membership.ASSOCIATE
+
+    def resigns(self, position_m: float, rules: MembershipRules) -> bool:
+        """Resign to the board (002 §6.6)? A partner's own decision, weighed at each period's
+        settlement: when its net position from the alliance's business is below
+        ``rules.resign_below_tolerances`` risk tolerances."""
+        limit = -rules.resign_below_tolerances * self.risk_tolerance_m
+        return self.membership is Membership.FULL and position_m < limit
+
+    def proposes_removal(self, stalemates: int, rules: MembershipRules) -> bool:
+        """Propose another partner's removal (002 §6.7)? When that partner's blocks have
+        stalemated ``rules.removal_after_stalemates`` matters (0: the document has no such
+        clause). Only full members propose."""
+        return (
+            self.membership is Membership.FULL
+            and rules.removal_after_stalemates > 0
+            and stalemates >= rules.removal_after_stalemates
+        )
 
     def response_to_refused_admission(self, rules: MembershipRules) -> Membership | None:
         """What the organisation does when an admission it proposed is refused: by default,

@@ -74,6 +74,8 @@ class MatterKind(StrEnum):
     TRANSITION_EXTENSION = "transition_extension"  # 001 §40(a)
     RECONFIGURATION = "reconfiguration"  # 001 §40(b)
     TERMINATION = "termination"  # 001 §40(c); 002 §6.2-6.3
+    TERM_EXTENSION = "term_extension"  # extension of the agreement's term, 001 §40; 002 §2.2
+    REMOVAL = "removal"  # removal of a partner proposed by another, 002 §6.7
     MANDATORY_CHANGE = "mandatory_change"  # Reserved Matter, 000 §3.4
     THIRD_PARTY_TRANSFER = "third_party_transfer"  # Reserved Matter, 000 §3.4
     PUBLIC_CONSULTATION = "public_consultation"  # Reserved Matter, 000 §3.4
@@ -82,6 +84,12 @@ class MatterKind(StrEnum):
 RESERVED_KINDS = frozenset(
     {MatterKind.MANDATORY_CHANGE, MatterKind.THIRD_PARTY_TRANSFER, MatterKind.PUBLIC_CONSULTATION}
 )
+#: Resolutions about the alliance itself, raised by what happens: blocking one is no dispute over
+#: business, so it counts toward neither a removal (002 §6.7) nor a dispute (002 §6.3).
+RESOLUTION_KINDS = frozenset(
+    {MatterKind.TRANSITION_EXTENSION, MatterKind.RECONFIGURATION, MatterKind.TERMINATION,
+     MatterKind.TERM_EXTENSION, MatterKind.REMOVAL}
+)  # fmt: skip
 #: The kinds the generated stream draws at a rate (``stream.kinds``); the others arise from what
 #: happens: the transition matters at the start (001 §43), escalations when its deadline is missed
 #: (001 §40), payment models and the risk/reward scheme among the transition matters.
@@ -411,6 +419,13 @@ class Stream(Strict):
 
     economics: Economics = Economics()
     transition_matters: bool = True
+    admission_subjects: tuple[str, ...] = Field(
+        (),
+        description="the parties a generated admission may propose as full members (001 §39: "
+        "the council's social-care provider; 002 §6.5: a new organisation); none: no admission "
+        "is generated. Named, not read from membership, so every design of one scenario faces "
+        "the same business; one that is a full member in a design is never named in it",
+    )
 
     @field_validator("kinds")
     @classmethod
@@ -701,8 +716,33 @@ class MembershipRules(Strict):
     withdraw_below_tolerances: float = Field(
         2.0,
         ge=0.0,
-        description="a member hit by a policy shock gives notice when its cumulative net position "
-        "is below minus this many risk tolerances",
+        description="a member leaving under its document's clause gives notice when its net "
+        "position from the alliance's business (its own cost of taking part left out) is below "
+        "minus this many risk tolerances",
+    )
+    leaving: str = Field(
+        "policy_change",
+        pattern="^(policy_change|resignation|none)$",
+        description="how a member may leave under its document: 'policy_change' (001 §42: after "
+        "a material policy change, on withdrawal_notice_days), 'resignation' (002 §6.6: at any "
+        "time, weighed at each period's settlement, on resignation_notice_days) or 'none' (the "
+        "document has no such clause: 003, 004)",
+    )
+    resign_below_tolerances: float = Field(
+        4.0,
+        ge=0.0,
+        description="002 §6.6: a partner resigns when its net position from the alliance's "
+        "business is below minus this many risk tolerances (assumption: twice the withdrawal "
+        "level, since resigning ends a partnership the partners intend to extend, 002 §2.2)",
+    )
+    resignation_notice_days: int = Field(
+        91, ge=0, description="notice of a resignation (002 §6.6 gives none; assumption)"
+    )
+    removal_after_stalemates: int = Field(
+        0,
+        ge=0,
+        description="002 §6.7: a partner proposes another's removal once that partner's blocks "
+        "have stalemated this many matters (0: the document has no removal clause)",
     )
 
 
@@ -748,6 +788,40 @@ class Escalation(Strict):
     )
 
 
+class TermRules(Strict):
+    """The agreement's term: its extension and its ending before the term (001 §40; 002 §2.2,
+    6.2-6.3). The horizon stays the scenario's term whatever the extension decision, so designs
+    stay comparable; the decision is an outcome of the run."""
+
+    extension_years: float = Field(
+        0.0,
+        ge=0.0,
+        description="length of the extension the board may agree (001 §40: a further seven "
+        "years); 0: the document gives no extension",
+    )
+    extension_considered_days: int = Field(
+        182,
+        ge=1,
+        description="the board considers the extension this many days before the term ends "
+        "(002 §2.2: not less than six months)",
+    )
+    dispute_after_stalemates: int = Field(
+        0,
+        ge=0,
+        description="002 §6.3: the same member blocking this many matters of the same proposer "
+        "into stalemate is a dispute the board cannot resolve, and it considers termination "
+        "(0: the document has no such clause)",
+    )
+    force_majeure_per_year: float = Field(
+        0.0,
+        ge=0.0,
+        le=1.0,
+        description="yearly chance of an Event of Force Majeure that renders the agreement "
+        "impossible, after which the board considers termination (002 §6.2); the documents give "
+        "no basis: 0 by default, 0-0.05 a plausible range",
+    )
+
+
 class ScenarioMeta(Strict):
     name: str
     title: str = ""
@@ -779,6 +853,7 @@ class Scenario(Strict):
     trust: Trust = Trust()
     escalation: Escalation = Escalation()
     host: Host = Host()
+    term: TermRules = TermRules()
 
     @field_validator("parties")
     @classmethod
@@ -815,6 +890,12 @@ class Scenario(Strict):
             raise reference_error(
                 "host.party", f"names party '{self.host.party}', which is unknown; {allowed}"
             )
+        for n, ref in enumerate(self.stream.admission_subjects):
+            if ref not in known:
+                raise reference_error(
+                    f"stream.admission_subjects[{n}]",
+                    f"names party '{ref}', which is unknown; {allowed}",
+                )
         for n, rel in enumerate(self.trust.relationships):
             for field in ("a", "b"):
                 ref = getattr(rel, field)

@@ -58,6 +58,9 @@ class Ev(IntEnum):
     TERMINATED = 19
     OPEN_AT_END = 20
     RECUSED = 21
+    TERM = 22
+    DISPUTE = 23
+    FORCE_MAJEURE = 24
 
 
 class StaleWhy(StrEnum):
@@ -335,6 +338,42 @@ class Terminated(NamedTuple):
     kind = Ev.TERMINATED
 
 
+class TermDecided(NamedTuple):
+    """The board's decision on extending the agreement beyond its term (001 §40; 002 §2.2)."""
+
+    day: int
+    meeting: int
+    matter: int
+    party: int
+    outcome: str  # extended | not extended
+    years: float  # the extension proposed
+    end_day: int  # the day the term ends (the simulated horizon, whatever the decision)
+    kind = Ev.TERM
+
+
+class Dispute(NamedTuple):
+    """``party`` has blocked ``stalemates`` matters proposed by ``other`` into stalemate: a
+    dispute the board has not resolved (002 §6.3)."""
+
+    day: int
+    meeting: int
+    matter: int  # the stalemate that made it a dispute
+    party: int
+    other: int
+    stalemates: int
+    kind = Ev.DISPUTE
+
+
+class ForceMajeure(NamedTuple):
+    """An Event of Force Majeure that renders the agreement impossible (002 §6.2)."""
+
+    day: int
+    meeting: int
+    matter: int
+    party: int
+    kind = Ev.FORCE_MAJEURE
+
+
 Event = (
     Meeting
     | Tabled
@@ -358,6 +397,9 @@ Event = (
     | Representative
     | Transition
     | Terminated
+    | TermDecided
+    | Dispute
+    | ForceMajeure
 )
 
 VOTE_NAMES = ("no", "yes", "referred")

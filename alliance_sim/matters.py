@@ -90,7 +90,8 @@ class Matter:
     linear: tuple[np.ndarray, np.ndarray] | None = None  # agents.valuation.linear_parts, cached
     recused: int = 0  # mask of the full members who do not vote on it
     conflicted: int = 0  # mask of the partners with a conflict of interest in it (002 §6.1)
-    reconfigure: tuple[int, ...] = ()  # members a reconfiguration makes associates
+    reconfigure: tuple[int, ...] = ()  # members a reconfiguration makes associates, or a removal
+    # removes
 
     k: int = field(init=False, default=0)  # number of negotiable terms
     reserved: bool = field(init=False, default=False)  # a commissioners' Reserved Matter
@@ -198,3 +199,18 @@ def from_spec(spec: MatterSpec, idx: int, index: dict[str, int], n: int) -> Matt
         P=P,
         Om=Om,
     )
+
+
+def resolution(kind: MatterKind, title: str, proposer: int, day: int, deadline_days: int,
+               F0: np.ndarray, E0: np.ndarray, label: str) -> Matter:  # fmt: skip
+    """A yes/no resolution of the board raised during the run (an extension, a removal, a
+    termination): no negotiable terms, each party's yearly effect ``F0`` (``label`` says what it
+    is), the effect on the Alliance Objectives ``E0``; a strategic matter, decided promptly."""
+    n = len(F0)
+    return Matter(
+        idx=-1, id="", kind=kind, title=title, proposer=proposer, arrival_day=day,
+        deadline_days=deadline_days, magnitude=0.0, categories=("strategic",), prohibited="",
+        urgent=True, term_names=(), term_labels=(), lo=np.zeros(0), hi=np.zeros(0),
+        q=np.zeros(0), x=np.zeros(0), F0=F0, A=np.zeros((n, 0)), S0=np.zeros(n),
+        B=np.zeros((n, 0)), labels=(label,) * n, E0=E0, D=np.zeros((N_OBJ, 0)),
+    )  # fmt: skip

@@ -7,9 +7,14 @@
 - An organisation whose proposed admission is refused may respond; the council leaves or becomes
   an associate on one month's notice if its nominated social-care provider is refused (001 §39;
   ``Party.response_to_refused_admission``).
-- After a material policy change (a funding shock) a member may withdraw on three months' notice
-  (001 §42; ``Party.withdraws_after_shock``). Resignation and removal (002 §6.6-6.7) follow the
-  same path.
+- How a member may leave follows its own document (``membership.leaving``): after a material
+  policy change (a funding shock) on three months' notice (001 §42, Mid-Notts;
+  ``Party.withdraws_after_shock``), or by resigning to the board at any time (002 §6.6, Walsall;
+  ``Party.resigns``, weighed at each period's settlement); 003 and 004 have no such clause. A
+  member already under notice gives no second notice. Either decision weighs the member's net
+  position from the alliance's business, without its own cost of taking part (003), so that the
+  cost it knew when it joined cannot alone make it leave.
+- A partner removed by the board (002 §6.7, ``removal.py``) leaves from the day it is agreed.
 
 Voting rights and risk shares follow membership from the date a change takes effect. The roster
 tells those who listen (the board) of every change; it reads nothing of theirs.
@@ -26,6 +31,7 @@ import numpy as np
 from .config import Membership, MembershipRules
 from .events import Clock, EventLog, MembershipChanged, Notice, Shock
 from .partyset import mask_of
+from .reasons import money
 
 if TYPE_CHECKING:
     from agents import Party
@@ -52,6 +58,7 @@ class Roster:
         self.listeners: list[Listener] = []
         self._due: list[tuple[int, int, int, str, str]] = []  # (day, seq, party, new, reason)
         self._seq = 0
+        self.under_notice: set[int] = set()  # parties whose notice has not yet taken effect
         self._refresh()
 
     def _refresh(self) -> None:
@@ -74,10 +81,13 @@ class Roster:
         effective = notice_day + notice
         heapq.heappush(self._due, (effective, self._seq, party, str(new), reason))
         self._seq += 1
+        self.under_notice.add(party)
         self.log.add(Notice(notice_day, self.clock.meeting, -1, party, str(new), effective, reason))
 
     def apply_next(self) -> None:
         day, _, party, new, reason = heapq.heappop(self._due)
+        if not any(due[2] == party for due in self._due):
+            self.under_notice.discard(party)
         self.change(day, party, Membership(new), reason)
 
     def change(self, day: int, party: int, new: Membership, reason: str) -> None:
@@ -95,16 +105,35 @@ class Roster:
 
     # -- the organisations' own decisions -------------------------------------------------------
     def policy_shock(self, day: int, party: int, cost_m: float, position_m: float) -> None:
-        """A national or local policy change hits ``party`` (001 §42); ``position_m`` is its
-        cumulative net position in the alliance so far."""
+        """A national or local policy change hits ``party`` (001 §42); ``position_m`` is its net
+        position from the alliance's business so far (``Ledger.business_position``)."""
         agent = self.parties[party]
         self.log.add(Shock(day, self.clock.meeting, -1, party, cost_m))
+        if self.rules.leaving != "policy_change" or party in self.under_notice:
+            return
         if agent.withdraws_after_shock(position_m, self.rules):
             reason = (
-                f"a policy change costs it £{cost_m:.1f}m a year and its net position in the "
-                f"alliance is already £{-position_m:.1f}m down (001 §42)"
+                f"a policy change costs it {money(cost_m)} a year and its net position from the "
+                f"alliance's business is already {money(position_m)} down (001 §42)"
             )
             self.schedule(day, party, Membership.NONE, reason, self.rules.withdrawal_notice_days)
+
+    def review_resignations(self, day: int, positions: Callable[[int], float]) -> None:
+        """At a period's settlement each partner weighs resigning (002 §6.6); ``positions(i)`` is
+        party ``i``'s net position from the alliance's business so far."""
+        if self.rules.leaving != "resignation":
+            return
+        for party in self.voter_list:
+            if party in self.under_notice:
+                continue
+            position = positions(party)
+            if self.parties[party].resigns(position, self.rules):
+                reason = (
+                    f"its net position from the alliance's business is {money(position)} down, "
+                    f"beyond what it can carry, so it resigns to the board (002 §6.6)"
+                )
+                self.schedule(day, party, Membership.NONE, reason,
+                              self.rules.resignation_notice_days)  # fmt: skip
 
     def admission_decided(self, matter: Matter, day: int) -> None:
         """Admit the subject, or let the proposer respond to a refusal (001 §39)."""

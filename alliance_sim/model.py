@@ -3,15 +3,19 @@
 Time runs in days from the scenario's start date; the board meets every ``board.cadence_days``
 (000 §3.2.1) over the term (001 §40). Between meetings the calendar moves on: risk/reward periods
 are settled (``risk.py``), membership changes take effect (``membership.py``), policy shocks land,
-representatives change (``trust.py``), and the transition deadline is watched (``transition.py``);
-an agreed capitation re-prices the shifts still to come (``payment.py``).
+representatives change (``trust.py``), partners weigh resigning (``membership.py``), the
+transition deadline is watched (``transition.py``), an agreed capitation re-prices the shifts
+still to come (``payment.py``), and the term's extension and early ending (``term.py``).
 
 The model wires the parts together and keeps the calendar; the parties (``agents/``) value matters
 and vote, the board (``board.py``) runs the meetings and reports each decision, and what follows a
 decision is dispatched from one table (``_decided``): its effects on risk and trust, then what its
-kind of matter sets in motion (an admission, a transition escalation).
+kind of matter sets in motion (an admission, a transition escalation, an extension, a removal, a
+termination); every stalemate is heard by those counting repeated ones (``removal.py``,
+``term.py``).
 
-Two seeded generators are spawned from the run's seed. The exogenous one draws everything the
+Three seeded generators are spawned from the run's seed (the third only for the rare term events
+of ``term.py``, drawn only when their rate is not 0). The exogenous one draws everything the
 alliance does not control, up front and in fixed amounts (the business that arrives, outcome noise,
 policy shocks, turnover of representatives), so every design run on one seed faces the same future
 (common random numbers); ``model.rng`` is left for draws that depend on what the alliance does.
@@ -44,9 +48,11 @@ from .events import Clock, EventLog, Settled, Terminated
 from .matters import Matter, from_spec
 from .membership import MEMBERSHIPS, Roster
 from .payment import PaymentRegime
+from .removal import RemovalWatch
 from .risk import RiskBook
 from .scenario import load_scenario
 from .stream import generate
+from .term import TermWatch, force_majeure_day
 from .transition import TransitionWatch
 from .trust import TrustNetwork
 
@@ -76,7 +82,9 @@ class AllianceModel(mesa.Model):
             raise InputError(f"seed {seed!r}: a seed must be a whole number, 0 or more.")
         if not isinstance(scenario, Scenario) or overrides:
             scenario = load_scenario(scenario, overrides)
-        exogenous, endogenous = np.random.SeedSequence(seed).spawn(2)
+        # A third child for term events (force majeure): SeedSequence children are numbered, so
+        # the first two are the same as ever and no other stream's draws move.
+        exogenous, endogenous, term_events = np.random.SeedSequence(seed).spawn(3)
         # An int seed (not a Generator) keeps Mesa off its slow np.iinfo path when seeding.
         super().__init__(seed=int(endogenous.generate_state(1, np.uint64)[0]))
         self.scenario = scenario
@@ -141,13 +149,26 @@ class AllianceModel(mesa.Model):
             self.log, self.clock, self.terminate, scenario.risk,
         )  # fmt: skip
         self.payment = PaymentRegime(scenario, index, self.arrays, self.board.matters)
+        self.term = TermWatch(
+            scenario.term, scenario.escalation, self.horizon,
+            force_majeure_day(scenario.term, self.horizon, np.random.default_rng(term_events)),
+            self.board, self.roster, self.risk.ledger, self.log, self.clock, self.terminate,
+        )  # fmt: skip
+        self.removal = RemovalWatch(
+            scenario.membership, scenario.escalation.decision_days, self.board, self.roster
+        )
         #: what a decision of each kind of matter sets in motion, besides risk and trust
         self.consequences = {
             MatterKind.ADMISSION: self.roster.admission_decided,
             MatterKind.PAYMENT_MODEL: self.payment.decided,
             MatterKind.TRANSITION_EXTENSION: self.transition.decided,
             MatterKind.RECONFIGURATION: self.transition.decided,
+            MatterKind.TERM_EXTENSION: self.term.decided,
+            MatterKind.TERMINATION: self.term.decided,
+            MatterKind.REMOVAL: self.removal.decided,
         }
+        #: who hears of every stalemate: repeated ones lead to removal (002 §6.7) or dispute (§6.3)
+        self.stalemate_listeners = (self.removal.stalemated, self.term.stalemated)
         self._shock = 0
         self._settled_to = 0
         #: no period end or shock falls before this day (notices are the roster's to tell)
@@ -227,6 +248,7 @@ class AllianceModel(mesa.Model):
         board.open_meeting(self.day, number)
         self.transition.check(self.day, number)  # may table an escalation, or end the alliance
         if self.terminated_day is None:
+            self.term.check(self.day, number)  # the extension falls due; force majeure
             board.take_business(self.day, number, self._ended)
         if self.terminated_day is not None:
             self.running = False
@@ -272,8 +294,7 @@ class AllianceModel(mesa.Model):
             else:
                 d, party, cost = shocks[self._shock]
                 self._shock += 1
-                position = float(self.risk.ledger.cumulative[party])
-                roster.policy_shock(d, party, cost, position)
+                roster.policy_shock(d, party, cost, self.risk.ledger.business_position(party))
 
     def _settle(self, end: int) -> None:
         start = self._settled_to
@@ -282,6 +303,7 @@ class AllianceModel(mesa.Model):
         self._settled_to = end
         self.trust.unshared_losses(net)
         self.log.add(Settled(end, self.clock.meeting, -1, -1, period))
+        self.roster.review_resignations(end, self.risk.ledger.business_position)
         for party in np.flatnonzero(self.turnover[period]).tolist():
             self.trust.new_representative(int(party))
             self.board.new_representative(end, int(party))
@@ -299,6 +321,9 @@ class AllianceModel(mesa.Model):
                 self.risk.agree_scheme(shares)
         elif matter.outcome == "reserved":
             self.risk.adopt(matter, day, evaluate(matter, matter.x, self.arrays, self.arrays.bfs))
+        elif matter.outcome == "stalemate" and matter.blockers:
+            for listener in self.stalemate_listeners:
+                listener(matter, day)
         follow = self.consequences.get(matter.kind)
         if follow is not None:
             follow(matter, day)

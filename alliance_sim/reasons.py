@@ -323,6 +323,30 @@ def _terminated(model, e: E.Terminated) -> str:
     return f"Terminated: the alliance is dissolved — {e.reason}. It decides nothing more."
 
 
+def _term(model, e: E.TermDecided) -> str:
+    m = model.matters[e.matter]
+    if e.outcome == "extended":
+        what = (f"the board agrees to extend the agreement by {e.years:g} years beyond "
+                f"{date_of(model, e.end_day)}")  # fmt: skip
+    else:
+        who = f" ({_names(model, m.blockers)} would not agree)" if m.blockers else ""
+        what = (f"the board does not agree to extend the agreement beyond "
+                f"{date_of(model, e.end_day)}{who}")  # fmt: skip
+    return (f"Term: {what} (001 §40; 002 §2.2); the simulation still ends with the term, so "
+            f"designs compare over the same years")  # fmt: skip
+
+
+def _dispute(model, e: E.Dispute) -> str:
+    return (f"Dispute: {model.parties[e.party].name} has blocked {e.stalemates} matters proposed "
+            f"by {model.parties[e.other].name} into stalemate, most recently "
+            f"{model.matters[e.matter].id}; the board has not resolved the dispute (002 §6.3)")  # fmt: skip
+
+
+def _force_majeure(model, e: E.ForceMajeure) -> str:
+    return (f"Force majeure: an Event of Force Majeure on {date_of(model, e.day)} renders the "
+            f"agreement's continuation impossible (002 §6.2)")  # fmt: skip
+
+
 TEXT = {
     E.Meeting: _meeting, E.Tabled: _tabled, E.Referred: _referred,
     E.HomeDecision: _home_decision, E.Awaiting: _awaiting, E.Blocked: _blocked,
@@ -332,6 +356,7 @@ TEXT = {
     E.Withdrawn: _withdrawn, E.Notice: _notice,
     E.MembershipChanged: _membership, E.Shock: _shock, E.Settled: _settled,
     E.Representative: _representative, E.Transition: _transition, E.Terminated: _terminated,
+    E.TermDecided: _term, E.Dispute: _dispute, E.ForceMajeure: _force_majeure,
 }  # fmt: skip
 
 

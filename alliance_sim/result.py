@@ -53,6 +53,13 @@ class SimulationResult:
         out["extended"] = transition.count("extended")
         out["reconfigured"] = transition.count("reconfigured")
         out["terminated"] = int(self.model.terminated_day is not None)
+        # The extension of the agreement's term (001 §40; 002 §2.2): 1 agreed, 0 refused, NaN
+        # where the document gives none or the board did not decide it within the term.
+        extension = self.model.term.extension
+        out["term_extended"] = float("nan") if not extension else float(extension == "extended")
+        out["resigned"] = sum(
+            1 for e in self.model.log.of_kind(Ev.NOTICE) if "002 §6.6" in e.reason
+        )
         out["alliance_net_m"] = float(self.model.risk.ledger.cumulative.sum())
         return out
 

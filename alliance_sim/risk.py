@@ -91,10 +91,17 @@ class Ledger:
     periods: list[Period] = field(default_factory=list)
     cumulative: np.ndarray = field(init=False)  # £m net position so far, per party
     shocks: np.ndarray = field(init=False)  # £m lost to policy shocks so far (not the alliance's)
+    costs: np.ndarray = field(init=False)  # £m paid so far as the cost of taking part (003)
 
     def __post_init__(self) -> None:
         self.cumulative = np.zeros(self.n)
         self.shocks = np.zeros(self.n)
+        self.costs = np.zeros(self.n)
+
+    def business_position(self, party: int) -> float:
+        """``party``'s net position from the alliance's business so far (£m): its cumulative net
+        without its own cost of taking part, which it knew when it joined (003)."""
+        return float(self.cumulative[party] + self.costs[party])
 
     def period_rows(self, period: int) -> list[tuple]:
         """One row per party for one period, in the order of ``LEDGER_COLUMNS``."""
@@ -271,6 +278,7 @@ class RiskBook:
         if hosted_p is not self._no_pence:
             net += (hosted_p + recovered_p) / PENCE_PER_M
         self.ledger.cumulative += net
+        self.ledger.costs += cost
         self.ledger.periods.append(
             Period(self.period, start, end, membership,
                    tuple(self._level_names[r] for r in rank.tolist()), scores, fraction, pool_p,

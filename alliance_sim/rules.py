@@ -45,15 +45,16 @@ class Rule(Protocol):
 #: Decisions the documents require the full members to take unanimously whatever rule the board
 #: otherwise follows: admitting a member (001 §39; 002 §6.5), allowing more time for transition
 #: (001 §40a), reconfiguring the alliance, since no participant can be compelled (001 §41): a
-#: member asked to step back must consent, and varying the agreement ("All Variations must be
-#: agreed by all partners", 002 §6.8). A counterfactual rule changes how the board decides its
-#: business, not these.
+#: member asked to step back must consent, varying the agreement ("All Variations must be agreed
+#: by all partners", 002 §6.8), and extending the agreement's term (001 §40: the parties' option;
+#: 002 §2.2). A counterfactual rule changes how the board decides its business, not these.
 UNANIMOUS_KINDS = frozenset(
     {
         MatterKind.ADMISSION,
         MatterKind.TRANSITION_EXTENSION,
         MatterKind.RECONFIGURATION,
         MatterKind.AGREEMENT_VARIATION,
+        MatterKind.TERM_EXTENSION,
     }
 )
 

@@ -3,7 +3,7 @@
 Kinds and their effects follow the documents: activity shifted from hospital to community lowers
 acute income and raises community and social-care demand (001 §34, 55); capitated and outcome-based
 payment and the risk/reward scheme are transition matters due by the transition deadline (001 §43
-a-d); the council may propose admitting its social-care provider (001 §39); commissioners bring
+a-d); a partner may propose admitting a named organisation (001 §39; 002 §6.5); commissioners bring
 Reserved Matters (000 §3.4) where the agreement gives them any (not 002 §3.5); services contracts
 are varied (000 §1.3; 003) and, where the agreement allows it, any partner may give notice of a
 variation of the agreement itself (002 §6.8). A service change or contract variation may concern
@@ -23,7 +23,7 @@ import numpy as np
 from agents.valuation import linear_parts, party_arrays
 
 from .compiled import derived
-from .config import OBJECTIVES, MatterKind, Scenario, Sector
+from .config import OBJECTIVES, MatterKind, Membership, Scenario, Sector
 from .matters import N_OBJ, Matter
 from .registry import PARTY_KINDS
 
@@ -83,9 +83,16 @@ class _Builder:
         self.economics = scenario.stream.economics
         self.parties = party_arrays(scenario)
         self.council = int(self.members_of["council"][0]) if len(self.members_of["council"]) else -1
-        self.social_care = np.array(
-            [i for i, p in enumerate(parties.values()) if p.sector == Sector.SOCIAL_CARE], dtype=int
-        )
+        # Who an admission can name (``stream.admission_subjects``, any sector: 002 §6.5 has no
+        # such limit), less any the design makes a full member already: there is no one to admit.
+        self.outsiders = np.array(
+            [index[k] for k in scenario.stream.admission_subjects
+             if parties[k].membership != Membership.FULL],
+            dtype=int,
+        )  # fmt: skip
+        self.social_care = {
+            i for i, p in enumerate(parties.values()) if p.sector == Sector.SOCIAL_CARE
+        }
         self.names = [p.name for p in parties.values()]
         self.budgets = budgets
         self.conflict_share = scenario.stream.conflict_share
@@ -377,21 +384,27 @@ def _with_linear_parts(b: _Builder, matters: list[Matter], A, B, D) -> None:
 
 
 def admission(b: _Builder, u: np.ndarray, day: int, cfg) -> Matter | None:
-    """001 §39: the council may bring its social-care provider in; full membership is unanimous.
+    """A proposal to admit an organisation as a full member, decided unanimously (001 §39; 002
+    §6.5): in mid-notts the council brings its social-care provider in; 002 §6.5 lets any partner
+    propose any new organisation.
 
-    The subject is a social-care provider named in the scenario (chosen by sector, never by
-    membership, so the stream is the same for every design); without one there is no admission.
+    The subject is one of the scenario's ``stream.admission_subjects`` that is not a full
+    member; with none, there is no one to admit and no admission. The draws are taken whatever
+    the subject, so the rest of the stream is the same for every design.
     """
-    if not len(b.social_care):
+    if not len(b.outsiders):
         return None
-    subject = b.pick(u[5], b.social_care)
-    proposer = b.council if b.council >= 0 else b.pick(u[6], b.members_of["commissioner"])
+    subject = b.pick(u[5], b.outsiders)
+    proposer = (
+        b.council if 0 <= b.council != subject else b.pick(u[6], b.members_of["commissioner"])
+    )
     F0 = b.by_role({"acute": -0.05 * (0.5 + u[1]), "community": -0.05 * (0.5 + u[2])})
     if b.council >= 0:
         F0[b.council] += 0.3 * (0.5 + u[3])
     S0 = np.abs(F0) * b.economics.uncertainty
     E0 = _objectives(0.3 * (0.5 + u[4]), {"seamless": 0.5, "outcomes": 0.3, "choice": 0.2})
-    labels = b.labels({"council": "social care joined up", "acute": "a smaller share of risk and reward",
+    joined = "social care joined up" if subject in b.social_care else "a wider partnership"
+    labels = b.labels({"council": joined, "acute": "a smaller share of risk and reward",
                        "community": "a smaller share of risk and reward"})  # fmt: skip
     matter = _matter(b, MatterKind.ADMISSION, f"Admit {b.names[subject]} as a full member",
                      proposer, day, cfg.deadline_days, 0.0, ("membership", "strategic"), NO_TERMS,

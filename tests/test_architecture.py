@@ -29,7 +29,8 @@ def test_batch_run_gives_numeric_columns():
         display_progress=False,
     )
     frame = pd.DataFrame(rows)
-    assert len(frame) == 2 * 2 * 4  # runs x parties (agent rows at the last step)
+    # runs x parties (agent rows at the last step): four partners and a prospective one
+    assert len(frame) == 2 * 2 * 5
     for column in (*FIGURES, "net_m"):
         assert pd.api.types.is_numeric_dtype(frame[column]), column
     assert set(frame["membership"]) <= {"full", "associate", "none"}

@@ -91,6 +91,14 @@ def summary_text(result) -> str:
     if result.model.transition_day is not None or outcomes:
         told = ", ".join(f"{how} on day {day}" for day, how in outcomes) or "none needed"
         lines.append(f"  transition escalations: {told}")
+    term = result.model.term
+    if result.scenario.term.extension_years > 0:
+        lines.append(
+            f"  extension of the term ({result.scenario.term.extension_years:g} years): "
+            f"{term.extension or 'not decided within the term'} (the run still ends with the term)"
+        )
+    if result.model.terminated_day is not None:
+        lines.append(f"  terminated on day {result.model.terminated_day}")
     return "\n".join(lines)
 
 

@@ -9,6 +9,7 @@ import networkx as nx
 
 from ..errors import InputError, shorten
 from ..registry import DECISION_RULES, PARTY_KINDS
+from ..rules import counterfactual_note, rules_help
 from ..scenario import builtin_names, load_scenario
 from ..simulation import simulate
 
@@ -28,7 +29,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         action="append",
         default=[],
         metavar="PATH=VALUE",
-        help="override a scenario field, e.g. parties.council.membership=associate (repeatable)",
+        help="override a scenario field, e.g. parties.council.membership=associate (repeatable); "
+        + rules_help().replace("%", "%%"),
     )
     p.add_argument(
         "--out", type=Path, help="write decisions, votes, events, timeseries as CSV here"
@@ -47,7 +49,8 @@ def list_scenarios(args: argparse.Namespace) -> int:
         print(f"{'':15s} {meta.start} to {meta.end}; sources: {', '.join(meta.sources)}")
     print("\nDecision rules (board.rule):")
     for name, rule in DECISION_RULES.items():
-        print(f"  {name:20s} {rule.source}")
+        mark = " [counterfactual: no alliance document has it]" if rule.counterfactual else ""
+        print(f"  {name:20s} {rule.source}{mark}")
     print(f"\nKinds of party (parties.<id>.kind): {', '.join(PARTY_KINDS.names())}")
     return 0
 
@@ -72,6 +75,9 @@ def summary_text(result) -> str:
             or "none"
         ),
     ]
+    note = counterfactual_note(result.scenario.board.rule)
+    if note:
+        lines.append(f"  decision rule         {note}")
     risk = result.risk
     lines.append("")
     lines.append(

@@ -93,10 +93,23 @@ def _table(frame: pd.DataFrame) -> str:
     )
 
 
+def _rule_label(summary: Summary, design: int) -> str:
+    """A design's decision rule, marked when it is a counterfactual (no document has it)."""
+    from ..rules import counterfactual_note
+
+    rule = summary.rules.get(design, "")
+    return f"{rule} (counterfactual)" if rule and counterfactual_note(rule) else rule
+
+
 def design_table(summary: Summary) -> pd.DataFrame:
     rows = []
     for _, r in summary.designs.iterrows():
         row = {c: r[c] for c in summary.label_columns}
+        if summary.rules:
+            # the rule, marked when counterfactual, in the factor's own column if it is one
+            row["board.rule" if "board.rule" in row else "decision rule"] = _rule_label(
+                summary, int(r["design"])
+            )
         row["runs"] = int(r["runs"])
         if r["runs"] > 0:
             row.update(
@@ -180,8 +193,11 @@ def findings(summary: Summary) -> list[str]:
     for _, r in summary.designs.iterrows():
         if r["runs"] <= 0:
             continue
+        rule = _rule_label(summary, int(r["design"]))
+        marked = f" [{rule} decision rule]" if rule.endswith("(counterfactual)") else ""
         out.append(
-            f"<b>{html.escape(short_label(summary, int(r['design']), ', '))}</b>: "
+            f"<b>{html.escape(short_label(summary, int(r['design']), ', '))}</b>"
+            f"{html.escape(marked)}: "
             f"{_pct(r['stalemate_rate'])} of matters ended in stalemate ({pct}% interval "
             f"{_pct(r['stalemate_lo'])} to {_pct(r['stalemate_hi'])}); median time to decision "
             f"{_num(r['median_days'])} days, p90 {_num(r['p90_days'])} days; the alliance "
@@ -259,6 +275,10 @@ def write_report(store: ResultStore, summary: Summary) -> Path:
     parts += [f"<li>{line}</li>" for line in findings(summary)]
     parts.append("</ul>")
     parts.append(f"<h2>Designs</h2><p>Brackets hold {pct}% intervals. {_DESIGN_NOTE}</p>")
+    for note in summary.counterfactual_notes():
+        parts.append(f"<p class='note'><b>Counterfactual.</b> {html.escape(note)} Admission, "
+                     "the transition extension and the risk/reward scheme stay unanimous under it "
+                     "(001 §33, 39, 40a).</p>")  # fmt: skip
     parts.append(_table(design_table(summary)))
     for name, path in figures.items():
         heading, how = HOW_TO_READ[name]

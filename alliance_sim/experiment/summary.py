@@ -68,6 +68,23 @@ class Summary:
     parties: dict[str, list[dict]]
     confidence: float
     notes: list[str] = field(default_factory=list)
+    rules: dict[int, str] = field(default_factory=dict)  # design -> its decision rule
+
+    def counterfactual_notes(self) -> list[str]:
+        """One sentence per counterfactual decision rule some design uses, naming the designs and
+        quoting the rule's source (``rules.py``): such a design is not what any alliance's
+        document has."""
+        from ..rules import counterfactual_note
+
+        by_rule: dict[str, list[int]] = {}
+        for design, rule in sorted(self.rules.items()):
+            if counterfactual_note(rule):
+                by_rule.setdefault(rule, []).append(design)
+        return [
+            f"{'Design' if len(ds) == 1 else 'Designs'} "
+            f"{', '.join(self.design_name(d) for d in ds)}: {counterfactual_note(rule)}."
+            for rule, ds in by_rule.items()
+        ]
 
     def design_name(self, design: int) -> str:
         row = self.designs.loc[self.designs["design"] == design].iloc[0]
@@ -112,6 +129,7 @@ class Summary:
             "left out of both."
         ]
         lines += _table(header, rows)
+        lines += [f"  Counterfactual: {note}" for note in self.counterfactual_notes()]
         if not self.differences.empty:
             lines += ["", f"Paired differences on common random numbers ({pct}% intervals)"]
             drows = []
@@ -378,7 +396,17 @@ def summarize(store: ResultStore, reduced: Reduced | None = None) -> Summary:
         parties=manifest.get("parties", {}),
         confidence=confidence,
         notes=notes,
+        rules=_design_rules(manifest),
     )
+
+
+def _design_rules(manifest: dict) -> dict[int, str]:
+    """Each design's decision rule: as the runner recorded it, else (results written before it
+    did) the level of a ``board.rule`` factor."""
+    if "rules" in manifest:
+        return {int(d): str(rule) for d, rule in manifest["rules"].items()}
+    return {d: str(labels["board.rule"]) for d, labels in enumerate(manifest["designs"])
+            if "board.rule" in labels}  # fmt: skip
 
 
 def _design_units(reduced: Reduced, design: int) -> pd.DataFrame:

@@ -164,7 +164,9 @@ def test_risk_reward_scheme_needs_unanimity_even_under_best_for_service():
     # the same scheme, no one against: passes under the counterfactual rule as under unanimity
     content = {"a": party(), "b": party(), "c": party()}
     fair = matter("rr", "a", kind="risk_reward", impacts=gains(a=1.0, b=1.0, c=1.0))
-    assert get_matter(run(build(content, [fair], rule="best_for_service")), "rr").outcome == "agreed"
+    assert (
+        get_matter(run(build(content, [fair], rule="best_for_service")), "rr").outcome == "agreed"
+    )
 
 
 def test_every_kind_the_documents_make_unanimous_is_decided_by_veto_under_every_rule():

@@ -67,7 +67,9 @@ def summary_text(result) -> str:
         f"still open at the end {s['open_at_end']})",
         f"  stalemate rate        {s['stalemate_rate']:.1%} of the matters the board settled "
         "(those still open at the end are left out)",
-        f"  days to decision      median {s['median_days']:.0f}, p90 {s['p90_days']:.0f}",
+        f"  days to decision      median {s['median_days']:.0f}, p90 {s['p90_days']:.0f} "
+        "(decided matters)",
+        f"  censored view         {_km_text(result)}",
         f"  referrals to home bodies {s['referrals']}, amendments {s['amendments']}",
         "  blocks by party       "
         + (
@@ -98,6 +100,29 @@ def summary_text(result) -> str:
         told = ", ".join(f"{how} on day {day}" for day, how in outcomes) or "none needed"
         lines.append(f"  transition escalations: {told}")
     return "\n".join(lines)
+
+
+def _km_text(result) -> str:
+    """The Kaplan–Meier median of days to decision with its Greenwood (log-log) 95% interval,
+    the matters the board left undecided censored (``survival.py``)."""
+    from ..survival import EVENTS, kaplan_meier
+
+    matters = [m for m in result.model.matters if m.tabled_day >= 0]
+    if not matters:
+        return "no matters tabled"
+    km = kaplan_meier([m.decided_day - m.tabled_day for m in matters],
+                      [m.outcome in EVENTS for m in matters])  # fmt: skip
+    lo, hi = km.median_interval(0.95)
+
+    def day(x: float) -> str:
+        return "not reached" if x != x else f"{x:.0f}"
+
+    return (f"Kaplan-Meier median {day(km.median())} days [95%: {day(lo)}, {day(hi)}], the "
+            f"{_matters(int(km.censored.sum()))} still open, stalemated or withdrawn censored")  # fmt: skip
+
+
+def _matters(n: int) -> str:
+    return f"{n} matter" if n == 1 else f"{n} matters"
 
 
 def run_simulate(args: argparse.Namespace) -> int:

@@ -39,3 +39,11 @@ def test_a_counterfactual_design_is_labelled_with_its_rule_source(tmp_path: Path
     assert "Counterfactual." in html and "best_for_service (counterfactual)" in html
     assert "[counterfactual decision rule: best_for_service]" in html  # the finding
     assert "unanimity (counterfactual)" not in html
+
+
+def test_the_design_search_words_a_counterfactual_rule_as_such():
+    from alliance_sim.experiment.search_words import change_phrase
+
+    said = change_phrase("board.rule", "best_for_service", "unanimity", {}, {})
+    assert "counterfactual" in said and "Best for Service" in said
+    assert "counterfactual" not in change_phrase("board.rule", "unanimity", "x", {}, {})

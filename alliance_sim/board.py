@@ -14,7 +14,8 @@ A board meeting, as the model holds it:
    (000 §3.2.1); urgent Reserved Matters are decided by the commissioners at once (000 §3.5);
    then the agenda (oldest first, at most ``max_agenda`` items) is taken item by item: Reserved
    Matters are put to the board for consultation and then decided by the commissioners (000 §3.4);
-   otherwise each full member votes (associates attend but never vote, 001 §35), a representative
+   otherwise each full member votes and the associates present give their view, which is
+   recorded but never counts as a vote (001 §35, 53), a representative
    without delegated authority refers the matter to its home body, the board's decision rule is
    applied once every answer is back, a Prohibited Matter is void whatever the vote (000 §3.3),
    and a blocked matter is amended toward the blockers' concerns and re-tabled (001 §41, 47);
@@ -336,7 +337,7 @@ class BoardProtocol:
             ev = evaluate(matter, matter.x, self.arrays, matter.bfs)
         if matter.reserved:
             present = self.roster.attendees
-            self.log.add(Consulted(day, number, idx, -1, present, ev.s[present] > 0))
+            self.log.add(Consulted(day, number, idx, -1, present, ev.s[present] > 0, matter.x, ev))
             self._decide(matter, day, number, "reserved", Reserved(day, number, idx, -1, False))
             return
 
@@ -347,6 +348,12 @@ class BoardProtocol:
         x = matter.x
         self.log.ballot(day, number, idx, votes.cast, votes.yes & votes.cast, votes.referred,
                         votes.home, votes.room, x, ev)  # fmt: skip
+        associates = self.roster.associates
+        if len(associates):
+            # Associates speak to the terms before the board (001 §35, 53) with the views the
+            # voters' evaluation already holds for them; their view is never a vote.
+            self.log.add(Consulted(day, number, idx, -1, associates, ev.s[associates] > 0, x, ev,
+                                   False))  # fmt: skip
 
         if matter.prohibited:
             self._decide(matter, day, number, "void", Void(day, number, idx, -1, matter.prohibited))

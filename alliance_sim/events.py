@@ -243,12 +243,20 @@ class Void(NamedTuple):
 
 
 class Consulted(NamedTuple):
+    """Members who do not vote on a matter give their view of terms ``x`` (evaluated ``ev``) at this
+    meeting: on a Reserved Matter, every member present, before the commissioners decide alone
+    (000 §3.5 d); on the board's other business, the associates, who "participate and contribute"
+    without a vote (001 §35, 53). A view is recorded and read, never counted as a vote."""
+
     day: int
     meeting: int
     matter: int
     party: int
-    present: np.ndarray  # the members consulted (full and associate)
-    content: np.ndarray  # whether each of them is content
+    present: np.ndarray  # who is consulted: all members present, or (not reserved) the associates
+    content: np.ndarray  # whether each of them is content (its surplus in ``ev`` is positive)
+    x: np.ndarray  # the terms before the meeting
+    ev: Evaluation  # the evaluation the voters decided on, shared with them
+    reserved: bool = True  # a Reserved Matter (000 §3.5 d); else associates on ordinary business
     kind = Ev.CONSULTED
 
 

@@ -71,6 +71,10 @@ class Roster:
         self.attendees = np.array(
             [i for i, m in enumerate(self.values) if m != Membership.NONE], dtype=int
         )
+        #: who attends and speaks without a vote (001 §35): consulted on the board's business
+        self.associates = np.array(
+            [i for i, m in enumerate(self.values) if m == Membership.ASSOCIATE], dtype=int
+        )
 
     # -- the calendar of changes under notice ---------------------------------------------------
     def next_day(self) -> float:

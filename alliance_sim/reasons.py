@@ -230,9 +230,25 @@ def _void(model, e: E.Void) -> str:
 
 def _consulted(model, e: E.Consulted) -> str:
     m = model.matters[e.matter]
+    if not e.reserved:
+        views = "; ".join(consulted_view(model, e, int(i)) for i in e.present)
+        return (f"Associates consulted on {m.id} ({terms_text(m, e.x)}), without a vote "
+                f"(001 §35): {views}")  # fmt: skip
     against = [int(i) for i, v in zip(e.present, e.content, strict=True) if not v]
     said = f"; concerns raised by {_names(model, against)}" if against else ""
     return f"Consulted: the board is consulted on {m.id}, a Reserved Matter{said}"
+
+
+def consulted_view(model: AllianceModel, e: E.Consulted, party: int) -> str:
+    """A consulted member's view of the terms before that meeting, and why, worded as a vote's
+    reason from the same evaluation: "Mid-Notts social care provider is against: ..."."""
+    m = model.matters[e.matter]
+    ev = e.ev
+    content = bool(e.content[list(e.present).index(party)])
+    pos = float(ev.pos[party]) if ev.pos is not None else 0.0
+    stance = _stance(model, m, e.x, party, content, ev.s[party], ev.F[party], ev.down[party],
+                     ev.own[party], ev.sys, pos, model.arrays.bfs[party])  # fmt: skip
+    return f"{model.parties[party].name} is {'for' if content else 'against'}: {stance}"
 
 
 def _reserved(model, e: E.Reserved) -> str:

@@ -11,7 +11,8 @@ scenario schema, the CLI and the workshop read the registry, so a new rule is on
 - ``qualified_majority`` (a share of full members, ``board.qualified_majority``) is a
   counterfactual for experiments.
 
-A Prohibited Matter (000 §3.3) is void under every rule.
+A Prohibited Matter (000 §3.3) is void under every rule, and the decisions the documents make
+unanimous in terms (``UNANIMOUS_KINDS``) stay unanimous under a counterfactual rule.
 """
 
 from __future__ import annotations
@@ -43,15 +44,18 @@ class Rule(Protocol):
 
 
 #: Decisions the documents require the full members to take unanimously whatever rule the board
-#: otherwise follows: admitting a member (001 §39; 002 §6.5), allowing more time for transition
-#: (001 §40a), reconfiguring the alliance, since no participant can be compelled (001 §41): a
-#: member asked to step back must consent, varying the agreement ("All Variations must be agreed
+#: otherwise follows: admitting a member (001 §39: "subject to the unanimous agreement of all
+#: partners"; 002 §6.5), allowing more time for transition (001 §40a: "acting unanimously"), the
+#: risk/reward scheme (001 §33: "all partners being in unanimous agreement of ... how this will
+#: operate"; 004 p.7), reconfiguring the alliance, since no participant can be compelled (001 §41):
+#: a member asked to step back must consent, varying the agreement ("All Variations must be agreed
 #: by all partners", 002 §6.8), and extending the agreement's term (001 §40: the parties' option;
 #: 002 §2.2). A counterfactual rule changes how the board decides its business, not these.
 UNANIMOUS_KINDS = frozenset(
     {
         MatterKind.ADMISSION,
         MatterKind.TRANSITION_EXTENSION,
+        MatterKind.RISK_REWARD,
         MatterKind.RECONFIGURATION,
         MatterKind.AGREEMENT_VARIATION,
         MatterKind.TERM_EXTENSION,
@@ -62,6 +66,28 @@ UNANIMOUS_KINDS = frozenset(
 def make_rule(board: Board) -> Rule:
     """The rule object named by ``board.rule``."""
     return DECISION_RULES[board.rule].of(board)
+
+
+def rules_help() -> str:
+    """The decision rules for a reader choosing one (CLI help, ``alliance-sim scenarios``): which
+    is the documents' own and which are counterfactuals no alliance document has."""
+    own = [n for n, r in DECISION_RULES.items() if not r.counterfactual]
+    other = [n for n, r in DECISION_RULES.items() if r.counterfactual]
+    return (
+        f"board.rule={'|'.join(DECISION_RULES.names())}: {', '.join(own)} is the agreements' own "
+        f"rule; {' and '.join(other)} are counterfactuals that no alliance document has, for "
+        "experiments only (admission, the transition extension and the risk/reward scheme stay "
+        "unanimous under them)"
+    )
+
+
+def counterfactual_note(name: str) -> str | None:
+    """A sentence labelling rule ``name`` as a counterfactual, with its source; None for a rule
+    the documents have."""
+    rule = DECISION_RULES[name]
+    if not rule.counterfactual:
+        return None
+    return f"{name} is a counterfactual decision rule that no alliance document has: {rule.source}"
 
 
 def rule_for(kind: MatterKind, rule: Rule, board: Board) -> Rule:

@@ -208,8 +208,13 @@ def test_report_is_self_contained(experiment, tmp_path, capsys):
         "mean_days",
         "median_days",
         "p90_days",
+        "km_median_days",
         "survived",
     }
+    assert {"km_median_days", "km_median_days_lo", "km_median_days_hi"} <= set(summary)
+    assert (summary["km_median_days_lo"] <= summary["km_median_days"]).all()
+    assert (summary["km_median_days"] <= summary["km_median_days_hi"]).all()
+    assert (out / "figures" / "survival.png").stat().st_size > 10_000
 
     (out / "report.html").unlink()
     assert main(["report", str(out)]) == 0

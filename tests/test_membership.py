@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from alliance_sim import Scenario
+from alliance_sim import Scenario, load_scenario, simulate
 from alliance_sim.events import Ev
 from tests.builders import (
     attendee_keys,
@@ -96,6 +96,42 @@ class TestAssociatesNeverVote:
         assert present == {"ccg", "trust", "council"}  # full and associate; not the non-member
         assert votes_on(model, "r1") == []
 
+    def test_an_associate_gives_its_view_on_ordinary_business_but_it_is_not_a_vote(self):
+        # 001 §35, 53: the associate (council) loses £5m a year, beyond its £0.5m tolerance, so it
+        # is against; both full members gain and vote yes, and the matter is agreed at once.
+        parties = {
+            **PARTIES,
+            "ccg": party("commissioner", "full", best_for_service=0.0),
+            "trust": party("provider", "full", best_for_service=0.0),
+        }
+        s = build(parties, [matter("m1", "ccg", impacts=gains(ccg=1, trust=1, council=-5))])
+        result = simulate(s, seed=0)
+        model = result.model
+        (consulted,) = events_on(model, "m1", Ev.CONSULTED)
+        assert not consulted.reserved
+        assert [key(model, i) for i in consulted.present] == ["council"]  # not the non-member
+        assert list(consulted.content) == [False]
+        assert get_matter(model, "m1").outcome == "agreed"
+        assert {key(model, v.party) for v in votes_on(model, "m1")} == {"ccg", "trust"}
+        council = s.parties["council"].name
+        line = next(t for t in result.narrative().splitlines() if "Associates consulted" in t)
+        assert f"{council} is against: " in line and "costs it £5.0m a year" in line
+        assert "beyond its tolerance of £500k" in line
+
+    def test_associates_views_are_on_each_meetings_terms_from_the_voters_evaluation(self):
+        # mid-notts has an associate (the council-nominated social-care provider); at every
+        # meeting that votes on a matter, the associates present give their view of exactly the
+        # terms voted on, from the very evaluation the voters' votes were cast on.
+        model = run(load_scenario("mid-notts"), seed=2)
+        views = {(e.matter, e.meeting): e for e in model.log.events
+                 if e.kind is Ev.CONSULTED and not e.reserved}  # fmt: skip
+        assert model.log.ballots and views
+        for b in model.log.ballots:
+            e = views[(b.matter, b.meeting)]
+            assert len(e.present) and e.ev is b.ev and e.x is b.x
+            assert list(e.content) == [bool(b.ev.s[i] > 0) for i in e.present]
+            assert not any(b.cast >> int(i) & 1 for i in e.present)  # a view is never a vote
+
     def test_no_full_members_no_agreement(self):
         # With nobody entitled to vote, no matter can be agreed (a vacuous "unanimity" of nobody
         # is not a decision); rejecting such an alliance as bad input is equally acceptable.
@@ -123,8 +159,10 @@ def test_property_votes_table_has_only_full_members(data):
     full = full_member_keys(s)
     assert {key(model, v.party) for v in model.log.votes} <= full
     for e in model.log.events:
-        if e.kind is Ev.CONSULTED:
+        if e.kind is Ev.CONSULTED and e.reserved:
             assert {key(model, i) for i in e.present} == attendee_keys(s)
+        elif e.kind is Ev.CONSULTED:  # the associates on ordinary business: a view, no vote
+            assert {key(model, i) for i in e.present} == attendee_keys(s) - full
     for m in model.matters:
         assert set(referrals(model, m.id)) <= full
 

@@ -149,3 +149,55 @@ def test_admission_needs_unanimity_even_under_best_for_service():
         m = get_matter(model, "adm")
         assert m.outcome == "stalemate" and m.blockers == (1,), rule  # b's no is a veto
         assert model.parties[2].membership.value == "associate"
+
+
+def test_risk_reward_scheme_needs_unanimity_even_under_best_for_service():
+    """001 §33 (members agree the detail of risk and reward unanimously); 004 p.7: a
+    counterfactual rule does not let a scheme pass over a member's no."""
+    parties = {"a": party(), "b": party(best_for_service=0.0), "c": party()}
+    scheme = matter("rr", "a", kind="risk_reward",
+                    impacts=gains(a=20.0, b=-10.0, c=1.0), effects={"outcomes": 3.0})  # fmt: skip
+    for rule in ("best_for_service", "qualified_majority"):
+        model = run(build(parties, [scheme], rule=rule, qualified_majority=0.51))
+        m = get_matter(model, "rr")
+        assert m.outcome == "stalemate" and m.blockers == (1,), rule  # b's no is a veto
+    # the same scheme, no one against: passes under the counterfactual rule as under unanimity
+    content = {"a": party(), "b": party(), "c": party()}
+    fair = matter("rr", "a", kind="risk_reward", impacts=gains(a=1.0, b=1.0, c=1.0))
+    assert (
+        get_matter(run(build(content, [fair], rule="best_for_service")), "rr").outcome == "agreed"
+    )
+
+
+def test_every_kind_the_documents_make_unanimous_is_decided_by_veto_under_every_rule():
+    from alliance_sim.config import Board, MatterKind
+    from alliance_sim.rules import UNANIMOUS_KINDS, make_rule, rule_for
+
+    assert {MatterKind.ADMISSION, MatterKind.TRANSITION_EXTENSION, MatterKind.RISK_REWARD} <= (
+        UNANIMOUS_KINDS
+    )
+    for name in ("unanimity", "best_for_service", "qualified_majority"):
+        board = Board(rule=name)
+        rule = make_rule(board)
+        for kind in MatterKind:
+            decided_by = rule_for(kind, rule, board)
+            assert decided_by.veto == (kind in UNANIMOUS_KINDS or rule.veto), (name, kind)
+
+
+def test_counterfactual_rules_are_labelled_in_the_cli_help_and_summary(capsys):
+    from alliance_sim.cli import build_parser
+    from alliance_sim.commands.simulate import summary_text
+    from alliance_sim.rules import BestForService
+
+    helps = build_parser().format_help()
+    sub = build_parser()._subparsers._group_actions[0].choices
+    for command in ("simulate", "run", "search"):
+        text = " ".join(sub[command].format_help().split())
+        assert "best_for_service and qualified_majority are counterfactuals" in text, command
+    assert "alliance-sim" in helps
+    s = build(three(), [matter("m", "a", impacts=gains(a=1.0, b=1.0, c=1.0))],
+              rule="best_for_service")  # fmt: skip
+    text = summary_text(simulate(s, seed=0))
+    assert "counterfactual decision rule" in text and BestForService.source in text
+    s = build(three(), [matter("m", "a", impacts=gains(a=1.0, b=1.0, c=1.0))])
+    assert "counterfactual" not in summary_text(simulate(s, seed=0))

@@ -225,8 +225,10 @@ def test_the_vote_table_has_every_party_with_membership_vote_and_reason():
     rows = views.vote_table(model, item.matter)
     assert [r.name for r in rows] == [p.name for p in model.parties]
     team = next(r for r in rows if r.name.endswith("(TEAM)"))
-    assert (team.membership, team.vote) == ("associate", "not voting")
+    # an associate is consulted on what the board votes on (001 §35): its view and why, no vote
+    assert (team.membership, team.vote) == ("associate", "consulted")
     assert "does not vote" in team.reason
+    assert " is for: " in team.reason or " is against: " in team.reason
     voted = [r for r in rows if r.vote in ("yes", "no", "referred")]
     assert voted and all(r.reason for r in voted)
     assert all(row.reason for row in rows), "no party's row is left without a reason (finding 9)"

@@ -6,6 +6,8 @@ import argparse
 import errno
 from pathlib import Path
 
+from ..rules import rules_help
+
 #: Errors of a disk that cannot take the results (full, read-only, gone): reported, not traced.
 WRITE_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.EIO}
 
@@ -37,7 +39,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         "run",
         help="run a policy experiment (designs x replications) and write results and a report",
         description="Run every design of an experiment file over its replications, in parallel, "
-        "streaming results to results/<name>/; running it again resumes an interrupted run.",
+        "streaming results to results/<name>/; running it again resumes an interrupted run. "
+        f"A factor may set the decision rule, {rules_help()}; the report labels the designs "
+        "that use a counterfactual rule.",
     )
     p.add_argument(
         "file", type=Path, help="experiment file (TOML), e.g. experiments/full_vs_associate.toml"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from ..rules import rules_help
 from .experiment import add_run_options
 
 
@@ -15,7 +16,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         "recommend designs with paired intervals",
         description="Explore the design levers of an experiment file's [search] table with a "
         "multi-objective search (optuna), re-evaluate the Pareto front on fresh replications and "
-        "recommend designs against the current one; running it again continues the study.",
+        "recommend designs against the current one; running it again continues the study. A lever "
+        f"may be the decision rule, {rules_help()}.",
     )
     p.add_argument(
         "file", type=Path, help="search file (TOML), e.g. experiments/design_mid_notts.toml"

@@ -9,6 +9,7 @@ import networkx as nx
 
 from ..errors import InputError, shorten
 from ..registry import DECISION_RULES, PARTY_KINDS
+from ..rules import counterfactual_note, rules_help
 from ..scenario import builtin_names, load_scenario
 from ..simulation import simulate
 
@@ -28,7 +29,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         action="append",
         default=[],
         metavar="PATH=VALUE",
-        help="override a scenario field, e.g. parties.council.membership=associate (repeatable)",
+        help="override a scenario field, e.g. parties.council.membership=associate (repeatable); "
+        + rules_help().replace("%", "%%"),
     )
     p.add_argument(
         "--out", type=Path, help="write decisions, votes, events, timeseries as CSV here"
@@ -47,7 +49,8 @@ def list_scenarios(args: argparse.Namespace) -> int:
         print(f"{'':15s} {meta.start} to {meta.end}; sources: {', '.join(meta.sources)}")
     print("\nDecision rules (board.rule):")
     for name, rule in DECISION_RULES.items():
-        print(f"  {name:20s} {rule.source}")
+        mark = " [counterfactual: no alliance document has it]" if rule.counterfactual else ""
+        print(f"  {name:20s} {rule.source}{mark}")
     print(f"\nKinds of party (parties.<id>.kind): {', '.join(PARTY_KINDS.names())}")
     return 0
 
@@ -64,7 +67,9 @@ def summary_text(result) -> str:
         f"still open at the end {s['open_at_end']})",
         f"  stalemate rate        {s['stalemate_rate']:.1%} of the matters the board settled "
         "(those still open at the end are left out)",
-        f"  days to decision      median {s['median_days']:.0f}, p90 {s['p90_days']:.0f}",
+        f"  days to decision      median {s['median_days']:.0f}, p90 {s['p90_days']:.0f} "
+        "(decided matters)",
+        f"  censored view         {_km_text(result)}",
         f"  referrals to home bodies {s['referrals']}, amendments {s['amendments']}",
         "  blocks by party       "
         + (
@@ -72,6 +77,9 @@ def summary_text(result) -> str:
             or "none"
         ),
     ]
+    note = counterfactual_note(result.scenario.board.rule)
+    if note:
+        lines.append(f"  decision rule         {note}")
     risk = result.risk
     lines.append("")
     lines.append(
@@ -100,6 +108,29 @@ def summary_text(result) -> str:
     if result.model.terminated_day is not None:
         lines.append(f"  terminated on day {result.model.terminated_day}")
     return "\n".join(lines)
+
+
+def _km_text(result) -> str:
+    """The Kaplan–Meier median of days to decision with its Greenwood (log-log) 95% interval,
+    the matters the board left undecided censored (``survival.py``)."""
+    from ..survival import EVENTS, kaplan_meier
+
+    matters = [m for m in result.model.matters if m.tabled_day >= 0]
+    if not matters:
+        return "no matters tabled"
+    km = kaplan_meier([m.decided_day - m.tabled_day for m in matters],
+                      [m.outcome in EVENTS for m in matters])  # fmt: skip
+    lo, hi = km.median_interval(0.95)
+
+    def day(x: float) -> str:
+        return "not reached" if x != x else f"{x:.0f}"
+
+    return (f"Kaplan-Meier median {day(km.median())} days [95%: {day(lo)}, {day(hi)}], the "
+            f"{_matters(int(km.censored.sum()))} still open, stalemated or withdrawn censored")  # fmt: skip
+
+
+def _matters(n: int) -> str:
+    return f"{n} matter" if n == 1 else f"{n} matters"
 
 
 def run_simulate(args: argparse.Namespace) -> int:

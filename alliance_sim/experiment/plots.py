@@ -122,6 +122,44 @@ def decision_time_plot(summary: Summary, path: Path) -> Path | None:
     return path
 
 
+def survival_plot(summary: Summary, path: Path) -> Path | None:
+    """Kaplan–Meier share of matters decided within each number of days, one line per design,
+    the matters left undecided censored (``survival.py``)."""
+    from ..survival import from_counts
+
+    designs = _designs(summary)
+    if summary.days_hist is None or summary.censored_hist is None or not designs:
+        return None
+    values = summary.days_values
+    if not len(values):
+        return None
+    fig = _figure(8, 4.8)
+    ax = fig.add_subplot()
+    for i, d in enumerate(designs):
+        events, censored = summary.days_hist[d], summary.censored_hist[d]
+        if events.sum() + censored.sum() <= 0:
+            continue
+        km = from_counts(values, events, censored)
+        x = np.concatenate([[0], values])
+        yv = np.concatenate([[0], 1 - km.survival]) * 100
+        median = km.median()
+        label = short_label(summary, d, ", ")
+        label += f" (median {median:.0f} d)" if np.isfinite(median) else " (median not reached)"
+        ax.step(x, yv, where="post", color=f"C{i % 10}", linestyle=("-", "--", "-.", ":")[i % 4],
+                linewidth=1.8, label=label)  # fmt: skip
+    ax.axhline(50, color="grey", linestyle=":", linewidth=1)
+    ax.text(values.max(), 50, " median", va="bottom", ha="right", color="grey", fontsize=8)
+    ax.set_xlabel("Days from tabling (open, stalemated and withdrawn matters censored)")
+    ax.set_ylabel("Matters decided within that time (%, Kaplan-Meier)")
+    ax.set_ylim(0, 101)
+    ax.set_xlim(0, values.max())
+    ax.set_title("Time to decision by design, undecided matters censored (Kaplan-Meier)")
+    ax.grid(alpha=0.3)
+    ax.legend(loc="lower right", fontsize=8, title="design")
+    _save(fig, path)
+    return path
+
+
 def differences_plot(summary: Summary, path: Path) -> Path | None:
     """Paired and unpaired intervals of each design difference: stalemate rate and survival."""
     frame = summary.differences
@@ -340,6 +378,7 @@ def _cmap():
 FIGURES = {
     "stalemate": stalemate_plot,
     "time_to_decision": decision_time_plot,
+    "survival": survival_plot,
     "differences": differences_plot,
     "risk": risk_plot,
     "network": network_plot,

@@ -66,7 +66,13 @@ def change_phrase(path: str, value: Any, was: Any, parties: dict[str, str], home
         if field == "notice_days":
             return f"business is tabled with {notice(int(value))}"
         if field == "rule":
-            return f"the board decides by {RULES.get(str(value), value)}"
+            from ..registry import DECISION_RULES
+
+            rule = DECISION_RULES[str(value)]
+            aside = (
+                " (a counterfactual: no alliance document has it)" if rule.counterfactual else ""
+            )
+            return f"the board decides by {RULES.get(str(value), value)}{aside}"
         if field == "qualified_majority":
             return f"a qualified majority means {float(value):.0%} of full members"
     if path == "risk.default_split":

@@ -179,6 +179,7 @@ class ResultStore:
             manifest["sessions"].append(session)
         else:
             spec = experiment.spec
+            scenarios = scenarios if scenarios is not None else design.scenarios()
             manifest = {
                 "format": FORMAT,
                 "experiment": {
@@ -208,6 +209,7 @@ class ResultStore:
                     for c in design.cells
                 ],
                 "parties": _parties(design, scenarios),
+                "rules": _rules(design, scenarios),
                 "replication_seeds": design.seeds,
                 "started": session["started"],
                 "finished": None,
@@ -332,3 +334,10 @@ def _parties(design: Design, scenarios=None) -> dict[str, list[dict[str, str]]]:
             for k, p in scenario.parties.items()
         ]
     return out
+
+
+def _rules(design: Design, scenarios) -> dict[str, str]:
+    """Each design's decision rule (``board.rule``), so that the report can label the designs that
+    use a counterfactual rule whether a factor, a bundle or the scenario itself chose it."""
+    return {str(cell.design): str(scenario.board.rule)
+            for cell, scenario in zip(design.cells, scenarios, strict=True)}  # fmt: skip

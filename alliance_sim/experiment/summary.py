@@ -16,6 +16,7 @@ import pandas as pd
 
 from ..errors import shorten
 from ..result import DECIDED
+from ..survival import CENSORED, censored_onto, hist_median
 from . import stats
 from .risk import NetPositions, net_positions, risk_measures
 from .store import ResultStore
@@ -27,14 +28,15 @@ METRICS = {
     "mean_days": "mean days to decision",
     "median_days": "median days to decision",
     "p90_days": "p90 days to decision",
+    "km_median_days": "Kaplan-Meier median days (undecided censored)",
     "survived": "alliance survived the term",
 }
 #: The measures printed and put in the report's table (all of them go to differences.csv).
-HEADLINE_METRICS = ("stalemate_rate", "mean_days", "survived")
+HEADLINE_METRICS = ("stalemate_rate", "mean_days", "km_median_days", "survived")
 #: The measures of days to decision, in the order ``_day_measures`` computes them.
 DAY_MEASURES = ("mean_days", "median_days", "p90_days")
 #: The columns of a paired comparison's statistic, by name, in the order it returns them.
-DIFFERENCE_COLUMNS = ("stalemate_rate", *DAY_MEASURES, "survived")
+DIFFERENCE_COLUMNS = ("stalemate_rate", *DAY_MEASURES, "km_median_days", "survived")
 assert set(DIFFERENCE_COLUMNS) == set(METRICS), "every compared measure has a name in METRICS"
 
 
@@ -45,6 +47,7 @@ class Reduced:
     runs: pd.DataFrame
     days_values: np.ndarray
     days: pd.DataFrame  # cell, replication, days, count (decided matters)
+    censored: pd.DataFrame  # cell, replication, days, count (matters left undecided)
     endings: pd.DataFrame  # cell, replication, terminated, reconfigured
     blocks: dict[int, Counter]
     coblocks: dict[int, Counter]
@@ -62,12 +65,30 @@ class Summary:
     risk: pd.DataFrame | None
     days_values: np.ndarray
     days_hist: np.ndarray  # designs x values, pooled counts of decided matters
+    censored_hist: np.ndarray | None  # designs x values, undecided matters on the same grid
     blocks: dict[int, dict[str, float]]  # design -> party -> blocks per run
     coblocks: dict[int, dict[tuple[str, str], float]]  # design -> pair -> joint blocks per run
     trust: dict[int, dict[tuple[str, str], float]]  # design -> pair -> mean end-of-term trust
     parties: dict[str, list[dict]]
     confidence: float
     notes: list[str] = field(default_factory=list)
+    rules: dict[int, str] = field(default_factory=dict)  # design -> its decision rule
+
+    def counterfactual_notes(self) -> list[str]:
+        """One sentence per counterfactual decision rule some design uses, naming the designs and
+        quoting the rule's source (``rules.py``): such a design is not what any alliance's
+        document has."""
+        from ..rules import counterfactual_note
+
+        by_rule: dict[str, list[int]] = {}
+        for design, rule in sorted(self.rules.items()):
+            if counterfactual_note(rule):
+                by_rule.setdefault(rule, []).append(design)
+        return [
+            f"{'Design' if len(ds) == 1 else 'Designs'} "
+            f"{', '.join(self.design_name(d) for d in ds)}: {counterfactual_note(rule)}."
+            for rule, ds in by_rule.items()
+        ]
 
     def design_name(self, design: int) -> str:
         row = self.designs.loc[self.designs["design"] == design].iloc[0]
@@ -83,6 +104,7 @@ class Summary:
             "mean days to decision",
             "median",
             "p90",
+            "KM median",
             "open at end",
             "survived the term",
         ]
@@ -90,7 +112,7 @@ class Summary:
         for _, r in self.designs.iterrows():
             if r["runs"] <= 0:
                 rows.append(
-                    [*(_fmt(r[c]) for c in self.label_columns), "0", "", "", "", "", "", ""]
+                    [*(_fmt(r[c]) for c in self.label_columns), "0", "", "", "", "", "", "", ""]
                 )
                 continue
             rows.append(
@@ -101,6 +123,8 @@ class Summary:
                     f"{r['mean_days']:.1f} [{r['mean_days_lo']:.1f}, {r['mean_days_hi']:.1f}]",
                     f"{r['median_days']:.0f}",
                     f"{r['p90_days']:.0f}",
+                    f"{_day(r['km_median_days'])} [{_day(r['km_median_days_lo'])}, "
+                    f"{_day(r['km_median_days_hi'])}]",
                     f"{r.get('open_at_end_per_run', 0.0):.1f} a run",
                     f"{r['survived']:.1%} [{r['survived_lo']:.1%}, {r['survived_hi']:.1%}]",
                 ]
@@ -109,9 +133,12 @@ class Summary:
             f"Designs (brackets: {pct}% intervals; runs are the unit of replication). The stalemate "
             "rate is of the matters the board settled; days to decision are those of decided "
             "matters; 'open at end' counts the matters still before the board when the term ended, "
-            "left out of both."
+            "left out of both. 'KM median' is the Kaplan-Meier median of days to decision over "
+            "every tabled matter, those open at the end, stalemated or withdrawn counted as "
+            "censored (undecided after the days they waited)."
         ]
         lines += _table(header, rows)
+        lines += [f"  Counterfactual: {note}" for note in self.counterfactual_notes()]
         if not self.differences.empty:
             lines += ["", f"Paired differences on common random numbers ({pct}% intervals)"]
             drows = []
@@ -140,6 +167,10 @@ def _fmt(value) -> str:
     return shorten(value, 40)  # a level is a user's text: it must not stretch the table
 
 
+def _day(x: float) -> str:
+    return f"{x:.0f}" if np.isfinite(x) else "not reached"
+
+
 def _pp(x: float) -> str:
     return f"{x * 100:+.1f} pp" if np.isfinite(x) else "n/a"
 
@@ -163,7 +194,7 @@ def reduce_store(store: ResultStore) -> Reduced:
     """Read every part once, keeping per-run reductions only."""
     runs = store.read_table("runs")
     cell_design = dict(zip(runs["cell"], runs["design"], strict=False))
-    day_frames, ending_frames = [], []
+    day_frames, censored_frames, ending_frames = [], [], []
     blocks: dict[int, Counter] = {}
     coblocks: dict[int, Counter] = {}
     columns = ["cell", "replication", "days_to_decision", "outcome", "blockers", "kind"]
@@ -173,16 +204,19 @@ def reduce_store(store: ResultStore) -> Reduced:
         import pyarrow.compute as pc
 
         decided_set = pa.array(list(DECIDED))
+        censored_set = pa.array(list(CENSORED))
         for part in store.iter_arrow("decisions", columns):
-            decided = part.filter(pc.is_in(part["outcome"], value_set=decided_set))
-            counts = decided.group_by(
-                ["cell", "replication", "days_to_decision"], use_threads=False
-            ).aggregate([("outcome", "count")])
-            day_frames.append(
-                counts.rename_columns(
-                    ["cell", "replication", "days_to_decision", "count"]
-                ).to_pandas()
-            )
+            # decided matters are the KM's events; those left undecided its censored times
+            for value_set, frames in ((decided_set, day_frames), (censored_set, censored_frames)):
+                chosen = part.filter(pc.is_in(part["outcome"], value_set=value_set))
+                counts = chosen.group_by(
+                    ["cell", "replication", "days_to_decision"], use_threads=False
+                ).aggregate([("outcome", "count")])
+                frames.append(
+                    counts.rename_columns(
+                        ["cell", "replication", "days_to_decision", "count"]
+                    ).to_pandas()
+                )
             if "kind" in part.column_names:
                 ended = part.filter(
                     pc.and_(
@@ -196,12 +230,14 @@ def reduce_store(store: ResultStore) -> Reduced:
                     ending_frames.append(flags.reset_index())
             if "blockers" in part.column_names:
                 _count_blocks(part, cell_design, blocks, coblocks)
-    days = (
-        pd.concat(day_frames, ignore_index=True)
-        if day_frames
-        else pd.DataFrame(columns=["cell", "replication", "days_to_decision", "count"])
+    days, censored = (
+        (
+            pd.concat(frames, ignore_index=True)
+            if frames
+            else pd.DataFrame(columns=["cell", "replication", "days_to_decision", "count"])
+        ).rename(columns={"days_to_decision": "days"})
+        for frames in (day_frames, censored_frames)
     )
-    days = days.rename(columns={"days_to_decision": "days"})
     endings = runs[["cell", "replication"]].copy()
     if ending_frames:
         found = pd.concat(ending_frames, ignore_index=True).groupby(["cell", "replication"]).sum()
@@ -232,7 +268,7 @@ def reduce_store(store: ResultStore) -> Reduced:
             for (design, a, b), value in mean.items():
                 trust.setdefault(int(design), {})[(a, b)] = float(value)
     values = np.sort(days["days"].unique()).astype(float) if len(days) else np.zeros(0)
-    return Reduced(runs, values, days, endings, blocks, coblocks, nets, trust)
+    return Reduced(runs, values, days, censored, endings, blocks, coblocks, nets, trust)
 
 
 def _count_blocks(part, cell_design: dict, blocks: dict, coblocks: dict) -> None:
@@ -256,10 +292,12 @@ def _count_blocks(part, cell_design: dict, blocks: dict, coblocks: dict) -> None
         coblocks.setdefault(int(design), Counter()).update(itertools.combinations(sorted(who), 2))
 
 
-def _hist(reduced: Reduced, units: pd.DataFrame) -> np.ndarray:
-    """(len(units), V) counts of decided matters per run, in the order of ``units``."""
+def _hist(reduced: Reduced, units: pd.DataFrame, censored: bool = False) -> np.ndarray:
+    """(len(units), V) counts of decided matters per run, in the order of ``units``; with
+    ``censored``, of the matters left undecided, each put on the grid of decision days where
+    the Kaplan–Meier estimate is unchanged (``survival.censored_onto``)."""
     hist = np.zeros((len(units), len(reduced.days_values)), dtype=np.int64)
-    days = reduced.days
+    days = reduced.censored if censored else reduced.days
     if not len(units) or not len(days):
         return hist
     span = int(max(units["replication"].max(), days["replication"].max())) + 1
@@ -270,7 +308,12 @@ def _hist(reduced: Reduced, units: pd.DataFrame) -> np.ndarray:
     found = np.clip(found, 0, len(unit_key) - 1)
     rows = order[found]
     ok = unit_key[rows] == day_key
-    cols = np.searchsorted(reduced.days_values, days["days"].to_numpy(dtype=float))
+    at = days["days"].to_numpy(dtype=float)
+    if censored:
+        cols = censored_onto(reduced.days_values, at)
+        ok &= cols >= 0  # censored before any decision: never at risk at one
+    else:
+        cols = np.searchsorted(reduced.days_values, at)
     np.add.at(hist, (rows[ok], cols[ok]), days["count"].to_numpy(dtype=np.int64)[ok])
     return hist
 
@@ -293,7 +336,7 @@ def _survived(units: pd.DataFrame) -> np.ndarray:
 def _per_run_columns(runs: pd.DataFrame, labels: list[str]) -> list[str]:
     """Numeric columns of the runs table that are results (not identity or design labels)."""
     skip = {"cell", "design", "sample", "replication", "seed", *labels}
-    skip |= {"stalemate_rate", "median_days", "p90_days"}  # per-run ratios: pooled ones are used
+    skip |= {"stalemate_rate", "median_days", "p90_days", "km_median_days"}  # pooled ones used
     return [
         c
         for c in runs.columns
@@ -335,22 +378,26 @@ def summarize(store: ResultStore, reduced: Reduced | None = None) -> Summary:
 
     per_design: dict[int, pd.DataFrame] = {}
     hists: dict[int, np.ndarray] = {}
+    chists: dict[int, np.ndarray] = {}
     rows = []
     for d, labels in enumerate(designs_labels):
         units = _design_units(reduced, d)
         per_design[d] = units
         hists[d] = _hist(reduced, units)
+        chists[d] = _hist(reduced, units, censored=True)
         row: dict = {"design": d, **labels, "runs": len(units)}
         if len(units):
             row.update(_stalemate_columns(units, confidence))
             row.update(_days_columns(reduced.days_values, hists[d], draws, _rng(seed, 1, d),
                                      confidence))  # fmt: skip
+            row.update(_km_columns(reduced.days_values, hists[d], chists[d], draws,
+                                   _rng(seed, 3, d), confidence))  # fmt: skip
             row.update({f"mean_{c}": float(units[c].mean()) for c in per_run})
             row.update(_survival_columns(units, confidence))
         rows.append(row)
 
     differences = _differences(
-        manifest, per_design, hists, reduced.days_values, draws, seed, confidence
+        manifest, per_design, hists, chists, reduced.days_values, draws, seed, confidence
     )
     risk = None
     if reduced.nets is not None and len(reduced.nets):
@@ -361,6 +408,7 @@ def summarize(store: ResultStore, reduced: Reduced | None = None) -> Summary:
         )
     n_designs = max(len(designs_labels), 1)
     days_hist = np.vstack([hists[d].sum(axis=0) for d in range(n_designs)]) if hists else None
+    censored_hist = np.vstack([chists[d].sum(axis=0) for d in range(n_designs)]) if chists else None
     _release_arrow_memory()
     if manifest.get("finished") is None:
         done, total = manifest.get("runs_done", 0), manifest.get("runs_total", 0)
@@ -372,13 +420,24 @@ def summarize(store: ResultStore, reduced: Reduced | None = None) -> Summary:
         risk=risk,
         days_values=reduced.days_values,
         days_hist=days_hist,
+        censored_hist=censored_hist,
         blocks=_per_run_rates(reduced.blocks, per_design, n_designs),
         coblocks=_per_run_rates(reduced.coblocks, per_design, n_designs),
         trust=reduced.trust,
         parties=manifest.get("parties", {}),
         confidence=confidence,
         notes=notes,
+        rules=_design_rules(manifest),
     )
+
+
+def _design_rules(manifest: dict) -> dict[int, str]:
+    """Each design's decision rule: as the runner recorded it, else (results written before it
+    did) the level of a ``board.rule`` factor."""
+    if "rules" in manifest:
+        return {int(d): str(rule) for d, rule in manifest["rules"].items()}
+    return {d: str(labels["board.rule"]) for d, labels in enumerate(manifest["designs"])
+            if "board.rule" in labels}  # fmt: skip
 
 
 def _design_units(reduced: Reduced, design: int) -> pd.DataFrame:
@@ -423,6 +482,24 @@ def _days_columns(values, hist, draws: int, rng, confidence: float) -> dict:
                              rng, confidence)  # fmt: skip
     for name, (lo, hi) in zip(DAY_MEASURES, bounds, strict=True):
         out.update({f"{name}_lo": lo, f"{name}_hi": hi})
+    return out
+
+
+def _km_columns(values, hist, chist, draws: int, rng, confidence: float) -> dict:
+    """Kaplan–Meier median of days to decision over every tabled matter, those left undecided
+    censored (``survival.py``), with a bootstrap interval over runs (matters of one run share a
+    board, so Greenwood's independent-matter interval would be too narrow); the share of matters
+    left undecided beside it."""
+    events, censored = hist.sum(axis=0), chist.sum(axis=0)
+    point = float(hist_median(values, events, censored)[0]) if len(values) else float("nan")
+    out = {"km_median_days": point, "km_median_days_lo": float("nan"),
+           "km_median_days_hi": float("nan")}  # fmt: skip
+    if len(values):
+        e = hist if len(hist) < 4096 else hist.astype(np.float64)
+        c = chist if len(chist) < 4096 else chist.astype(np.float64)
+        [(lo, hi)] = stats.bootstrap(lambda w: hist_median(values, w @ e, w @ c), len(hist), draws,
+                                     rng, confidence)  # fmt: skip
+        out.update(km_median_days_lo=lo, km_median_days_hi=hi)
     return out
 
 
@@ -493,7 +570,8 @@ def comparisons(factors: dict[str, list]) -> list[tuple[str, int, int, int, str,
     return out
 
 
-def _differences(manifest, per_design, hists, values, draws, seed, confidence) -> pd.DataFrame:
+def _differences(manifest, per_design, hists, chists, values, draws, seed, confidence
+                 ) -> pd.DataFrame:  # fmt: skip
     factors = manifest["factors"]
     rows = []
     for n, (name, ref, alt, level, context, short) in enumerate(comparisons(factors)):
@@ -513,13 +591,16 @@ def _differences(manifest, per_design, hists, values, draws, seed, confidence) -
         matters = np.vstack([_settled(a).astype(kind)[ia], _settled(b).astype(kind)[ib]])
         stale = np.vstack([a["stalemate"].to_numpy(kind)[ia], b["stalemate"].to_numpy(kind)[ib]])
         hh = (hists[ref][ia].astype(kind), hists[alt][ib].astype(kind))
+        cc = (chists[ref][ia].astype(kind), chists[alt][ib].astype(kind))
         alive = np.vstack([_survived(a)[ia], _survived(b)[ib]]).astype(kind)
 
-        def statistic(weights, side, stale=stale, matters=matters, hh=hh, alive=alive):
+        def statistic(weights, side, stale=stale, matters=matters, hh=hh, cc=cc, alive=alive):
             rate = (weights @ stale[side]) / (weights @ matters[side])
             survived = (weights @ alive[side]) / weights.sum(axis=1)
-            days = _day_measures(values, weights @ hh[side])
-            return np.column_stack([rate, days, survived])
+            decided = weights @ hh[side]
+            days = _day_measures(values, decided)
+            km = hist_median(values, decided, weights @ cc[side])
+            return np.column_stack([rate, days, km, survived])
 
         ones = np.ones((1, m))
         at_a, at_b = statistic(ones, 0)[0], statistic(ones, 1)[0]

@@ -10,8 +10,8 @@ Engine attributes read (besides ``model.parties``, ``model.matters``, ``model.st
 ``model.log.events``, ``model.log.votes`` (``meeting, matter, party, vote, by, x, seq, F, down,
 sys, s``), ``model.terminated_day``, ``model.collected()`` (``day``, the figures,
 ``net_m:<key>``), ``model.network`` (a networkx graph with edge attribute ``trust``),
-``SimulationResult(model).summary()`` and ``.blocks_by_party()``, ``reasons.vote_reason`` and
-``reasons.event_text``.
+``SimulationResult(model).summary()`` and ``.blocks_by_party()``, ``reasons.vote_reason``,
+``reasons.consulted_view`` and ``reasons.event_text``.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import pandas as pd
 
 from ..events import Ev, Event, Vote
 from ..model import AllianceModel
-from ..reasons import event_text, vote_reason
+from ..reasons import consulted_view, event_text, vote_reason
 from ..result import SimulationResult
 
 
@@ -43,10 +43,16 @@ def parties_named(e: Event) -> tuple[int, ...]:
 
 
 def consulted_views(e: Event) -> dict[int, bool]:
-    """For a consultation on a Reserved Matter: each consulted party, and whether it is content."""
+    """For a consultation (on a Reserved Matter, or of the associates on other business): each
+    consulted party, and whether it is content."""
     if e.kind is not Ev.CONSULTED:
         return {}
     return {int(p): bool(v) for p, v in zip(e.present, e.content, strict=True)}
+
+
+def consulted_sentence(model: AllianceModel, e: Event, party: int) -> str:
+    """Why a consulted party is for or against the terms of that meeting (it has no vote)."""
+    return consulted_view(model, e, party)
 
 
 def discrete_data(e: Event) -> tuple:

@@ -225,6 +225,12 @@ def vote_table(
         if i in cast:
             v = cast[i]
             vote, by, reason = v.vote, v.by, vote_reason_of(model, v)
+        elif i in views and not consulted.reserved:
+            vote = "consulted"
+            reason = (
+                records.consulted_sentence(model, consulted, i)
+                + "; an associate member gives its view but does not vote (001 §35)"
+            )
         elif i in views:
             vote = "consulted"
             reason = (

@@ -25,7 +25,6 @@ from .registry import PARTY_KINDS
 DRAWS_PER_MATTER = 12
 ROLES = ("commissioner", "acute", "community", "council", "vcse")
 OBJ = {name: j for j, name in enumerate(OBJECTIVES)}
-PROHIBITED_GROUND = "it would require the commissioners to invest further monies (000 §3.3)"
 
 KIND_TITLES = {
     MatterKind.SERVICE_CHANGE: "Shift activity from hospital to community care",
@@ -69,6 +68,12 @@ class _Builder:
         self.budget_total = float(budgets.sum())
         self.provider_budget = float(budgets[self.providers].sum()) if len(self.providers) else 1.0
         self.economics = scenario.stream.economics
+        # Only an agreement with the 'breach' ground marks proposals so (prohibited.py).
+        self.breach_share = (
+            self.economics.prohibited_share
+            if "breach" in scenario.board.prohibited_grounds
+            else 0.0
+        )
         self.parties = party_arrays(scenario)
         self.council = int(self.members_of["council"][0]) if len(self.members_of["council"]) else -1
         self.social_care = np.array(
@@ -185,7 +190,7 @@ def service_changes(b: _Builder, U: np.ndarray, days: list[int], cfg) -> list[Ma
     """Shifts of activity from hospital to community (000 §1.3; 001 §34), built together.
 
     Row ``r`` of ``U`` holds matter ``r``'s draws: 0 size, 1-5 how each role's effect varies (by
-    up to ~35% either way), 6-7 proposer, 8 service area, 9 share proposed, 10 prohibited.
+    up to ~35% either way), 6-7 proposer, 8 service area, 9 share proposed, 10 a breach (``prohibited.py``).
     """
     e = b.economics
     lo, hi = cfg.magnitude_m
@@ -228,7 +233,7 @@ def service_changes(b: _Builder, U: np.ndarray, days: list[int], cfg) -> list[Ma
         categories = SHIFT_CATEGORIES[(m > 0.5) + (m > 2)]
         area = SERVICE_AREAS[int(u[8] * len(SERVICE_AREAS)) % len(SERVICE_AREAS)]
         terms = (SHIFT_NAMES, term_labels, SHIFT_ZEROS, hi[r], SHIFT_ZEROS, x[r])
-        prohibited = PROHIBITED_GROUND if u[10] < e.prohibited_share else ""
+        prohibited = "breach" if u[10] < b.breach_share else ""
         out.append(_matter(b, MatterKind.SERVICE_CHANGE, f"Shift {area} from hospital to community",
                            proposer, day, cfg.deadline_days, m, categories, terms, zeros_n, A[r],
                            zeros_n, B[r], labels, zeros_obj, D[r], prohibited))  # fmt: skip
@@ -257,7 +262,7 @@ def variations(b: _Builder, U: np.ndarray, days: list[int], cfg) -> list[Matter]
     for r, (day, u, m) in enumerate(zip(days, U.tolist(), M.tolist(), strict=True)):
         categories = VARIATION_CATEGORIES[m > 0.5]
         labels = b.variation_labels(proposers[r])
-        prohibited = PROHIBITED_GROUND if u[10] < b.economics.prohibited_share else ""
+        prohibited = "breach" if u[10] < b.breach_share else ""
         out.append(_matter(b, MatterKind.VARIATION, "Vary a services contract", proposers[r], day,
                            cfg.deadline_days, m, categories, VARIATION_TERMS, zeros_n, A[r],
                            zeros_n, B[r], labels, zeros_obj, D[r], prohibited))  # fmt: skip

@@ -30,9 +30,12 @@ if TYPE_CHECKING:
     from agents.valuation import PartyArrays
 
     from .matters import Matter
+    from .prohibited import Limit
 
 TOLERANCE = 1e-9
 MAX_CUTS = 200
+#: ``Compromise.worst`` when what binds is the limit on the commissioners' money (000 §3.3 c)
+LIMIT = -2
 
 
 class Compromise(NamedTuple):
@@ -40,7 +43,7 @@ class Compromise(NamedTuple):
 
     x: np.ndarray
     value: float  # min over the voters of (surplus - need) at x; acceptable terms exist if > 0
-    worst: int  # the voter at that minimum (-1: the system's surplus)
+    worst: int  # the voter at that minimum (-1: the system's surplus; LIMIT: 000 §3.3 c)
 
     @property
     def exists(self) -> bool:
@@ -78,8 +81,13 @@ def best_terms(
     bfs: np.ndarray,
     need: list[float] | float = 0.0,
     system: bool = False,
+    limit: Limit | None = None,
 ) -> Compromise:
-    """Terms maximising the smallest ``surplus - need`` of ``voters`` (or the system's surplus)."""
+    """Terms maximising the smallest ``surplus - need`` of ``voters`` (or the system's surplus).
+
+    With a ``limit`` (the commissioners' money, 000 §3.3 c) its value at the terms is one more
+    piece of the minimum, so terms exist (value > 0) only where every voter prefers them *and*
+    they need no further commissioner money; ``worst`` is then ``LIMIT`` when the limit binds."""
     if system:
         base, slope = linear_of(matter, parties)
         A, c, owner = slope[-1][None, :], np.array([base[-1] - _scalar(need)]), np.array([-1])
@@ -88,14 +96,21 @@ def best_terms(
         need = [need] * len(voters) if np.isscalar(need) else list(need)
         A, c, owner = _pieces(matter, voters, parties, bfs, need)
         positional = matter.Om is not None and any(matter.Om[v].any() for v in voters)
+    if limit is not None:
+        A = np.vstack([A, limit.slope[None, :]])
+        c = np.append(c, limit.base)
+        owner = np.append(owner, LIMIT)
     lo, hi = matter.lo, matter.hi
     if not matter.k:
-        return _at(matter, np.zeros(0), A, c, owner, voters, parties, bfs, need, system)
-    if not positional and matter.k <= 2:
+        x = np.zeros(0)
+    elif not positional and matter.k <= 2:
         x = _active_pieces(A, c, lo, hi, matter.x)
     else:
         x = _cutting_planes(matter, voters, A, c, owner, parties, bfs, need)
-    return _at(matter, x, A, c, owner, voters, parties, bfs, need, system)
+    best = _at(matter, x, A, c, owner, voters, parties, bfs, need, system)
+    if limit is not None and limit.at(x) < best.value:
+        return Compromise(x, limit.at(x), LIMIT)
+    return best
 
 
 def _scalar(need) -> float:
@@ -190,6 +205,7 @@ def _cutting_planes(matter, voters, A, c, owner, parties, bfs, need) -> np.ndarr
 
     k = matter.k
     positional = [v for v in voters if matter.Om is not None and matter.Om[v].any()]
+    limits = np.asarray(owner) == LIMIT
     slot = {v: k + 1 + j for j, v in enumerate(positional)}  # variable index of u_v
     nvar = k + 1 + len(positional)
     q = matter.q
@@ -241,6 +257,8 @@ def _cutting_planes(matter, voters, A, c, owner, parties, bfs, need) -> np.ndarr
         x = np.clip(res.x[:k], matter.lo, matter.hi)
         bound = -res.fun
         true = _at(matter, x, A, c, owner, voters, parties, bfs, need, False).value
+        if limits.any():
+            true = min(true, float((A[limits] @ x + c[limits]).min()))
         if bound - true <= TOLERANCE:
             break
         for v in positional:

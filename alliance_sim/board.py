@@ -63,6 +63,7 @@ from .events import (
 )
 from .negotiation import amend, margin
 from .partyset import mask_of, members
+from .prohibited import COMMISSIONER_MONEY, money_limit, only_status_quo, within
 from .rules import make_rule, rule_for
 
 if TYPE_CHECKING:
@@ -121,6 +122,13 @@ class BoardProtocol:
         self.pending_count = 0  # referrals awaiting an answer on open matters
         self._next_arrival = 0
         self._next_answer = float("inf")  # no home body answers on any open matter before this
+        #: whose money ground (c) of 000 §3.3 protects (the Commissioner Participants, those
+        #: who exercise the Reserved Matters), where the agreement has that ground
+        self.commissioners = (
+            [i for i, p in enumerate(roster.parties) if p.exercises_reserved_matters]
+            if COMMISSIONER_MONEY.name in config.prohibited_grounds
+            else []
+        )
         roster.listeners.append(self.membership_changed)
 
     # -- the meeting -------------------------------------------------------------------------
@@ -193,11 +201,17 @@ class BoardProtocol:
             matter.deadline_day = max(day, min(matter.deadline_day, self.transition_deadline))
         if matter.bfs is None:  # not given notice: referred, if need be, at its first ballot
             matter.bfs = self.arrays.bfs.copy()
-            if matter.conflicted:
+            if not self._prohibited(matter) and matter.conflicted:
                 self._recuse(matter, day, number)
         else:
             self.noticed.remove(matter)
         self.log.add(Tabled(day, number, matter.idx))
+        # Known from the proposal: void whatever the vote (000 §3.3). A Reserved Matter is the
+        # commissioners' own decision, not the board's (000 §3.4).
+        if matter.prohibited and not matter.reserved:
+            self._decide(matter, day, number, "void", Void(day, number, matter.idx, -1,
+                                                           matter.prohibited))  # fmt: skip
+            return
         subject = self.roster.parties[matter.subject] if matter.subject >= 0 else None
         if subject is not None and subject.votes:
             self._decide(matter, day, number, "withdrawn",
@@ -259,6 +273,8 @@ class BoardProtocol:
                 continue  # decided by the commissioners: nothing for representatives to approve
             matter.bfs = self.arrays.bfs.copy()
             self.noticed.append(matter)
+            if self._prohibited(matter):
+                continue  # void when tabled: there is nothing for a home body to approve
             if matter.conflicted:
                 self._recuse(matter, matter.arrival_day, number)
             refer = voters & ~(self.covers[matter.idx] | matter.recused)
@@ -355,9 +371,6 @@ class BoardProtocol:
             self.log.add(Consulted(day, number, idx, -1, associates, ev.s[associates] > 0, x, ev,
                                    False))  # fmt: skip
 
-        if matter.prohibited:
-            self._decide(matter, day, number, "void", Void(day, number, idx, -1, matter.prohibited))
-            return
         if matter.pending:  # exactly the voters still waiting for their home bodies
             self.log.add(Awaiting(day, number, idx, -1, tuple(sorted(matter.pending))))
             rule = self.rules[matter.kind]
@@ -368,6 +381,11 @@ class BoardProtocol:
                             system=False)  # fmt: skip
             return
         verdict = self.rules[matter.kind].decide(voters, votes.yes, ev.sys)
+        if verdict.passed and matter.limit is not None and matter.limit.breached(x):
+            # Agreed on terms that need further commissioner money: void (000 §3.3 c).
+            self._decide(matter, day, number, "void", Void(day, number, idx, -1,
+                                                           COMMISSIONER_MONEY.name))  # fmt: skip
+            return
         if verdict.passed:
             dissent = tuple(members(voters & ~votes.yes))
             self._decide(matter, day, number, "agreed", Agreed(day, number, idx, -1, x, dissent,
@@ -422,7 +440,7 @@ class BoardProtocol:
             matter.rounds = 0
             voters = members(self.roster.voter_mask & ~matter.recused)
             needs = [need * 100 if insist >> v & 1 else need for v in voters]
-            best = best_terms(matter, voters, self.arrays, matter.bfs, needs, system)
+            best = best_terms(matter, voters, self.arrays, matter.bfs, needs, system, matter.limit)
             moved = np.abs(best.x - matter.x) / np.maximum(matter.hi - matter.lo, 1e-12)
             if not best.exists:
                 self._stalemate(matter, day, number, StaleWhy.NO_TERMS, best)
@@ -432,6 +450,11 @@ class BoardProtocol:
             elif new is None:  # the terms already suit every voter's interests as valued
                 self._stalemate(matter, day, number, StaleWhy.NO_AMENDMENT, best)
                 return
+        if new is not None and matter.limit is not None and not chair:
+            # Members do not propose what they may not decide: back within 000 §3.3 c.
+            new = within(matter.limit, matter, new)
+            if np.abs(new - matter.x).max() <= 1e-12:
+                new = None
         if new is None:
             self._stalemate(matter, day, number, StaleWhy.NO_AMENDMENT)
             return
@@ -443,6 +466,14 @@ class BoardProtocol:
             self.home.forget(matter, matter.mandated, self.arrays.bfs)
         matter.amendments += 1
         self.log.add(Amended(day, number, matter.idx, -1, old, new, tuple(rows), chair))
+
+    def _prohibited(self, matter: Matter) -> bool:
+        """Is the matter prohibited whatever its terms? Sets its ground (c) limit on the way."""
+        if self.commissioners:
+            matter.limit = money_limit(matter, self.commissioners)
+            if matter.limit is not None and only_status_quo(matter.limit, matter):
+                matter.prohibited = COMMISSIONER_MONEY.name
+        return bool(matter.prohibited)
 
     def _decide(self, matter: Matter, day: int, number: int, outcome: str, record,
                 ev: Evaluation | None = None) -> None:  # fmt: skip

@@ -17,7 +17,7 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from .registry import DECISION_RULES, PARTY_KINDS
+from .registry import DECISION_RULES, PARTY_KINDS, PROHIBITED_GROUNDS
 
 #: The seven Alliance Objectives, 000 §1.2 (a)-(g), in order.
 OBJECTIVES: tuple[str, ...] = (
@@ -239,7 +239,9 @@ class MatterSpec(Strict):
     deadline_days: int = Field(180, ge=1)
     magnitude_m: float = Field(0.0, ge=0.0)
     categories: tuple[Category, ...] = ()
-    prohibited: str = ""
+    prohibited: str = Field(
+        "", description="a Prohibited Matter on this ground (one of board.prohibited_grounds)"
+    )
     urgent: bool = False
     subject: str = Field("", description="for an admission: the party to admit as a full member")
     transition: bool = Field(
@@ -352,7 +354,12 @@ class Economics(Strict):
     outcome_value: float = Field(0.45, description="£-equivalent value to service users")
     uncertainty: float = Field(0.35, ge=0.0, description="sd of each effect, as share of its mean")
     prohibited_share: float = Field(
-        0.03, ge=0.0, le=1.0, description="share of proposals needing further commissioner money"
+        0.03,
+        ge=0.0,
+        le=1.0,
+        description="share of shifts and contract variations that would breach the law, a "
+        "regulation or a licence (Prohibited Matters on the 'breach' ground, 000 §3.3 a-b; 002 "
+        "§3.4); the documents give no rate: an assumption",
     )
     urgent_share: float = Field(0.2, ge=0.0, le=1.0, description="share of reserved matters urgent")
 
@@ -478,10 +485,22 @@ class Board(Strict):
         "the home body. 000 §3.2 and 002 §5.4 leave this open.",
     )
 
+    prohibited_grounds: tuple[str, ...] = Field(
+        ("breach",),
+        description="the grounds on which the agreement prohibits a decision whatever the vote "
+        "(prohibited.py: breach 000 §3.3 a-b, 002 §3.4; commissioner_money 000 §3.3 c); empty "
+        "where the agreement has no Prohibited Matters clause",
+    )
+
     @field_validator("rule")
     @classmethod
     def _known_rule(cls, value: str) -> str:
         return DECISION_RULES.check(value)
+
+    @field_validator("prohibited_grounds")
+    @classmethod
+    def _known_grounds(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(PROHIBITED_GROUNDS.check(g) for g in value)
 
 
 class KpiLevel(Strict):
@@ -886,6 +905,13 @@ class Scenario(Strict):
                     raise reference_error(
                         f"matters[{n}].{field}", f"names party '{ref}', which is unknown; {allowed}"
                     )
+            grounds = self.board.prohibited_grounds
+            if m.prohibited and m.prohibited not in grounds:
+                raise reference_error(
+                    f"matters[{n}].prohibited",
+                    f"names the ground '{m.prohibited}', which this agreement does not have; it "
+                    f"must be one of board.prohibited_grounds: {list(grounds)}",
+                )
         if self.host.party and self.host.party not in known:
             raise reference_error(
                 "host.party", f"names party '{self.host.party}', which is unknown; {allowed}"

@@ -20,6 +20,8 @@ from .config import OBJECTIVES, RESERVED_KINDS, Category, MatterKind, MatterSpec
 if TYPE_CHECKING:
     from agents.valuation import Evaluation
 
+    from .prohibited import Limit
+
 CATEGORY_BITS = {c.value: 1 << i for i, c in enumerate(Category)}
 N_OBJ = len(OBJECTIVES)
 
@@ -90,6 +92,7 @@ class Matter:
     linear: tuple[np.ndarray, np.ndarray] | None = None  # agents.valuation.linear_parts, cached
     recused: int = 0  # mask of the full members who do not vote on it
     conflicted: int = 0  # mask of the partners with a conflict of interest in it (002 §6.1)
+    limit: Limit | None = None  # the commissioners' money the terms may not need (000 §3.3 c)
     reconfigure: tuple[int, ...] = ()  # members a reconfiguration makes associates, or a removal
     # removes
 

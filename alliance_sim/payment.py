@@ -31,6 +31,7 @@ import numpy as np
 from agents.valuation import compile_linear
 
 from .config import MatterKind
+from .prohibited import money_limit
 from .stream import CAPITATION_TERM, SHIFT_NAMES, stream_builder
 
 if TYPE_CHECKING:
@@ -72,6 +73,8 @@ class PaymentRegime:
         for m in shifts:
             A0, B0 = self._generated.setdefault(m.idx, (m.A, m.B))
             m.A, m.B = self.reprice(A0, B0)
+            if m.limit is not None:  # the commissioners' saving changed (000 §3.3 c)
+                m.limit = money_limit(m, list(m.limit.who))
             m.linear = None
             m.fresh_ev = None
             m.stale = False  # the valuations changed: the board votes afresh

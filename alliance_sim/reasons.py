@@ -16,6 +16,8 @@ import numpy as np
 from . import events as E
 from .acceptable import best_terms
 from .events import StaleWhy, Vote
+from .prohibited import COMMISSIONER_MONEY
+from .registry import PROHIBITED_GROUNDS
 
 if TYPE_CHECKING:
     from .matters import Matter
@@ -225,7 +227,11 @@ def _recused(model, e: E.Recused) -> str:
 
 
 def _void(model, e: E.Void) -> str:
-    return f"Void: {_title(model, e)} is a Prohibited Matter — {e.ground} — whatever the vote"
+    ground = PROHIBITED_GROUNDS[e.ground]
+    return (
+        f"Void: {_title(model, e)} is a Prohibited Matter — it would {ground.text} "
+        f"({ground.clause}) — whatever the vote"
+    )
 
 
 def _consulted(model, e: E.Consulted) -> str:
@@ -390,13 +396,25 @@ def stalemate_reason(model: AllianceModel, e: E.Stalemate) -> str:
     m = model.matters[e.matter]
     who = _names(model, e.blockers) if e.blockers else "the board"
     voters = list(e.voters)
-    best = e.best if e.best is not None else best_terms(m, voters, model.arrays, e.bfs)
+    best = e.best
+    if best is None:
+        best = best_terms(m, voters, model.arrays, e.bfs, limit=m.limit)
     if e.why == StaleWhy.NO_TERMS or not best.exists:
-        against = model.parties[best.worst].name if best.worst >= 0 else "the system as a whole"
-        proved = (
-            "no terms exist that every full member prefers to the status quo (the terms best for "
-            f"the least content member, {terms_text(m, best.x)}, still leave {against} against)"
-        )
+        free = best_terms(m, voters, model.arrays, e.bfs) if m.limit is not None else best
+        if free.exists:  # what every member prefers would need the commissioners' money
+            proved = (
+                "no terms exist that every full member prefers to the status quo without "
+                "requiring the commissioners to invest further monies "
+                f"({COMMISSIONER_MONEY.clause}): those they would agree, e.g. "
+                f"{terms_text(m, free.x)}, would need them"
+            )
+        else:
+            against = model.parties[free.worst].name if free.worst >= 0 else "the system as a whole"
+            proved = (
+                "no terms exist that every full member prefers to the status quo (the terms best "
+                f"for the least content member, {terms_text(m, free.x)}, still leave {against} "
+                "against)"
+            )
         if e.why == StaleWhy.NO_TERMS:
             return f"{who} would not agree, and {proved}"
         return f"{who} still would not agree by the deadline, and {proved}"

@@ -79,3 +79,5 @@ class Registry(Generic[T]):
 PARTY_KINDS: Registry[type] = Registry("party kind", "agents")
 #: Decision rules of the board (``rules.py``): unanimity, best_for_service, qualified_majority.
 DECISION_RULES: Registry[type] = Registry("decision rule", "alliance_sim.rules")
+#: Grounds on which a decision is prohibited (``prohibited.py``): breach, commissioner_money.
+PROHIBITED_GROUNDS: Registry = Registry("prohibited ground", "alliance_sim.prohibited")

@@ -37,7 +37,6 @@ GROUPED = {"ambulance": "community"}
 #: The roles a shift costs activity income, which a capitated budget relieves (001 §30, 43a).
 ACTIVITY_PAID = ("acute", "ambulance")
 OBJ = {name: j for j, name in enumerate(OBJECTIVES)}
-PROHIBITED_GROUND = "it would require the commissioners to invest further monies (000 §3.3)"
 
 KIND_TITLES = {
     MatterKind.SERVICE_CHANGE: "Shift activity from hospital to community care",
@@ -81,6 +80,12 @@ class _Builder:
         self.budget_total = float(budgets.sum())
         self.provider_budget = float(budgets[self.providers].sum()) if len(self.providers) else 1.0
         self.economics = scenario.stream.economics
+        # Only an agreement with the 'breach' ground marks proposals so (prohibited.py).
+        self.breach_share = (
+            self.economics.prohibited_share
+            if "breach" in scenario.board.prohibited_grounds
+            else 0.0
+        )
         self.parties = party_arrays(scenario)
         self.council = int(self.members_of["council"][0]) if len(self.members_of["council"]) else -1
         # Who an admission can name (``stream.admission_subjects``, any sector: 002 §6.5 has no
@@ -253,8 +258,9 @@ def service_changes(b: _Builder, U: np.ndarray, days: list[int], cfg) -> list[Ma
 
     Row ``r`` of ``U`` holds matter ``r``'s draws: 0 size, 1-5 and 11 how each role's effect
     varies (by up to ~35% either way; 11 the ambulance trust's), 6-7 proposer, 8 service area,
-    9 share proposed, 10 prohibited, 12 conflict of interest. Avoided admissions are avoided
-    conveyances: the ambulance trust loses ``ambulance_income_loss`` per £1 moved (001 §22, 37).
+    9 share proposed, 10 a breach (``prohibited.py``), 12 conflict of interest. Avoided admissions
+    are avoided conveyances: the ambulance trust loses ``ambulance_income_loss`` per £1 moved
+    (001 §22, 37).
     """
     e = b.economics
     lo, hi = cfg.magnitude_m
@@ -298,7 +304,7 @@ def service_changes(b: _Builder, U: np.ndarray, days: list[int], cfg) -> list[Ma
         categories = SHIFT_CATEGORIES[(m > 0.5) + (m > 2)]
         area = SERVICE_AREAS[int(u[8] * len(SERVICE_AREAS)) % len(SERVICE_AREAS)]
         terms = (SHIFT_NAMES, term_labels, SHIFT_ZEROS, hi[r], SHIFT_ZEROS, x[r])
-        prohibited = PROHIBITED_GROUND if u[10] < e.prohibited_share else ""
+        prohibited = "breach" if u[10] < b.breach_share else ""
         out.append(_matter(b, MatterKind.SERVICE_CHANGE, f"Shift {area} from hospital to community",
                            proposer, day, cfg.deadline_days, m, categories, terms, zeros_n, A[r],
                            zeros_n, B[r], labels, zeros_obj, D[r], prohibited))  # fmt: skip
@@ -330,7 +336,7 @@ def variations(b: _Builder, U: np.ndarray, days: list[int], cfg) -> list[Matter]
     for r, (day, u, m) in enumerate(zip(days, U.tolist(), M.tolist(), strict=True)):
         categories = VARIATION_CATEGORIES[m > 0.5]
         labels = b.variation_labels(proposers[r])
-        prohibited = PROHIBITED_GROUND if u[10] < b.economics.prohibited_share else ""
+        prohibited = "breach" if u[10] < b.breach_share else ""
         out.append(_matter(b, MatterKind.VARIATION, "Vary a services contract", proposers[r], day,
                            cfg.deadline_days, m, categories, VARIATION_TERMS, zeros_n, A[r],
                            zeros_n, B[r], labels, zeros_obj, D[r], prohibited))  # fmt: skip

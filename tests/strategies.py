@@ -163,7 +163,7 @@ def matter_specs(
         "deadline_days": draw(st.integers(20, 400)),
         "magnitude_m": draw(grid(0.0, 3.0, 0.1)),
         "categories": draw(st.lists(st.sampled_from(CATEGORIES), unique=True, max_size=2)),
-        "prohibited": draw(st.sampled_from(("", "", "", "", "it needs further monies"))),
+        "prohibited": draw(st.sampled_from(("", "", "", "", "breach"))),
         "urgent": draw(st.booleans()) if kind in RESERVED else False,
         "effects": draw(st.dictionaries(st.sampled_from(OBJECTIVES), grid(-1.0, 1.0), max_size=3)),
         "terms": terms,

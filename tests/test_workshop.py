@@ -102,29 +102,33 @@ def test_the_room_is_asked_before_the_meeting_and_its_no_blocks_the_matter(desig
     for _ in range(3):
         assert session.step() == "held"
     session.hand_to_room({COUNCIL})
-    assert session.step() == "waiting"
+    held = session.meetings_held
+    while session.step() == "held":
+        held = session.meetings_held
     request = session.waiting_for
     council = session.model.index[COUNCIL]
-    assert request.party == council and request.meeting == 4
+    assert request.party == council and request.meeting == held + 1
     assert request.agent_reason.startswith("Nottinghamshire County Council votes")
-    assert session.meetings_held == 3, "the meeting waits for the room"
+    assert session.meetings_held == held, "the meeting waits for the room"
     assert session.step() == "waiting", "stepping again does not skip the room"
 
-    assert session.answer("no") == "held"
+    status = session.answer("no")
+    while session.waiting_for is not None:  # the council's other business at this meeting
+        status = session.answer("yes")
+    assert status == "held"
     model = session.model
-    assert session.meetings_held == 4
-    room_votes = [v for v in model.log.votes if v.by == "room"]
-    assert [(v.party, v.vote, model.matters[v.matter].id) for v in room_votes] == [
-        (council, "no", request.matter_id)
-    ]
+    assert session.meetings_held == held + 1
+    room_votes = [v for v in model.log.votes if v.by == "room" and v.matter == request.matter]
+    assert [(v.party, v.vote) for v in room_votes] == [(council, "no")]
     item = next(i for i in views.agenda(model) if i.id == request.matter_id)
     assert item.status.startswith("Blocked by Nottinghamshire County Council")
     assert item.tone == "blocked"
     story = views.narrative(model, last=1)[0]
     room_lines = [line.text for line in story.lines if line.kind == "room"]
-    assert room_lines == [
+    assert (
         "Nottinghamshire County Council votes no (the room's vote); the agent would have voted yes"
-    ]
+        in room_lines
+    )
     assert council in views.blockers_at(model)
 
 
@@ -242,7 +246,8 @@ def test_running_panel_counts_and_party_interests(design):
     assert views.running(session.model).date == "not yet met"
     session.run_to_end()
     run = views.running(session.model)
-    assert run.meetings_held == run.meetings_total
+    ended_early = session.model.terminated_day is not None
+    assert run.meetings_held == run.meetings_total or ended_early
     assert run.stalemate_rate.endswith("%") and run.median_days != "–"
     labels = [k for k, _ in views.party_interests(session.model, 2)]
     assert "Best-for-service weight" in labels and "Home body" in labels

@@ -1,0 +1,119 @@
+"""Prohibited Matters: what the board may not decide, whatever the vote (000 §3.3; 002 §3.4).
+
+A scenario names the grounds its agreement has in ``board.prohibited_grounds``:
+
+- ``breach``: the decision would make a member breach legislation, a regulatory requirement,
+  Department of Health policy or its own constitution, or a provider its licence (000 §3.3 a-b;
+  002 §3.4). That is a fact of the proposal, known when it is made (the generated stream marks a
+  share ``economics.prohibited_share`` of shifts and contract variations so, an assumption): the
+  board finds it void when it is tabled, and no representative refers it to a home body first.
+- ``commissioner_money``: the decision would "require the Commissioner Participants to invest
+  further monies in respect of the Services, or under the Services Contracts or under this
+  Agreement" (000 §3.3 c). That depends on the terms: the commissioners' expected direct financial
+  effect at the terms decided must not be negative. It applies to business about the services and
+  their contracts (shifts, contract variations, payment models), not to governance (admission,
+  extension, reconfiguration, termination). A matter whose only permitted terms are the status quo
+  (a contract variation the commissioners pay for) is void when tabled; otherwise the board keeps
+  within the limit ("We shall not decide to do ... anything which would ..."): amendments are moved
+  back inside it and the chair's terms respect it (``acceptable.py``), and an agreement past it,
+  should one happen, is void.
+
+The 003 template and 004 have no Prohibited Matters clause, so their alliances name no ground.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, NamedTuple
+
+import numpy as np
+
+from .config import MatterKind
+from .registry import PROHIBITED_GROUNDS
+
+if TYPE_CHECKING:
+    from .matters import Matter
+
+#: The kinds of business ground (c) is about: the Services and the Services Contracts (000 §3.3 c).
+SERVICE_KINDS = frozenset(
+    {MatterKind.SERVICE_CHANGE, MatterKind.VARIATION, MatterKind.PAYMENT_MODEL}
+)
+#: £m a year: below this a commissioners' cost is a rounding, not "further monies"
+TOLERANCE = 1e-9
+
+
+class Ground(NamedTuple):
+    """One ground on which a decision is prohibited, as the reasons print it."""
+
+    name: str
+    clause: str
+    text: str  # completes "it would ..."
+
+
+BREACH = PROHIBITED_GROUNDS.register("breach")(
+    Ground(
+        "breach",
+        "000 §3.3 a-b; 002 §3.4",
+        "make a member breach the law, a regulatory requirement or its licence",
+    )
+)
+COMMISSIONER_MONEY = PROHIBITED_GROUNDS.register("commissioner_money")(
+    Ground(
+        "commissioner_money",
+        "000 §3.3 c",
+        "require the commissioners to invest further monies in the services",
+    )
+)
+
+
+class Limit(NamedTuple):
+    """The commissioners' expected direct effect, affine in the terms: ``slope . x + base`` must
+    stay at or above zero (000 §3.3 c)."""
+
+    slope: np.ndarray
+    base: float
+    who: tuple[int, ...]  # the commissioners (so that a re-priced matter's limit can be redone)
+
+    def at(self, x: np.ndarray) -> float:
+        return float(self.slope @ x) + self.base if len(x) else self.base
+
+    def breached(self, x: np.ndarray) -> bool:
+        return self.at(x) < -TOLERANCE
+
+
+def money_limit(matter: Matter, commissioners: list[int]) -> Limit | None:
+    """The ground (c) limit on ``matter``'s terms, or None where it does not apply."""
+    if matter.kind not in SERVICE_KINDS or not commissioners:
+        return None
+    return Limit(
+        matter.A[commissioners].sum(axis=0),
+        float(matter.F0[commissioners].sum()),
+        tuple(commissioners),
+    )
+
+
+def only_status_quo(limit: Limit, matter: Matter) -> bool:
+    """True when no terms other than the status quo keep within the limit: every change the
+    matter could make would need further commissioner money."""
+    if not matter.k or not np.any(limit.slope):
+        return limit.base < -TOLERANCE
+    best = limit.base + float(np.maximum(limit.slope * matter.lo, limit.slope * matter.hi).sum())
+    return best <= TOLERANCE
+
+
+def within(limit: Limit, matter: Matter, x: np.ndarray) -> np.ndarray:
+    """``x`` moved back inside the limit if it is past it: along the limit's slope (the nearest
+    such terms), on the face of the terms' ranges it reaches; ``x`` itself if it holds already,
+    and the nearest it can get if no terms within the ranges keep within it."""
+    lo, hi = matter.lo, matter.hi
+    for _ in range(matter.k):
+        short = -limit.at(x)
+        if short <= TOLERANCE:
+            break
+        g = np.where(((x <= lo) & (limit.slope < 0)) | ((x >= hi) & (limit.slope > 0)), 0.0,
+                     limit.slope)  # fmt: skip
+        norm = float(g @ g)
+        if norm <= 0:
+            break
+        # A hair past the boundary, so that rounding never leaves the terms just outside it.
+        x = np.clip(x + (short + TOLERANCE) / norm * g, lo, hi)
+    return x

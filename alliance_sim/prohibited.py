@@ -12,7 +12,8 @@ A scenario names the grounds its agreement has in ``board.prohibited_grounds``:
   Agreement" (000 §3.3 c). That depends on the terms: the commissioners' expected direct financial
   effect at the terms decided must not be negative. It applies to business about the services and
   their contracts (shifts, contract variations, payment models), not to governance (admission,
-  extension, reconfiguration, termination). A matter whose only permitted terms are the status quo
+  extension, reconfiguration, termination), nor to the transition activities (001 §43), which the
+  agreement itself commits the participants to. A matter whose only permitted terms are the status quo
   (a contract variation the commissioners pay for) is void when tabled; otherwise the board keeps
   within the limit ("We shall not decide to do ... anything which would ..."): amendments are moved
   back inside it and the chair's terms respect it (``acceptable.py``), and an agreement past it,
@@ -82,7 +83,7 @@ class Limit(NamedTuple):
 
 def money_limit(matter: Matter, commissioners: list[int]) -> Limit | None:
     """The ground (c) limit on ``matter``'s terms, or None where it does not apply."""
-    if matter.kind not in SERVICE_KINDS or not commissioners:
+    if matter.kind not in SERVICE_KINDS or matter.transition or not commissioners:
         return None
     return Limit(
         matter.A[commissioners].sum(axis=0),

@@ -210,3 +210,13 @@ def test_mid_notts_never_agrees_to_need_further_commissioner_money(seed):
     for m in limited:
         if m.outcome == "agreed":
             assert float((m.F0 + m.A @ m.x)[commissioners].sum()) >= -1e-9, m.id
+
+
+def test_the_transition_activities_are_not_further_monies():
+    # 001 §43: the transition matters are what the agreement commits the participants to; the
+    # care design groups cost the commissioners, yet are never void on ground (c).
+    model = AllianceModel(load_scenario("mid-notts"), seed=0, collect=False).run()
+    transition = [m for m in model.matters if m.transition]
+    assert any(m.kind == "variation" for m in transition)
+    for m in transition:
+        assert m.limit is None and m.outcome != "void", m.id

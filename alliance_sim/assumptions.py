@@ -296,6 +296,12 @@ RULES: tuple[Rule, ...] = (
         "a quarter to one FTE of senior time a year",
     ),
     R(
+        "risk.participation_cost_max_share",
+        REAL,
+        between(0.02, 0.5),
+        "a small body's cost of a seat at the board: from 2% to half of its budget in scope",
+    ),
+    R(
         "risk.associate_cost_share",
         REAL,
         between(0.2, 0.7),

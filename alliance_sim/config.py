@@ -640,6 +640,14 @@ class Risk(Strict):
     participation_cost_m: float = Field(
         0.05, ge=0.0, description="a full member's yearly cost of taking part (003), £m"
     )
+    participation_cost_max_share: float = Field(
+        0.1,
+        ge=0.0,
+        le=1.0,
+        description="no member's yearly cost of taking part exceeds this share of its budget in "
+        "scope: a small body sends a part-time or less senior representative (003 leaves each "
+        "party to bear its own costs without a figure; an assumption)",
+    )
     associate_cost_share: float = Field(
         0.4, ge=0.0, le=1.0, description="an associate's cost of taking part, share of a full one"
     )
@@ -689,6 +697,10 @@ class Risk(Strict):
         default = [lvl.min_score for lvl in self.levels]
         return [list(a.min_scores) if a.min_scores is not None else default
                 for a in self.result_areas]  # fmt: skip
+
+    def participation_cost(self, budget_m: float) -> float:
+        """A full member's yearly cost of taking part (003), £m, given its budget in scope."""
+        return min(self.participation_cost_m, self.participation_cost_max_share * budget_m)
 
 
 class Host(Strict):

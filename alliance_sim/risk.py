@@ -157,6 +157,8 @@ class RiskBook:
         self.host = host_index if host is not None and host.admin_cost_m > 0 else -1
         self.host_config = host
         self.budgets = budgets
+        #: each party's yearly cost of taking part as a full member (003), capped by its size
+        self._cost_rate = np.array([config.participation_cost(b) for b in budgets.tolist()])
         self.budget_total = float(budgets.sum())
         self._no_shock = np.zeros(len(budgets))
         self._no_shock.flags.writeable = False
@@ -272,7 +274,7 @@ class RiskBook:
                 pool_p = int(paid_p.sum())
                 share_p = split_pence(pool_p, weights)
                 net += (share_p - paid_p) / PENCE_PER_M
-        cost = (cfg.participation_cost_m * years) * cost_share
+        cost = (self._cost_rate * years) * cost_share
         net -= cost
         hosted_p, recovered_p = self._hosting(full, years)
         if hosted_p is not self._no_pence:

@@ -154,9 +154,9 @@ class TransitionWatch:
         # Stepping back, it takes no share of any pool (001 §35) and pays an associate's share of
         # the cost of taking part, or none once it has left; its direct effects run on.
         direct = self.ledger.direct_rate(day)
-        cost = self.risk.participation_cost_m
         for p, new in self.stepping.items():
             if new is Membership.ASSOCIATE:
+                cost = self.risk.participation_cost(parties[p].budget_m)
                 F0[p] = direct[p] - self.risk.associate_cost_share * cost
                 labels[p] = "its position as an associate member"
             else:

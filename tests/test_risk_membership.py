@@ -671,3 +671,18 @@ def test_common_random_numbers_across_designs(name, overrides):
         shocks = list(base.risk.shocks)
         base.run(), other.run()
         assert base.risk.shocks == other.risk.shocks == shocks
+
+
+def test_a_small_members_cost_of_taking_part_is_capped_by_its_size():
+    # Row 37 (003: each party bears its own costs): £0.05m a year each, but no more than a tenth
+    # of the party's budget in scope, so TEAM (budget £0.1m) pays £0.01m a year, the council
+    # the full £0.05m. Checked on the ledger of a whole term, by hand from the period lengths.
+    config = load_scenario("mid-notts")
+    model = AllianceModel(config, seed=0, collect=False).run()
+    team, council = model.index["team"], model.index["council"]
+    for period in model.risk.ledger.periods:
+        years = (period.end - period.start) / 365.0
+        for party, rate in ((team, 0.1 * config.parties["team"].budget_m), (council, 0.05)):
+            if period.membership[party] == "full":
+                assert period.cost[party] == pytest.approx(rate * years), (period.number, party)
+    assert config.parties["team"].budget_m * 0.1 < config.risk.participation_cost_m

@@ -223,7 +223,7 @@ def design_facts(scenario) -> DesignFacts:
     years = scenario.horizon_days / 365.25
     full = tuple(k for k, p in scenario.parties.items() if str(p.membership) == "full")
     members = tuple(k for k, p in scenario.parties.items() if str(p.membership) != "none")
-    cost = {k: scenario.risk.participation_cost_m * years for k in full}
+    cost = {k: scenario.risk.participation_cost(scenario.parties[k].budget_m) * years for k in full}
     host = scenario.host
     if host.party in full and host.admin_cost_m > 0:
         by_budget = host.recovery == "budget"

@@ -206,6 +206,12 @@ class BoardProtocol:
         else:
             self.noticed.remove(matter)
         self.log.add(Tabled(day, number, matter.idx))
+        outsider = self._outsider(matter)
+        if outsider is not None:  # only a partner brings business to the board (002 §6.8)
+            self._decide(matter, day, number, "withdrawn",
+                         Withdrawn(day, number, matter.idx, -1,
+                                   f"{outsider}, its proposer, is not a member"))  # fmt: skip
+            return
         # Known from the proposal: void whatever the vote (000 §3.3). A Reserved Matter is the
         # commissioners' own decision, not the board's (000 §3.4).
         if matter.prohibited and not matter.reserved:
@@ -273,8 +279,8 @@ class BoardProtocol:
                 continue  # decided by the commissioners: nothing for representatives to approve
             matter.bfs = self.arrays.bfs.copy()
             self.noticed.append(matter)
-            if self._prohibited(matter):
-                continue  # void when tabled: there is nothing for a home body to approve
+            if self._outsider(matter) is not None or self._prohibited(matter):
+                continue  # withdrawn or void when tabled: nothing for a home body to approve
             if matter.conflicted:
                 self._recuse(matter, matter.arrival_day, number)
             refer = voters & ~(self.covers[matter.idx] | matter.recused)
@@ -466,6 +472,14 @@ class BoardProtocol:
             self.home.forget(matter, matter.mandated, self.arrays.bfs)
         matter.amendments += 1
         self.log.add(Amended(day, number, matter.idx, -1, old, new, tuple(rows), chair))
+
+    def _outsider(self, matter: Matter) -> str | None:
+        """The proposer's name if it is not a member of the alliance (a prospective partner, or
+        one that has left): the business it proposes is not the board's."""
+        if matter.proposer < 0:
+            return None
+        proposer = self.roster.parties[matter.proposer]
+        return proposer.name if proposer.membership is Membership.NONE else None
 
     def _prohibited(self, matter: Matter) -> bool:
         """Is the matter prohibited whatever its terms? Sets its ground (c) limit on the way."""

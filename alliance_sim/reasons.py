@@ -82,6 +82,13 @@ def _stance(
             f"{label} costs it {money(F)} a year, which outweighs the system's "
             f"{_sys(sys).removeprefix('gains ')} gain at its best-for-service weight of {bfs:.2f}"
         )
+    if own < 0 and -down > tol:
+        return (
+            f"it could lose up to {money(down)} a year on it, beyond its tolerance of "
+            f"{money(tol)}, which outweighs what it expects to gain"
+        )
+    if own < 0:
+        return f"its objectives lose more than it gains (net -{money(own)} a year to it)"
     return f"it sees too little benefit to its objectives (net {money(own)} a year to it)"
 
 

@@ -9,7 +9,7 @@ document has no removal clause): once one partner's blocks have stalemated that 
 proposer of the last of them decides whether to propose its removal (``Party.proposes_removal``).
 The proposal's reasons name the stalemated matters. The board decides it under its rule; the
 partner proposed for removal is recused (002 §6.7 is silent on its vote, and under unanimity its
-own veto would make the clause void; an assumption, as for reconfiguration, 001 §40b). Each other
+own veto would make the clause void; an assumption). Each other
 member values the removal by what the stalemated business, as last put, would have brought it
 and the Alliance Objectives (a yearly figure). An agreed removal takes effect that day.
 """

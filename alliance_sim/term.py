@@ -89,7 +89,10 @@ class TermWatch:
 
     def check(self, day: int, number: int) -> None:
         """At each meeting: the extension falls due, or force majeure has struck."""
-        if self.consider_day is not None and day >= self.consider_day:
+        # "not less than six months" before the end (002 §2.2): the last meeting on or before
+        # that day (or the first meeting, if the term is shorter)
+        due = self.consider_day
+        if due is not None and (day + self.board.config.cadence_days > due or day >= due):
             self.consider_day = None
             years = self.rules.extension_years
             title = f"Extend the agreement by {years:g} years beyond its term (001 §40; 002 §2.2)"

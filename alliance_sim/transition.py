@@ -147,7 +147,10 @@ class TransitionWatch:
             return
         rules = self.roster.rules
         self.stepping = {
-            p: parties[p].steps_back_as(float(self.ledger.cumulative[p]), rules) for p in in_way
+            # its position from the alliance's business, the cost of taking part left out, as
+            # withdrawal weighs it (001 §42): the cost alone never makes a member leave
+            p: parties[p].steps_back_as(self.ledger.business_position(p), rules)
+            for p in in_way
         }
         F0 = self.ledger.alliance_rate(day)
         labels = ["its net position from the alliance so far"] * len(parties)

@@ -147,6 +147,7 @@ def matter_specs(
     max_day: int = 400,
     kinds: tuple[str, ...] = ORDINARY + RESERVED,
     max_terms: int = 2,
+    proposers: list[str] | None = None,
 ) -> dict[str, Any]:
     """A matter with 0-2 terms, random impacts on some parties and ideals for some."""
     k = draw(st.integers(0, max_terms))
@@ -158,7 +159,7 @@ def matter_specs(
     spec: dict[str, Any] = {
         "id": matter_id,
         "kind": kind,
-        "proposer": draw(st.sampled_from(party_keys)),
+        "proposer": draw(st.sampled_from(proposers or party_keys)),
         "day": draw(st.integers(0, max_day)),
         "deadline_days": draw(st.integers(20, 400)),
         "magnitude_m": draw(grid(0.0, 3.0, 0.1)),
@@ -190,10 +191,13 @@ def scenarios(
     """
     parties = draw(alliances(min_parties, max_parties))
     keys = list(parties)
+    # Only a member brings business to the board (a non-member's proposal is withdrawn): the
+    # proposers are members, the impacts fall on anyone.
+    members = [k for k in keys if parties[k]["membership"] != "none"] or keys
     n = draw(st.integers(1, max_matters))
-    matters = [draw(matter_specs(f"m{i}", keys, kinds=kinds)) for i in range(n)]
+    matters = [draw(matter_specs(f"m{i}", keys, kinds=kinds, proposers=members)) for i in range(n)]
     if agreeable:
-        matters.insert(0, welcome(keys))
+        matters.insert(0, welcome([*members, *(k for k in keys if k not in members)]))
     return scenario_dict(parties, matters, days=730, **draw(boards(rule)))
 
 

@@ -105,7 +105,8 @@ def test_cost_of_taking_part_alone_never_makes_a_member_withdraw():
     t = model.index["t"]
     assert [e.day for e in model.log.of_kind(Ev.SHOCK)] == [300]
     assert ledger.cumulative[t] < -2 * 0.01  # what the old rule weighed would have made it go
-    assert ledger.costs[t] == pytest.approx(0.05 * 730 / YEAR)
+    yearly = model.scenario.risk.participation_cost(model.parties[t].budget_m)  # capped by size
+    assert ledger.costs[t] == pytest.approx(yearly * 730 / YEAR)
     # its position from the business: the shock's £0.001m a year from day 300 only
     assert ledger.business_position(t) == pytest.approx(-0.001 * 430 / YEAR)
     assert not model.log.of_kind(Ev.NOTICE)

@@ -110,18 +110,34 @@ class TestReconfiguration:
         assert get_matter(model, "T/2").outcome == "agreed"
 
     def test_a_member_that_has_lost_beyond_what_it_bears_leaves(self):
-        """c gains £0.5m a year, with a tolerance of £0.05m: its position after 182 days,
-        (0.5 - 1.0) * 182/365 = -£0.25m, is below -2 x 0.05, so it would leave rather than stay
-        as an associate; leaving, it keeps G's £0.5m a year at no cost (rate(0.5) > 0): it
-        consents, and leaves the alliance."""
-        model = simulate(alliance(gain=0.5, c_fields={"risk_tolerance_m": 0.05}))
-        (rec,) = of_kind(model, MatterKind.RECONFIGURATION)
+        """c gains £0.5m a year from G but a policy shock costs it £1m a year from day 0, with a
+        tolerance of £0.05m: its position from the alliance's business after 182 days (its cost
+        of taking part left out, as withdrawal weighs it), (0.5 - 1.0) * 182/365 = -£0.25m, is
+        below -2 x 0.05, so it would leave rather than stay as an associate; leaving, it keeps
+        G's £0.5m a year at no cost (rate(0.5) > 0): it consents, and leaves the alliance."""
+        from alliance_sim import AllianceModel, Scenario
+
+        data = alliance(gain=0.5, c_fields={"risk_tolerance_m": 0.05})
+        data["membership"]["leaving"] = "none"  # the shock alone gives no notice to withdraw
+        model = AllianceModel(Scenario.model_validate(data), seed=0)
+        get_matter(model, "T").transition = True
         c = model.index["c"]
+        model.risk.shocks = [(0, c, 1.0)]
+        model.run()
+        (rec,) = of_kind(model, MatterKind.RECONFIGURATION)
         assert model.transition.stepping == {c: Membership.NONE}
         assert rec.F0[c] == pytest.approx(rate(0.5))
         assert "leave" in rec.title
         assert rec.outcome == "agreed"
         assert model.parties[c].membership is Membership.NONE
+
+    def test_the_cost_of_taking_part_alone_never_makes_a_member_leave(self):
+        """The same member without the shock: its business gives it +£0.25m, though its £1m a year
+        cost of taking part leaves it down overall; it steps back as an associate, not out."""
+        model = simulate(alliance(gain=0.5, c_fields={"risk_tolerance_m": 0.05}))
+        c = model.index["c"]
+        assert model.risk.ledger.cumulative[c] < -2 * 0.05  # the old test would have made it go
+        assert model.transition.stepping == {c: Membership.ASSOCIATE}
 
     def test_no_member_is_compelled_a_refusal_ends_the_alliance(self):
         """c gains nothing: as an associate it would be down 0.4 x £1m a year, so it refuses to

@@ -21,7 +21,8 @@ CADENCE = 28
 
 
 def alliance(matters=(), *, term=None, escalation=None, rule="unanimity", **parties) -> Scenario:
-    ps = parties or {"a": party(), "b": party(), "c": party()}
+    # £1m budgets: each pays the full £0.05m a year of taking part (capped at a tenth of budget)
+    ps = parties or {k: party(budget_m=1.0) for k in "abc"}
     data = scenario_dict(ps, matters, days=730, rule=rule)
     data["term"] = term or {}
     data["escalation"] = escalation or {}
@@ -36,6 +37,10 @@ def first_meeting_on_or_after(day: int) -> int:
     return math.ceil(day / CADENCE) * CADENCE
 
 
+def last_meeting_on_or_before(day: int) -> int:
+    return math.floor(day / CADENCE) * CADENCE
+
+
 # -- extension of the term (001 §40; 002 §2.2) ----------------------------------------------------
 
 
@@ -43,9 +48,10 @@ def test_extension_considered_at_the_documented_time_and_agreed():
     s = alliance(term={"extension_years": 7.0, "extension_considered_days": 182})
     model = AllianceModel(s, seed=0).run()
     (ext,) = of_kind(model, MatterKind.TERM_EXTENSION)
-    due = first_meeting_on_or_after(730 - 182)  # 560
-    # tabled at the first meeting on or after six months before the end, decided there (no
-    # referral); everyone values continuing (its service value outweighs the cost of taking part)
+    due = last_meeting_on_or_before(730 - 182)  # 532
+    # tabled at the last meeting not less than six months before the end (002 §2.2), decided
+    # there (no referral); everyone values continuing (its service value outweighs the cost of
+    # taking part)
     assert (ext.tabled_day, ext.outcome, ext.decided_day) == (due, "agreed", due)
     (decided,) = model.log.of_kind(Ev.TERM)
     assert (decided.outcome, decided.years, decided.end_day) == ("extended", 7.0, 730)

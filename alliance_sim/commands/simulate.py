@@ -82,8 +82,14 @@ def summary_text(result) -> str:
         lines.append(f"  decision rule         {note}")
     risk = result.risk
     lines.append("")
+    pooled = result.model.risk.shares is not None
     lines.append(
-        "Risk by party over the term (£m; full members share gains and pains, 001 §33-35):"
+        "Risk by party over the term (£m; "
+        + (
+            "full members shared gains and pains by the scheme they agreed, 001 §33-35):"
+            if pooled
+            else "no risk/reward scheme was agreed, so each kept its own effects):"
+        )
     )
     lines.append(
         f"  {'party':24s} {'member':9s} {'net':>7s} {'P(loss)':>8s} {'tail':>7s} "

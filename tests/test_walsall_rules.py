@@ -353,3 +353,23 @@ def test_break_even_allowance_includes_each_members_part_of_the_hosting(walsall_
     participation = s.risk.participation_cost_m * s.horizon_days / 365.25
     for k in facts.full:
         assert facts.cost_m[k] - participation == pytest.approx(charged[k], abs=1e-6)
+
+
+def test_a_non_member_brings_no_business_to_the_board(walsall_runs):
+    # 002 §6.8: "a partner" gives notice of a variation; the prospective partner is not one until
+    # admitted, so what it proposes is withdrawn when tabled, and never referred or voted on.
+    outsider = [
+        (r, m)
+        for r in walsall_runs
+        for m in r.model.matters
+        if m.outcome == "withdrawn" and "is not a member" in _withdrawn_reason(r.model, m)
+    ]
+    assert outsider
+    for r, m in outsider:
+        assert m.decided_day == m.tabled_day and m.referrals == 0
+        assert not [v for v in r.model.log.votes if v.matter == m.idx]
+
+
+def _withdrawn_reason(model, m) -> str:
+    (w,) = [e for e in model.log.of_kind(Ev.WITHDRAWN) if e.matter == m.idx]
+    return w.reason

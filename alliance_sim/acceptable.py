@@ -132,8 +132,11 @@ def _active_pieces(A, c, lo, hi, x0) -> np.ndarray:
     pieces lowest at the corners, the middle and the current terms; solve; if another piece is
     lower at the solution, add it and solve again. The relaxed optimum bounds the true one, so a
     solution no piece undercuts is optimal; at most one round per piece."""
-    probes = np.vstack([lo, hi, (lo + hi) / 2, x0, np.where([True, False][: len(lo)], lo, hi),
-                        np.where([False, True][: len(lo)], lo, hi)])  # fmt: skip
+    # A term or two: the probes are built from plain floats (vstack and where cost more here).
+    low, high = lo.tolist(), hi.tolist()
+    mid = [(a + b) / 2 for a, b in zip(low, high, strict=True)]
+    mixed = [low[:1] + high[1:], high[:1] + low[1:]]  # the corners that mix the two ends
+    probes = np.array([low, high, mid, x0.tolist(), *mixed])
     active = set(np.argmin(probes @ A.T + c, axis=1).tolist())
     while True:
         rows = sorted(active)

@@ -36,6 +36,8 @@ class TrustNetwork:
         self._pairs: dict[tuple[int, ...], np.ndarray] = {}  # voters -> gain for each pair
         #: (losers, gainers) as masks -> what each pair's trust is multiplied by (unshared_losses)
         self._loss_factors: dict[tuple[int, int], np.ndarray] = {}
+        #: supporters of a blocked matter -> what their trust with a blocker is multiplied by
+        self._block_factors: dict[tuple[int, ...], np.ndarray] = {}
 
     def mean(self, members: np.ndarray | None = None) -> float:
         T = self.T if members is None else self.T[np.ix_(members, members)]
@@ -58,8 +60,11 @@ class TrustNetwork:
         """Trust falls both ways between each blocker and each member who wanted the matter."""
         if not len(blockers) or not len(supporters):
             return
-        factor = np.ones(len(self.T))
-        factor[supporters] = 1.0 - self.config.block_loss
+        key = tuple(supporters)  # the same few sets of supporters block after block
+        factor = self._block_factors.get(key)
+        if factor is None:
+            factor = self._block_factors[key] = np.ones(len(self.T))
+            factor[supporters] = 1.0 - self.config.block_loss
         for b in blockers:  # usually one: a row and a column beat building a pair matrix
             self.T[b] *= factor
             self.T[:, b] *= factor

@@ -174,7 +174,8 @@ class RiskBook:
         # The KPI return as arrays (``_kpi``), the same for every run of the scenario: compiled once.
         kpi = derived(config, "kpi", _kpi)
         self._area_obj, self._area_fin, self._thresholds, self._area_weight = kpi[:4]
-        self._level_names, self._fraction, self._pools_gains, self._pools_losses = kpi[4:]
+        self._level_names, self._fraction, self._pools_gains, self._pools_losses = kpi[4:8]
+        self._threshold_rows = kpi[8]  # the thresholds as plain floats, area by area
         self.shares: np.ndarray | None = None  # the agreed scheme's shares (all parties)
         self.period = 0
         # Adopted matters' effects, grown in place (settlement reads them every period).
@@ -242,7 +243,10 @@ class RiskBook:
         scores = self._area_obj @ value + self._area_fin * (float(direct.sum()) - pressure)
         scores /= (in_scope or 1.0) * max(years, 1e-9)
         # Each area's level: the first, best first, whose threshold its score reaches.
-        rank = np.minimum((scores[:, None] < self._thresholds).sum(axis=1), len(self._fraction) - 1)
+        # (Plain floats: a few areas and levels, where numpy's calls would cost more.)
+        worst = len(self._fraction) - 1
+        rank = [min(sum(score < t for t in row), worst)
+                for score, row in zip(scores.tolist(), self._threshold_rows, strict=True)]  # fmt: skip
         weights = self._pool_weights.get(membership, False)
         if weights is False:
             weights = self._pool_weights[membership] = self._weights(full)
@@ -256,7 +260,7 @@ class RiskBook:
                 counts = self._pools_gains & self._pools_losses
             contribution = self._fraction * counts  # what each level adds for a net of this sign
             if cfg.combine == "weakest":
-                fraction = float(contribution[rank.max()])
+                fraction = float(contribution[max(rank)])
             else:
                 fraction = float(self._area_weight @ contribution[rank])
             if fraction > 0:
@@ -275,7 +279,7 @@ class RiskBook:
         self.ledger.costs += cost
         self.ledger.periods.append(
             Period(self.period, start, end, membership,
-                   tuple(self._level_names[r] for r in rank.tolist()), scores, fraction, pool_p,
+                   tuple(self._level_names[r] for r in rank), scores, fraction, pool_p,
                    paid_p, share_p, direct, shock, cost, hosted_p, recovered_p, net)
         )  # fmt: skip
         self.period += 1
@@ -365,7 +369,7 @@ def _kpi(config: Risk) -> tuple:
         arr.flags.writeable = False
     names = tuple(lvl.name for lvl in config.levels)
     return (area_obj, area_fin, thresholds, area_weight, names, fraction, pools_gains,
-            pools_losses)  # fmt: skip
+            pools_losses, thresholds.tolist())  # fmt: skip
 
 
 LEDGER_COLUMNS = (

@@ -49,11 +49,9 @@ class PartyArrays:
     threshold: np.ndarray  # delegated authority, £m (000 §3.2.3)
     excluded: np.ndarray  # int bitmask of the categories its authority excludes (001 §46)
     penalty: np.ndarray = field(init=False)  # w_fin * loss_aversion: price of £1m past tolerance
-    penalties: list[float] = field(init=False)  # the same, as plain floats (``evaluate``)
 
     def __post_init__(self) -> None:
         self.penalty = self.w_fin * self.loss_aversion
-        self.penalties = self.penalty.tolist()
 
 
 class Evaluation(NamedTuple):
@@ -148,30 +146,14 @@ def evaluate(matter: Matter, x: np.ndarray, parties: PartyArrays, bfs: np.ndarra
     else:
         y = base  # shared, and never changed: evaluations are read, not written
     n = len(matter.F0)
-    values = y.tolist()
-    sys = values[-1]
-    # A dozen parties: each one's surplus in plain floats, for a fraction of the numpy calls. The
-    # same IEEE operations in the same order as ``own = y[2n:3n] - penalty * np.maximum(G, 0.0)``
-    # and ``s = own + bfs * (sys - own)``; ``0.0 if g <= 0.0 else g`` is numpy's maximum with 0,
-    # signed zeros and NaN included.
-    own, s = [], []
-    yes = 0
-    parts = zip(values[n : 2 * n], values[2 * n : 3 * n], parties.penalties, bfs.tolist(),
-                strict=True)  # fmt: skip
-    for i, (g, o, penalty, b) in enumerate(parts):
-        o = o - penalty * (0.0 if g <= 0.0 else g)
-        v = o + b * (sys - o)
-        own.append(o)
-        s.append(v)
-        if v > 0:
-            yes |= 1 << i
-    own, s = np.array(own), np.array(s)
+    own = y[2 * n : 3 * n] - parties.penalty * np.maximum(y[n : 2 * n], 0.0)
+    sys = y.item(-1)
+    s = own + bfs * (sys - own)
     pos = None
     if matter.Om is not None:
         pos = _distance(matter.Om, matter.q, matter.P) - _distance(matter.Om, x, matter.P)
         s = s + pos
-        yes = positive(s)
-    return Evaluation(s, own, sys, pos, y, parties.tolerance, yes)
+    return Evaluation(s, own, sys, pos, y, parties.tolerance, positive(s))
 
 
 def gradients(

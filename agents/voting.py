@@ -41,6 +41,11 @@ def authority_cover(matters: list[Matter], arrays: PartyArrays) -> list[int]:
     """For each matter, the parties whose representative may decide it alone (000 §3.2), a mask."""
     if not matters:
         return []
+    if len(matters) == 1:  # business raised during the run, one at a time: plain numbers
+        magnitude, categories = matters[0].magnitude, matters[0].cat_mask
+        limits = zip(arrays.threshold.tolist(), arrays.excluded.tolist(), strict=True)
+        return [mask_of(i for i, (most, excluded) in enumerate(limits)
+                        if magnitude <= most and not categories & excluded)]  # fmt: skip
     magnitude = np.array([m.magnitude for m in matters])
     masks = np.array([m.cat_mask for m in matters])
     ok = (magnitude[:, None] <= arrays.threshold[None, :]) & (

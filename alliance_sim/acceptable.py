@@ -132,8 +132,11 @@ def _active_pieces(A, c, lo, hi, x0) -> np.ndarray:
     pieces lowest at the corners, the middle and the current terms; solve; if another piece is
     lower at the solution, add it and solve again. The relaxed optimum bounds the true one, so a
     solution no piece undercuts is optimal; at most one round per piece."""
-    probes = np.vstack([lo, hi, (lo + hi) / 2, x0, np.where([True, False][: len(lo)], lo, hi),
-                        np.where([False, True][: len(lo)], lo, hi)])  # fmt: skip
+    # A term or two: the probes are built from plain floats (vstack and where cost more here).
+    low, high = lo.tolist(), hi.tolist()
+    mid = [(a + b) / 2 for a, b in zip(low, high, strict=True)]
+    mixed = [low[:1] + high[1:], high[:1] + low[1:]]  # the corners that mix the two ends
+    probes = np.array([low, high, mid, x0.tolist(), *mixed])
     active = set(np.argmin(probes @ A.T + c, axis=1).tolist())
     while True:
         rows = sorted(active)
@@ -161,26 +164,32 @@ def _vertex_search(A: np.ndarray, c: np.ndarray, lo: np.ndarray, hi: np.ndarray)
         corners = np.array([[lo[0], lo[1]], [lo[0], hi[1]], [hi[0], lo[1]], [hi[0], hi[1]]])
         found = [corners]
         p, q = _pairs(len(c))
+        dc0 = c[q] - c[p]
         for d in (0, 1):  # crossings of two pieces on an edge of the box
             other = 1 - d
-            for bound in (lo[d], hi[d]):
-                da = A[p, other] - A[q, other]
-                dc = (c[q] - c[p]) + (A[q, d] - A[p, d]) * bound
-                ok = np.abs(da) > 1e-15
-                t = dc[ok] / da[ok]
-                t = t[(t >= lo[other]) & (t <= hi[other])]
-                pts = np.empty((len(t), 2))
-                pts[:, d], pts[:, other] = bound, t
-                found.append(pts)
+            # Both edges at once (term d at its low, then its high end): the same numbers in the
+            # same order as edge by edge, for half the numpy calls.
+            da = A[p, other] - A[q, other]
+            ok = np.abs(da) > 1e-15
+            bounds = np.array([lo[d], hi[d]])
+            t = (dc0[ok] + (A[q, d] - A[p, d])[ok] * bounds[:, None]) / da[ok]
+            keep = (t >= lo[other]) & (t <= hi[other])
+            t = t[keep]
+            pts = np.empty((len(t), 2))
+            pts[:, d], pts[:, other] = np.repeat(bounds, keep.sum(axis=1)), t
+            found.append(pts)
         if len(c) >= 3:  # three pieces equal inside the box
-            idx = _triples(len(c))
-            M = np.stack([A[idx[:, 0]] - A[idx[:, 1]], A[idx[:, 0]] - A[idx[:, 2]]], axis=1)
-            rhs = np.stack([c[idx[:, 1]] - c[idx[:, 0]], c[idx[:, 2]] - c[idx[:, 0]]], axis=1)
-            det = M[:, 0, 0] * M[:, 1, 1] - M[:, 0, 1] * M[:, 1, 0]
+            i, j, h = _triples(len(c))
+            # Pieces i = j = h: the 2x2 system (rows i - j and i - h) entry by entry, the same
+            # numbers as stacking it as a matrix, for fewer numpy calls.
+            a0, a1, ci = A[:, 0], A[:, 1], c[i]
+            m00, m01, m10, m11 = a0[i] - a0[j], a1[i] - a1[j], a0[i] - a0[h], a1[i] - a1[h]
+            r0, r1 = c[j] - ci, c[h] - ci
+            det = m00 * m11 - m01 * m10
             ok = np.abs(det) > 1e-15
-            M, rhs, det = M[ok], rhs[ok], det[ok]
-            x0 = (rhs[:, 0] * M[:, 1, 1] - M[:, 0, 1] * rhs[:, 1]) / det
-            x1 = (M[:, 0, 0] * rhs[:, 1] - rhs[:, 0] * M[:, 1, 0]) / det
+            m00, m01, m10, m11, r0, r1, det = (v[ok] for v in (m00, m01, m10, m11, r0, r1, det))
+            x0 = (r0 * m11 - m01 * r1) / det
+            x1 = (m00 * r1 - r0 * m10) / det
             pts = np.column_stack([x0, x1])
             inside = np.all((pts >= lo - 1e-12) & (pts <= hi + 1e-12), axis=1)
             found.append(np.clip(pts[inside], lo, hi))
@@ -195,8 +204,10 @@ def _pairs(m: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 @lru_cache(maxsize=64)
-def _triples(m: int) -> np.ndarray:
-    return np.array(list(combinations(range(m), 3)))
+def _triples(m: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every three of ``m`` pieces, in order, as the columns of their indices."""
+    idx = np.array(list(combinations(range(m), 3)))
+    return idx[:, 0].copy(), idx[:, 1].copy(), idx[:, 2].copy()
 
 
 def _cutting_planes(matter, voters, A, c, owner, parties, bfs, need) -> np.ndarray:

@@ -129,6 +129,8 @@ class BoardProtocol:
             if COMMISSIONER_MONEY.name in config.prohibited_grounds
             else []
         )
+        #: (who is consulted, who of them is content) -> the views recorded (``_content``)
+        self._contents: dict[tuple[int, int], np.ndarray] = {}
         roster.listeners.append(self.membership_changed)
 
     # -- the meeting -------------------------------------------------------------------------
@@ -358,8 +360,10 @@ class BoardProtocol:
         if ev is None:
             ev = evaluate(matter, matter.x, self.arrays, matter.bfs)
         if matter.reserved:
-            present = self.roster.attendees
-            self.log.add(Consulted(day, number, idx, -1, present, ev.s[present] > 0, matter.x, ev))
+            roster = self.roster
+            present = roster.attendees
+            content = self._content(present, roster.attendee_mask, ev.yes)
+            self.log.add(Consulted(day, number, idx, -1, present, content, matter.x, ev))
             self._decide(matter, day, number, "reserved", Reserved(day, number, idx, -1, False))
             return
 
@@ -374,8 +378,8 @@ class BoardProtocol:
         if len(associates):
             # Associates speak to the terms before the board (001 §35, 53) with the views the
             # voters' evaluation already holds for them; their view is never a vote.
-            self.log.add(Consulted(day, number, idx, -1, associates, ev.s[associates] > 0, x, ev,
-                                   False))  # fmt: skip
+            content = self._content(associates, self.roster.associate_mask, ev.yes)
+            self.log.add(Consulted(day, number, idx, -1, associates, content, x, ev, False))
 
         if matter.pending:  # exactly the voters still waiting for their home bodies
             self.log.add(Awaiting(day, number, idx, -1, tuple(sorted(matter.pending))))
@@ -399,6 +403,18 @@ class BoardProtocol:
             return
         self._block(matter, day, number, verdict.blockers, voters & votes.yes, votes.insist, ev,
                     verdict.system)  # fmt: skip
+
+    def _content(self, present: np.ndarray, mask: int, yes: int) -> np.ndarray:
+        """Whether each of ``present`` (the parties of ``mask``) is content: ``ev.s[present] > 0``
+        read off the evaluation's mask of positive surpluses. The same few answers recur at every
+        ballot, so each is one shared read-only array rather than two numpy calls."""
+        key = (mask, yes & mask)
+        content = self._contents.get(key)
+        if content is None:
+            content = np.array([yes >> int(p) & 1 for p in present], dtype=bool)
+            content.flags.writeable = False
+            self._contents[key] = content
+        return content
 
     def _block(self, matter, day, number, blockers: int, supporters: int, insist: int, ev,
                system: bool) -> None:  # fmt: skip

@@ -75,6 +75,8 @@ class Roster:
         self.associates = np.array(
             [i for i, m in enumerate(self.values) if m == Membership.ASSOCIATE], dtype=int
         )
+        self.attendee_mask = mask_of(self.attendees.tolist())
+        self.associate_mask = mask_of(self.associates.tolist())
 
     # -- the calendar of changes under notice ---------------------------------------------------
     def next_day(self) -> float:

@@ -40,6 +40,8 @@ SERVICE_KINDS = frozenset(
 )
 #: £m a year: below this a commissioners' cost is a rounding, not "further monies"
 TOLERANCE = 1e-9
+#: numpy adds fewer than this many numbers one after another, more of them pairwise
+_SEQUENTIAL = 8
 
 
 class Ground(NamedTuple):
@@ -85,20 +87,29 @@ def money_limit(matter: Matter, commissioners: list[int]) -> Limit | None:
     """The ground (c) limit on ``matter``'s terms, or None where it does not apply."""
     if matter.kind not in SERVICE_KINDS or matter.transition or not commissioners:
         return None
-    return Limit(
-        matter.A[commissioners].sum(axis=0),
-        float(matter.F0[commissioners].sum()),
-        tuple(commissioners),
-    )
+    if len(commissioners) >= _SEQUENTIAL:
+        slope, base = matter.A[commissioners].sum(axis=0), float(matter.F0[commissioners].sum())
+    else:
+        # Row by row from zero, as numpy sums this few: the same numbers for a fraction of the
+        # calls on the hot path (every matter is checked when it is proposed).
+        A, F0 = matter.A, matter.F0.tolist()
+        slope, base = np.zeros(matter.k), 0.0
+        for c in commissioners:
+            slope += A[c]
+            base += F0[c]
+    return Limit(slope, base, tuple(commissioners))
 
 
 def only_status_quo(limit: Limit, matter: Matter) -> bool:
     """True when no terms other than the status quo keep within the limit: every change the
     matter could make would need further commissioner money."""
-    if not matter.k or not np.any(limit.slope):
+    slope = limit.slope.tolist()  # a term or two: plain floats (numpy's per-call cost dominates)
+    if not matter.k or not any(slope):
         return limit.base < -TOLERANCE
-    best = limit.base + float(np.maximum(limit.slope * matter.lo, limit.slope * matter.hi).sum())
-    return best <= TOLERANCE
+    best = 0.0
+    for a, lo, hi in zip(slope, matter.lo.tolist(), matter.hi.tolist(), strict=True):
+        best += max(a * lo, a * hi)
+    return limit.base + best <= TOLERANCE
 
 
 def within(limit: Limit, matter: Matter, x: np.ndarray) -> np.ndarray:

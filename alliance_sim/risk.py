@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
+from .compiled import derived
 from .config import OBJECTIVES, Host, Membership, Risk
 
 if TYPE_CHECKING:
@@ -170,25 +171,11 @@ class RiskBook:
         self.shocks = shocks  # list of (day, party, £m a year), in date order
         areas = config.result_areas
         self.ledger = Ledger(len(budgets), tuple(a.name for a in areas))
-        # The KPI return as arrays: which objectives each area counts, whether it counts money, its
-        # thresholds (areas x levels, best first) and each level's fraction and the sign it pools.
-        obj = {name: j for j, name in enumerate(OBJECTIVES)}
-        self._area_obj = np.zeros((len(areas), len(OBJECTIVES)))
-        for a, area in enumerate(areas):
-            self._area_obj[a, [obj[o] for o in area.objectives]] = 1.0
-        self._area_fin = np.array([float(a.finance) for a in areas])
-        # A gain level is reached only by a score above zero, whatever its threshold: gain follows
-        # "better than expected performance" (004 p.8), and a period on plan scores 0.
-        gains_only = np.array([lvl.pools == "gains" for lvl in config.levels])
-        self._thresholds = np.array(config.thresholds())
-        self._thresholds[:, gains_only] = np.maximum(
-            self._thresholds[:, gains_only], np.nextafter(0.0, 1.0)
-        )
-        self._area_weight = np.array([a.weight for a in areas]) / sum(a.weight for a in areas)
-        self._level_names = tuple(lvl.name for lvl in config.levels)
-        self._fraction = np.array([lvl.pooled_fraction for lvl in config.levels])
-        self._pools_gains = np.array([lvl.pools in ("gains", "both") for lvl in config.levels])
-        self._pools_losses = np.array([lvl.pools in ("losses", "both") for lvl in config.levels])
+        # The KPI return as arrays (``_kpi``), the same for every run of the scenario: compiled once.
+        kpi = derived(config, "kpi", _kpi)
+        self._area_obj, self._area_fin, self._thresholds, self._area_weight = kpi[:4]
+        self._level_names, self._fraction, self._pools_gains, self._pools_losses = kpi[4:8]
+        self._threshold_rows = kpi[8]  # the thresholds as plain floats, area by area
         self.shares: np.ndarray | None = None  # the agreed scheme's shares (all parties)
         self.period = 0
         # Adopted matters' effects, grown in place (settlement reads them every period).
@@ -200,6 +187,9 @@ class RiskBook:
         self._SD = np.zeros((room, len(budgets)))
         self._value = np.zeros((room, len(OBJECTIVES)))  # each objective's value a year
         self._members: dict[tuple[str, ...], tuple] = {}  # memberships -> arrays settle needs
+        #: memberships -> the pool's weights under the scheme now agreed (``_weights``); most
+        #: periods repeat the last one's
+        self._pool_weights: dict[tuple[str, ...], np.ndarray | None] = {}
 
     def adopt(self, matter: Matter, day: int, ev) -> None:
         """Start an agreed matter's effects running from ``day`` (001 §34)."""
@@ -223,6 +213,7 @@ class RiskBook:
 
     def agree_scheme(self, shares: np.ndarray) -> None:
         self.shares = shares
+        self._pool_weights = {}
 
     def settle(self, start: int, end: int, membership: tuple[str, ...]) -> np.ndarray:
         """Realise one period's effects, score it, split the pool; return each party's net.
@@ -252,8 +243,13 @@ class RiskBook:
         scores = self._area_obj @ value + self._area_fin * (float(direct.sum()) - pressure)
         scores /= (in_scope or 1.0) * max(years, 1e-9)
         # Each area's level: the first, best first, whose threshold its score reaches.
-        rank = np.minimum((scores[:, None] < self._thresholds).sum(axis=1), len(self._fraction) - 1)
-        weights = self._weights(full)
+        # (Plain floats: a few areas and levels, where numpy's calls would cost more.)
+        worst = len(self._fraction) - 1
+        rank = [min(sum(score < t for t in row), worst)
+                for score, row in zip(scores.tolist(), self._threshold_rows, strict=True)]  # fmt: skip
+        weights = self._pool_weights.get(membership, False)
+        if weights is False:
+            weights = self._pool_weights[membership] = self._weights(full)
         paid_p = share_p = self._no_pence
         pool_p = 0
         fraction = 0.0
@@ -264,7 +260,7 @@ class RiskBook:
                 counts = self._pools_gains & self._pools_losses
             contribution = self._fraction * counts  # what each level adds for a net of this sign
             if cfg.combine == "weakest":
-                fraction = float(contribution[rank.max()])
+                fraction = float(contribution[max(rank)])
             else:
                 fraction = float(self._area_weight @ contribution[rank])
             if fraction > 0:
@@ -283,7 +279,7 @@ class RiskBook:
         self.ledger.costs += cost
         self.ledger.periods.append(
             Period(self.period, start, end, membership,
-                   tuple(self._level_names[r] for r in rank.tolist()), scores, fraction, pool_p,
+                   tuple(self._level_names[r] for r in rank), scores, fraction, pool_p,
                    paid_p, share_p, direct, shock, cost, hosted_p, recovered_p, net)
         )  # fmt: skip
         self.period += 1
@@ -347,6 +343,33 @@ class RiskBook:
         return named * ((1.0 - unnamed_part) / named_total) + np.where(
             unnamed, budget / (in_scope or 1.0), 0.0
         )
+
+
+def _kpi(config: Risk) -> tuple:
+    """The KPI return as arrays: which objectives each area counts, whether it counts money, its
+    thresholds (areas x levels, best first), its weight, and each level's name, fraction and the
+    sign it pools. Shared by every run of a scenario, so read-only."""
+    areas = config.result_areas
+    obj = {name: j for j, name in enumerate(OBJECTIVES)}
+    area_obj = np.zeros((len(areas), len(OBJECTIVES)))
+    for a, area in enumerate(areas):
+        area_obj[a, [obj[o] for o in area.objectives]] = 1.0
+    area_fin = np.array([float(a.finance) for a in areas])
+    # A gain level is reached only by a score above zero, whatever its threshold: gain follows
+    # "better than expected performance" (004 p.8), and a period on plan scores 0.
+    gains_only = np.array([lvl.pools == "gains" for lvl in config.levels])
+    thresholds = np.array(config.thresholds())
+    thresholds[:, gains_only] = np.maximum(thresholds[:, gains_only], np.nextafter(0.0, 1.0))
+    area_weight = np.array([a.weight for a in areas]) / sum(a.weight for a in areas)
+    fraction = np.array([lvl.pooled_fraction for lvl in config.levels])
+    pools_gains = np.array([lvl.pools in ("gains", "both") for lvl in config.levels])
+    pools_losses = np.array([lvl.pools in ("losses", "both") for lvl in config.levels])
+    arrays = (area_obj, area_fin, thresholds, area_weight, fraction, pools_gains, pools_losses)
+    for arr in arrays:
+        arr.flags.writeable = False
+    names = tuple(lvl.name for lvl in config.levels)
+    return (area_obj, area_fin, thresholds, area_weight, names, fraction, pools_gains,
+            pools_losses, thresholds.tolist())  # fmt: skip
 
 
 LEDGER_COLUMNS = (

@@ -34,6 +34,10 @@ class TrustNetwork:
         np.fill_diagonal(self.T, 1.0)
         self.baseline = self.T.copy()
         self._pairs: dict[tuple[int, ...], np.ndarray] = {}  # voters -> gain for each pair
+        #: (losers, gainers) as masks -> what each pair's trust is multiplied by (unshared_losses)
+        self._loss_factors: dict[tuple[int, int], np.ndarray] = {}
+        #: supporters of a blocked matter -> what their trust with a blocker is multiplied by
+        self._block_factors: dict[tuple[int, ...], np.ndarray] = {}
 
     def mean(self, members: np.ndarray | None = None) -> float:
         T = self.T if members is None else self.T[np.ix_(members, members)]
@@ -56,17 +60,33 @@ class TrustNetwork:
         """Trust falls both ways between each blocker and each member who wanted the matter."""
         if not len(blockers) or not len(supporters):
             return
-        factor = np.ones(len(self.T))
-        factor[supporters] = 1.0 - self.config.block_loss
+        key = tuple(supporters)  # the same few sets of supporters block after block
+        factor = self._block_factors.get(key)
+        if factor is None:
+            factor = self._block_factors[key] = np.ones(len(self.T))
+            factor[supporters] = 1.0 - self.config.block_loss
         for b in blockers:  # usually one: a row and a column beat building a pair matrix
             self.T[b] *= factor
             self.T[:, b] *= factor
 
     def unshared_losses(self, net: np.ndarray) -> None:
-        losers, gainers = net < 0, net > 0
-        if losers.any() and gainers.any():
-            pair = np.outer(losers, gainers)
-            self.T *= 1.0 - self.config.unshared_loss * (pair | pair.T)
+        losing = gaining = 0
+        for i, v in enumerate(net.tolist()):  # a dozen parties: plain floats beat numpy's calls
+            if v < 0:
+                losing |= 1 << i
+            elif v > 0:
+                gaining |= 1 << i
+        if losing and gaining:
+            # The same few patterns of losers and gainers recur period after period.
+            factor = self._loss_factors.get((losing, gaining))
+            if factor is None:
+                n = len(self.T)
+                losers = np.array([losing >> i & 1 for i in range(n)], dtype=bool)
+                gainers = np.array([gaining >> i & 1 for i in range(n)], dtype=bool)
+                pair = np.outer(losers, gainers)
+                factor = 1.0 - self.config.unshared_loss * (pair | pair.T)
+                self._loss_factors[(losing, gaining)] = factor
+            self.T *= factor
 
     def new_representative(self, party: int) -> None:
         """A new face at the table: trust moves back toward where it started."""

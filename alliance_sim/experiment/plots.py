@@ -107,19 +107,27 @@ def decision_time_plot(summary: Summary, path: Path) -> Path | None:
             linewidth=1.8,
             label=short_label(summary, d, ", "),
         )
-    ax.axhline(50, color="grey", linestyle=":", linewidth=1)
-    ax.axhline(90, color="grey", linestyle=":", linewidth=1)
-    ax.text(values.max(), 50, " median", va="bottom", ha="right", color="grey", fontsize=8)
-    ax.text(values.max(), 90, " p90", va="bottom", ha="right", color="grey", fontsize=8)
-    ax.set_xlabel("Days from tabling to decision (matters agreed, reserved or void)")
-    ax.set_ylabel("Matters decided within that time (%)")
-    ax.set_ylim(0, 101)
-    ax.set_xlim(0, values.max())
-    ax.set_title("Time to decision by design (cumulative distribution)")
-    ax.grid(alpha=0.3)
-    ax.legend(loc="lower right", fontsize=8, title="design")
+    _time_axes(ax, values.max(), {50: "median", 90: "p90"},
+               "Days from tabling to decision (matters agreed, reserved or void)",
+               "Matters decided within that time (%)",
+               "Time to decision by design (cumulative distribution)")  # fmt: skip
     _save(fig, path)
     return path
+
+
+def _time_axes(ax, days: float, marks: dict[int, str], xlabel: str, ylabel: str, title: str):
+    """The axes the two time-to-decision figures share: percentages of matters against days,
+    with grey guide lines at the ``marks``."""
+    for share, word in marks.items():
+        ax.axhline(share, color="grey", linestyle=":", linewidth=1)
+        ax.text(days, share, f" {word}", va="bottom", ha="right", color="grey", fontsize=8)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_ylim(0, 101)
+    ax.set_xlim(0, days)
+    ax.set_title(title)
+    ax.grid(alpha=0.3)
+    ax.legend(loc="lower right", fontsize=8, title="design")
 
 
 def survival_plot(summary: Summary, path: Path) -> Path | None:
@@ -147,15 +155,10 @@ def survival_plot(summary: Summary, path: Path) -> Path | None:
         label += f" (median {median:.0f} d)" if np.isfinite(median) else " (median not reached)"
         ax.step(x, yv, where="post", color=f"C{i % 10}", linestyle=("-", "--", "-.", ":")[i % 4],
                 linewidth=1.8, label=label)  # fmt: skip
-    ax.axhline(50, color="grey", linestyle=":", linewidth=1)
-    ax.text(values.max(), 50, " median", va="bottom", ha="right", color="grey", fontsize=8)
-    ax.set_xlabel("Days from tabling (open, stalemated and withdrawn matters censored)")
-    ax.set_ylabel("Matters decided within that time (%, Kaplan-Meier)")
-    ax.set_ylim(0, 101)
-    ax.set_xlim(0, values.max())
-    ax.set_title("Time to decision by design, undecided matters censored (Kaplan-Meier)")
-    ax.grid(alpha=0.3)
-    ax.legend(loc="lower right", fontsize=8, title="design")
+    _time_axes(ax, values.max(), {50: "median"},
+               "Days from tabling (open, stalemated and withdrawn matters censored)",
+               "Matters decided within that time (%, Kaplan-Meier)",
+               "Time to decision by design, undecided matters censored (Kaplan-Meier)")  # fmt: skip
     _save(fig, path)
     return path
 

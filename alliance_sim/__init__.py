@@ -24,7 +24,7 @@ _LAZY = {
     "AllianceModel": ".model",
     "SimulationResult": ".result",
     "simulate": ".simulation",
-    "run_experiment": ".experiment",
+    "run_experiment": ".experiment.runner",
 }
 
 

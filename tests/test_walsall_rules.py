@@ -341,7 +341,7 @@ def test_only_walsall_has_a_conflicts_clause(walsall_runs):
 def test_break_even_allowance_includes_each_members_part_of_the_hosting(walsall_runs):
     # The design search's "members break even" allows each full member its costs of taking part:
     # in Walsall that includes its part of the host's recovered costs, as the ledger charges it.
-    from alliance_sim.experiment.objectives import design_facts
+    from alliance_sim.search.objectives import design_facts
 
     s = load_scenario("walsall")
     facts = design_facts(s)

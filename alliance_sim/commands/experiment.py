@@ -61,7 +61,7 @@ def run_command(args: argparse.Namespace) -> int:
     import sys
 
     from ..errors import RunFailed
-    from ..experiment import run_experiment
+    from ..experiment.runner import run_experiment
 
     try:
         results = run_experiment(
@@ -102,10 +102,10 @@ def run_command(args: argparse.Namespace) -> int:
 
 
 def report_command(args: argparse.Namespace) -> int:
+    from ..batch.lock import FolderLock
+    from ..batch.store import ResultStore
     from ..errors import InputError
-    from ..experiment.lock import FolderLock
     from ..experiment.report import write_report
-    from ..experiment.store import ResultStore
     from ..experiment.summary import summarize, write_tables
 
     stages = sorted(p.parent.name for p in Path(args.results).glob("*/manifest.json"))

@@ -29,7 +29,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def search_command(args: argparse.Namespace) -> int:
     import sys
 
-    from ..experiment.search import run_search
+    from ..search.runner import run_search
 
     try:
         results = run_search(

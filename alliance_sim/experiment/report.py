@@ -7,7 +7,6 @@ intervals), so a committee reader can check the claims without the code.
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import html
 from pathlib import Path
@@ -15,9 +14,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .files import atomic_write_text
+from ..batch.files import atomic_write_text
+from ..batch.page import CSS, embed_png, html_table
+from ..batch.store import COPY, ResultStore
 from .plots import short_label, write_figures
-from .store import COPY, ResultStore
 from .summary import HEADLINE_METRICS, METRICS, Summary
 
 HOW_TO_READ = {
@@ -81,11 +81,6 @@ HOW_TO_READ = {
 }
 
 
-def _img(path: Path) -> str:
-    data = base64.b64encode(path.read_bytes()).decode("ascii")
-    return f'<img alt="{html.escape(path.stem)}" src="data:image/png;base64,{data}">'
-
-
 def _pct(x: float) -> str:
     return f"{x:.1%}" if np.isfinite(x) else "n/a"
 
@@ -97,18 +92,6 @@ def _num(x: float, digits: int = 0) -> str:
 def _day(x: float) -> str:
     """Days, or "not reached" where a Kaplan–Meier curve never falls to one half."""
     return _num(x) if np.isfinite(x) else "not reached"
-
-
-def _table(frame: pd.DataFrame) -> str:
-    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
-    body = "".join(
-        "<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in row) + "</tr>"
-        for row in frame.itertuples(index=False)
-    )
-    return (
-        f"<div class='scroll'><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-        "</div>"
-    )
 
 
 def _rule_label(summary: Summary, design: int) -> str:
@@ -257,20 +240,6 @@ def findings(summary: Summary) -> list[str]:
     return out
 
 
-CSS = """
-body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; max-width: 1100px;
-       margin: 2em auto; padding: 0 1em; color: #222; line-height: 1.45; }
-h1 { font-size: 1.6em; margin-bottom: 0.2em; } h2 { margin-top: 1.8em; border-bottom: 1px solid #ddd; }
-table { border-collapse: collapse; font-size: 0.85em; margin: 0.8em 0; }
-th, td { border: 1px solid #ccc; padding: 4px 8px; text-align: left; vertical-align: top; }
-th { background: #f3f3f3; } tr:nth-child(even) td { background: #fafafa; }
-img { max-width: 100%; border: 1px solid #eee; } .how { background: #f6f8fa; padding: 0.6em 1em;
-border-left: 4px solid #4a7; } pre { background: #f6f8fa; padding: 1em; overflow-x: auto; font-size: 0.85em; }
-.meta { color: #555; font-size: 0.9em; } .note { color: #a40; } .scroll { overflow-x: auto; }
-summary { cursor: pointer; color: #246; margin: 0.5em 0; }
-"""
-
-
 def write_report(store: ResultStore, summary: Summary) -> Path:
     """Write figures, then ``report.html``, into the result folder; returns the report's path."""
     root = store.root
@@ -307,22 +276,22 @@ def write_report(store: ResultStore, summary: Summary) -> Path:
         parts.append(f"<p class='note'><b>Counterfactual.</b> {html.escape(note)} Admission, "
                      "the transition extension and the risk/reward scheme stay unanimous under it "
                      "(001 §33, 39, 40a).</p>")  # fmt: skip
-    parts.append(_table(design_table(summary)))
+    parts.append(html_table(design_table(summary)))
     for name, path in figures.items():
         heading, how = HOW_TO_READ[name]
-        parts.append(f"<h2>{html.escape(heading)}</h2>{_img(path)}")
+        parts.append(f"<h2>{html.escape(heading)}</h2>{embed_png(path)}")
         parts.append(
             f"<p class='how'><b>How to read it.</b> {html.escape(how.format(pct=pct))}</p>"
         )
         if name == "differences" and not summary.differences.empty:
-            parts.append(_table(difference_table(summary)))
+            parts.append(html_table(difference_table(summary)))
         if name == "risk":
             table = risk_table(summary)
             if table is not None:
                 parts.append(f"<p>{_RISK_NOTE}</p>")
                 parts.append(
                     f"<details><summary>Risk measures by design, party and kind ({len(table)} "
-                    f"rows; also in risk.csv)</summary>{_table(table)}</details>"
+                    f"rows; also in risk.csv)</summary>{html_table(table)}</details>"
                 )
     parts.append("<h2>How the numbers were made</h2>")
     parts.append(f"<p>{_METHOD_NOTE.format(pct=pct)}</p>")
@@ -381,7 +350,7 @@ _METHOD_NOTE = (
 
 def report(directory: str | Path) -> Path:
     """Rebuild summary tables, figures and ``report.html`` from a result folder."""
-    from .lock import FolderLock
+    from ..batch.lock import FolderLock
     from .summary import summarize, write_tables
 
     store = ResultStore.existing(directory)

@@ -14,12 +14,12 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ..batch.store import ResultStore
 from ..errors import shorten
 from ..result import DECIDED
 from ..survival import CENSORED, censored_onto, hist_median
 from . import stats
 from .risk import NetPositions, net_positions, risk_measures
-from .store import ResultStore
 
 UNIT = ["sample", "replication"]
 ENDINGS = ("termination", "reconfiguration")
@@ -531,7 +531,7 @@ def _release_arrow_memory() -> None:
 
 
 def _statistics_settings(store: ResultStore) -> dict:
-    from .spec import Statistics, parse_experiment
+    from ..batch.spec import Statistics, parse_experiment
 
     copy = store.root / "experiment.toml"
     if copy.is_file():
@@ -633,7 +633,7 @@ def write_tables(summary: Summary, root) -> list:
     """summary.csv, differences.csv and (with a ledger) risk.csv in the result folder."""
     from pathlib import Path
 
-    from .files import atomic_write_text
+    from ..batch.files import atomic_write_text
 
     root = Path(root)
     written = []

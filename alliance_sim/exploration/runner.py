@@ -19,13 +19,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..batch.design import build_design
+from ..batch.executors import make_executor
+from ..batch.progress import progress_bar
+from ..batch.spec import Experiment
+from ..batch.store import ResultStore, atomic_write
 from ..errors import InputError
-from .design import build_design
 from .discovery import ANYWHERE, DiscoveryResult, discover
-from .executors import make_executor
 from .outcomes import outcomes
-from .point_work import BASE_OUTCOMES, FunctionModel, build_stage
-from .progress import progress_bar
+from .points import BASE_OUTCOMES, FunctionModel, build_stage
 from .robustness import Verdict, robustness
 from .robustness import table as robustness_table
 from .sampling import choose_factors, draw_sample
@@ -36,8 +38,6 @@ from .sensitivity import (
     sobol_indices,
     top_factors,
 )
-from .spec import Experiment
-from .store import ResultStore, atomic_write
 
 INDICES = "sensitivity.csv"
 FACTORS = "factors.json"
@@ -234,7 +234,7 @@ def run_analysis(
         headline.append(spec.discovery.finding)
     summary = AnalysisSummary(results, verdicts, found, headline, timings)
     if report:
-        from .assumption_report import write_analysis_report
+        from .report import write_analysis_report
 
         write_analysis_report(root, experiment, summary)
     return AnalysisResults(root, summary)

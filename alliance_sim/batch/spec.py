@@ -30,7 +30,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from ..errors import InputError, echo, from_validation, shorten
 from ..inputfile import parse
-from .analysis_spec import Discovery, SensitivityStage
+from .stages import Discovery, SensitivityStage
 
 #: A level of a plain factor: one value written into the scenario at the factor's dotted path.
 Scalar = bool | int | float | str

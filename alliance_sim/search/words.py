@@ -12,13 +12,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
-from .spec import Bundle
+from ..batch.spec import Bundle
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .search import SearchResults
-    from .search_space import Problem
+    from .space import Problem
 
 RULES = {
     "unanimity": "unanimity",
@@ -166,70 +164,3 @@ def effect_phrase(row: dict, parties: dict[str, str]) -> str:
         f"[{format_value(key, row['paired_lo'], True)}, "
         f"{format_value(key, row['paired_hi'], True)}]"
     )
-
-
-def front_frame(results: SearchResults) -> pd.DataFrame:
-    """The re-evaluated designs (the current design first) with estimates and intervals."""
-    problem = results.problem
-    ranks = {r.confirmed.candidate.key: r.rank for r in results.recommendations}
-    rows = []
-    for c in results.confirmed:
-        row: dict[str, Any] = {"role": c.role, "design": c.candidate.key}
-        for lever in problem.levers:
-            row[lever.name] = (
-                problem.baseline_values.get(lever.name)
-                if c.role == "current"
-                else c.candidate.params.get(lever.name)
-            )
-        row["runs"] = len(c.measures)
-        for key, value in c.estimates.items():
-            lo, hi = c.intervals[key]
-            row.update({key: value, f"{key}_lo": lo, f"{key}_hi": hi})
-        row.update({f"violation:{k}": v for k, v in c.violations.items()})
-        row["feasible"] = c.feasible
-        row["recommended"] = ranks.get(c.candidate.key, 0) if c.role != "current" else 0
-        rows.append(row)
-    return pd.DataFrame(rows)
-
-
-def _interval(key: str, value: float, lo: float, hi: float) -> str:
-    return f"{format_value(key, value)} [{format_value(key, lo)}, {format_value(key, hi)}]"
-
-
-def results_text(results: SearchResults) -> str:
-    """The summary printed at the end of ``alliance-sim search``."""
-    problem = results.problem
-    table = results.candidates
-    pct = int(round(problem.spec.statistics.confidence * 100))
-    feasible = int(table["feasible"].sum()) if len(table) else 0
-    lines = [
-        f"Searched {len(table)} candidate designs ({problem.settings.sampler}, "
-        f"{len(problem.seeds)} replications each on common random numbers): {feasible} met every "
-        f"constraint, {int(table['pareto'].sum()) if len(table) else 0} on the Pareto front.",
-        f"Re-evaluated {len(results.confirmed) - 1} front designs and the current design on "
-        f"{len(problem.confirm_seeds)} fresh replications ({pct}% intervals):",
-        "",
-    ]
-    names = [o.name for o in problem.objectives]
-    header = ["design", *(o.label for o in problem.objectives), "feasible"]
-    rows = []
-    for c in results.confirmed:
-        rank = next((r.rank for r in results.recommendations if r.confirmed is c), None)
-        label = "current" if c.role == "current" else (f"#{rank}" if rank else c.candidate.key[:8])
-        rows.append(
-            [label]
-            + [_interval(n, c.estimates[n], *c.intervals[n]) for n in names]
-            + ["yes" if c.feasible else "no"]
-        )
-    widths = [max(len(str(x)) for x in col) for col in zip(header, *rows, strict=True)]
-    lines.append("  " + "  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)))
-    lines.append("  " + "  ".join("-" * w for w in widths))
-    for r in rows:
-        lines.append("  " + "  ".join(str(x).ljust(w) for x, w in zip(r, widths, strict=True)))
-    lines += ["", f"Recommended (paired differences against the current design, {pct}% intervals):"]
-    if not results.recommendations:
-        lines.append("  none: no re-evaluated design met every constraint.")
-    for r in results.recommendations:
-        lines.append(f"  {r.rank}. {r.sentence()}")
-    lines += [f"  note: {n}" for n in results.notes]
-    return "\n".join(lines)

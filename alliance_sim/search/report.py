@@ -15,13 +15,12 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from .files import atomic_write_text
-from .plots import _figure, _save
-from .report import CSS, _img, _table
-from .search_words import format_value, measure_label
+from ..batch.files import atomic_write_text
+from ..batch.page import CSS, embed_png, html_table, new_figure, save_png
+from .words import format_value, measure_label
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .search import SearchResults
+    from .results import SearchResults
 
 HOW_TO_READ = (
     "Each panel puts the first objective across and another one up, each oriented so that better "
@@ -48,7 +47,7 @@ def pareto_plot(results: SearchResults, path: Path) -> Path | None:
     first = objectives[0]
     others = objectives[1:] or objectives[:1]
     others = others[:3]
-    fig = _figure(4.2 * len(others), 3.8)
+    fig = new_figure(4.2 * len(others), 3.8)
     axes = fig.subplots(1, len(others), squeeze=False)[0]
     ranks = {id(r.confirmed): r.rank for r in results.recommendations}
     for ax, o in zip(axes, others, strict=True):
@@ -79,7 +78,7 @@ def pareto_plot(results: SearchResults, path: Path) -> Path | None:
         ax.tick_params(labelsize=7)
     axes[0].legend(fontsize=7, loc="best")
     path.parent.mkdir(parents=True, exist_ok=True)
-    _save(fig, path)
+    save_png(fig, path)
     return path
 
 
@@ -106,7 +105,7 @@ def _recommendation_html(results: SearchResults) -> str:
             rows, columns=["measure", "current", "this design", "difference", "paired", "unpaired"]
         )
         items.append(
-            f"<h3>{r.rank}. {html.escape(r.sentence())}</h3>{_table(frame)}"
+            f"<h3>{r.rank}. {html.escape(r.sentence())}</h3>{html_table(frame)}"
             + ("" if r.on_front else "<p class='note'>Not on the re-evaluated front.</p>")
         )
     return "".join(items)
@@ -154,12 +153,16 @@ def write_search_report(results: SearchResults) -> Path:
         "<h2>Recommendations</h2>",
         _recommendation_html(results),
         "<h2>The re-evaluated front</h2>",
-        _table(shown[keep]),
+        html_table(shown[keep]),
         f"<p class='meta'>Objectives: {', '.join(o.label for o in problem.objectives)}. "
         f"Constraints: {', '.join(constraints)}.</p>",
     ]
     if figure is not None:
-        body += ["<h2>Pareto front</h2>", _img(figure), f"<p class='how'>{html.escape(how)}</p>"]
+        body += [
+            "<h2>Pareto front</h2>",
+            embed_png(figure),
+            f"<p class='how'>{html.escape(how)}</p>",
+        ]
     body += ["<h2>How the numbers were made</h2>", f"<p>{html.escape(method)}</p>"]
     body += [f"<p class='note'>{html.escape(n)}</p>" for n in results.notes]
     body += ["<details><summary>The search file</summary><pre>",

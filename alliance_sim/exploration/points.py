@@ -17,9 +17,9 @@ from typing import Any
 import numpy as np
 
 from ..assumptions import Registry
+from ..batch.design import Cell, Chunk, Design
+from ..batch.stages import SensitivityStage
 from ..errors import InputError
-from .analysis_spec import SensitivityStage
-from .design import Cell, Chunk, Design
 from .sampling import Sample
 
 POINT_COLUMNS = ("cell", "design", "sample", "point", "replication", "seed")
@@ -37,9 +37,9 @@ class AllianceWork:
     parties: tuple[str, ...]
 
     def run(self, chunk: Chunk, on_replication=None) -> dict[str, bytes]:
+        from ..batch.replicate import table_bytes
         from ..config import Scenario
         from ..simulation import simulate
-        from .replicate import table_bytes
 
         rows: dict[str, list] = {c: [] for c in POINT_COLUMNS}
         for c in BASE_OUTCOMES:
@@ -141,7 +141,7 @@ class FunctionWork:
     first_point: int
 
     def run(self, chunk: Chunk, on_replication=None) -> dict[str, bytes]:
-        from .replicate import table_bytes
+        from ..batch.replicate import table_bytes
 
         rows: dict[str, list] = {c: [] for c in POINT_COLUMNS}
         for offset, values in enumerate(self.points):

@@ -1,6 +1,6 @@
 """Global sensitivity indices with SALib: Morris μ*, σ and Sobol S1, ST, with bootstrap intervals.
 
-A stage's sample (:mod:`.sampling`) is run by the runner (:mod:`.point_work`) and reduced to
+A stage's sample (:mod:`.sampling`) is run by the runner (:mod:`.points`) and reduced to
 outcomes per point (:mod:`.outcomes`); SALib's estimators then give μ*, σ (Morris) or S1, ST
 (Sobol) for every outcome.
 """
@@ -15,8 +15,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..batch.stages import SensitivityStage
 from ..errors import InputError
-from .analysis_spec import SensitivityStage
 from .outcomes import Outcomes
 from .sampling import Factor, Sample
 

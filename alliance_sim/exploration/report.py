@@ -12,17 +12,10 @@ from pathlib import Path
 
 import numpy as np
 
-from .plots import DPI
-from .report import CSS, _img
+from ..batch.page import CSS, embed_png, new_figure
 from .robustness import describe
 
 TOP = 12
-
-
-def _figure(width: float, height: float):
-    from matplotlib.figure import Figure
-
-    return Figure(figsize=(width, height), dpi=DPI, layout="constrained")
 
 
 def drivers_plot(stage, outcome: str, path: Path) -> Path | None:
@@ -30,7 +23,7 @@ def drivers_plot(stage, outcome: str, path: Path) -> Path | None:
     if rows.empty:
         return None
     rows = rows.iloc[::-1]
-    fig = _figure(8, 0.35 * len(rows) + 1.2)
+    fig = new_figure(8, 0.35 * len(rows) + 1.2)
     ax = fig.add_subplot()
     y = np.arange(len(rows))
     if stage.stage.method == "morris":
@@ -51,7 +44,7 @@ def tradeoff_plot(found, path: Path) -> Path | None:
     t = found.trajectory
     if t.empty:
         return None
-    fig = _figure(6, 4.5)
+    fig = new_figure(6, 4.5)
     ax = fig.add_subplot()
     points = ax.scatter(t["coverage"], t["density"], c=t["res_dim"], cmap="viridis", s=18)
     fig.colorbar(points, ax=ax, label="assumptions restricted")
@@ -143,7 +136,7 @@ def write_analysis_report(root: Path, experiment, summary) -> Path:
         for i, outcome in enumerate(summary.headline):
             path = drivers_plot(stage, outcome, figures / f"{stage.stage.name}-{i}.png")
             if path is not None:
-                parts.append(_img(path))
+                parts.append(embed_png(path))
         parts.append(f"<h3>Robustness of findings ({html.escape(stage.stage.name)})</h3>")
         parts.append(f"<p class='how'><b>How to read this.</b> {HOW_ROBUST}</p>")
         parts.append(
@@ -164,7 +157,7 @@ def write_analysis_report(root: Path, experiment, summary) -> Path:
         parts.append(f"<p class='how'><b>How to read this.</b> {HOW_PRIM}</p>")
         path = tradeoff_plot(summary.discovery, figures / "prim-tradeoff.png")
         if path is not None:
-            parts.append(_img(path))
+            parts.append(embed_png(path))
     parts.append(
         "<h2>Experiment file</h2><pre>" + html.escape(experiment.text) + "</pre></body></html>"
     )

@@ -3,7 +3,7 @@
 A policy team's question is often not "A or B?" but "what should the agreement say?": who is a
 full member, how much delegated authority each representative holds (000 §3.2.3; 001 §46), how
 often the board and the home bodies meet and with what notice, unanimity or a qualified majority
-(001 §47). ``alliance-sim search FILE`` explores those levers (``[search]``, see ``search_spec``)
+(001 §47). ``alliance-sim search FILE`` explores those levers (``[search]``, see ``spec.py``)
 for the designs that are best on several objectives at once (``objectives``) and respect the
 file's constraints, then checks the best ones again before recommending any.
 
@@ -36,109 +36,27 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 import warnings
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from ..batch.executors import make_executor
+from ..batch.files import atomic_write_text
+from ..batch.lock import FolderLock
+from ..batch.progress import progress_bar
+from ..batch.store import COPY, atomic_write, package_version
 from ..errors import InputError
 from . import objectives as obj
-from .design import Cell, Chunk
-from .executors import Executor, make_executor
-from .files import atomic_write_text
-from .lock import FolderLock
-from .progress import progress_bar
-from .replicate import CellWork
-from .search_confirm import Confirmed, Recommendation, confirm, pareto_mask, recommend
-from .search_space import Candidate, Problem, build_problem
-from .search_spec import load_search
-from .store import COPY, atomic_write, package_version
+from .confirm import confirm, pareto_mask, recommend
+from .evaluations import EVALUATIONS, SEARCH, Evaluations
+from .results import SearchResults
+from .space import Candidate, Problem, build_problem
+from .spec import load_search
 
 STUDY_DB = "study.db"
-EVALUATIONS = "evaluations"
 OUTPUTS = ("candidates.csv", "front.csv", "recommendations.csv", "report.html")
-SEARCH = "search"
-
-# ---------------------------------------------------------------- evaluation
-
-
-class Evaluations:
-    """Per-run measures of each design, cached on disk by design and phase (never run twice)."""
-
-    def __init__(self, root: Path, problem: Problem, executor: Executor) -> None:
-        self.root = root / EVALUATIONS
-        self.problem = problem
-        self.executor = executor
-        self.runs_done = 0
-
-    def _path(self, phase: str, key: str) -> Path:
-        return self.root / phase / f"{key}.parquet"
-
-    def cached(self, phase: str, key: str) -> bool:
-        return self._path(phase, key).is_file()
-
-    def _read(self, phase: str, key: str) -> obj.RunMeasures:
-        import pyarrow.parquet as pq
-
-        table = pq.read_table(self._path(phase, key), use_threads=False)
-        return obj.RunMeasures.from_columns({c: table[c].to_numpy() for c in table.column_names})
-
-    def _write(self, phase: str, key: str, measures: obj.RunMeasures) -> None:
-        import io
-
-        import pyarrow as pa
-        import pyarrow.parquet as pq
-
-        folder = self.root / phase
-        folder.mkdir(parents=True, exist_ok=True)
-        sink = io.BytesIO()
-        pq.write_table(pa.table(measures.columns()), sink, compression="zstd")
-        atomic_write(self._path(phase, key), sink.getvalue())
-
-    def run(
-        self, candidates: list[Candidate], phase: str, on_runs: Callable[[int], None]
-    ) -> dict[str, obj.RunMeasures]:
-        """Measures of every candidate on the phase's seeds: from disk, or simulated now."""
-        seeds = self.problem.seeds if phase == SEARCH else self.problem.confirm_seeds
-        out: dict[str, obj.RunMeasures] = {}
-        todo: list[Candidate] = []
-        for c in candidates:
-            if c.key in out or any(t.key == c.key for t in todo):
-                continue
-            if self.cached(phase, c.key):
-                out[c.key] = self._read(phase, c.key)
-            else:
-                todo.append(c)
-        works = [
-            CellWork(
-                Cell(i, i, 0, self.problem.scenario_ref, (), c.overrides),
-                c.scenario,
-                tables=obj.TABLES,
-            )
-            for i, c in enumerate(todo)
-        ]
-        size = min(self.problem.chunk_size, len(seeds))
-        chunks = [
-            Chunk(i, start, min(start + size, len(seeds)), tuple(seeds[start : start + size]))
-            for i in range(len(todo))
-            for start in range(0, len(seeds), size)
-        ]
-        per_cell = -(-len(seeds) // size)
-        parts: dict[int, list[obj.RunMeasures]] = {}
-        for chunk, tables in self.executor.run_cells(works, chunks):
-            got = parts.setdefault(chunk.cell, [])
-            got.append(obj.measure_chunk(tables))
-            self.runs_done += chunk.size
-            on_runs(chunk.size)
-            if len(got) == per_cell:
-                measures = obj.RunMeasures.concat(parts.pop(chunk.cell))
-                key = todo[chunk.cell].key
-                self._write(phase, key, measures)
-                out[key] = measures
-        return out
 
 
 def objective_values(problem: Problem, c: Candidate, m: obj.RunMeasures) -> list[float]:
@@ -308,46 +226,6 @@ def candidates_table(study, problem: Problem) -> pd.DataFrame:
     return frame
 
 
-# ---------------------------------------------------------------- results
-
-
-@dataclass
-class SearchResults:
-    """What a search found: every candidate, the re-evaluated front, the recommendations."""
-
-    directory: Path
-    problem: Problem
-    candidates: pd.DataFrame
-    confirmed: list[Confirmed]
-    recommendations: list[Recommendation]
-    runs: int
-    notes: list[str] = field(default_factory=list)
-
-    @property
-    def report_path(self) -> Path:
-        return self.directory / "report.html"
-
-    def front_table(self) -> pd.DataFrame:
-        from .search_words import front_frame
-
-        return front_frame(self)
-
-    def recommendations_table(self) -> pd.DataFrame:
-        frames = []
-        for r in self.recommendations:
-            frame = r.differences.copy()
-            frame.insert(0, "rank", r.rank)
-            frame.insert(1, "design", r.confirmed.candidate.key)
-            frame.insert(2, "changes", "; ".join(r.changes))
-            frames.append(frame)
-        return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
-
-    def text(self) -> str:
-        from .search_words import results_text
-
-        return results_text(self)
-
-
 def run_search(
     path: str | Path,
     workers: int | None = None,
@@ -409,7 +287,7 @@ def _run_search(experiment, problem, root: Path, executor, fresh: bool, progress
     atomic_write_text(root / "recommendations.csv",
                       results.recommendations_table().to_csv(index=False))  # fmt: skip
     if report:
-        from .search_report import write_search_report
+        from .report import write_search_report
 
         write_search_report(results)
     return results

@@ -40,9 +40,9 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Discriminator, Field, Tag, ValidationError, field_validator, model_validator
 
+from ..batch.spec import Bundle, Experiment, ExperimentSpec, Scalar, Strict
 from ..errors import InputError, from_validation
 from .objectives import check_objective_name
-from .spec import Bundle, Experiment, ExperimentSpec, Scalar, Strict
 
 
 class Range(Strict):

@@ -17,10 +17,10 @@ import numpy as np
 import pandas as pd
 
 from . import objectives as obj
-from .search_space import Candidate, Problem
+from .space import Candidate, Problem
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .search import Evaluations
+    from .evaluations import Evaluations
 
 CONFIRM = "confirm"
 
@@ -90,7 +90,7 @@ def confirm(
     problem: Problem, front: pd.DataFrame, evaluations: Evaluations, bar
 ) -> list[Confirmed]:
     """Re-evaluate the chosen front designs and the current design on the fresh seeds."""
-    from . import stats
+    from ..experiment import stats
 
     signs = np.array([o.sign for o in problem.objectives])
     names = [o.name for o in problem.objectives]
@@ -147,8 +147,8 @@ class Recommendation:
 
 def recommend(problem: Problem, confirmed: list[Confirmed]) -> list[Recommendation]:
     """The best compromises among the re-evaluated designs, with paired differences."""
-    from . import stats
-    from .search_words import describe_changes
+    from ..experiment import stats
+    from .words import describe_changes
 
     current, designs = confirmed[0], confirmed[1:]
     feasible = [d for d in designs if d.feasible]
@@ -201,7 +201,7 @@ def recommend(problem: Problem, confirmed: list[Confirmed]) -> list[Recommendati
 
 
 def recommendation_sentence(rec: Recommendation) -> str:
-    from .search_words import effect_phrase, join_changes
+    from .words import effect_phrase, join_changes
 
     problem_parties = rec.confirmed.candidate.scenario.parties
     effects = [

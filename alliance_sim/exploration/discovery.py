@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .analysis_spec import Discovery
+from ..batch.stages import Discovery
 from .outcomes import Outcomes
 from .sampling import Sample
 

@@ -18,12 +18,12 @@ from typing import Any
 
 import numpy as np
 
+from ..batch.design import _check_path
+from ..batch.spec import Bundle, Experiment
 from ..errors import InputError
 from ..scenario import load_scenario
 from . import objectives as obj
-from .design import _check_path
-from .search_spec import Range, SearchFile
-from .spec import Bundle, Experiment
+from .spec import Range, SearchFile
 
 
 @dataclass(frozen=True)
@@ -144,7 +144,7 @@ def _lookup(dump: Any, path: str) -> Any:
 
 def build_problem(experiment: Experiment) -> Problem:
     """Check the file's levers, objectives and constraints against its scenario."""
-    from .design import replication_seeds
+    from ..batch.design import replication_seeds
 
     spec: SearchFile = experiment.spec  # type: ignore[assignment]
     meta = spec.experiment

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .point_work import POINT_COLUMNS
+from .points import POINT_COLUMNS
 
 
 @dataclass

@@ -16,8 +16,8 @@ import numpy as np
 import pandas as pd
 
 from ..assumptions import Assumption, Registry
+from ..batch.stages import SensitivityStage
 from ..errors import InputError
-from .analysis_spec import SensitivityStage
 
 
 @dataclass(frozen=True)

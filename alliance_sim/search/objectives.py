@@ -5,8 +5,9 @@ tabled, stalemates, decided matters and their total days, whether the alliance s
 party's net position over the term). Every objective and constraint is then a statistic of those
 per-run numbers *weighted by run* (the ``weights`` of a bootstrap resample, ``ones`` for the point
 estimate), so the same code gives the estimate, its bootstrap interval and the paired difference
-against another design on the same seeds (``stats.paired_difference``). As in ``summary.py`` and
-``risk.py``, the run is the unit of replication and rates are pooled over runs.
+against another design on the same seeds (``stats.paired_difference``). As in
+``experiment/summary.py`` and ``experiment/risk.py``, the run is the unit of replication and rates
+are pooled over runs.
 
 Objectives (the issue's list):
 

@@ -43,6 +43,7 @@ from agents.voting import HomeBodies, RoomVote
 
 from .board import BoardProtocol
 from .config import MatterKind, Scenario
+from .config.loading import load_scenario
 from .errors import InputError
 from .events import Clock, EventLog, Settled, Terminated
 from .matters import Matter, from_spec
@@ -50,7 +51,6 @@ from .membership import MEMBERSHIPS, Roster
 from .payment import PaymentRegime
 from .removal import RemovalWatch
 from .risk import RiskBook
-from .scenario import load_scenario
 from .stream import generate
 from .term import TermWatch, force_majeure_day
 from .transition import TransitionWatch

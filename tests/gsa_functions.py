@@ -11,7 +11,7 @@ import math
 
 import numpy as np
 
-from alliance_sim.assumptions import REAL, Assumption, Registry
+from alliance_sim.config.assumptions import REAL, Assumption, Registry
 from alliance_sim.exploration.points import FunctionModel
 
 #: Ishigami (a = 7, b = 0.1) over [-π, π]^3: analytical first-order and total indices.

@@ -223,7 +223,7 @@ def test_a_discovery_finding_that_is_not_measured_is_an_input_error(tmp_path):
 def test_shipped_robustness_experiment_screens_every_family_then_sobol_over_six():
     from pathlib import Path
 
-    from alliance_sim.assumptions import build_registry
+    from alliance_sim.config.assumptions import build_registry
     from alliance_sim.exploration.sampling import choose_factors, draw_sample
 
     path = Path(__file__).parent.parent / "experiments" / "robustness_full_vs_associate.toml"
@@ -248,8 +248,8 @@ def test_a_stage_sampled_over_other_factors_is_not_resumed(tmp_path):
 
 
 def test_prim_finds_a_planted_region_of_failure_and_says_it_in_words():
-    from alliance_sim.assumptions import REAL, Assumption
     from alliance_sim.batch.stages import Discovery
+    from alliance_sim.config.assumptions import REAL, Assumption
     from alliance_sim.exploration.discovery import discover
     from alliance_sim.exploration.outcomes import Outcomes
     from alliance_sim.exploration.sampling import Factor, Sample

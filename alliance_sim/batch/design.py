@@ -19,9 +19,9 @@ from typing import Any
 
 import numpy as np
 
+from ..config.loading import load_scenario, read_scenario_file
 from ..errors import InputError, echo, shorten
 from ..inputfile import InputFile
-from ..scenario import load_scenario, read_scenario_file
 from .spec import Bundle, Experiment
 
 

@@ -211,7 +211,7 @@ class Experiment:
 
     def scenario_ref(self, name: str) -> str:
         """A built-in scenario name as is; a file path resolved against the experiment's folder."""
-        from ..scenario import builtin_names
+        from ..config.loading import builtin_names
 
         if name in builtin_names():
             return name

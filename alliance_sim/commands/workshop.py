@@ -13,8 +13,8 @@ import os
 import socket
 import sys
 
+from ..config.loading import builtin_names
 from ..errors import InputError
-from ..scenario import builtin_names
 
 APP_MODULE = "alliance_sim.workshop.app"
 

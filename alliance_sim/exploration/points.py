@@ -16,9 +16,9 @@ from typing import Any
 
 import numpy as np
 
-from ..assumptions import Registry
 from ..batch.design import Cell, Chunk, Design
 from ..batch.stages import SensitivityStage
+from ..config.assumptions import Registry
 from ..errors import InputError
 from .sampling import Sample
 
@@ -54,7 +54,7 @@ class AllianceWork:
             except Exception as exc:  # a pydantic error: say which point, not a traceback
                 raise InputError(
                     f"sample point {point} is not a valid scenario ({exc}); narrow the range in "
-                    "alliance_sim/assumptions.py RULES."
+                    "alliance_sim/config/assumptions.py RULES."
                 ) from None
             for replication, seed in zip(range(chunk.start, chunk.stop), chunk.seeds, strict=True):
                 if on_replication is not None:
@@ -191,7 +191,7 @@ def build_stage(
     model: FunctionModel | None = None,
 ) -> StageDesign:
     """Cells of a stage: every design of ``base`` at every batch of sample points."""
-    from ..scenario import load_scenario
+    from ..config.loading import load_scenario
 
     points = [sample.overrides(i) for i in range(len(sample.unit))]
     batches = [

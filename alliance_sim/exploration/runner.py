@@ -123,7 +123,7 @@ def run_analysis(
     model: FunctionModel | None = None,
 ) -> AnalysisResults:
     """Run every sensitivity stage of ``experiment`` (resuming), then discovery and the report."""
-    from ..assumptions import build_registry
+    from ..config.assumptions import build_registry
 
     spec = experiment.spec
     source = experiment.source

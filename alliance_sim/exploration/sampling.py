@@ -3,7 +3,7 @@
 A stage varies *factors*: assumption families (every party's loss aversion moving as one group,
 Campolongo et al. 2007) or single fields. SALib draws Morris trajectories or Saltelli's sample over
 the unit cube; each unit value maps onto its assumption's plausible range
-(:meth:`alliance_sim.assumptions.Assumption.value`), so an index is "per whole plausible range".
+(:meth:`alliance_sim.config.assumptions.Assumption.value`), so an index is "per whole plausible range".
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..assumptions import Assumption, Registry
 from ..batch.stages import SensitivityStage
+from ..config.assumptions import Assumption, Registry
 from ..errors import InputError
 
 

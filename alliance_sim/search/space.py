@@ -20,8 +20,8 @@ import numpy as np
 
 from ..batch.design import _check_path
 from ..batch.spec import Bundle, Experiment
+from ..config.loading import load_scenario
 from ..errors import InputError
-from ..scenario import load_scenario
 from . import objectives as obj
 from .spec import Range, SearchFile
 

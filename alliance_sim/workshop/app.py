@@ -17,7 +17,7 @@ from urllib.parse import parse_qs
 import solara
 import solara.lab
 
-from ..scenario import builtin_names
+from ..config.loading import builtin_names
 from .components import RoomVote, SetupPanel, use_room
 from .design import Design
 from .facilitator import HandoutButtons, Header, JoinPanel, TablesPanel

@@ -13,8 +13,8 @@ import solara
 import solara.lab
 import solara.toestand
 
+from ..config.loading import builtin_names
 from ..reasons import date_of, money
-from ..scenario import builtin_names
 from . import figures, views
 from .design import MEMBERSHIP_LABELS, RULE_LABELS, RULE_NOTES, Design
 from .room import Room

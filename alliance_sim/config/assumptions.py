@@ -31,7 +31,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from .errors import InputError
+from ..errors import InputError
 
 REAL, INTEGER, BOOLEAN, FIXED = "real", "integer", "boolean", "fixed"
 
@@ -398,8 +398,8 @@ RULES: tuple[Rule, ...] = (
 )
 
 CONFIG_REASON = (
-    "a default of alliance_sim/config.py; the documents give the direction of the effect, not its "
-    "size (001 §34, 55)"
+    "a default of alliance_sim/config/stream.py; the documents give the direction of the effect, "
+    "not its size (001 §34, 55)"
 )
 
 
@@ -493,7 +493,7 @@ def _lookup(data: Any, path: str) -> Any:
 
 def scenario_text(name_or_path: str | Path) -> tuple[str, str]:
     """The source name and TOML text of a built-in scenario or a scenario file."""
-    from .scenario import builtin_names
+    from .loading import builtin_names
 
     name = str(name_or_path)
     if name in builtin_names():
@@ -511,7 +511,7 @@ def scenario_text(name_or_path: str | Path) -> tuple[str, str]:
 
 def build_registry(name_or_path: str | Path) -> Registry:
     """The registry of a scenario: every marked field plus the config defaults that are assumed."""
-    from .scenario import load_scenario
+    from .loading import load_scenario
 
     source, text = scenario_text(name_or_path)
     data = load_scenario(name_or_path).model_dump(mode="json")
@@ -522,7 +522,7 @@ def build_registry(name_or_path: str | Path) -> Registry:
         if rule is None:
             raise InputError(
                 f"{source}: field `{mark.path}` is marked `assumption:` but no rule in "
-                "alliance_sim/assumptions.py RULES says how wide it may be; add one."
+                "alliance_sim/config/assumptions.py RULES says how wide it may be; add one."
             )
         entries.append(_entry(mark.path, rule, _lookup(data, mark.path), mark.reason))
         seen.add(mark.path)

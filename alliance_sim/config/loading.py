@@ -15,9 +15,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from .config import Scenario
-from .errors import InputError, from_validation, shorten
-from .inputfile import InputFile, check_data, check_text, parse
+from ..errors import InputError, from_validation, shorten
+from ..inputfile import InputFile, check_data, check_text, parse
+from .scenario import Scenario
 
 SCENARIO_DIR = "scenarios"
 

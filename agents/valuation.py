@@ -33,7 +33,7 @@ from alliance_sim.registry import PARTY_KINDS
 
 if TYPE_CHECKING:
     from alliance_sim.config import Scenario
-    from alliance_sim.matters import Matter
+    from alliance_sim.records.matters import Matter
 
 
 @dataclass(slots=True)

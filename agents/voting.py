@@ -28,7 +28,7 @@ from alliance_sim.partyset import mask_of, members, row_masks
 
 if TYPE_CHECKING:
     from alliance_sim.config import Scenario
-    from alliance_sim.matters import Matter
+    from alliance_sim.records.matters import Matter
 
     from .valuation import Evaluation, PartyArrays
 

@@ -2,20 +2,21 @@
 
 Time runs in days from the scenario's start date; the board meets every ``board.cadence_days``
 (000 §3.2.1) over the term (001 §40). Between meetings the calendar moves on: risk/reward periods
-are settled (``risk.py``), membership changes take effect (``membership.py``), policy shocks land,
-representatives change (``trust.py``), partners weigh resigning (``membership.py``), the
-transition deadline is watched (``transition.py``), an agreed capitation re-prices the shifts
-still to come (``payment.py``), and the term's extension and early ending (``term.py``).
+are settled (``business/risk.py``), membership changes take effect (``board/membership.py``),
+policy shocks land, representatives change (``board/trust.py``), partners weigh resigning
+(``board/membership.py``), the transition deadline is watched (``agreement/transition.py``), an
+agreed capitation re-prices the shifts still to come (``business/payment.py``), and the term's
+extension and early ending (``agreement/term.py``).
 
 The model wires the parts together and keeps the calendar; the parties (``agents/``) value matters
-and vote, the board (``board.py``) runs the meetings and reports each decision, and what follows a
-decision is dispatched from one table (``_decided``): its effects on risk and trust, then what its
-kind of matter sets in motion (an admission, a transition escalation, an extension, a removal, a
-termination); every stalemate is heard by those counting repeated ones (``removal.py``,
-``term.py``).
+and vote, the board (``board/procedure.py``) runs the meetings and reports each decision, and what
+follows a decision is dispatched from one table (``_decided``): its effects on risk and trust, then
+what its kind of matter sets in motion (an admission, a transition escalation, an extension, a
+removal, a termination); every stalemate is heard by those counting repeated ones
+(``agreement/removal.py``, ``agreement/term.py``).
 
-Three seeded generators are spawned from the run's seed (the third only for the rare term events
-of ``term.py``, drawn only when their rate is not 0). The exogenous one draws everything the
+Three seeded generators are spawned from the run's seed (the third only for the rare term events of
+``agreement/term.py``, drawn only when their rate is not 0). The exogenous one draws everything the
 alliance does not control, up front and in fixed amounts (the business that arrives, outcome noise,
 policy shocks, turnover of representatives), so every design run on one seed faces the same future
 (common random numbers); ``model.rng`` is left for draws that depend on what the alliance does.
@@ -41,20 +42,20 @@ from agents import PARTY_KINDS, Party
 from agents.valuation import compile_linear, evaluate, party_arrays
 from agents.voting import HomeBodies, RoomVote
 
-from .board import BoardProtocol
+from .agreement.removal import RemovalWatch
+from .agreement.term import TermWatch, force_majeure_day
+from .agreement.transition import TransitionWatch
+from .board.membership import MEMBERSHIPS, Roster
+from .board.procedure import BoardProtocol
+from .board.trust import TrustNetwork
+from .business.payment import PaymentRegime
+from .business.risk import RiskBook
+from .business.stream import generate
 from .config import MatterKind, Scenario
 from .config.loading import load_scenario
 from .errors import InputError
-from .events import Clock, EventLog, Settled, Terminated
-from .matters import Matter, from_spec
-from .membership import MEMBERSHIPS, Roster
-from .payment import PaymentRegime
-from .removal import RemovalWatch
-from .risk import RiskBook
-from .stream import generate
-from .term import TermWatch, force_majeure_day
-from .transition import TransitionWatch
-from .trust import TrustNetwork
+from .records.events import Clock, EventLog, Settled, Terminated
+from .records.matters import Matter, from_spec
 
 #: The board's figures after each meeting: one model reporter each (attributes of the model).
 FIGURES = ("day", "open_matters", "agreed", "stalemated", "pending_referrals", "mean_trust")

@@ -13,15 +13,15 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from . import events as E
-from .acceptable import best_terms
-from .events import StaleWhy, Vote
-from .prohibited import COMMISSIONER_MONEY
+from .board.acceptable import best_terms
+from .board.prohibited import COMMISSIONER_MONEY
+from .records import events as E
+from .records.events import StaleWhy, Vote
 from .registry import PROHIBITED_GROUNDS
 
 if TYPE_CHECKING:
-    from .matters import Matter
     from .model import AllianceModel
+    from .records.matters import Matter
 
 
 def money(value_m: float) -> str:

@@ -13,10 +13,10 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from .events import Ev
+from .business.risk import KPI_COLUMNS, LEDGER_COLUMNS, risk_summary
 from .model import AllianceModel
 from .reasons import date_of, event_text, terms_text, vote_reason
-from .risk import KPI_COLUMNS, LEDGER_COLUMNS, risk_summary
+from .records.events import Ev
 from .survival import kaplan_meier
 
 OUTCOMES = ("agreed", "stalemate", "void", "reserved", "withdrawn", "open_at_end")

@@ -15,7 +15,7 @@ from __future__ import annotations
 import pytest
 
 from alliance_sim import AllianceModel, load_scenario
-from alliance_sim.events import Ev
+from alliance_sim.records.events import Ev
 
 
 @pytest.mark.parametrize("name", ["nhse-template", "lambeth-ipsa"])

@@ -167,6 +167,7 @@ def test_no_import_circle_among_engine_modules():
 
 def test_board_membership_and_transition_know_nothing_of_the_model():
     mods = _engine_modules()
-    for name in ("alliance_sim.board", "alliance_sim.membership", "alliance_sim.transition",
-                 "alliance_sim.risk", "alliance_sim.trust"):  # fmt: skip
+    for name in ("alliance_sim.board.procedure", "alliance_sim.board.membership",
+                 "alliance_sim.agreement.transition", "alliance_sim.business.risk",
+                 "alliance_sim.board.trust"):  # fmt: skip
         assert "alliance_sim.model" not in _imports(mods[name], name), name

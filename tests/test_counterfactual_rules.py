@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from alliance_sim import run_experiment
-from alliance_sim.rules import BestForService
+from alliance_sim.board.rules import BestForService
 
 # The rule comes from a bundle, so it is not a label column: only the recorded rules can tell.
 TEXT = """\

@@ -12,9 +12,9 @@ import numpy as np
 import pytest
 
 from alliance_sim import AllianceModel, Scenario, builtin_names, load_scenario
+from alliance_sim.business.risk import YEAR
 from alliance_sim.config import MatterKind, Membership
-from alliance_sim.events import Ev
-from alliance_sim.risk import YEAR
+from alliance_sim.records.events import Ev
 from tests.builders import gains, get_matter, matter, party, scenario_dict, votes_on
 
 

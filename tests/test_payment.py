@@ -15,10 +15,10 @@ import pytest
 
 from agents.provider import Provider
 from alliance_sim import AllianceModel, Scenario
+from alliance_sim.business.payment import PaymentRegime
+from alliance_sim.business.stream import DRAWS_PER_MATTER, service_changes, stream_builder
 from alliance_sim.config import OBJECTIVES, MatterKind
 from alliance_sim.config import Party as PartyConfig
-from alliance_sim.payment import PaymentRegime
-from alliance_sim.stream import DRAWS_PER_MATTER, service_changes, stream_builder
 from tests.builders import build, get_matter, matter, party, scenario_dict
 
 # -- row 33: the ambulance trust's own role -------------------------------------------------------

@@ -10,9 +10,9 @@ from pydantic import ValidationError
 
 from alliance_sim import Scenario
 from alliance_sim.config.loading import load_scenario
-from alliance_sim.events import Ev
 from alliance_sim.model import AllianceModel
 from alliance_sim.reasons import event_text
+from alliance_sim.records.events import Ev
 from tests.builders import (
     build,
     events_on,

@@ -14,7 +14,7 @@ import numpy as np
 
 from alliance_sim import AllianceModel, Scenario, SimulationResult, load_scenario
 from alliance_sim.config import MatterKind
-from alliance_sim.events import Ev
+from alliance_sim.records.events import Ev
 from tests.builders import gains, get_matter, matter, party, scenario_dict
 
 CADENCE = 28

@@ -21,14 +21,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from alliance_sim import AllianceModel, Scenario, SimulationResult, load_scenario, simulate
+from alliance_sim.board.rules import rule_for
+from alliance_sim.business.risk import RiskBook
+from alliance_sim.business.stream import generate
 from alliance_sim.config import RESERVED_KINDS, Host, MatterKind, Risk
 from alliance_sim.config.loading import load_scenario as load
 from alliance_sim.errors import InputError
-from alliance_sim.events import Ev
+from alliance_sim.records.events import Ev
 from alliance_sim.registry import DECISION_RULES
-from alliance_sim.risk import RiskBook
-from alliance_sim.rules import rule_for
-from alliance_sim.stream import generate
 from tests.builders import (
     build,
     events_on,

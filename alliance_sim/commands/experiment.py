@@ -6,7 +6,7 @@ import argparse
 import errno
 from pathlib import Path
 
-from ..rules import rules_help
+from ..board.rules import rules_help
 
 #: Errors of a disk that cannot take the results (full, read-only, gone): reported, not traced.
 WRITE_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.EIO}

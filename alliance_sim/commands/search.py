@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..rules import rules_help
+from ..board.rules import rules_help
 from .experiment import add_run_options
 
 

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import networkx as nx
 
+from ..board.rules import counterfactual_note, rules_help
 from ..config.loading import builtin_names, load_scenario
 from ..errors import InputError, shorten
 from ..registry import DECISION_RULES, PARTY_KINDS
-from ..rules import counterfactual_note, rules_help
 from ..simulation import simulate
 
 

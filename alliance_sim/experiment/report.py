@@ -96,7 +96,7 @@ def _day(x: float) -> str:
 
 def _rule_label(summary: Summary, design: int) -> str:
     """A design's decision rule, marked when it is a counterfactual (no document has it)."""
-    from ..rules import counterfactual_note
+    from ..board.rules import counterfactual_note
 
     rule = summary.rules.get(design, "")
     return f"{rule} (counterfactual)" if rule and counterfactual_note(rule) else rule

@@ -76,9 +76,9 @@ class Summary:
 
     def counterfactual_notes(self) -> list[str]:
         """One sentence per counterfactual decision rule some design uses, naming the designs and
-        quoting the rule's source (``rules.py``): such a design is not what any alliance's
+        quoting the rule's source (``board/rules.py``): such a design is not what any alliance's
         document has."""
-        from ..rules import counterfactual_note
+        from ..board.rules import counterfactual_note
 
         by_rule: dict[str, list[int]] = {}
         for design, rule in sorted(self.rules.items()):

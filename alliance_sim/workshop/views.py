@@ -12,9 +12,9 @@ import re
 from dataclasses import dataclass, field
 
 from ..config import Membership
-from ..events import Ev, Event, Vote
 from ..model import AllianceModel
 from ..reasons import date_of, money, terms_text
+from ..records.events import Ev, Event, Vote
 from . import records
 from .records import dissolved_at
 

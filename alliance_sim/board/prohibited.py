@@ -28,11 +28,11 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
-from .config import MatterKind
-from .registry import PROHIBITED_GROUNDS
+from ..config import MatterKind
+from ..registry import PROHIBITED_GROUNDS
 
 if TYPE_CHECKING:
-    from .matters import Matter
+    from ..records.matters import Matter
 
 #: The kinds of business ground (c) is about: the Services and the Services Contracts (000 §3.3 c).
 SERVICE_KINDS = frozenset(

@@ -22,10 +22,10 @@ import numpy as np
 
 from agents.valuation import linear_parts, party_arrays
 
-from .compiled import derived
-from .config import OBJECTIVES, MatterKind, Membership, Scenario, Sector
-from .matters import N_OBJ, Matter
-from .registry import PARTY_KINDS
+from ..compiled import derived
+from ..config import OBJECTIVES, MatterKind, Membership, Scenario, Sector
+from ..records.matters import N_OBJ, Matter
+from ..registry import PARTY_KINDS
 
 DRAWS_PER_MATTER = 13
 ROLES = ("commissioner", "acute", "community", "council", "vcse")

@@ -20,8 +20,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar, Protocol
 
-from .config import Board, MatterKind
-from .registry import DECISION_RULES
+from ..config import Board, MatterKind
+from ..registry import DECISION_RULES
 
 
 @dataclass(frozen=True, slots=True)

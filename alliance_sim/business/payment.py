@@ -30,15 +30,15 @@ import numpy as np
 
 from agents.valuation import compile_linear
 
-from .config import MatterKind
-from .prohibited import money_limit
+from ..board.prohibited import money_limit
+from ..config import MatterKind
 from .stream import CAPITATION_TERM, SHIFT_NAMES, stream_builder
 
 if TYPE_CHECKING:
     from agents.valuation import PartyArrays
 
-    from .config import Scenario
-    from .matters import Matter
+    from ..config import Scenario
+    from ..records.matters import Matter
 
 
 class PaymentRegime:

@@ -18,14 +18,14 @@ from dataclasses import dataclass
 from enum import IntEnum, StrEnum
 from typing import TYPE_CHECKING, NamedTuple
 
-from .partyset import members
+from ..partyset import members
 
 if TYPE_CHECKING:
     import numpy as np
 
     from agents.valuation import Evaluation
 
-    from .acceptable import Compromise
+    from ..board.acceptable import Compromise
 
 
 @dataclass(slots=True)

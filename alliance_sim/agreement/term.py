@@ -33,14 +33,14 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .config import OBJECTIVES, RESOLUTION_KINDS, Escalation, MatterKind, TermRules
-from .events import Clock, Dispute, EventLog, ForceMajeure, TermDecided
-from .matters import Matter, resolution
+from ..config import OBJECTIVES, RESOLUTION_KINDS, Escalation, MatterKind, TermRules
+from ..records.events import Clock, Dispute, EventLog, ForceMajeure, TermDecided
+from ..records.matters import Matter, resolution
 
 if TYPE_CHECKING:
-    from .board import BoardProtocol
-    from .membership import Roster
-    from .risk import Ledger
+    from ..board.membership import Roster
+    from ..board.procedure import BoardProtocol
+    from ..business.risk import Ledger
 
 
 def force_majeure_day(rules: TermRules, horizon: int, rng: np.random.Generator) -> int | None:

@@ -38,9 +38,9 @@ import numpy as np
 from agents.valuation import evaluate
 from agents.voting import HomeBodies, RoomVote, authority_cover, cast_votes, concession
 
-from .acceptable import best_terms
-from .config import Board, MatterKind, Membership
-from .events import (
+from ..config import Board, MatterKind, Membership
+from ..partyset import mask_of, members
+from ..records.events import (
     Agreed,
     Amended,
     Awaiting,
@@ -61,15 +61,15 @@ from .events import (
     Void,
     Withdrawn,
 )
+from .acceptable import best_terms
 from .negotiation import amend, margin
-from .partyset import mask_of, members
 from .prohibited import COMMISSIONER_MONEY, money_limit, only_status_quo, within
 from .rules import make_rule, rule_for
 
 if TYPE_CHECKING:
     from agents.valuation import Evaluation, PartyArrays
 
-    from .matters import Matter
+    from ..records.matters import Matter
     from .membership import Roster
     from .trust import TrustNetwork
 

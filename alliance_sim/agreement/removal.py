@@ -22,13 +22,13 @@ import numpy as np
 
 from agents.valuation import evaluate
 
-from .config import RESOLUTION_KINDS, MatterKind, Membership, MembershipRules
-from .matters import N_OBJ, Matter, resolution
-from .partyset import mask_of
+from ..config import RESOLUTION_KINDS, MatterKind, Membership, MembershipRules
+from ..partyset import mask_of
+from ..records.matters import N_OBJ, Matter, resolution
 
 if TYPE_CHECKING:
-    from .board import BoardProtocol
-    from .membership import Roster
+    from ..board.membership import Roster
+    from ..board.procedure import BoardProtocol
 
 
 class RemovalWatch:

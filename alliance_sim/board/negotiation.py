@@ -27,7 +27,7 @@ from agents.valuation import gradients, system_gradient
 if TYPE_CHECKING:
     from agents.valuation import Evaluation, PartyArrays
 
-    from .matters import Matter
+    from ..records.matters import Matter
 
 #: Surplus (in £m-equivalent per £m of magnitude, plus a floor) the chair aims for, so that the
 #: amended terms sit strictly inside every member's acceptable set rather than on its edge.

@@ -28,11 +28,11 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
-from .compiled import derived
-from .config import OBJECTIVES, Host, Membership, Risk
+from ..compiled import derived
+from ..config import OBJECTIVES, Host, Membership, Risk
 
 if TYPE_CHECKING:
-    from .matters import Matter
+    from ..records.matters import Matter
 
 PENCE_PER_M = 100_000_000  # £1m in pence
 YEAR = 365.0

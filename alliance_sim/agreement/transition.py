@@ -29,15 +29,15 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .config import OBJECTIVES, Escalation, MatterKind, Membership
-from .events import Clock, EventLog, Transition
-from .matters import N_OBJ, Matter
+from ..config import OBJECTIVES, Escalation, MatterKind, Membership
+from ..records.events import Clock, EventLog, Transition
+from ..records.matters import N_OBJ, Matter
 
 if TYPE_CHECKING:
-    from .board import BoardProtocol
-    from .config import Risk
-    from .membership import Roster
-    from .risk import Ledger
+    from ..board.membership import Roster
+    from ..board.procedure import BoardProtocol
+    from ..business.risk import Ledger
+    from ..config import Risk
 
 
 class TransitionWatch:

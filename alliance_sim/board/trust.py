@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import networkx as nx
 import numpy as np
 
-from .config import Trust
+from ..config import Trust
 
 if TYPE_CHECKING:
     from agents import Party

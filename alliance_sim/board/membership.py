@@ -28,15 +28,15 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .config import Membership, MembershipRules
-from .events import Clock, EventLog, MembershipChanged, Notice, Shock
-from .partyset import mask_of
-from .reasons import money
+from ..config import Membership, MembershipRules
+from ..partyset import mask_of
+from ..reasons import money
+from ..records.events import Clock, EventLog, MembershipChanged, Notice, Shock
 
 if TYPE_CHECKING:
     from agents import Party
 
-    from .matters import Matter
+    from ..records.matters import Matter
 
 #: Each party's membership as a code: its index here.
 MEMBERSHIPS = tuple(m.value for m in Membership)

@@ -29,7 +29,7 @@ from agents.valuation import evaluate, linear_of
 if TYPE_CHECKING:
     from agents.valuation import PartyArrays
 
-    from .matters import Matter
+    from ..records.matters import Matter
     from .prohibited import Limit
 
 TOLERANCE = 1e-9

@@ -15,12 +15,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .config import OBJECTIVES, RESERVED_KINDS, Category, MatterKind, MatterSpec
+from ..config import OBJECTIVES, RESERVED_KINDS, Category, MatterKind, MatterSpec
 
 if TYPE_CHECKING:
     from agents.valuation import Evaluation
 
-    from .prohibited import Limit
+    from ..board.prohibited import Limit
 
 CATEGORY_BITS = {c.value: 1 << i for i, c in enumerate(Category)}
 N_OBJ = len(OBJECTIVES)

@@ -28,9 +28,10 @@ from alliance_sim.partyset import mask_of, members, row_masks
 
 if TYPE_CHECKING:
     from alliance_sim.config import Scenario
+    from alliance_sim.records.evaluation import Evaluation
     from alliance_sim.records.matters import Matter
 
-    from .valuation import Evaluation, PartyArrays
+    from .valuation import PartyArrays
 
 #: ``room_vote(matter, party_index, agent_says_yes) -> "yes" | "no" | "refer" | None``; None lets
 #: the agent decide. The workshop uses it to hand parties to the room.

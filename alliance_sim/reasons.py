@@ -1,15 +1,16 @@
 """Plain-English reasons for every vote, referral, block, amendment and outcome.
 
 Written for a workshop room: "Council votes no: demand shifted to social care costs it £1.4m a
-year (up to £1.9m), beyond its tolerance of £0.5m". Worded from the typed records in ``events.py``
-(each carries its terms and evaluation) and the matters' fixed facts, only when someone reads them;
-nothing here changes the model.
+year (up to £1.9m), beyond its tolerance of £0.5m". Worded from the typed records in
+``records/events.py`` (each carries its terms and evaluation) and the matters' fixed facts, read
+through a narrow view of the run (:class:`RunView`), only when someone reads them; nothing here
+changes the model.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
@@ -18,24 +19,36 @@ from .board.prohibited import COMMISSIONER_MONEY
 from .records import events as E
 from .records.events import StaleWhy, Vote
 from .registry import PROHIBITED_GROUNDS
+from .text import date_of, money
 
 if TYPE_CHECKING:
-    from .model import AllianceModel
+    import datetime as dt
+
+    from agents.base import Party
+    from agents.valuation import PartyArrays
+
+    from .business.risk import RiskBook
     from .records.matters import Matter
 
 
-def money(value_m: float) -> str:
-    """£ amounts as a board paper would write them: £1.4m, £250k."""
-    v = abs(value_m)
-    if v >= 0.995:
-        return f"£{v:.1f}m"
-    if v >= 0.0005:
-        return f"£{v * 1000:.0f}k"
-    return "£0"
+class RunView(Protocol):
+    """What the reasons read of a run, and all they read: the parties, the matters, the parties'
+    decision arrays, the risk book's periods and the start date (an ``AllianceModel`` is one)."""
 
+    @property
+    def start(self) -> dt.date: ...
 
-def date_of(model: AllianceModel, day: int) -> str:
-    return (model.start + dt.timedelta(days=int(day))).strftime("%-d %b %Y")
+    @property
+    def parties(self) -> Sequence[Party]: ...
+
+    @property
+    def matters(self) -> Sequence[Matter]: ...
+
+    @property
+    def arrays(self) -> PartyArrays: ...
+
+    @property
+    def risk(self) -> RiskBook: ...
 
 
 def terms_text(matter: Matter, x: np.ndarray) -> str:
@@ -47,7 +60,7 @@ def terms_text(matter: Matter, x: np.ndarray) -> str:
 
 
 def _stance(
-    model: AllianceModel, matter: Matter, x, party: int, yes: bool, s, F, down, own, sys, pos, bfs
+    model: RunView, matter: Matter, x, party: int, yes: bool, s, F, down, own, sys, pos, bfs
 ) -> str:
     """Why a party (or its home body) is for or against terms ``x``, from its evaluation's figures."""
     p = model.parties[party]
@@ -96,14 +109,14 @@ def _sys(sys: float) -> str:
     return f"gains {money(sys)} a year" if sys > 0 else f"loses {money(sys)} a year"
 
 
-def vote_head(model: AllianceModel, vote: Vote) -> str:
+def vote_head(model: RunView, vote: Vote) -> str:
     """Who voted how, and by whose hand: "Council votes no (as mandated by its Committee)"."""
     p = model.parties[vote.party]
     who = {"home_body": f" (as mandated by {p.home_body.name})", "room": " (the room's vote)"}
     return f"{p.name} votes {vote.vote}{who.get(vote.by, '')}"
 
 
-def vote_stance(model: AllianceModel, vote: Vote) -> str:
+def vote_stance(model: RunView, vote: Vote) -> str:
     """Why the vote went as it did, without its head, for a table that names the party."""
     matter = model.matters[vote.matter]
     p = model.parties[vote.party]
@@ -119,7 +132,7 @@ def vote_stance(model: AllianceModel, vote: Vote) -> str:
                    vote.sys, vote.pos, bfs)  # fmt: skip
 
 
-def vote_reason(model: AllianceModel, vote: Vote) -> str:
+def vote_reason(model: RunView, vote: Vote) -> str:
     p = model.parties[vote.party]
     if vote.vote == "referred":
         return f"{p.name}'s representative {vote_stance(model, vote)}"
@@ -127,7 +140,7 @@ def vote_reason(model: AllianceModel, vote: Vote) -> str:
     return f"{vote_head(model, vote)}{sep}{vote_stance(model, vote)}"
 
 
-def _names(model: AllianceModel, parties) -> str:
+def _names(model: RunView, parties) -> str:
     names = [model.parties[i].name for i in parties]
     if len(names) <= 1:
         return "".join(names)
@@ -135,7 +148,7 @@ def _names(model: AllianceModel, parties) -> str:
 
 
 # -- one line of narrative per kind of record ---------------------------------------------------
-def _title(model: AllianceModel, e) -> str:
+def _title(model: RunView, e) -> str:
     m = model.matters[e.matter]
     return f"{m.id} {m.title}"
 
@@ -252,7 +265,7 @@ def _consulted(model, e: E.Consulted) -> str:
     return f"Consulted: the board is consulted on {m.id}, a Reserved Matter{said}"
 
 
-def consulted_view(model: AllianceModel, e: E.Consulted, party: int) -> str:
+def consulted_view(model: RunView, e: E.Consulted, party: int) -> str:
     """A consulted member's view of the terms before that meeting, and why, worded as a vote's
     reason from the same evaluation: "Mid-Notts social care provider is against: ..."."""
     m = model.matters[e.matter]
@@ -389,12 +402,12 @@ TEXT = {
 }  # fmt: skip
 
 
-def event_text(model: AllianceModel, e: E.Event) -> str:
+def event_text(model: RunView, e: E.Event) -> str:
     """One line of narrative for an event."""
     return TEXT[type(e)](model, e)
 
 
-def stalemate_reason(model: AllianceModel, e: E.Stalemate) -> str:
+def stalemate_reason(model: RunView, e: E.Stalemate) -> str:
     if e.why == StaleWhy.REFERRAL:
         waiting = _names(model, e.waiting)
         return f"the deadline passed while waiting for {waiting} to hear from their home bodies"

@@ -15,9 +15,10 @@ import pandas as pd
 
 from .business.risk import KPI_COLUMNS, LEDGER_COLUMNS, risk_summary
 from .model import AllianceModel
-from .reasons import date_of, event_text, terms_text, vote_reason
+from .reasons import event_text, terms_text, vote_reason
 from .records.events import Ev
 from .survival import kaplan_meier
+from .text import date_of
 
 OUTCOMES = ("agreed", "stalemate", "void", "reserved", "withdrawn", "open_at_end")
 DECIDED = ("agreed", "reserved", "void")

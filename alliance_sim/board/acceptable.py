@@ -20,34 +20,23 @@ from __future__ import annotations
 
 from functools import lru_cache
 from itertools import combinations
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from agents.valuation import evaluate, linear_of
 
+from ..records.evaluation import Compromise
+
 if TYPE_CHECKING:
     from agents.valuation import PartyArrays
 
-    from ..records.matters import Matter
-    from .prohibited import Limit
+    from ..records.matters import Limit, Matter
 
 TOLERANCE = 1e-9
 MAX_CUTS = 200
 #: ``Compromise.worst`` when what binds is the limit on the commissioners' money (000 §3.3 c)
 LIMIT = -2
-
-
-class Compromise(NamedTuple):
-    """The terms that do best by the least content voter, and how well they do."""
-
-    x: np.ndarray
-    value: float  # min over the voters of (surplus - need) at x; acceptable terms exist if > 0
-    worst: int  # the voter at that minimum (-1: the system's surplus; LIMIT: 000 §3.3 c)
-
-    @property
-    def exists(self) -> bool:
-        return self.value > 0
 
 
 def _pieces(matter: Matter, voters: list[int], parties: PartyArrays, bfs, need) -> tuple:

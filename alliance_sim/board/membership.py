@@ -30,8 +30,8 @@ import numpy as np
 
 from ..config import Membership, MembershipRules
 from ..partyset import mask_of
-from ..reasons import money
 from ..records.events import Clock, EventLog, MembershipChanged, Notice, Shock
+from ..text import money
 
 if TYPE_CHECKING:
     from agents import Party

@@ -25,8 +25,9 @@ import numpy as np
 from agents.valuation import gradients, system_gradient
 
 if TYPE_CHECKING:
-    from agents.valuation import Evaluation, PartyArrays
+    from agents.valuation import PartyArrays
 
+    from ..records.evaluation import Evaluation
     from ..records.matters import Matter
 
 #: Surplus (in £m-equivalent per £m of magnitude, plus a floor) the chair aims for, so that the

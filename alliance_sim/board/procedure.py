@@ -67,8 +67,9 @@ from .prohibited import COMMISSIONER_MONEY, money_limit, only_status_quo, within
 from .rules import make_rule, rule_for
 
 if TYPE_CHECKING:
-    from agents.valuation import Evaluation, PartyArrays
+    from agents.valuation import PartyArrays
 
+    from ..records.evaluation import Evaluation
     from ..records.matters import Matter
     from .membership import Roster
     from .trust import TrustNetwork

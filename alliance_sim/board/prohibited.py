@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, NamedTuple
 import numpy as np
 
 from ..config import MatterKind
+from ..records.matters import TOLERANCE, Limit
 from ..registry import PROHIBITED_GROUNDS
 
 if TYPE_CHECKING:
@@ -38,8 +39,6 @@ if TYPE_CHECKING:
 SERVICE_KINDS = frozenset(
     {MatterKind.SERVICE_CHANGE, MatterKind.VARIATION, MatterKind.PAYMENT_MODEL}
 )
-#: £m a year: below this a commissioners' cost is a rounding, not "further monies"
-TOLERANCE = 1e-9
 #: numpy adds fewer than this many numbers one after another, more of them pairwise
 _SEQUENTIAL = 8
 
@@ -66,21 +65,6 @@ COMMISSIONER_MONEY = PROHIBITED_GROUNDS.register("commissioner_money")(
         "require the commissioners to invest further monies in the services",
     )
 )
-
-
-class Limit(NamedTuple):
-    """The commissioners' expected direct effect, affine in the terms: ``slope . x + base`` must
-    stay at or above zero (000 §3.3 c)."""
-
-    slope: np.ndarray
-    base: float
-    who: tuple[int, ...]  # the commissioners (so that a re-priced matter's limit can be redone)
-
-    def at(self, x: np.ndarray) -> float:
-        return float(self.slope @ x) + self.base if len(x) else self.base
-
-    def breached(self, x: np.ndarray) -> bool:
-        return self.at(x) < -TOLERANCE
 
 
 def money_limit(matter: Matter, commissioners: list[int]) -> Limit | None:

@@ -23,9 +23,7 @@ from ..partyset import members
 if TYPE_CHECKING:
     import numpy as np
 
-    from agents.valuation import Evaluation
-
-    from ..board.acceptable import Compromise
+    from .evaluation import Compromise, Evaluation
 
 
 @dataclass(slots=True)

@@ -11,19 +11,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
 from ..config import OBJECTIVES, RESERVED_KINDS, Category, MatterKind, MatterSpec
 
 if TYPE_CHECKING:
-    from agents.valuation import Evaluation
-
-    from ..board.prohibited import Limit
+    from .evaluation import Evaluation
 
 CATEGORY_BITS = {c.value: 1 << i for i, c in enumerate(Category)}
 N_OBJ = len(OBJECTIVES)
+#: £m a year: below this a commissioners' cost is a rounding, not "further monies"
+TOLERANCE = 1e-9
 
 
 @lru_cache(maxsize=256)
@@ -32,6 +32,21 @@ def category_mask(categories: tuple[str, ...]) -> int:
     for c in categories:
         mask |= CATEGORY_BITS[str(c)]
     return mask
+
+
+class Limit(NamedTuple):
+    """The commissioners' expected direct effect, affine in the terms: ``slope . x + base`` must
+    stay at or above zero (000 §3.3 c; ``board/prohibited.py`` says when a matter has one)."""
+
+    slope: np.ndarray
+    base: float
+    who: tuple[int, ...]  # the commissioners (so that a re-priced matter's limit can be redone)
+
+    def at(self, x: np.ndarray) -> float:
+        return float(self.slope @ x) + self.base if len(x) else self.base
+
+    def breached(self, x: np.ndarray) -> bool:
+        return self.at(x) < -TOLERANCE
 
 
 @dataclass(slots=True, eq=False)

@@ -12,7 +12,8 @@ import math
 from dataclasses import dataclass
 
 from ..model import AllianceModel
-from ..reasons import date_of, terms_text
+from ..reasons import terms_text
+from ..text import date_of
 from . import records
 from .design import Design
 

@@ -14,7 +14,7 @@ import solara.lab
 import solara.toestand
 
 from ..config.loading import builtin_names
-from ..reasons import date_of, money
+from ..text import date_of, money
 from . import figures, views
 from .design import MEMBERSHIP_LABELS, RULE_LABELS, RULE_NOTES, Design
 from .room import Room

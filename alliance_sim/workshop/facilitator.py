@@ -11,7 +11,7 @@ import time
 import solara
 import solara.lab
 
-from ..reasons import date_of
+from ..text import date_of
 from . import handout, views
 from .components import Html, esc
 from .qr import join_address, qr_svg

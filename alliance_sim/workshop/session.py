@@ -21,7 +21,8 @@ from typing import Literal
 from ..config import Membership
 from ..errors import InputError
 from ..model import AllianceModel
-from ..reasons import date_of, terms_text
+from ..reasons import terms_text
+from ..text import date_of
 from . import views
 from .compare import MatterDifference, matter_differences, summary_table
 from .design import Design

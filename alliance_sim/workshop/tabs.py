@@ -5,8 +5,8 @@ from __future__ import annotations
 import solara
 import solara.lab
 
-from ..reasons import date_of
 from ..records.events import Ev
+from ..text import date_of
 from . import figures, views
 from .compare import Comparison, default_contrast
 from .components import MEMBERSHIPS, RULES, Html, Picture, esc, table, vote_html

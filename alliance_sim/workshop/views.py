@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 
 from ..config import Membership
 from ..model import AllianceModel
-from ..reasons import date_of, money, terms_text
+from ..reasons import terms_text
 from ..records.events import Ev, Event, Vote
+from ..text import date_of, money
 from . import records
 from .records import dissolved_at
 

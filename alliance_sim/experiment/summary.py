@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ..batch import stats
 from ..batch.store import ResultStore
 from ..errors import shorten
 from ..result import DECIDED
 from ..survival import CENSORED, censored_onto, hist_median
-from . import stats
 from .risk import NetPositions, net_positions, risk_measures
 
 UNIT = ["sample", "replication"]

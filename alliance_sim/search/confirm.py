@@ -90,7 +90,7 @@ def confirm(
     problem: Problem, front: pd.DataFrame, evaluations: Evaluations, bar
 ) -> list[Confirmed]:
     """Re-evaluate the chosen front designs and the current design on the fresh seeds."""
-    from ..experiment import stats
+    from ..batch import stats
 
     signs = np.array([o.sign for o in problem.objectives])
     names = [o.name for o in problem.objectives]
@@ -147,7 +147,7 @@ class Recommendation:
 
 def recommend(problem: Problem, confirmed: list[Confirmed]) -> list[Recommendation]:
     """The best compromises among the re-evaluated designs, with paired differences."""
-    from ..experiment import stats
+    from ..batch import stats
     from .words import describe_changes
 
     current, designs = confirmed[0], confirmed[1:]

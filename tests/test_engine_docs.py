@@ -1,5 +1,5 @@
-"""The worked examples of docs/ENGINE.md work: a new decision rule is one class in rules.py, a new
-kind of party one module in agents/, and scenarios can use them at once."""
+"""The worked examples of docs/ENGINE.md work: a new decision rule is one class in board/rules.py,
+a new kind of party one module in agents/, and scenarios can use them at once."""
 
 from __future__ import annotations
 

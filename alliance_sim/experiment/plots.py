@@ -67,7 +67,7 @@ def stalemate_plot(summary: Summary, path: Path) -> Path | None:
 
 
 def decision_time_plot(summary: Summary, path: Path) -> Path | None:
-    """Empirical CDF of days from tabling to decision, one line per design."""
+    """Empirical CDF of days from first proposal to agreement, one line per design."""
     designs = _designs(summary)
     if summary.days_hist is None or not len(summary.days_values) or not designs:
         return None
@@ -91,7 +91,7 @@ def decision_time_plot(summary: Summary, path: Path) -> Path | None:
             label=short_label(summary, d, ", "),
         )
     _time_axes(ax, values.max(), {50: "median", 90: "p90"},
-               "Days from tabling to decision (matters agreed, reserved or void)",
+               "Days from proposal to agreement (ordinary business agreed)",
                "Matters decided within that time (%)",
                "Time to decision by design (cumulative distribution)")  # fmt: skip
     save_png(fig, path)
@@ -139,9 +139,9 @@ def survival_plot(summary: Summary, path: Path) -> Path | None:
         ax.step(x, yv, where="post", color=f"C{i % 10}", linestyle=("-", "--", "-.", ":")[i % 4],
                 linewidth=1.8, label=label)  # fmt: skip
     _time_axes(ax, values.max(), {50: "median"},
-               "Days from tabling (open, stalemated and withdrawn matters censored)",
+               "Days from proposal (open, stalemated and withdrawn business censored)",
                "Matters decided within that time (%, Kaplan-Meier)",
-               "Time to decision by design, undecided matters censored (Kaplan-Meier)")  # fmt: skip
+               "Time to decision by design, undecided business censored (Kaplan-Meier)")  # fmt: skip
     save_png(fig, path)
     return path
 

@@ -17,35 +17,40 @@ import pandas as pd
 from ..batch.files import atomic_write_text
 from ..batch.page import CSS, embed_png, html_table
 from ..batch.store import COPY, ResultStore
+from ..measures import DEFINITIONS
 from .plots import short_label, write_figures
 from .summary import HEADLINE_METRICS, METRICS, Summary
 
 HOW_TO_READ = {
     "stalemate": (
         "Stalemate rate by design",
-        "Each dot is the share of the matters the board settled, over every run of that design, "
-        "that ended in stalemate (the board could not agree before the deadline); matters still "
-        "before the board when the term ended are left out, as the term, not the board, cut them "
-        "off. The bar is the {pct}% Wilson "
+        "Each dot is the share of the ordinary business the board put to its vote and settled "
+        "(agreed or stalemated), over every run of that design, that ended in stalemate (the "
+        "board could not agree before the deadline); business still before the board when the "
+        "term ended is left out, as the term, not the board, cut it off, and void, reserved and "
+        "withdrawn business and governance resolutions are counted apart. The bar is the {pct}% "
+        "Wilson "
         "interval, widened for the fact that matters in the same run are not independent. Designs "
         "whose bars do not overlap clearly differ; designs whose bars overlap may still differ - "
         "the paired differences below are the sharper test.",
     ),
     "time_to_decision": (
         "Time to decision",
-        "For each design, the line shows what share of decided matters (agreed, reserved or void) "
-        "were decided within the number of days on the horizontal axis. A line further left and "
+        "For each design, the line shows what share of the ordinary business the board agreed was "
+        "agreed within the number of days on the horizontal axis, counted from the day it was "
+        "first proposed (notice given). A line further left and "
         "higher means faster decisions. Where a line crosses the dotted 50% line is the median; "
         "the 90% line gives the p90, the time within which nine decisions in ten are made. Steps "
         "fall on board meeting dates.",
     ),
     "survival": (
-        "Time to decision, undecided matters censored (Kaplan-Meier)",
+        "Time to decision, undecided business censored (Kaplan-Meier)",
         "For each design, the line is the Kaplan-Meier estimate of the share of matters decided "
-        "within the days on the horizontal axis, counting every tabled matter: those still open "
-        "at the end of the term, stalemated or withdrawn are censored (they leave the count of "
+        "within the days on the horizontal axis from first proposal, counting all the ordinary "
+        "business put to the board's vote: what was still open at the end of the term, "
+        "stalemated or withdrawn is censored (it leaves the count of "
         "matters still waiting on the day they left the board, without counting as decided). "
-        "Unlike the cumulative distribution above, which looks at decided matters only, a design "
+        "Unlike the cumulative distribution above, which looks at agreed business only, a design "
         "cannot look faster here by leaving its slow business undecided. Where a line crosses the "
         "dotted 50% line is the Kaplan-Meier median in the design table; a line that stays below "
         "it never decided half its matters. The estimate assumes matters censored on a day would "
@@ -205,12 +210,13 @@ def findings(summary: Summary) -> list[str]:
         out.append(
             f"<b>{html.escape(short_label(summary, int(r['design']), ', '))}</b>"
             f"{html.escape(marked)}: "
-            f"{_pct(r['stalemate_rate'])} of matters ended in stalemate ({pct}% interval "
-            f"{_pct(r['stalemate_lo'])} to {_pct(r['stalemate_hi'])}); median time to decision "
-            f"{_num(r['median_days'])} days, p90 {_num(r['p90_days'])} days for decided matters, "
-            f"and {_day(r['km_median_days'])} days ({_day(r['km_median_days_lo'])} to "
-            f"{_day(r['km_median_days_hi'])}) counting the matters still open at the end of the "
-            f"term ({_num(r.get('open_at_end_per_run', 0.0), 1)} a run), stalemated or withdrawn as "
+            f"{_pct(r['stalemate_rate'])} of the ordinary business settled ended in stalemate "
+            f"({pct}% interval {_pct(r['stalemate_lo'])} to {_pct(r['stalemate_hi'])}); median "
+            f"time from proposal to agreement {_num(r['median_days'])} days, p90 "
+            f"{_num(r['p90_days'])} days, and {_day(r['km_median_days'])} days "
+            f"({_day(r['km_median_days_lo'])} to {_day(r['km_median_days_hi'])}) counting the "
+            f"business still open at the end of the term "
+            f"({_num(r.get('open_at_end_per_run', 0.0), 1)} a run), stalemated or withdrawn as "
             "undecided (Kaplan-Meier); the alliance "
             f"survived the term in {_pct(r['survived'])} of runs ({_pct(r['survived_lo'])} to "
             f"{_pct(r['survived_hi'])}; {int(r['runs'])} runs)."
@@ -310,17 +316,20 @@ def write_report(store: ResultStore, summary: Summary) -> Path:
     return atomic_write_text(path, "\n".join(parts))
 
 
-_DESIGN_NOTE = (
-    "Stalemate rate: share of the matters the board settled that ended in stalemate (matters still "
-    "open when the term ended are left out and counted in 'open at end'). Runs with a stalemate: "
-    "share of runs (terms) in which at least one matter did. Mean, median and p90 days: days from "
-    "tabling to decision, over all decided matters. Kaplan-Meier median days: the median of days "
-    "to decision over every tabled matter, counting those still open at the end of the term, "
-    "stalemated or withdrawn as censored (known only to take longer than the days they waited), so "
-    "a design that leaves slow business undecided does not look faster for it; 'not reached' means "
-    "fewer than half the matters were ever decided. Open at end: matters a run still had before "
-    "the board when its term ended. Survived: share of runs in which the alliance was "
-    "neither terminated nor reconfigured before the end of its term."
+_DESIGN_NOTE = " ".join(
+    [
+        DEFINITIONS["stalemate_rate"],
+        "Runs with a stalemate: share of runs (terms) in which at least one piece of ordinary "
+        "business did.",
+        DEFINITIONS["days_to_decision"],
+        "Mean, median and p90 days are taken over that business.",
+        DEFINITIONS["km_median_days"],
+        "A design that leaves slow business undecided does not look faster for it; 'not reached' "
+        "means less than half of it was ever agreed.",
+        "Open at end: business a run still had before the board when its term ended.",
+        DEFINITIONS["resolutions_refused"],
+        DEFINITIONS["survived"],
+    ]
 )
 _RISK_NOTE = (
     "Net position: each party's money over the whole term in one run (direct effects, its share of "
@@ -339,8 +348,8 @@ _METHOD_NOTE = (
     "plain Wilson intervals, runs being independent. Mean, median and p90 days have percentile "
     "bootstrap intervals "
     "resampling whole runs, as has the Kaplan-Meier median (product-limit estimator over the "
-    "pooled matters of the resampled runs; decided matters - agreed, reserved, void - are "
-    "events, the rest censored on the day they left the board; Greenwood's interval would treat "
+    "pooled business of the resampled runs; agreements are events, the rest censored on the day "
+    "it left the board; Greenwood's interval would treat "
     "matters of one run as independent, so it is not used here). Paired differences resample the pairs of runs that shared a seed; "
     "the unpaired interval beside it resamples each design on its own, to show what the common "
     "random numbers buy. Bootstrap draws are seeded from the master seed, so the report is "

@@ -95,24 +95,21 @@ def with_overrides(base: dict[str, Any], overrides: dict[str, Any]) -> dict[str,
 
 def _reduce_run(records: dict, parties: tuple[str, ...], rows: dict[str, list]) -> None:
     """One run's metrics, from the tables ``SimulationResult.records()`` gives."""
-    from ..result import DECIDED
+    from .. import measures
 
     run = records["runs"]
-    rate = run["stalemate_rate"][0]
-    rows["stalemate_rate"].append(float(rate) if run["matters"][0] else math.nan)
-    days = (
-        [
-            d
-            for d, o in zip(
-                records["decisions"]["days_to_decision"],
-                records["decisions"]["outcome"],
-                strict=True,
-            )
-            if o in DECIDED
-        ]
-        if records.get("decisions")
-        else []
-    )
+    rows["stalemate_rate"].append(float(run["stalemate_rate"][0]))
+    decisions = records.get("decisions") or {}
+    days = [
+        d
+        for d, o, b in zip(
+            decisions.get("days_to_decision", ()),
+            decisions.get("outcome", ()),
+            decisions.get("business", ()),
+            strict=True,
+        )
+        if o in measures.EVENTS and b == measures.ORDINARY
+    ]
     rows["mean_days"].append(float(np.mean(days)) if days else math.nan)
     rows["survived"].append(float(not (run["terminated"][0] or run["reconfigured"][0])))
     net = dict.fromkeys(parties, 0.0)

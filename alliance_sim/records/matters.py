@@ -102,6 +102,8 @@ class Matter:
     share_terms: np.ndarray | None = None
     noise_row: int = -1  # row of pre-drawn outcome noise (stream matters and their copies)
     generation: int = 0  # transition matters: 0 first time, then 1, 2 after each extension
+    previous: int = -1  # the attempt this one tables again (a transition matter, 001 §40a)
+    proposed_day: int = -1  # first proposed (notice given, 000 §3.2.1): the clock's start
     stale: bool = False  # nothing has changed since its last ballot (so no need to re-vote)
     fresh_ev: Evaluation | None = None  # evaluated at this meeting already (home-body answers)
     linear: tuple[np.ndarray, np.ndarray] | None = None  # agents.valuation.linear_parts, cached
@@ -117,6 +119,8 @@ class Matter:
     def __post_init__(self) -> None:
         self.cat_mask = category_mask(self.categories)
         self.x0 = self.x
+        if self.proposed_day < 0:
+            self.proposed_day = self.arrival_day
         self.k = len(self.term_names)
         self.reserved = self.kind in RESERVED_KINDS
 
@@ -129,9 +133,10 @@ class Matter:
         return bool(self.mandated >> party & 1)
 
     def again(self, **changes) -> Matter:
-        """A copy to table afresh: same facts and terms, no progress."""
+        """A copy to table afresh: same facts, terms and first proposal, no progress; it is the
+        same matter's next attempt (``previous``)."""
         return replace(
-            self, idx=-1, x0=self.x, tabled_day=-1, decided_day=-1, outcome="", meetings=0,
+            self, idx=-1, previous=self.idx, x0=self.x, tabled_day=-1, decided_day=-1, outcome="", meetings=0,
             referrals=0, amendments=0, rounds=0, pending={}, first_answer=float("inf"), mandated=0,
             blockers=(), bfs=None, stale=False, fresh_ev=None, **changes,
         )  # fmt: skip

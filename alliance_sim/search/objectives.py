@@ -1,9 +1,9 @@
 """What a design search optimises and what it must respect, measured on common random numbers.
 
-Each candidate design's runs are reduced to a few numbers per run (:class:`RunMeasures`: matters
-tabled, stalemates, decided matters and their total days, whether the alliance survived, each
-party's net position over the term). Every objective and constraint is then a statistic of those
-per-run numbers *weighted by run* (the ``weights`` of a bootstrap resample, ``ones`` for the point
+Each candidate design's runs are reduced to a few numbers per run (:class:`RunMeasures`: the
+ordinary business settled and stalemated, the business agreed and its total days from proposal,
+whether the alliance survived, each party's net position over the term; ``measures.py``). Every
+objective and constraint is then a statistic of those per-run numbers *weighted by run* (the ``weights`` of a bootstrap resample, ``ones`` for the point
 estimate), so the same code gives the estimate, its bootstrap interval and the paired difference
 against another design on the same seeds (``stats.paired_difference``). As in
 ``experiment/summary.py`` and ``experiment/risk.py``, the run is the unit of replication and rates
@@ -11,8 +11,9 @@ are pooled over runs.
 
 Objectives (the issue's list):
 
-- ``stalemate_rate``: share of matters tabled that ended in stalemate (lower is better);
-- ``mean_days``: mean days from tabling to decision of decided matters (lower);
+- ``stalemate_rate``: of the ordinary business put to the board's vote and settled, the share
+  stalemated (lower is better; ``measures.DEFINITIONS``);
+- ``mean_days``: mean days from first proposal to agreement of the ordinary business agreed (lower);
 - ``survival``: share of runs in which the alliance was neither terminated nor reconfigured (higher);
 - ``loss_gain_ratio``: the largest, over members, of a member's share of all losses divided by its
   share of all gains (lower; 1 = every member is paid for the risk it carries). A member with no
@@ -96,7 +97,7 @@ class RunMeasures:
     """Per-run numbers of one design on a list of seeds (arrays of one value per run)."""
 
     replication: np.ndarray
-    matters: np.ndarray
+    settled: np.ndarray  # ordinary business agreed or stalemated
     stalemate: np.ndarray
     decided: np.ndarray
     days_sum: np.ndarray
@@ -118,7 +119,7 @@ class RunMeasures:
     def columns(self) -> dict[str, np.ndarray]:
         out = {
             "replication": self.replication,
-            "matters": self.matters,
+            "settled": self.settled,
             "stalemate": self.stalemate,
             "decided": self.decided,
             "days_sum": self.days_sum,
@@ -134,7 +135,7 @@ class RunMeasures:
         n = len(columns["replication"])
         return cls(
             replication=np.asarray(columns["replication"], dtype=np.int64),
-            matters=np.asarray(columns["matters"], dtype=float),
+            settled=np.asarray(columns["settled"], dtype=float),
             stalemate=np.asarray(columns["stalemate"], dtype=float),
             decided=np.asarray(columns["decided"], dtype=float),
             days_sum=np.asarray(columns["days_sum"], dtype=float),
@@ -162,7 +163,7 @@ def measure_chunk(parts: dict[str, bytes]) -> RunMeasures:
     import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
-    from ..result import DECIDED
+    from .. import measures as headline
 
     def read(name: str, columns: list[str]) -> pa.Table:
         return pq.read_table(pa.BufferReader(parts[name]), columns=columns, use_threads=False)
@@ -170,7 +171,8 @@ def measure_chunk(parts: dict[str, bytes]) -> RunMeasures:
     def numbers(table: pa.Table, column: str) -> np.ndarray:
         return table[column].to_numpy().astype(float, copy=False)
 
-    runs = read("runs", ["replication", "matters", "stalemate", "terminated", "reconfigured"])
+    runs = read("runs", ["replication", "business_agreed", "business_stalemated", "terminated",
+                         "reconfigured"])  # fmt: skip
     reps = runs["replication"].to_numpy().astype(np.int64)
     order = np.argsort(reps, kind="stable")
 
@@ -180,8 +182,9 @@ def measure_chunk(parts: dict[str, bytes]) -> RunMeasures:
     decided = np.zeros(len(reps))
     days_sum = np.zeros(len(reps))
     if "decisions" in parts:
-        dec = read("decisions", ["replication", "outcome", "days_to_decision"])
-        keep = pc.is_in(dec["outcome"], value_set=pa.array(sorted(DECIDED)))
+        dec = read("decisions", ["replication", "business", "outcome", "days_to_decision"])
+        keep = pc.and_(pc.equal(dec["business"], headline.ORDINARY),
+                       pc.is_in(dec["outcome"], value_set=pa.array(headline.EVENTS)))  # fmt: skip
         dec = dec.filter(keep)
         rows = rows_of(dec["replication"].to_numpy().astype(np.int64))
         np.add.at(decided, rows, 1.0)
@@ -199,8 +202,8 @@ def measure_chunk(parts: dict[str, bytes]) -> RunMeasures:
     ended = (numbers(runs, "terminated") > 0) | (numbers(runs, "reconfigured") > 0)
     return RunMeasures(
         replication=reps,
-        matters=numbers(runs, "matters"),
-        stalemate=numbers(runs, "stalemate"),
+        settled=numbers(runs, "business_agreed") + numbers(runs, "business_stalemated"),
+        stalemate=numbers(runs, "business_stalemated"),
         decided=decided,
         days_sum=days_sum,
         alive=(~ended).astype(float),
@@ -260,7 +263,7 @@ def shares(weights: np.ndarray, m: RunMeasures) -> tuple[np.ndarray, np.ndarray]
 def measure(name: str, weights: np.ndarray, m: RunMeasures, facts: DesignFacts) -> np.ndarray:
     """Measure ``name`` for each row of ``weights`` (b x runs): objectives, shares, nets."""
     if name == "stalemate_rate":
-        return _ratio(weights @ m.stalemate, weights @ m.matters)
+        return _ratio(weights @ m.stalemate, weights @ m.settled)
     if name == "mean_days":
         return _ratio(weights @ m.days_sum, weights @ m.decided)
     if name == "survival":

@@ -1,0 +1,149 @@
+"""The headline measures count what their names say (issue 21; ``alliance_sim/measures.py``).
+
+1. Days to decision run from the day business is first proposed, not from its tabling.
+2. The stalemate rate is over the ordinary business put to the board's vote; void, reserved and
+   withdrawn business and governance resolutions are counted apart; a transition matter tabled
+   again is one matter with its attempts counted.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from alliance_sim import measures, simulate
+from alliance_sim.model import AllianceModel
+from alliance_sim.result import SimulationResult
+
+from .builders import build, matter, party, run, tabling_day
+
+# -- 1. the clock starts at the proposal --------------------------------------------------------
+
+
+@pytest.mark.parametrize("arrival", [3, 20])
+def test_a_longer_notice_never_shortens_the_time_from_proposal(arrival):
+    """A matter every member wants, within every member's authority, is agreed at the meeting
+    that tables it: its days to decision are the days from its proposal to that meeting, which a
+    longer notice can only lengthen; its days from tabling are 0 whatever the notice."""
+    parties = {"a": party(), "b": party()}
+    spec = matter("m", "a", day=arrival, effects={"outcomes": 1.0}, impacts={"a": {"mean_m": 0.1}})
+    seen = []
+    for notice in (0, 14, 42):
+        s = build(parties, [spec], cadence_days=28, notice_days=notice)
+        model = run(s)
+        row = SimulationResult(model).decisions.set_index("matter_id").loc["m"]
+        meeting = tabling_day(s, arrival)
+        assert row.outcome == "agreed"
+        assert row.days_from_tabling == 0
+        assert row.days_to_decision == meeting - arrival  # by hand: the meeting that tabled it
+        seen.append(row.days_to_decision)
+    assert seen == sorted(seen)
+    assert seen[-1] > seen[0]
+
+
+def test_experiment_and_search_measures_use_the_clock_from_proposal():
+    """The sensitivity outcomes and the design search's objectives read the same days as a
+    run's own summary: from first proposal to agreement of ordinary business."""
+    from alliance_sim.exploration.points import _reduce_run
+
+    result = simulate("mid-notts", seed=4, collect=False)
+    records = result.records()
+    rows = {"stalemate_rate": [], "mean_days": [], "survived": []}
+    _reduce_run(records, (), rows)
+    d = result.decisions
+    agreed = d[(d.business == "ordinary") & (d.outcome == "agreed")]
+    assert rows["mean_days"][0] == pytest.approx(agreed.days_to_decision.mean())
+    assert rows["mean_days"][0] == pytest.approx(result.summary()["mean_days"])
+    assert agreed.days_to_decision.mean() > agreed.days_from_tabling.mean()
+
+
+# -- 2. what the stalemate rate counts ----------------------------------------------------------
+
+
+def _counting_case():
+    parties = {
+        "ccg": party("commissioner"),
+        "p": party("provider", best_for_service=0.0, weights={"finance": 1.0}),
+        "out": party("provider", membership="none"),
+    }
+    wanted = {"effects": {"outcomes": 1.0}}
+    matters = [
+        matter("agreed", "ccg", day=0, **wanted),
+        # the provider loses £1m a year and no term can make it up: no terms exist (stalemate)
+        matter(
+            "stuck", "ccg", day=0, deadline_days=60, impacts={"p": {"mean_m": -1.0}}
+        ),  # fmt: skip
+        matter("void", "ccg", day=0, prohibited="breach", **wanted),
+        matter("reserved", "ccg", day=0, kind="mandatory_change", **wanted),
+        matter("outsider", "out", day=0, **wanted),  # its proposer is no member: withdrawn
+    ]
+    return build(parties, matters, cadence_days=28, notice_days=0)
+
+
+def test_stalemate_rate_is_over_business_put_to_the_vote_and_the_rest_is_counted_apart():
+    result = SimulationResult(run(_counting_case()))
+    d = result.decisions.set_index("matter_id")
+    assert d.outcome.to_dict() == {"agreed": "agreed", "stuck": "stalemate", "void": "void",
+                                   "reserved": "reserved", "outsider": "withdrawn"}  # fmt: skip
+    assert d.business.to_dict() == {"agreed": "ordinary", "stuck": "ordinary", "void": "apart",
+                                    "reserved": "apart", "outsider": "apart"}  # fmt: skip
+    s = result.summary()
+    assert s["stalemate_rate"] == 0.5  # one of the two matters the board voted on
+    assert (s["void"], s["reserved"], s["withdrawn"]) == (1, 1, 1)
+    # void and reserved business is not "decided in 0 days": the days are the agreed matter's
+    assert s["mean_days"] == d.loc["agreed", "days_to_decision"]
+    assert s["median_days"] == d.loc["agreed", "days_to_decision"]
+
+
+def _mid_notts_with_refused_resolutions():
+    for seed in range(40):
+        result = simulate("mid-notts", seed=seed, collect=False)
+        if result.summary()["resolutions_refused"]:
+            return result
+    raise AssertionError("no mid-notts run in 40 refused a governance resolution")
+
+
+def test_governance_resolutions_are_a_measure_of_their_own():
+    result = _mid_notts_with_refused_resolutions()
+    s = result.summary()
+    d = result.decisions
+    resolutions = d[d.business == "resolution"]
+    assert set(resolutions.kind) <= {"transition_extension", "reconfiguration", "term_extension",
+                                     "termination", "removal"}  # fmt: skip
+    assert s["resolutions_refused"] == (resolutions.outcome == "stalemate").sum() > 0
+    ordinary = d[d.business == "ordinary"]
+    assert not set(ordinary.kind) & set(resolutions.kind)
+    settled = ordinary.outcome.isin(["agreed", "stalemate"]).sum()
+    assert s["stalemate_rate"] == (ordinary.outcome == "stalemate").sum() / settled
+
+
+def test_a_transition_matter_tabled_again_is_one_matter_with_its_attempts():
+    for seed in range(40):
+        model = AllianceModel("mid-notts", seed=seed, collect=False).run()
+        if any(how == "extended" for _, how in model.transition.outcomes):
+            break
+    else:
+        raise AssertionError("no mid-notts run in 40 extended its transition")
+    again = [m for m in model.matters if m.previous >= 0]
+    assert again
+    d = SimulationResult(model).decisions.set_index("matter_id")
+    for m in again:
+        first = model.matters[m.previous]
+        while first.previous >= 0:
+            first = model.matters[first.previous]
+        assert first.id not in d.index  # the first attempt is not a matter of its own
+        if not any(later.previous == m.idx for later in model.matters):
+            row = d.loc[m.id]
+            assert row.attempts == m.generation + 1 >= 2
+            assert row.proposed_day == first.arrival_day
+            assert row.days_to_decision == m.decided_day - first.arrival_day
+
+
+def test_the_glossary_and_the_fidelity_table_define_each_measure_as_the_code_does():
+    from pathlib import Path
+
+    docs = Path(__file__).resolve().parents[1] / "docs"
+    glossary = (docs / "GLOSSARY.md").read_text(encoding="utf-8")
+    fidelity = (docs / "FIDELITY.md").read_text(encoding="utf-8")
+    for name, sentence in measures.DEFINITIONS.items():
+        assert f"- {sentence}" in glossary, name
+        assert f"- {sentence}" in fidelity, name

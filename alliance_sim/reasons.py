@@ -33,7 +33,8 @@ if TYPE_CHECKING:
 
 class RunView(Protocol):
     """What the reasons read of a run, and all they read: the parties, the matters, the parties'
-    decision arrays, the risk book's periods and the start date (an ``AllianceModel`` is one)."""
+    decision arrays, the risk book's periods, the event log (a vote's home-body answer) and the
+    start date (an ``AllianceModel`` is one)."""
 
     @property
     def start(self) -> dt.date: ...
@@ -50,6 +51,9 @@ class RunView(Protocol):
     @property
     def risk(self) -> RiskBook: ...
 
+    @property
+    def log(self) -> E.EventLog: ...
+
 
 def terms_text(matter: Matter, x: np.ndarray) -> str:
     if not matter.k:
@@ -60,9 +64,23 @@ def terms_text(matter: Matter, x: np.ndarray) -> str:
 
 
 def _stance(
-    model: RunView, matter: Matter, x, party: int, yes: bool, s, F, down, own, sys, pos, bfs
+    model: RunView,
+    matter: Matter,
+    x,
+    party: int,
+    yes: bool,
+    s,
+    F,
+    down,
+    own,
+    sys,
+    pos,
+    bfs,
+    home: bool = False,
 ) -> str:
-    """Why a party (or its home body) is for or against terms ``x``, from its evaluation's figures."""
+    """Why a party (or its home body) is for or against terms ``x``, from its evaluation's figures;
+    ``home``: the weighing is its home body's (whose best-for-service weight is quoted)."""
+    weight = "its home body's best-for-service weight" if home else "its best-for-service weight"
     p = model.parties[party]
     label = matter.labels[party] or "the matter"
     why = f" ({matter.labels[party]})" if matter.labels[party] else ""
@@ -81,7 +99,7 @@ def _stance(
             return f"{gain}, and the system as a whole {_sys(sys)}"
         return (
             f"despite {label} costing it {money(F)} a year, the system as a whole {_sys(sys)} "
-            f"(best-for-service weight {bfs:.2f})"
+            f"({weight} {bfs:.2f})"
         )
     if -down > tol and F < 0:
         return (
@@ -93,7 +111,7 @@ def _stance(
     if F < 0:
         return (
             f"{label} costs it {money(F)} a year, which outweighs the system's "
-            f"{_sys(sys).removeprefix('gains ')} gain at its best-for-service weight of {bfs:.2f}"
+            f"{_sys(sys).removeprefix('gains ')} gain at {weight} of {bfs:.2f}"
         )
     if own < 0 and -down > tol:
         return (
@@ -110,10 +128,34 @@ def _sys(sys: float) -> str:
 
 
 def vote_head(model: RunView, vote: Vote) -> str:
-    """Who voted how, and by whose hand: "Council votes no (as mandated by its Committee)"."""
+    """Who voted how, and by whose hand: "Council votes no (as its Committee decided on 3 May:
+    it rejected these terms)"."""
     p = model.parties[vote.party]
-    who = {"home_body": f" (as mandated by {p.home_body.name})", "room": " (the room's vote)"}
-    return f"{p.name} votes {vote.vote}{who.get(vote.by, '')}"
+    if vote.by == "room":
+        return f"{p.name} votes {vote.vote} (the room's vote)"
+    if vote.by == "home_body":
+        return f"{p.name} votes {vote.vote} ({_mandate(model, vote)})"
+    return f"{p.name} votes {vote.vote}"
+
+
+def _mandate(model: RunView, vote: Vote) -> str:
+    """What a vote cast under a home body's answer rests on. The answer is a mandate: the home
+    body's weighing of its own and the system's interest (``bfs_home``), within which its
+    representative votes on the terms before the board (``agents/voting.py``). On the very terms
+    the home body answered on, the vote is its decision; on terms amended since
+    (``board.mandate_covers_amendments``), the representative applies the mandate, whatever the
+    home body said of the earlier terms."""
+    body = model.parties[vote.party].home_body.name
+    answer = model.log.answer_before(vote.matter, vote.party, vote.seq)
+    if answer is None:  # not expected: a vote by the home body follows its answer
+        return f"within the mandate of {body}"
+    said = "approved" if answer.approved else "rejected"
+    when = date_of(model, answer.day)
+    if np.array_equal(answer.x, vote.x) and answer.approved == (vote.vote == "yes"):
+        return f"as {body} decided on {when}: it {said} these terms"
+    then = terms_text(model.matters[vote.matter], answer.x)
+    return (f"within the mandate {body} gave on {when}, when it {said} the terms then before it "
+            f"({then})")  # fmt: skip
 
 
 def vote_stance(model: RunView, vote: Vote) -> str:
@@ -129,7 +171,7 @@ def vote_stance(model: RunView, vote: Vote) -> str:
     home = vote.by == "home_body"
     bfs = (model.arrays.bfs_home if home else model.arrays.bfs)[vote.party]
     return _stance(model, matter, vote.x, vote.party, yes, vote.s, vote.F, vote.down, vote.own,
-                   vote.sys, vote.pos, bfs)  # fmt: skip
+                   vote.sys, vote.pos, bfs, home)  # fmt: skip
 
 
 def vote_reason(model: RunView, vote: Vote) -> str:
@@ -188,7 +230,7 @@ def _home_decision(model, e: E.HomeDecision) -> str:
     i, ev = e.party, e.ev
     pos = float(ev.pos[i]) if ev.pos is not None else 0.0
     stance = _stance(model, m, e.x, i, e.approved, ev.s[i], ev.F[i], ev.down[i], ev.own[i],
-                     ev.sys, pos, model.arrays.bfs_home[i])  # fmt: skip
+                     ev.sys, pos, model.arrays.bfs_home[i], True)  # fmt: skip
     verb = "approves" if e.approved else "rejects"
     return f"{p.home_body.name} {verb} {m.id} on {date_of(model, e.day)}: {stance}"
 

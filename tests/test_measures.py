@@ -4,10 +4,12 @@
 2. The stalemate rate is over the ordinary business put to the board's vote; void, reserved and
    withdrawn business and governance resolutions are counted apart; a transition matter tabled
    again is one matter with its attempts counted.
+5. A vote cast on a home body's answer says truly what that answer was.
 """
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from alliance_sim import measures, simulate
@@ -136,6 +138,35 @@ def test_a_transition_matter_tabled_again_is_one_matter_with_its_attempts():
             assert row.attempts == m.generation + 1 >= 2
             assert row.proposed_day == first.arrival_day
             assert row.days_to_decision == m.decided_day - first.arrival_day
+
+
+# -- 5. votes cast on a home body's answer say what that answer was -----------------------------
+
+
+def test_a_rejection_is_never_reported_as_a_yes_as_mandated():
+    seen = {"decided": 0, "mandate": 0}
+    for seed in range(4):
+        result = simulate("mid-notts", seed=seed, collect=False)
+        model = result.model
+        reasons = result.votes.reason.tolist()
+        for v, reason in zip(model.log.votes, reasons, strict=True):
+            if v.by != "home_body":
+                continue
+            answer = model.log.answer_before(v.matter, v.party, v.seq)
+            assert answer is not None
+            body = model.parties[v.party].home_body.name
+            same = np.array_equal(answer.x, v.x) and answer.approved == (v.vote == "yes")
+            if same:
+                said = "approved" if answer.approved else "rejected"
+                assert f"as {body} decided on" in reason and f"it {said} these terms" in reason
+                seen["decided"] += 1
+            else:
+                said = "approved" if answer.approved else "rejected"
+                assert f"within the mandate {body} gave on" in reason
+                assert f"when it {said} the terms then before it" in reason
+                seen["mandate"] += 1
+            assert "as mandated" not in reason
+    assert seen["decided"] and seen["mandate"]
 
 
 def test_the_glossary_and_the_fidelity_table_define_each_measure_as_the_code_does():

@@ -485,7 +485,7 @@ class EventLog:
         self.ballots: list[Ballot] = []
         #: append one record (the list's own append: the hot path pays no extra call)
         self.add = self.records.append
-        self._views: dict[str, tuple[int, list, list]] = {}
+        self._views: dict[str, tuple] = {}
 
     def ballot(self, day, meeting, matter, cast, yes, referred, home, room, x, ev) -> None:
         self.ballots.append(
@@ -519,6 +519,23 @@ class EventLog:
         first.append(len(events))
         cached = self._views["events"] = (len(self.records), events, first)
         return cached
+
+    def answer_before(self, matter: int, party: int, position: int) -> HomeDecision | None:
+        """The last answer ``party``'s home body gave on ``matter`` before event ``position``
+        (a vote's ``seq``): what its representative's vote within the mandate rests on."""
+        cached = self._views.get("answers")
+        if cached is None or cached[0] != len(self.records):
+            answers: dict[tuple[int, int], list] = {}
+            for at, e in enumerate(self.events):
+                if e.kind is Ev.HOME_DECISION:
+                    answers.setdefault((e.matter, e.party), []).append((at, e))
+            cached = self._views["answers"] = (len(self.records), answers, [])
+        found = None
+        for at, e in cached[1].get((matter, party), ()):
+            if at >= position:
+                break
+            found = e
+        return found
 
     @property
     def votes(self) -> list[Vote]:

@@ -279,16 +279,22 @@ class AllianceModel(mesa.Model):
         if day < self.next_due and day < roster.next_day():
             return  # most meetings: nothing on the calendar since the last one
         shocks = self.risk.shocks
+        board = self.board
         while True:
             period = self.risk.period
             end = self.period_ends[period] if period < len(self.period_ends) else float("inf")
             change = roster.next_day()
             shock = shocks[self._shock][0] if self._shock < len(shocks) else float("inf")
-            due = min(end, change, shock)
+            urgent = board.next_urgent_day()
+            due = min(end, change, shock, urgent)
             if due > day:
-                self.next_due = min(end, shock)
+                self.next_due = min(end, shock, urgent)
                 break
-            if due == end:
+            if due == urgent and urgent < end:
+                # the commissioners decide it the day it arises (000 §3.5): its effects run
+                # from then, in the period it arose in
+                board.decide_urgent()
+            elif due == end:
                 self._settle(int(end))
             elif due == change:
                 roster.apply_next()

@@ -4,6 +4,7 @@
 2. The stalemate rate is over the ordinary business put to the board's vote; void, reserved and
    withdrawn business and governance resolutions are counted apart; a transition matter tabled
    again is one matter with its attempts counted.
+3. Money is conserved: only realised effects of business, shocks, costs and the pool move money.
 5. A vote cast on a home body's answer says truly what that answer was.
 """
 
@@ -14,9 +15,11 @@ import pytest
 
 from alliance_sim import measures, simulate
 from alliance_sim.model import AllianceModel
+from alliance_sim.records.events import Ev
 from alliance_sim.result import SimulationResult
 
 from .builders import build, matter, party, run, tabling_day
+from .test_risk_membership import THREE, scenario, scheme
 
 # -- 1. the clock starts at the proposal --------------------------------------------------------
 
@@ -138,6 +141,61 @@ def test_a_transition_matter_tabled_again_is_one_matter_with_its_attempts():
             assert row.attempts == m.generation + 1 >= 2
             assert row.proposed_day == first.arrival_day
             assert row.days_to_decision == m.decided_day - first.arrival_day
+
+
+# -- 3. money is conserved ------------------------------------------------------------------------
+
+#: The business whose effects are realised as money (the issue's list): everything else the board
+#: decides (a risk/reward scheme, an admission, governance resolutions) is what members expect.
+REALISED = {"service_change", "variation", "payment_model", "agreement_variation",
+            "mandatory_change", "third_party_transfer", "public_consultation"}  # fmt: skip
+
+
+def test_agreeing_a_scheme_moves_no_money_by_itself():
+    """A scheme members value at £0.2m a year each (their expected pool shares) and agree: with
+    no other business there is nothing realised to pool, so no party's money moves but by its
+    cost of taking part."""
+    expected = {k: {"mean_m": 0.2} for k in THREE}
+    s = scenario(THREE, [scheme(0, {"a": 0.5, "b": 0.3, "c": 0.2}, impacts=expected)])
+    result = SimulationResult(AllianceModel(s, seed=0).run())
+    assert result.model.risk.shares is not None  # the scheme was agreed
+    ledger = result.ledger
+    assert (ledger.direct_m == 0).all()
+    assert (ledger.share_pence == 0).all()
+    assert np.allclose(ledger.net_m, -ledger.participation_cost_m)
+
+
+@pytest.mark.parametrize("name", ["mid-notts", "walsall", "lambeth-ipsa", "nhse-template"])
+@pytest.mark.parametrize("seed", range(6))
+def test_money_is_conserved(name, seed):
+    """Per period, the parties' net positions add up to the realised effects of the business
+    adopted, plus shocks, less the costs of taking part and of hosting, to the penny; and the
+    realised effects are those of the business agreed or reserved, at the terms decided (outcome
+    noise off, so the test can work them out from the record)."""
+    model = AllianceModel(name, seed=seed, collect=False,
+                          overrides={"risk.outcome_noise": 0.0}).run()  # fmt: skip
+    periods = model.risk.ledger.periods
+    decided = {}
+    for e in model.log.events:
+        if e.kind in (Ev.AGREED, Ev.RESERVED):
+            m = model.matters[e.matter]
+            if str(m.kind) in REALISED:
+                x = e.x if e.kind is Ev.AGREED else m.x
+                decided[m.idx] = (e.day, m.F0 + (m.A @ x if m.k else 0.0))
+    assert decided
+    for p in periods:
+        expected = np.zeros(len(model.parties))
+        for day, F in decided.values():
+            expected += F * max(p.end - max(p.start, day), 0) / 365.0
+        np.testing.assert_allclose(p.direct, expected, atol=1e-9)
+        pence = 100_000_000
+        assert int(p.share_pence.sum()) == int(p.paid_in_pence.sum())
+        assert int(p.host_recovery_pence.sum()) == 0
+        total = p.direct.sum() + p.shock.sum() - p.cost.sum() + p.host_cost_pence.sum() / pence
+        assert p.net.sum() == pytest.approx(total, abs=len(model.parties) / pence)
+        for i, membership in enumerate(p.membership):
+            if membership != "full":  # no associate or non-member ever holds a pool share
+                assert p.share_pence[i] == 0 and p.paid_in_pence[i] == 0
 
 
 # -- 5. votes cast on a home body's answer say what that answer was -----------------------------

@@ -75,6 +75,7 @@ if TYPE_CHECKING:
     from .trust import TrustNetwork
 
 OUTCOMES = ("agreed", "stalemate", "void", "reserved", "withdrawn", "open_at_end")
+INF = float("inf")
 
 #: ``on_decided(matter, day, ev)``: told of every decision, with the evaluation it was taken on
 #: (None where it was not taken on terms: withdrawals, stalemates, void matters).
@@ -117,7 +118,11 @@ class BoardProtocol:
         self.room_vote = room_vote
         self.open: list[Matter] = []  # tabled and undecided, in tabling order
         self.noticed: list[Matter] = []  # proposed (notice given), not yet tabled
-        self.queue = list(matters)  # business proposed before the run, by arrival day
+        #: business proposed before the run, by arrival day; the urgent Reserved Matters apart,
+        #: which the commissioners decide the day they arise, between meetings (000 §3.5)
+        self.queue = [m for m in matters if not (m.reserved and m.urgent)]
+        self.urgent = [m for m in matters if m.reserved and m.urgent]
+        self._next_urgent = 0
         self._next_notice = 0
         self.outcomes = dict.fromkeys(OUTCOMES, 0)
         self.pending_count = 0  # referrals awaiting an answer on open matters
@@ -163,12 +168,26 @@ class BoardProtocol:
                 self._stalemate(matter, day, number, why)
         self.open = [m for m in self.open if m.is_open]
 
+    def next_urgent_day(self) -> float:
+        """The day the next urgent Reserved Matter arises (inf when none is left)."""
+        urgent = self.urgent
+        return urgent[self._next_urgent].arrival_day if self._next_urgent < len(urgent) else INF
+
+    def decide_urgent(self) -> None:
+        """The commissioners decide the next urgent Reserved Matter on the day it arises, with no
+        meeting (000 §3.5); the model calls this in date order with the rest of its calendar, so
+        the matter's effects run from that day."""
+        matter = self.urgent[self._next_urgent]
+        self._next_urgent += 1
+        when = matter.arrival_day
+        matter.tabled_day = when
+        number = self.clock.meeting
+        self.log.add(Tabled(when, number, matter.idx))
+        self._decide(matter, when, number, "reserved", Reserved(when, number, matter.idx, -1, True))
+
     def close_term(self, day: int, number: int) -> None:
-        """End of term: whatever is still open is left open (``open_at_end``)."""
-        for matter in self.queue[self._next_arrival :]:
-            # Urgent Reserved Matters need no meeting (000 §3.5); the rest never reach the board.
-            if matter.reserved and matter.urgent and matter.arrival_day <= day:
-                self._decide_at_once(matter, number)
+        """End of term: whatever is still open is left open (``open_at_end``); business not yet
+        tabled never reaches the board."""
         self._next_arrival = len(self.queue)
         for matter in self.noticed:  # proposed, never tabled: their referrals lapse
             self.pending_count -= len(matter.pending)
@@ -333,21 +352,10 @@ class BoardProtocol:
         notice = self.config.notice_days
         while self._next_arrival < len(matters):
             matter = matters[self._next_arrival]
-            urgent_reserved = matter.reserved and matter.urgent
-            if matter.arrival_day + (0 if urgent_reserved else notice) > day:
+            if matter.arrival_day + notice > day:
                 break
             self._next_arrival += 1
-            if urgent_reserved:
-                self._decide_at_once(matter, number)
-                continue
             self.table(matter, day, number)
-
-    def _decide_at_once(self, matter: Matter, number: int) -> None:
-        """An urgent Reserved Matter: the commissioners decide the day it arises (000 §3.5)."""
-        when = matter.arrival_day
-        matter.tabled_day = when
-        self.log.add(Tabled(when, number, matter.idx))
-        self._decide(matter, when, number, "reserved", Reserved(when, number, matter.idx, -1, True))
 
     def _consider(self, matter: Matter, day: int, number: int) -> None:
         matter.meetings += 1

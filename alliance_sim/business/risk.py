@@ -29,13 +29,19 @@ from typing import TYPE_CHECKING, NamedTuple
 import numpy as np
 
 from ..compiled import derived
-from ..config import OBJECTIVES, Host, Membership, Risk
+from ..config import OBJECTIVES, RESOLUTION_KINDS, Host, MatterKind, Membership, Risk
 
 if TYPE_CHECKING:
     from ..records.matters import Matter
 
 PENCE_PER_M = 100_000_000  # £1m in pence
 YEAR = 365.0
+#: Decisions about the alliance itself, whose financial effects are what members *expect* of them,
+#: not money that changes hands: a risk/reward scheme (each member's expected share of the pool;
+#: the pool itself moves the money, ``settle``), an admission (a larger or smaller share of that
+#: pool, 001 §35), and the governance resolutions (the value of going on, of a reconfiguration or
+#: of the term's extension). Those expectations decide the votes; they are never booked as cash.
+EXPECTED_ONLY = frozenset({MatterKind.RISK_REWARD, MatterKind.ADMISSION}) | RESOLUTION_KINDS
 
 
 def split_pence(total: int, weights: np.ndarray) -> np.ndarray:
@@ -192,7 +198,10 @@ class RiskBook:
         self._pool_weights: dict[tuple[str, ...], np.ndarray | None] = {}
 
     def adopt(self, matter: Matter, day: int, ev) -> None:
-        """Start an agreed matter's effects running from ``day`` (001 §34)."""
+        """Start an agreed matter's effects running from ``day`` (001 §34): only business whose
+        effects are realised, not the expectations of ``EXPECTED_ONLY`` decisions."""
+        if matter.kind in EXPECTED_ONLY:
+            return
         k = self.count
         if k == len(self._day):
             for name in ("_day", "_row", "_F", "_SD", "_value"):

@@ -482,7 +482,7 @@ def _transition_effects(b: _Builder) -> dict:
                              np.abs(council_share - comm_share)]),
             _objectives(0.2 * (0.01 * b.budget_total), {"outcomes": 0.5, "sustainability": 0.5}),
             np.zeros((N_OBJ, 2)),
-            b.labels({k: "share of the gain/loss pool" for k in ROLES}),
+            b.labels({k: "expected share of the gain/loss pool" for k in ROLES}),
         ),
         "design_groups": (
             design,

@@ -5,6 +5,7 @@
    withdrawn business and governance resolutions are counted apart; a transition matter tabled
    again is one matter with its attempts counted.
 3. Money is conserved: only realised effects of business, shocks, costs and the pool move money.
+4. "No terms exist" only when none exist.
 5. A vote cast on a home body's answer says truly what that answer was.
 """
 
@@ -14,11 +15,12 @@ import numpy as np
 import pytest
 
 from alliance_sim import measures, simulate
+from alliance_sim.board.acceptable import best_terms
 from alliance_sim.model import AllianceModel
-from alliance_sim.records.events import Ev
+from alliance_sim.records.events import Ev, StaleWhy
 from alliance_sim.result import SimulationResult
 
-from .builders import build, matter, party, run, tabling_day
+from .builders import build, events_on, get_matter, matter, party, run, tabling_day
 from .test_risk_membership import THREE, scenario, scheme
 
 # -- 1. the clock starts at the proposal --------------------------------------------------------
@@ -196,6 +198,46 @@ def test_money_is_conserved(name, seed):
         for i, membership in enumerate(p.membership):
             if membership != "full":  # no associate or non-member ever holds a pool share
                 assert p.share_pence[i] == 0 and p.paid_in_pence[i] == 0
+
+
+# -- 4. "no terms exist" only when none exist ---------------------------------------------------
+
+
+def test_terms_every_member_prefers_by_a_hair_are_found_and_agreed():
+    """1-D, three full members with ideal terms 0.702, 0.425 and 0.700 and the status quo 0.4248:
+    terms near 0.425 suit all three (by less than the chair's usual margin), so the matter is
+    agreed there and never reported as having no acceptable terms."""
+    keys = ("a", "b", "c")
+    weights = {"finance": 0.0, "outcomes": 0.0, "seamless": 0.0, "accessible": 0.0, "local": 0.0,
+               "prevention": 0.0, "sustainability": 0.0, "choice": 0.0}  # fmt: skip
+    parties = {k: party(best_for_service=0.0, weights=weights) for k in keys}
+    ideals = dict(zip(keys, (0.702, 0.425, 0.700), strict=True))
+    spec = matter(
+        "m", "a", day=0, deadline_days=700,
+        terms=[{"name": "t", "low": 0.0, "high": 1.0, "status_quo": 0.4248, "proposed": 0.701}],
+        ideals={k: {"t": {"ideal": v, "weight": 1.0}} for k, v in ideals.items()},
+    )  # fmt: skip
+    model = run(build(parties, [spec], cadence_days=14, notice_days=0))
+    m = get_matter(model, "m")
+    assert m.outcome == "agreed"
+    assert 0.4248 < m.x[0] < 0.4252
+    assert not events_on(model, "m", Ev.STALEMATE)
+
+
+def test_every_no_terms_stalemate_has_no_terms_at_all():
+    """Whenever a stalemate says that no terms exist that every full member prefers, the exact
+    search without any margin agrees."""
+    checked = 0
+    for seed in range(12):
+        model = AllianceModel("mid-notts", seed=seed, collect=False).run()
+        for e in model.log.of_kind(Ev.STALEMATE):
+            if e.why is not StaleWhy.NO_TERMS:
+                continue
+            m = model.matters[e.matter]
+            best = best_terms(m, list(e.voters), model.arrays, e.bfs, 0.0, limit=m.limit)
+            assert not best.exists, (seed, m.id)
+            checked += 1
+    assert checked
 
 
 # -- 5. votes cast on a home body's answer say what that answer was -----------------------------

@@ -472,6 +472,17 @@ class BoardProtocol:
             voters = members(self.roster.voter_mask & ~matter.recused)
             needs = [need * 100 if insist >> v & 1 else need for v in voters]
             best = best_terms(matter, voters, self.arrays, matter.bfs, needs, system, matter.limit)
+            if not best.exists:
+                # No terms leave every voter the margin aimed for: whether any terms at all suit
+                # every voter is decided exactly (surplus > 0), and those are proposed if so. With
+                # the same margin for all and no limit, the best terms are the same and only the
+                # value moves by the margin; otherwise the search is made again without it.
+                if matter.limit is None and not insist:
+                    best = best._replace(value=best.value + need)
+                else:
+                    bare = [need * 100 if insist >> v & 1 else 0.0 for v in voters]
+                    best = best_terms(matter, voters, self.arrays, matter.bfs, bare, system,
+                                      matter.limit)  # fmt: skip
             moved = np.abs(best.x - matter.x) / np.maximum(matter.hi - matter.lo, 1e-12)
             if not best.exists:
                 self._stalemate(matter, day, number, StaleWhy.NO_TERMS, best)

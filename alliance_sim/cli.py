@@ -3,12 +3,15 @@
 Each subcommand lives in its own module exposing ``register(subparsers)``. Exit codes: 0 done;
 2 bad input (a scenario, experiment file, option, or a results folder in use or made from other
 inputs); 3 a run that could not finish (e.g. a worker that keeps crashing on one chunk; what was
-written is kept); 130 interrupted. Errors are one paragraph on stderr, never a traceback.
+written is kept); 130 interrupted; 141 the reader of the output went away (``| head``: what was
+asked for is done, the rest of the text is dropped quietly). Errors are one paragraph on stderr,
+never a traceback.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
@@ -16,6 +19,7 @@ from .errors import InputError, RunFailed
 
 #: Modules that add a subcommand. Each has ``register(subparsers)`` and sets ``func`` on its parser.
 COMMAND_MODULES = (
+    "alliance_sim.commands.scenario",
     "alliance_sim.commands.simulate",
     "alliance_sim.commands.experiment",
     "alliance_sim.commands.search",
@@ -29,8 +33,11 @@ def build_parser() -> argparse.ArgumentParser:
         prog="alliance-sim",
         description="Simulate health and social care alliance boards and compare their designs.",
         epilog="Exit codes: 0 done, 2 bad input or results folder in use, 3 run could not finish "
-        "(results so far kept), 130 interrupted.",
+        "(results so far kept), 130 interrupted, 141 output pipe closed (e.g. `| head`).",
     )
+    from . import __version__
+
+    parser.add_argument("--version", action="version", version=f"alliance-sim {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     import importlib
 
@@ -48,7 +55,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        return int(args.func(args) or 0)
+        code = int(args.func(args) or 0)
+        sys.stdout.flush()  # inside the try: a reader that went away is noticed here, not at exit
+        return code
     except InputError as exc:
         print(f"alliance-sim: {paragraph(exc)}", file=sys.stderr)
         return 2
@@ -58,6 +67,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("alliance-sim: interrupted; whatever was already written is kept.", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        return _reader_gone()
+
+
+#: Exit status of a command whose output pipe closed (128 + SIGPIPE), as other command-line tools.
+PIPE_CLOSED = 141
+
+
+def _reader_gone() -> int:
+    """The reader (``| head``) stopped reading: drop the rest of the output without a traceback.
+    Python would otherwise complain again when it flushes stdout at exit, so stdout is pointed at
+    the null device first."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+    return PIPE_CLOSED
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ and exits with code 2, never a traceback.
 
 from __future__ import annotations
 
+import re
 import types
 import typing
 
@@ -78,10 +79,58 @@ def _model_at(root: type[BaseModel] | None, loc: tuple) -> type[BaseModel] | Non
     return node if isinstance(node, type) and issubclass(node, BaseModel) else None
 
 
+#: What a value of each kind must look like, in the words of someone writing a TOML file (pydantic's
+#: own wording, "Input should be a valid ...", never reaches the user).
+KINDS = {
+    "float": "a number, e.g. 1.5",
+    "int": "a whole number, e.g. 28",
+    "bool": "true or false (no quotes)",
+    "date": "a date written YYYY-MM-DD without quotes, e.g. 2021-04-01",
+    "string": 'a text in quotes, e.g. "Riverside"',
+    "list": 'a list in square brackets, e.g. ["financial", "policy"]',
+    "table": "a table: a [section] of its own or { key = value, ... }",
+}
+_KIND_OF_TYPE = {
+    "float_parsing": "float", "float_type": "float", "finite_number": "float",
+    "int_parsing": "int", "int_type": "int", "int_from_float": "int",
+    "int_parsing_size": "int",
+    "bool_parsing": "bool", "bool_type": "bool",
+    "date_parsing": "date", "date_type": "date", "date_from_datetime_parsing": "date",
+    "date_from_datetime_inexact": "date", "datetime_parsing": "date",
+    "string_type": "string", "string_unicode": "string",
+    "tuple_type": "list", "list_type": "list", "set_type": "list", "iterable_type": "list",
+    "dict_type": "table", "model_type": "table", "model_attributes_type": "table",
+    "dataclass_type": "table",
+}  # fmt: skip
+_ALTERNATIVES = re.compile(r"^\^\(([\w|-]+)\)\$$")
+
+
+def _allowed_by_pattern(pattern: str) -> str | None:
+    """``^(a|b|c)$`` as "a, b or c"; None for a pattern that is not a list of words."""
+    match = _ALTERNATIVES.match(pattern)
+    if not match:
+        return None
+    words = [f"'{w}'" for w in match.group(1).split("|")]
+    return ", ".join(words[:-1]) + " or " + words[-1] if len(words) > 1 else words[0]
+
+
+def _plain(msg: str) -> str:
+    """Whatever pydantic wording is left, rephrased: "Input should be X" reads "must be X"."""
+    msg = msg.removeprefix("Value error, ").removeprefix("Assertion failed, ")
+    for prefix in ("Input should be ", "String should be ", "Value should be "):
+        if msg.startswith(prefix):
+            return "must be " + msg.removeprefix(prefix)
+    for prefix in ("String should ", "List should ", "Tuple should ", "Dictionary should "):
+        if msg.startswith(prefix):
+            return "must " + msg.removeprefix(prefix)
+    return msg
+
+
 def _describe(error: dict, root: type[BaseModel] | None = None) -> str:
     kind = error["type"]
     msg = error["msg"]
     ctx = error.get("ctx") or {}
+    given = f"has value {echo(error.get('input'))}"
     if kind == "extra_forbidden":
         holder = _model_at(root, tuple(error["loc"][:-1]))
         if holder is not None:
@@ -90,13 +139,27 @@ def _describe(error: dict, root: type[BaseModel] | None = None) -> str:
         return "is not a known field (check the spelling against the documented fields)"
     if kind == "missing":
         return "is required but missing"
-    if kind == "enum":
-        return f"has value {echo(error.get('input'))}; allowed values are {ctx.get('expected')}"
+    if kind in ("enum", "literal_error"):
+        return f"{given}; allowed values are {ctx.get('expected')}"
+    if kind == "string_pattern_mismatch":
+        allowed = _allowed_by_pattern(str(ctx.get("pattern", "")))
+        if allowed:
+            return f"{given}; allowed values are {allowed}"
+        return f"{given}; it must be written as {ctx.get('pattern')}"
+    if kind in _KIND_OF_TYPE:
+        what = KINDS[_KIND_OF_TYPE[kind]]
+        detail = ctx.get("error")
+        why = f" ({detail})" if detail and _KIND_OF_TYPE[kind] == "date" else ""
+        return f"{given}{why}; it must be {what}"
+    if kind in ("too_short", "too_long"):
+        bound = ctx.get("min_length") if kind == "too_short" else ctx.get("max_length")
+        side = "at least" if kind == "too_short" else "at most"
+        return f"{given}; it must have {side} {bound} item(s)"
     if kind.startswith("greater_than") or kind.startswith("less_than"):
-        return f"has value {echo(error.get('input'))}; it must be {msg.lower().removeprefix('input should be ')}"
+        return f"{given}; it {_plain(msg)}"
     if msg.startswith("Value error, "):
         return msg.removeprefix("Value error, ")
-    return f"has value {echo(error.get('input'))}: {msg}"
+    return f"{given}: {_plain(msg)}"
 
 
 def from_validation(

@@ -136,6 +136,13 @@ def parse(raw: bytes, source: str, kind: str) -> InputFile:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"{source}: not valid TOML ({exc}); fix the syntax there.") from None
+        hint = (
+            " Dates are written YYYY-MM-DD without quotes, e.g. start = 2021-04-01."
+            if "date" in str(exc).lower()
+            else ""
+        )
+        raise InputError(
+            f"{source}: not valid TOML ({exc}); fix the syntax there.{hint}"
+        ) from None
     check_data(data, source)
     return InputFile(source, text, hashlib.sha256(raw).hexdigest(), data)

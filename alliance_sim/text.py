@@ -27,6 +27,13 @@ def money(value_m: float) -> str:
     return "£0"
 
 
+def possessive(name: str) -> str:
+    """``name``'s, as plain English writes it: "the Council's", but "the Trustees'" (a name that
+    ends in s takes the apostrophe alone)."""
+    name = name.rstrip()
+    return f"{name}'" if name.endswith(("s", "S")) else f"{name}'s"
+
+
 def date_of(run: Dated, day: int) -> str:
     """Day ``day`` of ``run`` (counted from its start) as a date: 1 Apr 2016."""
     return (run.start + dt.timedelta(days=int(day))).strftime("%-d %b %Y")

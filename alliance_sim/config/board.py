@@ -7,7 +7,7 @@ from __future__ import annotations
 from pydantic import Field, field_validator
 
 from ..registry import DECISION_RULES, PROHIBITED_GROUNDS
-from .vocabulary import Strict
+from .vocabulary import COUNT, DAY, DAYS, SETTING, SHARE, Strict, doc
 
 
 class Board(Strict):
@@ -19,13 +19,49 @@ class Board(Strict):
     say how fast; 1.0 is the default.
     """
 
-    rule: str = Field("unanimity", description="a registered decision rule (rules.py)")
-    qualified_majority: float = Field(0.75, gt=0.5, le=1.0)
-    cadence_days: int = Field(28, ge=1)
-    first_meeting_day: int = Field(0, ge=0)
-    notice_days: int = Field(7, ge=0)
-    max_agenda: int = Field(12, ge=1)
-    amendment_step: float = Field(1.0, gt=0.0, lt=2.0)
+    rule: str = Field(
+        "unanimity",
+        description="how the board decides, a registered decision rule (board/rules.py): "
+        "unanimity (every full member has a veto, 001 §47; 003), or the counterfactuals "
+        "best_for_service and qualified_majority, which no document has",
+        json_schema_extra=doc(source="001 §47"),
+    )
+    qualified_majority: float = Field(
+        0.75,
+        gt=0.5,
+        le=1.0,
+        description="under the counterfactual qualified_majority rule, the share of full "
+        "members' votes that carries a matter",
+        json_schema_extra=doc(SHARE, SETTING),
+    )
+    cadence_days: int = Field(
+        28, ge=1, description="days between board meetings", json_schema_extra=doc(DAYS)
+    )
+    first_meeting_day: int = Field(
+        0, ge=0, description="the day of the board's first meeting", json_schema_extra=doc(DAY)
+    )
+    notice_days: int = Field(
+        7,
+        ge=0,
+        description="notice a matter needs before the meeting that takes it (000 §3.2.1: as much "
+        "as reasonably possible): its proposer gives notice this many days ahead",
+        json_schema_extra=doc(DAYS),
+    )
+    max_agenda: int = Field(
+        12,
+        ge=1,
+        description="the most matters one meeting takes; the rest wait for the next",
+        json_schema_extra=doc(COUNT),
+    )
+    amendment_step: float = Field(
+        1.0,
+        gt=0.0,
+        lt=2.0,
+        description="how far each amendment moves the terms toward what the blockers' concerns "
+        "ask for: 1 all the way, below 1 a partial concession (001 §47 asks the board to find a "
+        "solution, not how fast)",
+        json_schema_extra=doc(SHARE),
+    )
     chair_proposes_after: int = Field(
         3,
         ge=1,
@@ -33,6 +69,7 @@ class Board(Strict):
         "exactly whether terms exist that every full member prefers: it proposes them if they "
         "do, and the matter is stalemated if they do not. 001 §47 asks the board to find a "
         "solution to the concern but not how; three rounds is an assumption",
+        json_schema_extra=doc(COUNT),
     )
     smallest_amendment: float = Field(
         0.005,
@@ -54,6 +91,7 @@ class Board(Strict):
         description="the grounds on which the agreement prohibits a decision whatever the vote "
         "(prohibited.py: breach 000 §3.3 a-b, 002 §3.4; commissioner_money 000 §3.3 c); empty "
         "where the agreement has no Prohibited Matters clause",
+        json_schema_extra=doc(source="000 §3.3"),
     )
 
     @field_validator("rule")

@@ -72,12 +72,29 @@ def parse_override(text: str) -> tuple[str, Any]:
     return key, value
 
 
+#: Tables whose keys are ids the file itself chooses: an override may change an entry's fields but
+#: not invent an entry, so a misspelt id is named as such (not as a new entry missing its fields).
+KEYED_TABLES = {"parties": "party"}
+
+
+def _known_key(data: dict[str, Any], parts: list[str], dotted: str, source: str) -> None:
+    what = KEYED_TABLES.get(parts[0])
+    table = data.get(parts[0])
+    if what is None or len(parts) < 3 or not isinstance(table, dict) or parts[1] in table:
+        return
+    raise InputError(
+        f"{source}: override `{shorten(dotted)}`: there is no {what} `{shorten(parts[1], 40)}`; "
+        f"the {parts[0]} are {', '.join(table) or 'none'}."
+    )
+
+
 def apply_overrides(data: dict[str, Any], overrides: Mapping[str, Any], source: str) -> dict:
     """Return a copy of ``data`` with each dotted path set; list items are addressed by index."""
     data = copy.deepcopy(data)
     for dotted, value in overrides.items():
         node: Any = data
         parts = dotted.split(".")
+        _known_key(data, parts, dotted, source)
         for i, part in enumerate(parts):
             last = i == len(parts) - 1
             if isinstance(node, list):

@@ -6,20 +6,26 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from .vocabulary import Strict
+from .vocabulary import COUNT, DAYS, Strict, doc
 
 
 class MembershipRules(Strict):
     """How membership changes over the term (001 §39, 42; 002 §6.5-6.7)."""
 
     withdrawal_notice_days: int = Field(
-        91, ge=0, description="3 months after a policy change, 001 §42"
+        91,
+        ge=0,
+        description="3 months after a policy change, 001 §42",
+        json_schema_extra=doc(DAYS, "001 §42"),
     )
-    council_notice_days: int = Field(30, ge=0, description="1 month, 001 §39")
+    council_notice_days: int = Field(
+        30, ge=0, description="1 month, 001 §39", json_schema_extra=doc(DAYS, "001 §39")
+    )
     council_response_to_refusal: str = Field(
         "associate",
         pattern="^(stay|associate|leave)$",
         description="what the council does if its social-care provider is refused (001 §39)",
+        json_schema_extra=doc(),
     )
     withdraw_below_tolerances: float = Field(
         2.0,
@@ -27,6 +33,7 @@ class MembershipRules(Strict):
         description="a member leaving under its document's clause gives notice when its net "
         "position from the alliance's business (its own cost of taking part left out) is below "
         "minus this many risk tolerances",
+        json_schema_extra=doc("risk tolerances"),
     )
     leaving: str = Field(
         "policy_change",
@@ -35,6 +42,7 @@ class MembershipRules(Strict):
         "a material policy change, on withdrawal_notice_days), 'resignation' (002 §6.6: at any "
         "time, weighed at each period's settlement, on resignation_notice_days) or 'none' (the "
         "document has no such clause: 003, 004)",
+        json_schema_extra=doc(source="001 §42; 002 §6.6"),
     )
     resign_below_tolerances: float = Field(
         4.0,
@@ -42,13 +50,18 @@ class MembershipRules(Strict):
         description="002 §6.6: a partner resigns when its net position from the alliance's "
         "business is below minus this many risk tolerances (assumption: twice the withdrawal "
         "level, since resigning ends a partnership the partners intend to extend, 002 §2.2)",
+        json_schema_extra=doc("risk tolerances"),
     )
     resignation_notice_days: int = Field(
-        91, ge=0, description="notice of a resignation (002 §6.6 gives none; assumption)"
+        91,
+        ge=0,
+        description="notice of a resignation (002 §6.6 gives none; assumption)",
+        json_schema_extra=doc(DAYS),
     )
     removal_after_stalemates: int = Field(
         0,
         ge=0,
         description="002 §6.7: a partner proposes another's removal once that partner's blocks "
         "have stalemated this many matters (0: the document has no removal clause)",
+        json_schema_extra=doc(COUNT),
     )

@@ -4,10 +4,35 @@ home body (001 §33-37; 000 §1.4, 3.2; 002 §5.4).
 
 from __future__ import annotations
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
 from ..registry import PARTY_KINDS
-from .vocabulary import OBJECTIVES, Category, Membership, Sector, Strict
+from ..text import possessive
+from .vocabulary import (
+    DAY,
+    DAYS,
+    MONEY,
+    MONEY_YEAR,
+    OBJECTIVES,
+    TIMES,
+    WEIGHT,
+    YOURS,
+    Category,
+    Membership,
+    Sector,
+    Strict,
+    doc,
+)
+
+
+def _weight(default: float, what: str) -> float:
+    return Field(
+        default,
+        ge=0.0,
+        le=1.0,
+        description=f"how much the party values {what}, per £1m-equivalent of effect",
+        json_schema_extra=doc(WEIGHT),
+    )
 
 
 class Weights(Strict):
@@ -17,14 +42,14 @@ class Weights(Strict):
     party as £1m of its own money. Defaults are a neutral 0.5 for objectives and 1.0 for finance.
     """
 
-    finance: float = Field(1.0, ge=0.0, le=1.0)
-    outcomes: float = Field(0.5, ge=0.0, le=1.0)
-    seamless: float = Field(0.5, ge=0.0, le=1.0)
-    accessible: float = Field(0.5, ge=0.0, le=1.0)
-    local: float = Field(0.5, ge=0.0, le=1.0)
-    prevention: float = Field(0.5, ge=0.0, le=1.0)
-    sustainability: float = Field(0.5, ge=0.0, le=1.0)
-    choice: float = Field(0.5, ge=0.0, le=1.0)
+    finance: float = _weight(1.0, "its own money")
+    outcomes: float = _weight(0.5, "improved outcomes for service users (000 §1.2a)")
+    seamless: float = _weight(0.5, "a seamless journey whatever the need (000 §1.2b)")
+    accessible: float = _weight(0.5, "accessible services (000 §1.2c)")
+    local: float = _weight(0.5, "services local where appropriate (000 §1.2d)")
+    prevention: float = _weight(0.5, "a focus on prevention (000 §1.2e)")
+    sustainability: float = _weight(0.5, "system sustainability through reduced cost (000 §1.2f)")
+    choice: float = _weight(0.5, "protecting and promoting choice (000 §1.2g)")
 
     def objective_vector(self) -> tuple[float, ...]:
         return tuple(getattr(self, name) for name in OBJECTIVES)
@@ -37,8 +62,19 @@ class Authority(Strict):
     and none of its categories is excluded; otherwise it must refer to its home body (000 §3.2).
     """
 
-    threshold_m: float = Field(1.0, ge=0.0)
-    excluded_categories: tuple[Category, ...] = ()
+    threshold_m: float = Field(
+        1.0,
+        ge=0.0,
+        description="the largest matter (£m a year of activity it moves) the representative may "
+        "decide alone; a larger one goes to its home body. £250k is 0.25",
+        json_schema_extra=doc(MONEY),
+    )
+    excluded_categories: tuple[Category, ...] = Field(
+        (),
+        description="categories of business the representative must always refer to its home "
+        "body, whatever their size (001 §46: strategic, policy, resource and financial)",
+        json_schema_extra=doc(source=YOURS),
+    )
 
 
 class HomeBody(Strict):
@@ -49,26 +85,114 @@ class HomeBody(Strict):
     that its view "may differ"; 0.5 is the default.
     """
 
-    name: str = "Board"
-    cadence_days: int = Field(28, ge=1)
-    first_meeting_day: int = Field(0, ge=0)
-    notice_days: int = Field(7, ge=0)
-    own_interest_bias: float = Field(0.5, ge=0.0, le=1.0)
+    name: str = Field(
+        "",
+        description='what the narrative calls it, e.g. "Adult Social Care Committee"; left out, '
+        "it is the party's name with \"'s board\"",
+        json_schema_extra=doc(source=YOURS),
+    )
+    cadence_days: int = Field(
+        28, ge=1, description="days between its meetings", json_schema_extra=doc(DAYS)
+    )
+    first_meeting_day: int = Field(
+        0, ge=0, description="the day of its first meeting", json_schema_extra=doc(DAY)
+    )
+    notice_days: int = Field(
+        7,
+        ge=0,
+        description="how long before a meeting its papers close: a referral must reach it this "
+        "early to be decided there",
+        json_schema_extra=doc(DAYS),
+    )
+    own_interest_bias: float = Field(
+        0.5,
+        ge=0.0,
+        le=1.0,
+        description="how much more it weighs the organisation's own interest than its "
+        "representative does: its best-for-service weight is the representative's times "
+        "(1 - bias); 000 §3.2 says only that its view may differ",
+        json_schema_extra=doc(WEIGHT),
+    )
 
 
 class Party(Strict):
-    name: str
-    kind: str = Field(description="a registered party kind (agents/): commissioner, provider, ...")
-    sector: Sector = Sector.NONE
-    membership: Membership = Membership.FULL
-    budget_m: float = Field(0.0, ge=0.0)
-    risk_tolerance_m: float = Field(0.5, ge=0.0)
-    loss_aversion: float = Field(1.0, ge=0.0)
-    best_for_service: float = Field(0.5, ge=0.0, le=1.0)
-    weights: Weights = Weights()
-    authority: Authority = Authority()
-    home_body: HomeBody = HomeBody()
-    source: str = ""
+    name: str = Field(
+        description="the organisation's name, as every narrative, table and figure shows it",
+        json_schema_extra=doc(source=YOURS),
+    )
+    kind: str = Field(
+        description="a registered party kind (agents/): commissioner, provider, vcse or council; "
+        "it decides how business reaches the party and what it may do alone",
+        json_schema_extra=doc(source=YOURS),
+    )
+    sector: Sector = Field(
+        Sector.NONE,
+        description="what a provider delivers; it decides how a shift of activity from hospital "
+        "to community reaches it (001 §34): acute and ambulance providers lose activity, the "
+        "others gain it. A provider must name one; commissioners have none",
+        json_schema_extra=doc(source=YOURS),
+    )
+    membership: Membership = Field(
+        Membership.FULL,
+        description="full members vote (a veto under unanimity) and share risk; associates "
+        "attend and speak without a vote or a share; none: not (yet) a member (001 §33-35)",
+        json_schema_extra=doc(source=YOURS),
+    )
+    budget_m: float = Field(
+        0.0,
+        ge=0.0,
+        description="its yearly spending (a commissioner) or income (a provider) on the services "
+        "in the alliance's scope: it sizes its share of business, risk and costs. Give it: 0 "
+        "makes the party weightless",
+        json_schema_extra=doc(MONEY_YEAR, YOURS),
+    )
+    risk_tolerance_m: float = Field(
+        0.5,
+        ge=0.0,
+        description="the yearly loss on one matter it will bear without objecting",
+        json_schema_extra=doc(MONEY_YEAR),
+    )
+    loss_aversion: float = Field(
+        1.0,
+        ge=0.0,
+        description="how much more a £ lost weighs than a £ gained (1: equally)",
+        json_schema_extra=doc(TIMES),
+    )
+    best_for_service: float = Field(
+        0.5,
+        ge=0.0,
+        le=1.0,
+        description="its representative's weight on the system's interest against its own "
+        "(000 §1.4): 0 its own only, 1 the system's only",
+        json_schema_extra=doc(WEIGHT),
+    )
+    weights: Weights = Field(
+        Weights(), description="how much it values each Alliance Objective and its own money"
+    )
+    authority: Authority = Field(
+        Authority(), description="its representative's delegated authority (000 §3.2.3)"
+    )
+    home_body: HomeBody = Field(
+        HomeBody(),
+        description="the board, governing body or committee its representative refers to",
+    )
+    source: str = Field(
+        "",
+        description="where the party's description comes from (a clause), for readers",
+        json_schema_extra=doc(source=YOURS),
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _home_body_named(cls, data: object) -> object:
+        """A home body left unnamed is the party's own board, named so that "the board approves"
+        is never read as the alliance's board."""
+        if not isinstance(data, dict) or not isinstance(data.get("name"), str):
+            return data
+        home = data.get("home_body", {})
+        if isinstance(home, dict) and not home.get("name"):
+            data = {**data, "home_body": {**home, "name": f"{possessive(data['name'])} board"}}
+        return data
 
     @field_validator("kind")
     @classmethod

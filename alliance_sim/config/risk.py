@@ -7,7 +7,22 @@ from __future__ import annotations
 
 from pydantic import Field, field_validator, model_validator
 
-from .vocabulary import OBJECTIVES, Strict
+from .vocabulary import (
+    ASSUMED,
+    DAYS,
+    MONEY_YEAR,
+    OBJECTIVES,
+    PER_YEAR,
+    SETTING,
+    SHARE,
+    TIMES,
+    YOURS,
+    Strict,
+    doc,
+)
+
+ASSUMED_DOC = doc(source=ASSUMED)
+MINE = doc(source=YOURS)
 
 
 class KpiLevel(Strict):
@@ -21,10 +36,27 @@ class KpiLevel(Strict):
     better-than-expected performance, 004 p.8), ``losses`` (painshare when KPIs are missed) or
     ``both``."""
 
-    name: str
-    min_score: float | None = None  # the default threshold, for areas without their own
-    pooled_fraction: float = Field(ge=0.0, le=1.0)
-    pools: str = Field("both", pattern="^(gains|losses|both)$")
+    name: str = Field(description="the level's name (004 pp.6-8)", json_schema_extra=ASSUMED_DOC)
+    min_score: float | None = Field(
+        None,
+        description="the score an area needs to reach the level, for areas without their own "
+        "min_scores: the period's net system value as a share of full members' budgets a year",
+        json_schema_extra=doc("share of budgets", ASSUMED),
+    )
+    pooled_fraction: float = Field(
+        ge=0.0,
+        le=1.0,
+        description="the share of each full member's realised effect paid into the pool at "
+        "this level (004 gives none)",
+        json_schema_extra=doc(SHARE, ASSUMED),
+    )
+    pools: str = Field(
+        "both",
+        pattern="^(gains|losses|both)$",
+        description="which realised net the level pools: gains (gainshare, 004 p.8), losses "
+        "(painshare) or both",
+        json_schema_extra=ASSUMED_DOC,
+    )
 
 
 def _default_levels() -> tuple[KpiLevel, ...]:
@@ -61,12 +93,35 @@ class ResultArea(Strict):
     ``source`` cites the document that lists the area, or says it is an assumption.
     """
 
-    name: str = Field(min_length=1)
-    objectives: tuple[str, ...] = ()
-    finance: bool = False
-    weight: float = Field(1.0, gt=0.0, le=100.0)
-    min_scores: tuple[float, ...] | None = None
-    source: str = ""
+    name: str = Field(min_length=1, description="the area's name", json_schema_extra=MINE)
+    objectives: tuple[str, ...] = Field(
+        (),
+        description="the Alliance Objectives it covers (000 §1.2: outcomes, seamless, "
+        "accessible, local, prevention, sustainability, choice)",
+        json_schema_extra=MINE,
+    )
+    finance: bool = Field(
+        False,
+        description="whether it counts the full members' realised money less demand growth",
+        json_schema_extra=MINE,
+    )
+    weight: float = Field(
+        1.0,
+        gt=0.0,
+        le=100.0,
+        description="its part in the average combination (risk.combine)",
+        json_schema_extra=doc("relative weight", ASSUMED),
+    )
+    min_scores: tuple[float, ...] | None = Field(
+        None,
+        description="its own thresholds, one per KPI level, best first (python -m "
+        "alliance_sim.calibration SCENARIO calibrates them); none: the levels' min_score",
+        json_schema_extra=doc("share of budgets", ASSUMED),
+    )
+    source: str = Field(
+        "", description="the document that lists the area, or why it is assumed",
+        json_schema_extra=MINE,
+    )  # fmt: skip
 
     @field_validator("objectives")
     @classmethod
@@ -125,27 +180,46 @@ class Risk(Strict):
     and take no share (001 §35). Every member bears its own cost of taking part (003).
     """
 
-    period_days: int = Field(91, ge=7, description="a quarter: KPI reporting is quarterly")
-    levels: tuple[KpiLevel, ...] = Field(default_factory=_default_levels)
-    result_areas: tuple[ResultArea, ...] = Field(default_factory=_alliance_wide, min_length=1)
+    period_days: int = Field(
+        91, ge=7, description="a quarter: KPI reporting is quarterly", json_schema_extra=doc(DAYS)
+    )
+    levels: tuple[KpiLevel, ...] = Field(
+        default_factory=_default_levels,
+        description="the KPI levels, best first (004 pp.6-8: game-breaking, stretch, minimum, "
+        "poor, failure)",
+    )
+    result_areas: tuple[ResultArea, ...] = Field(
+        default_factory=_alliance_wide,
+        min_length=1,
+        description="the key result areas, each scored against the levels on its own (004 p.7); "
+        "none given: one alliance-wide area",
+    )
     combine: str = Field(
         "average",
         pattern="^(average|weakest)$",
         description="how the areas' levels combine into the share pooled (004 gives no rule): "
         "average (each area contributes its level's fraction, by weight) or weakest (the worst "
         "area's level sets it)",
+        json_schema_extra=doc(),
     )
     default_split: str = Field(
         "none",
         pattern="^(none|budget|equal)$",
         description="pooling before a scheme is agreed: none (001 §33; 004 p.7), or the "
         "counterfactual budget or equal split from day 1",
+        json_schema_extra=doc(source=SETTING),
     )
     demand_growth: float = Field(
-        0.002, ge=0.0, description="yearly demand growth the alliance must absorb, share of budget"
+        0.002,
+        ge=0.0,
+        description="yearly demand growth the alliance must absorb, share of budget",
+        json_schema_extra=doc("share of budgets a year"),
     )
     participation_cost_m: float = Field(
-        0.05, ge=0.0, description="a full member's yearly cost of taking part (003), £m"
+        0.05,
+        ge=0.0,
+        description="a full member's yearly cost of taking part (003), £m",
+        json_schema_extra=doc(MONEY_YEAR),
     )
     participation_cost_max_share: float = Field(
         0.1,
@@ -154,21 +228,33 @@ class Risk(Strict):
         description="no member's yearly cost of taking part exceeds this share of its budget in "
         "scope: a small body sends a part-time or less senior representative (003 leaves each "
         "party to bear its own costs without a figure; an assumption)",
+        json_schema_extra=doc("share of its budget"),
     )
     associate_cost_share: float = Field(
-        0.4, ge=0.0, le=1.0, description="an associate's cost of taking part, share of a full one"
+        0.4,
+        ge=0.0,
+        le=1.0,
+        description="an associate's cost of taking part, share of a full one",
+        json_schema_extra=doc("share of a full member's cost"),
     )
     outcome_noise: float = Field(
-        1.0, ge=0.0, description="scales the sd of realised effects (1 = as each matter states)"
+        1.0,
+        ge=0.0,
+        description="scales the sd of realised effects (1 = as each matter states)",
+        json_schema_extra=doc(TIMES),
     )
     funding_shocks_per_year: float = Field(
-        0.25, ge=0.0, description="national or local policy/funding changes (001 §42)"
+        0.25,
+        ge=0.0,
+        description="national or local policy/funding changes (001 §42)",
+        json_schema_extra=doc(PER_YEAR),
     )
     funding_shock_share: float = Field(
         0.0075,
         ge=0.0,
         description="mean yearly cost a funding shock imposes on the party it hits, as a share of "
         "its budget in scope (0.0075: about £0.5m on the mean mid-notts budget of £67m)",
+        json_schema_extra=doc("share of its budget a year"),
     )
 
     @field_validator("levels")
@@ -222,14 +308,22 @@ class Host(Strict):
     where the agreement names none (000, 001, 003, 004).
     """
 
-    party: str = Field("", description="the host partner, a party key; empty: no host")
+    party: str = Field(
+        "",
+        description="the host partner, a party key; empty: no host",
+        json_schema_extra=doc(source=YOURS),
+    )
     admin_cost_m: float = Field(
-        0.0, ge=0.0, description="the host's agreed yearly management and admin costs, £m"
+        0.0,
+        ge=0.0,
+        description="the host's agreed yearly management and admin costs, £m",
+        json_schema_extra=doc(MONEY_YEAR),
     )
     recovery: str = Field(
         "budget",
         pattern="^(budget|equal)$",
         description="how the partners share the host's costs: by budget in scope, or equally",
+        json_schema_extra=doc(),
     )
 
     @model_validator(mode="after")

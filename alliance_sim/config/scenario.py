@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pydantic import field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from .board import Board
 from .matters import MatterSpec
@@ -16,41 +16,82 @@ from .risk import Host, Risk
 from .stream import Stream
 from .term import Escalation, TermRules
 from .trust import Trust
-from .vocabulary import RESERVED_KINDS, Strict, reference_error
+from .vocabulary import DATE, RESERVED_KINDS, YOURS, Strict, doc, reference_error
+
+MINE = doc(source=YOURS)
 
 
 class ScenarioMeta(Strict):
-    name: str
-    title: str = ""
-    description: str = ""
-    sources: tuple[str, ...] = ()
-    start: dt.date = dt.date(2016, 4, 1)
-    end: dt.date = dt.date(2019, 3, 31)
-    transition_end: dt.date | None = None
+    name: str = Field(
+        description="a short name for the alliance (results and reports show it)",
+        json_schema_extra=MINE,
+    )
+    title: str = Field("", description="a one-line title", json_schema_extra=MINE)
+    description: str = Field(
+        "", description="what the alliance is, for readers", json_schema_extra=MINE
+    )
+    sources: tuple[str, ...] = Field(
+        (), description="the documents and clauses the file draws on", json_schema_extra=MINE
+    )
+    start: dt.date = Field(
+        description="the first day of the agreement's term; days are counted from it",
+        json_schema_extra=doc(DATE, YOURS),
+    )
+    end: dt.date = Field(
+        description="the last day of its term: the simulation ends here",
+        json_schema_extra=doc(DATE, YOURS),
+    )
+    transition_end: dt.date | None = Field(
+        None,
+        description="the deadline for the transition matters (001 §43) and, when it is missed, "
+        "the escalation to an extension, a reconfiguration or termination (001 §40); none: no "
+        "transition",
+        json_schema_extra=doc(DATE, YOURS),
+    )
 
     @model_validator(mode="after")
     def _ordered(self) -> ScenarioMeta:
         if self.end <= self.start:
-            raise ValueError("scenario.end must be after scenario.start")
+            raise reference_error(
+                "scenario.end",
+                f"is {self.end.isoformat()}, not after scenario.start ({self.start.isoformat()}); "
+                "the term runs from start to end",
+            )
         if self.transition_end is not None and not self.start <= self.transition_end <= self.end:
-            raise ValueError("scenario.transition_end must fall within the term")
+            raise reference_error(
+                "scenario.transition_end",
+                f"is {self.transition_end.isoformat()}, outside the term "
+                f"({self.start.isoformat()} to {self.end.isoformat()}); write `none` for no "
+                "transition deadline",
+            )
         return self
 
 
 class Scenario(Strict):
     """A whole alliance: who is in it, how its board decides and what comes before it."""
 
-    scenario: ScenarioMeta
-    board: Board = Board()
-    parties: dict[str, Party]
-    matters: tuple[MatterSpec, ...] = ()
-    stream: Stream = Stream()
-    risk: Risk = Risk()
-    membership: MembershipRules = MembershipRules()
-    trust: Trust = Trust()
-    escalation: Escalation = Escalation()
-    host: Host = Host()
-    term: TermRules = TermRules()
+    scenario: ScenarioMeta = Field(description="the alliance's name and term")
+    board: Board = Field(Board(), description="the Alliance Leadership Board's procedure")
+    parties: dict[str, Party] = Field(
+        description="the organisations, each under a key of your choosing (e.g. "
+        "[parties.council]); the key names the party in overrides and experiments"
+    )
+    matters: tuple[MatterSpec, ...] = Field(
+        (), description="matters written out by hand, besides the generated stream"
+    )
+    stream: Stream = Field(Stream(), description="the business generated over the term")
+    risk: Risk = Field(Risk(), description="outcomes, KPI levels and the risk/reward pool")
+    membership: MembershipRules = Field(
+        MembershipRules(), description="how members join and leave over the term"
+    )
+    trust: Trust = Field(Trust(), description="trust between the parties")
+    escalation: Escalation = Field(
+        Escalation(), description="what follows a missed transition deadline (001 §40-43)"
+    )
+    host: Host = Field(Host(), description="the host partner and its recovered costs (002 §6.4)")
+    term: TermRules = Field(
+        TermRules(), description="the term's extension and its ending early (001 §40; 002 §6)"
+    )
 
     @field_validator("parties")
     @classmethod

@@ -6,15 +6,41 @@ from __future__ import annotations
 
 from pydantic import Field, field_validator, model_validator
 
-from .vocabulary import DRAWN_KINDS, RESERVED_KINDS, MatterKind, Strict
+from .vocabulary import (
+    DAYS,
+    DRAWN_KINDS,
+    MONEY_YEAR,
+    PER_YEAR,
+    RESERVED_KINDS,
+    SETTING,
+    SHARE,
+    YOURS,
+    MatterKind,
+    Strict,
+    doc,
+)
 
 
 class KindStream(Strict):
     """Arrival rate and size of one kind of generated matter."""
 
-    rate_per_year: float = Field(0.0, ge=0.0)
-    magnitude_m: tuple[float, float] = (0.5, 3.0)
-    deadline_days: int = Field(180, ge=1)
+    rate_per_year: float = Field(
+        0.0,
+        ge=0.0,
+        description="how many matters of this kind arrive a year, on average",
+        json_schema_extra=doc(PER_YEAR),
+    )
+    magnitude_m: tuple[float, float] = Field(
+        (0.5, 3.0),
+        description="the smallest and largest size of a matter of this kind, [low, high]",
+        json_schema_extra=doc(MONEY_YEAR),
+    )
+    deadline_days: int = Field(
+        180,
+        ge=1,
+        description="days from its proposal within which the board must decide it",
+        json_schema_extra=doc(DAYS),
+    )
 
 
 def _default_kinds() -> dict[MatterKind, KindStream]:
@@ -46,17 +72,36 @@ class Economics(Strict):
     """
 
     commissioner_saving: float = Field(
-        0.25, description="tariff saved by commissioners net of reinvestment"
+        0.25,
+        description="tariff saved by commissioners net of reinvestment",
+        json_schema_extra=doc("£ per £1 shifted"),
     )
-    acute_margin_loss: float = Field(0.15, description="contribution an acute provider loses")
-    community_margin_gain: float = Field(0.05, description="margin community providers gain")
-    social_care_uplift: float = Field(0.20, description="extra social-care demand on the council")
-    vcse_gain: float = Field(0.02, description="prevention grants to the voluntary sector")
+    acute_margin_loss: float = Field(
+        0.15,
+        description="contribution an acute provider loses",
+        json_schema_extra=doc("£ per £1 shifted"),
+    )
+    community_margin_gain: float = Field(
+        0.05,
+        description="margin community providers gain",
+        json_schema_extra=doc("£ per £1 shifted"),
+    )
+    social_care_uplift: float = Field(
+        0.20,
+        description="extra social-care demand on the council",
+        json_schema_extra=doc("£ per £1 shifted"),
+    )
+    vcse_gain: float = Field(
+        0.02,
+        description="prevention grants to the voluntary sector",
+        json_schema_extra=doc("£ per £1 shifted"),
+    )
     ambulance_income_loss: float = Field(
         0.02,
         ge=0.0,
         description="contribution the ambulance trust loses on the conveyances a shift avoids "
         "(001 §22, 37: admissions avoided are conveyances avoided); range 0-0.1",
+        json_schema_extra=doc("£ per £1 shifted"),
     )
     capitation_relief: float = Field(
         1.0,
@@ -66,9 +111,19 @@ class Economics(Strict):
         "that an agreed capitated budget removes, per unit of the demand risk providers carry under "
         "it (the capitation matter's risk_share term; 001 §30, 43a); the commissioners, who keep "
         "paying the budget, forgo that much of their saving",
+        json_schema_extra=doc(SHARE),
     )
-    outcome_value: float = Field(0.45, description="£-equivalent value to service users")
-    uncertainty: float = Field(0.35, ge=0.0, description="sd of each effect, as share of its mean")
+    outcome_value: float = Field(
+        0.45,
+        description="£-equivalent value to service users",
+        json_schema_extra=doc("£ per £1 shifted"),
+    )
+    uncertainty: float = Field(
+        0.35,
+        ge=0.0,
+        description="sd of each effect, as share of its mean",
+        json_schema_extra=doc("share of the mean"),
+    )
     prohibited_share: float = Field(
         0.03,
         ge=0.0,
@@ -76,8 +131,15 @@ class Economics(Strict):
         description="share of shifts and contract variations that would breach the law, a "
         "regulation or a licence (Prohibited Matters on the 'breach' ground, 000 §3.3 a-b; 002 "
         "§3.4); the documents give no rate: an assumption",
+        json_schema_extra=doc(SHARE),
     )
-    urgent_share: float = Field(0.2, ge=0.0, le=1.0, description="share of reserved matters urgent")
+    urgent_share: float = Field(
+        0.2,
+        ge=0.0,
+        le=1.0,
+        description="share of reserved matters urgent",
+        json_schema_extra=doc(SHARE),
+    )
 
 
 class Stream(Strict):
@@ -91,11 +153,16 @@ class Stream(Strict):
     a conflict of interest it must notify and the board manages by recusal (002 §6.1).
     """
 
-    enabled: bool = True
+    enabled: bool = Field(
+        True,
+        description="generate business over the term; false: only the [[matters]] written out",
+        json_schema_extra=doc(source=SETTING),
+    )
     reserved_matters: bool = Field(
         True,
         description="the commissioners hold Reserved Matters they decide alone (000 §3.4); false "
         "where the agreement leaves commissioning arrangements unchanged (002 §3.5)",
+        json_schema_extra=doc(source="000 §3.4; 002 §3.5"),
     )
     conflict_share: float = Field(
         0.0,
@@ -104,8 +171,13 @@ class Stream(Strict):
         description="share of service changes and services-contract variations on which a "
         "provider partner other than the proposer has a conflict of interest and is recused "
         "(002 §6.1); 0 where the agreement has no conflicts clause (000, 001, 003, 004)",
+        json_schema_extra=doc(SHARE),
     )
-    kinds: dict[MatterKind, KindStream] = Field(default_factory=_default_kinds)
+    kinds: dict[MatterKind, KindStream] = Field(
+        default_factory=_default_kinds,
+        description="the kinds of business drawn at a rate, by kind; a kind left out keeps its "
+        "defaults",
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -140,14 +212,22 @@ class Stream(Strict):
             merged[str(kind)] = {**base, **given} if isinstance(given, dict) else given
         return merged
 
-    economics: Economics = Economics()
-    transition_matters: bool = True
+    economics: Economics = Field(
+        Economics(), description="how a shift of activity moves money between the parties"
+    )
+    transition_matters: bool = Field(
+        True,
+        description="with a transition deadline (scenario.transition_end), table the transition "
+        "matters at the start (001 §43): the capitated payment model and the risk/reward scheme",
+        json_schema_extra=doc(source="001 §43"),
+    )
     admission_subjects: tuple[str, ...] = Field(
         (),
         description="the parties a generated admission may propose as full members (001 §39: "
         "the council's social-care provider; 002 §6.5: a new organisation); none: no admission "
         "is generated. Named, not read from membership, so every design of one scenario faces "
         "the same business; one that is a full member in a design is never named in it",
+        json_schema_extra=doc(source=YOURS),
     )
 
     @field_validator("kinds")

@@ -7,15 +7,20 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from .vocabulary import Strict
+from .vocabulary import COUNT, DAYS, MONEY_YEAR, PER_YEAR, Strict, doc
 
 
 class Escalation(Strict):
     """What the board may do when transition matters miss their deadline (001 §40-43)."""
 
-    extension_days: int = Field(182, ge=1, description="longest extension proposed (a)")
+    extension_days: int = Field(
+        182, ge=1, description="longest extension proposed (a)", json_schema_extra=doc(DAYS)
+    )
     decision_days: int = Field(
-        91, ge=1, description="time for each escalation vote: enough for one referral round"
+        91,
+        ge=1,
+        description="time for each escalation vote: enough for one referral round",
+        json_schema_extra=doc(DAYS),
     )
     continuation_value_m: float = Field(
         2.0,
@@ -23,6 +28,7 @@ class Escalation(Strict):
         description="yearly £m-equivalent value to service users of keeping the alliance: about "
         "what a year of its agreed business is worth in the default stream (5 shifts of ~£1.5m at "
         "0.45 of value per £ shifted, less costs, plus transition benefits)",
+        json_schema_extra=doc(MONEY_YEAR),
     )
 
 
@@ -36,12 +42,14 @@ class TermRules(Strict):
         ge=0.0,
         description="length of the extension the board may agree (001 §40: a further seven "
         "years); 0: the document gives no extension",
+        json_schema_extra=doc("years"),
     )
     extension_considered_days: int = Field(
         182,
         ge=1,
         description="the board considers the extension this many days before the term ends "
         "(002 §2.2: not less than six months)",
+        json_schema_extra=doc(DAYS),
     )
     dispute_after_stalemates: int = Field(
         0,
@@ -49,6 +57,7 @@ class TermRules(Strict):
         description="002 §6.3: the same member blocking this many matters of the same proposer "
         "into stalemate is a dispute the board cannot resolve, and it considers termination "
         "(0: the document has no such clause)",
+        json_schema_extra=doc(COUNT),
     )
     force_majeure_per_year: float = Field(
         0.0,
@@ -57,4 +66,5 @@ class TermRules(Strict):
         description="yearly chance of an Event of Force Majeure that renders the agreement "
         "impossible, after which the board considers termination (002 §6.2); the documents give "
         "no basis: 0 by default, 0-0.05 a plausible range",
+        json_schema_extra=doc(PER_YEAR),
     )

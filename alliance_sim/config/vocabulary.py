@@ -8,9 +8,11 @@ model: unknown fields are errors and a validated scenario never changes.
 
 from __future__ import annotations
 
+import types
+import typing
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, model_validator
 from pydantic_core import PydanticCustomError
 
 #: The seven Alliance Objectives, 000 §1.2 (a)-(g), in order.
@@ -93,12 +95,72 @@ DRAWN_KINDS = frozenset(
 )  # fmt: skip
 
 
+# -- what the reference says of each field (docs/SCENARIO.md, `alliance-sim schema`, `new`) --------
+#: Units, as the reference and the commented template write them.
+MONEY = "£m"
+MONEY_YEAR = "£m a year"
+DAYS = "days"
+DAY = "day of the term (0 = scenario.start)"
+SHARE = "share, 0-1"
+WEIGHT = "weight, 0-1"
+PER_YEAR = "per year"
+COUNT = "count"
+TIMES = "times"
+DATE = "date, YYYY-MM-DD"
+
+#: Where a field's value comes from, besides a document's clause (cited as "001 §42") and the
+#: assumptions registry (``assumptions.RULES``, which knows each assumption's range and why):
+YOURS = "yours"  # a fact of your alliance, which no default can know
+SETTING = "setting"  # a switch of the model, or a design choice to compare in an experiment
+ASSUMED = "assumption"  # assumed, and not a quantity to sample (a table, a list, a text)
+
+
+def doc(unit: str = "", source: str = "") -> dict[str, str]:
+    """A field's unit and the source of its default, carried into the JSON Schema (``x-unit``,
+    ``x-source``) for the reference, the template and editors."""
+    out = {}
+    if unit:
+        out["x-unit"] = unit
+    if source:
+        out["x-source"] = source
+    return out
+
+
 def reference_error(path: str, message: str) -> PydanticCustomError:
     """An error about a cross-reference, carrying the field path it belongs to."""
     return PydanticCustomError("reference", "{message}", {"path": path, "message": message})
 
 
+def optional(annotation: object) -> bool:
+    """Whether a field's type admits None (``date | None``): it may be left unset."""
+    origin = typing.get_origin(annotation)
+    return origin in (typing.Union, types.UnionType) and type(None) in typing.get_args(annotation)
+
+
+def none_to_null(model: type[BaseModel], data: object) -> object:
+    """TOML has no null, so an optional field is unset by writing ``none`` (in a file or with
+    ``--set path=none``): the text ``none`` becomes None wherever the field may be None."""
+    if not isinstance(data, dict):
+        return data
+    out = dict(data)
+    for name, field in model.model_fields.items():
+        value = out.get(name)
+        if (
+            isinstance(value, str)
+            and value.strip().lower() == "none"
+            and optional(field.annotation)
+        ):
+            out[name] = None
+    return out
+
+
 class Strict(BaseModel):
-    """Unknown fields are errors, and inputs never change after validation."""
+    """Unknown fields are errors, and inputs never change after validation; ``none`` unsets an
+    optional field."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _none_is_unset(cls, data: object) -> object:
+        return none_to_null(cls, data)

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import mesa
 
-from alliance_sim.config import OBJECTIVES, Membership
+from alliance_sim.config import OBJECTIVES, Membership, Sector
 from alliance_sim.config import Party as PartyConfig
 from alliance_sim.records.matters import category_mask
 
@@ -37,6 +37,10 @@ class Party(mesa.Agent):
     #: whether parties of this kind hold the services contracts the alliance is a framework for
     #: (000 §1.1; 001 §27, 30): without them there is no alliance to go on (001 §40b)
     holds_the_services_contracts: ClassVar[bool] = False
+    #: the sectors (``parties.<id>.sector``) a party of this kind may have, and why: another is
+    #: a scenario that does not say what it means (``alliance-sim check`` warns)
+    sectors: ClassVar[tuple[Sector, ...]] = tuple(Sector)
+    sectors_why: ClassVar[str] = ""
 
     def __init__(self, model: mesa.Model, key: str, config: PartyConfig, index: int) -> None:
         super().__init__(model)

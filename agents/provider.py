@@ -17,6 +17,11 @@ SECTOR_ROLES = {Sector.ACUTE: "acute", Sector.AMBULANCE: "ambulance"}
 @PARTY_KINDS.register("provider")
 class Provider(Party):
     kind = "provider"
+    sectors = tuple(s for s in Sector if s is not Sector.NONE)
+    sectors_why = (
+        "a provider's sector decides how a shift of activity reaches it (001 §34); without one "
+        "it is treated as a community provider that gains activity"
+    )
 
     @classmethod
     def stream_role(cls, config: PartyConfig) -> str:

@@ -141,8 +141,6 @@ def parse(raw: bytes, source: str, kind: str) -> InputFile:
             if "date" in str(exc).lower()
             else ""
         )
-        raise InputError(
-            f"{source}: not valid TOML ({exc}); fix the syntax there.{hint}"
-        ) from None
+        raise InputError(f"{source}: not valid TOML ({exc}); fix the syntax there.{hint}") from None
     check_data(data, source)
     return InputFile(source, text, hashlib.sha256(raw).hexdigest(), data)

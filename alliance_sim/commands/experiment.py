@@ -60,9 +60,15 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run_command(args: argparse.Namespace) -> int:
     import sys
 
+    from ..batch.spec import load_experiment
     from ..errors import RunFailed
     from ..experiment.runner import run_experiment
+    from .scenario import warn
 
+    experiment = load_experiment(args.file)
+    refs = experiment.spec.experiment.scenario
+    for ref in [refs] if isinstance(refs, str) else refs:
+        warn(experiment.scenario_ref(ref))
     try:
         results = run_experiment(
             args.file,

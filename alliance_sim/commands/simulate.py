@@ -12,6 +12,7 @@ from ..config.loading import builtin_names, load_scenario
 from ..errors import InputError, shorten
 from ..registry import DECISION_RULES, PARTY_KINDS
 from ..simulation import simulate
+from .scenario import warn
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -151,6 +152,7 @@ def _matters(n: int) -> str:
 def run_simulate(args: argparse.Namespace) -> int:
     if args.out and args.out.exists() and not args.out.is_dir():
         raise InputError(f"--out {args.out}: is a file; give a folder for the tables.")
+    warn(args.scenario, args.overrides)
     result = simulate(args.scenario, seed=args.seed, overrides=args.overrides)
     if not args.quiet:
         print(result.narrative(votes=not args.no_votes))

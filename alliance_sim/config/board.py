@@ -78,6 +78,7 @@ class Board(Strict):
         description="an amendment that moves no term by this share of its range or more is no new "
         "proposal (the documents give no figure; half a percent of a range is below what a board "
         "paper would show); the matter then has nothing left to negotiate",
+        json_schema_extra=doc(SHARE),
     )
     mandate_covers_amendments: bool = Field(
         True,

@@ -20,6 +20,7 @@ from .vocabulary import (
 )
 
 MINE = doc(source=YOURS)
+IN_TERM = doc("the term's own unit", YOURS)
 
 
 class Term(Strict):
@@ -29,12 +30,16 @@ class Term(Strict):
         description="the term's id, used by impacts and ideals", json_schema_extra=MINE
     )
     label: str = Field("", description="the term as the narrative words it", json_schema_extra=MINE)
-    low: float = Field(0.0, description="the least value the term may take", json_schema_extra=MINE)
-    high: float = Field(1.0, description="the most value it may take", json_schema_extra=MINE)
-    status_quo: float = Field(
-        0.0, description="its value if the matter is not agreed", json_schema_extra=MINE
+    low: float = Field(
+        0.0, description="the least value the term may take", json_schema_extra=IN_TERM
     )
-    proposed: float = Field(1.0, description="its value as first proposed", json_schema_extra=MINE)
+    high: float = Field(1.0, description="the most value it may take", json_schema_extra=IN_TERM)
+    status_quo: float = Field(
+        0.0, description="its value if the matter is not agreed", json_schema_extra=IN_TERM
+    )
+    proposed: float = Field(
+        1.0, description="its value as first proposed", json_schema_extra=IN_TERM
+    )
 
     @model_validator(mode="after")
     def _within_range(self) -> Term:
@@ -91,7 +96,11 @@ class Ideal(Strict):
 class PoolShare(Strict):
     """A party's share of the gain/loss pool under a risk/reward scheme: base + per_term . terms."""
 
-    base: float = Field(0.0, description="its share before the terms", json_schema_extra=MINE)
+    base: float = Field(
+        0.0,
+        description="its share before the terms",
+        json_schema_extra=doc("share of the pool", YOURS),
+    )
     per_term: dict[str, float] = Field(
         {}, description="share added per unit of each term", json_schema_extra=MINE
     )

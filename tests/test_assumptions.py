@@ -82,3 +82,90 @@ def test_cli_prints_the_table(capsys):
     assert "parties.council.loss_aversion" in out and "trust.initial" in out
     assert main(["assumptions", "no-such-alliance"]) == 2
     assert "built-in scenarios are" in capsys.readouterr().err
+
+
+# -- issue 24 §4: every assumed value the scenario uses --------------------------------------------
+def test_any_form_of_the_mark_is_read():
+    text = """\
+[board]
+cadence_days = 28  # assumption monthly
+notice_days = 7    # Assumption - a week
+max_agenda = 12    # ASSUMPTION
+first_meeting_day = 0
+description = "a # in a string, and assumption: in a string"
+[parties.x]
+budget_m = 3.0  # 004 p.12 (an assumption; a guess)
+best_for_service = 0.5  # assumption [0.2, 0.8]: as a peer
+"""
+    marked = {m.path: (m.reason, m.low, m.high) for m in marked_fields(text)}
+    assert marked == {
+        "board.cadence_days": ("monthly", None, None),
+        "board.notice_days": ("a week", None, None),
+        "board.max_agenda": ("", None, None),
+        "parties.x.budget_m": ("a guess", None, None),
+        "parties.x.best_for_service": ("as a peer", 0.2, 0.8),
+    }
+
+
+TINY = """\
+[scenario]
+name = "tiny"
+start = 2024-04-01
+end = 2027-03-31
+
+[parties.ccg]
+name = "CCG"
+kind = "commissioner"
+budget_m = 100.0  # assumption: the in-scope budget
+
+[parties.trust]
+name = "Trust"
+kind = "provider"
+sector = "acute"
+budget_m = 80.0
+"""
+
+
+def test_defaults_the_file_never_wrote_are_listed_with_range_and_reason(tmp_path):
+    path = tmp_path / "tiny.toml"
+    path.write_text(TINY, encoding="utf-8")
+    registry = build_registry(path)
+    cadence = registry.get("parties.trust.home_body.cadence_days")
+    assert not cadence.written and cadence.default == 28 and (cadence.low, cadence.high) == (21, 42)
+    assert "not in the file" in cadence.reason
+    assert registry.get("parties.ccg.budget_m").written
+    # what the file writes without a mark is its author's fact, not an assumption
+    assert "parties.trust.budget_m" not in {a.path for a in registry}
+    # a default not in use in this scenario is no assumption it makes
+    paths = {a.path for a in registry}
+    assert "host.admin_cost_m" not in paths and "escalation.decision_days" not in paths
+    assert "stream.kinds.agreement_variation.deadline_days" not in paths  # never drawn
+    assert "board.max_agenda" in paths and "risk.outcome_noise" in paths
+    # before issue 24, an unmarked file listed only the stream's economics
+    assert len(registry) > 60
+
+
+def test_morris_screens_every_family_including_the_defaults(tmp_path):
+    from alliance_sim.batch.stages import SensitivityStage
+    from alliance_sim.exploration.sampling import choose_factors
+
+    path = tmp_path / "tiny.toml"
+    path.write_text(TINY, encoding="utf-8")
+    registry = build_registry(path)
+    stage = SensitivityStage(name="screening", method="morris", trajectories=2)
+    factors = choose_factors(registry, stage, None, set())
+    screened = {a.path for f in factors for a in f.members}
+    assert screened == {a.path for a in registry.sampled()}
+    assert "parties.trust.home_body.own_interest_bias" in screened
+    assert "board.chair_proposes_after" in screened
+
+
+def test_the_table_prints_every_reason_in_full(capsys):
+    assert main(["assumptions", "mid-notts"]) == 0
+    out = capsys.readouterr().out
+    # a reason of over 60 characters, once cut there, is printed whole (wrapped)
+    reason = (
+        "001 §55 fears demand shifted onto the council; no figure: half to one and a half times"
+    )
+    assert reason in " ".join(out.split())
+    assert "defaults the file does not write" in out

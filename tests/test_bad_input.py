@@ -228,3 +228,97 @@ def test_out_path_that_is_a_file(tmp_path, capsys):
     assert main(["simulate", "mid-notts", "--quiet", "--out", str(target)]) == 2
     out, err = capsys.readouterr()
     assert str(target) in err and "Traceback" not in out + err
+
+
+# -- issue 24 §7: errors that point ---------------------------------------------------------------
+#: pydantic's own wording, which must never reach the person who wrote the file
+PYDANTIC_WORDS = ("Input should", "String should", "Value error", "Field required", "pydantic",
+                  "valid dictionary", "instance of")  # fmt: skip
+
+MORE_CASES = [
+    ("date in another format", "start = 2020-01-01", 'start = "01/02/2020"', "scenario.start",
+     "YYYY-MM-DD"),
+    ("impossible date", "start = 2020-01-01", 'start = "2020-13-01"', "scenario.start",
+     "YYYY-MM-DD"),
+    ("missing end", "end = 2021-01-01\n", "", "scenario.end", "required"),
+    ("end before start", "end = 2021-01-01", "end = 2019-01-01", "scenario.end",
+     "not after scenario.start (2020-01-01)"),
+    ("a word not allowed", "enabled = false", 'enabled = false\n[risk]\ndefault_split = "half"',
+     "risk.default_split", "'none', 'budget' or 'equal'"),
+    ("text for a number", 'kind = "council"', 'kind = "council"\nrisk_tolerance_m = "some"',
+     "parties.council.risk_tolerance_m", "a number"),
+    ("fraction for a whole number", 'rule = "unanimity"', 'rule = "unanimity"\ncadence_days = 2.5',
+     "board.cadence_days", "a whole number"),
+    ("text for a list", 'kind = "council"',
+     'kind = "council"\n[parties.council.authority]\nexcluded_categories = "financial"',
+     "parties.council.authority.excluded_categories", "a list"),
+    ("number for a table", "[parties.council.weights]\noutcomes = 0.5", "weights = 3",
+     "parties.council.weights", "a table"),
+    ("text for true/false", "enabled = false", 'enabled = "perhaps"', "stream.enabled",
+     "true or false"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("case", "old", "new", "field", "allowed"), MORE_CASES, ids=[c[0] for c in MORE_CASES]
+)
+def test_errors_point_in_plain_words(tmp_path, capsys, case, old, new, field, allowed):
+    assert old in VALID
+    path = write(tmp_path, VALID.replace(old, new, 1))
+    assert main(["simulate", str(path), "--quiet"]) == 2
+    out, err = capsys.readouterr()
+    assert err.count("\n") == 1 and "Traceback" not in out + err  # one paragraph
+    assert str(path) in err and path_named(err, field) and allowed in err, err
+    assert not any(word in err.replace(str(path), "FILE") for word in PYDANTIC_WORDS), err
+
+
+def test_no_pydantic_wording_in_any_bad_input_of_this_file(tmp_path):
+    for case in CASES + MORE_CASES:
+        path = write(tmp_path, VALID.replace(case[1], case[2], 1))
+        with pytest.raises(InputError) as info:
+            load_scenario(path)
+        message = str(info.value).replace(str(path), "FILE")
+        assert not any(word in message for word in PYDANTIC_WORDS), message
+
+
+def test_unknown_party_in_an_override_names_the_known_ones():
+    with pytest.raises(InputError) as info:
+        load_scenario("mid-notts", ["parties.counci.membership=associate"])
+    message = str(info.value)
+    assert "no party `counci`" in message and "council" in message and "sfh" in message
+    assert "required but missing" not in message
+
+
+def test_none_unsets_an_optional_field_in_a_file_and_with_set(tmp_path):
+    s = load_scenario("mid-notts", ["scenario.transition_end=none"])
+    assert s.scenario.transition_end is None
+    text = VALID.replace("end = 2021-01-01", 'end = 2021-01-01\ntransition_end = "none"')
+    assert load_scenario(write(tmp_path, text)).scenario.transition_end is None
+    # a field where "none" is a value of its own keeps it
+    assert str(load_scenario("mid-notts", ["parties.team.membership=none"]).parties[
+        "team"].membership) == "none"  # fmt: skip
+
+
+def test_a_reader_that_goes_away_ends_the_output_quietly():
+    import subprocess
+    import sys
+
+    child = subprocess.Popen(
+        [sys.executable, "-m", "alliance_sim.cli", "simulate", "mid-notts", "--seed", "1"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert child.stdout.readline()  # like `| head -1`: read a line, then stop reading
+    child.stdout.close()
+    err = child.stderr.read().decode()
+    assert child.wait(timeout=120) == 141
+    assert "Traceback" not in err and "BrokenPipe" not in err, err
+
+
+def test_version(capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["--version"])
+    assert info.value.code == 0
+    import alliance_sim
+
+    assert capsys.readouterr().out.strip() == f"alliance-sim {alliance_sim.__version__}"

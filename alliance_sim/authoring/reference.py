@@ -20,6 +20,9 @@ def basis(spec: Spec) -> str:
     """Where the default comes from: your alliance, a clause, a setting, or an assumption
     with its plausible range (``assumptions.RULES``)."""
     rule = rule_for(spec.path)
+    if spec.source == YOURS:
+        assumed = f" (where you must assume it: {rule.why})" if rule is not None else ""
+        return f"your alliance{assumed}"
     if rule is not None and rule.kind != FIXED:
         default = spec.default()
         span = ""

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import textwrap
 
-from ..config.assumptions import FIXED, inline_comments, rule_for
+from ..config.assumptions import FIXED, inline_comments, rule_for, written
 from ..config.fields import Spec, Value, toml_key, toml_value, values
 from ..config.loading import load_scenario, read_scenario_file
 from ..config.scenario import Scenario
@@ -43,7 +43,7 @@ HEADER = """\
 """
 
 
-def _inline(spec: Spec, value: Value, comment: str, data: dict) -> str:
+def _inline(spec: Spec, value: Value, comment: str, data: dict, given: bool) -> str:
     """The comment after a value: unit, allowed values and default, then its basis."""
     facts = [spec.unit, spec.allowed()]
     default = default_text(spec)
@@ -53,14 +53,17 @@ def _inline(spec: Spec, value: Value, comment: str, data: dict) -> str:
         facts.append(f"default {default}")
     head = "; ".join(f for f in facts if f)
     if not comment:
-        comment = _basis(spec, value, data)
+        comment = _basis(spec, value, data, given)
     return f"{head} | {comment}" if head else comment
 
 
-def _basis(spec: Spec, value: Value, data: dict) -> str:
-    """Where a value comes from when the built-in file says nothing of it."""
+def _basis(spec: Spec, value: Value, data: dict, given: bool) -> str:
+    """Where a value comes from when the built-in file says nothing of it (``given``: the file
+    writes the value, without a comment)."""
     rule = rule_for(value.path)
     source = spec.source
+    if given and source != YOURS:
+        return "as the built-in gives it"
     if rule is not None and rule.when is not None and not rule.when(data, value.path):
         return "alliance-sim's default, not in use in this scenario"
     quantity = isinstance(value.value, int | float) and not isinstance(value.value, bool)
@@ -131,6 +134,7 @@ def write(name: str, like: str = "nhse-template") -> str:
             if isinstance(leaf.value, dt.date):
                 value = leaf.value.isoformat()
             key = toml_key(spec.name)
-            inline = _inline(spec, leaf, comments.get(leaf.path, ""), data)
+            given = written(file.data, leaf.path)
+            inline = _inline(spec, leaf, comments.get(leaf.path, ""), data, given)
             lines.append(f"{key} = {value}  # {inline}")
     return "\n".join(lines).rstrip() + "\n"

@@ -89,6 +89,8 @@ def _mark(comment: str) -> tuple[str, float | None, float | None, bool] | None:
     if match is None:
         return None
     reason = comment[match.end() :].strip()
+    if reason.endswith(")") and reason.count(")") > reason.count("("):
+        reason = reason[:-1].rstrip()  # "(an assumption; why)": the aside's own bracket
     if not reason:
         reason = comment[: match.start()].strip(" :;,.-–—")
     low, high = match.group("low"), match.group("high")
@@ -150,8 +152,15 @@ def marked_fields(text: str) -> list[Marked]:
 
 
 def inline_comments(text: str) -> dict[str, str]:
-    """The comment written after each key of a scenario file, by dotted path."""
-    return {path: comment for path, comment, _ in _key_lines(text) if comment}
+    """The comment written after each key of a scenario file, by dotted path; a key with none in
+    a table marked ``# assumption (all values): why`` has ``assumption: why``."""
+    out = {}
+    for path, comment, table_mark in _key_lines(text):
+        if comment:
+            out[path] = comment
+        elif table_mark is not None:
+            out[path] = f"assumption: {table_mark[0]}"
+    return out
 
 
 Bounds = Callable[[float], tuple[float, float]]

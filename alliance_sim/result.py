@@ -14,13 +14,21 @@ import numpy as np
 import pandas as pd
 
 from . import measures
-from .business.risk import KPI_COLUMNS, LEDGER_COLUMNS, risk_summary
+from .business.risk import KPI_COLUMNS, LEDGER_COLUMNS, PENCE_PER_M, risk_summary
 from .model import AllianceModel
 from .reasons import event_text, terms_text, vote_reason
 from .records.events import Ev
 from .survival import kaplan_meier
 from .text import date_of
 
+#: The ledger's pence columns (exact to the penny) and their names in £m (``ledger.csv``).
+IN_POUNDS = {
+    "pool_pence": "pool_m",
+    "paid_in_pence": "paid_in_m",
+    "share_pence": "share_received_m",
+    "host_cost_pence": "host_cost_m",
+    "host_recovery_pence": "host_recovery_m",
+}
 OUTCOMES = ("agreed", "stalemate", "void", "reserved", "withdrawn", "open_at_end")
 
 
@@ -147,6 +155,15 @@ class SimulationResult:
         frame = pd.DataFrame(self._ledger_columns())
         front = ["period", "start_day", "end_day", "party", "kind", "membership"]
         return frame[front + [c for c in frame.columns if c not in front]]
+
+    @property
+    def ledger_m(self) -> pd.DataFrame:
+        """The ledger with every amount in £m, one unit for the whole table (``ledger.csv``): the
+        pool's pence columns (kept exact in :attr:`ledger`) as £m, named ``*_m``."""
+        frame = self.ledger.copy()
+        for pence, pounds in IN_POUNDS.items():
+            frame.insert(frame.columns.get_loc(pence), pounds, frame.pop(pence) / PENCE_PER_M)
+        return frame
 
     @cached_property
     def kpi(self) -> pd.DataFrame:

@@ -58,7 +58,8 @@ def list_scenarios(args: argparse.Namespace) -> int:
 
 def summary_text(result) -> str:
     s = result.summary()
-    blocks = {k: v for k, v in result.blocks_by_party().items() if v}
+    names = {key: party.name for key, party in result.scenario.parties.items()}
+    blocks = {names.get(k, k): v for k, v in result.blocks_by_party().items() if v}
     lines = [
         f"Summary: {shorten(result.scenario.scenario.title or result.scenario.scenario.name, 120)} "
         f"(seed {result.seed})",
@@ -95,16 +96,28 @@ def summary_text(result) -> str:
             else "no risk/reward scheme was agreed, so each kept its own effects):"
         )
     )
+    width = min(max((len(n) for n in risk["name"]), default=5), 40)
     lines.append(
-        f"  {'party':24s} {'member':9s} {'net':>7s} {'P(loss)':>8s} {'tail':>7s} "
+        f"  {'party':{width}s} {'member':9s} {'net £m':>7s} {'P(loss)':>8s} {'tail £m':>8s} "
         f"{'downside':>9s} {'upside':>7s}"
     )
     for row in risk.itertuples():
         lines.append(
-            f"  {row.party[:24]:24s} {row.membership:9s} {row.expected_net_m:7.2f} "
-            f"{row.prob_loss:8.0%} {row.tail_loss_m:7.2f} {row.downside_share:9.0%} "
+            f"  {shorten(row.name, width):{width}s} {row.membership:9s} {row.expected_net_m:7.2f} "
+            f"{row.prob_loss:8.0%} {row.tail_loss_m:8.2f} {row.downside_share:9.0%} "
             f"{row.upside_share:7.0%}"
         )
+    periods = len(result.model.risk.ledger.periods)
+    worst = max(1, -(-periods * 5 // 100))
+    lines += [
+        "  net: the party's money from the alliance over the term (realised effects of the "
+        "business adopted, gain/pain share, costs of taking part and hosting, policy shocks).",
+        f"  P(loss): the share of the {periods} settlement periods ({_every(result)}) it ended "
+        "in loss; "
+        f"tail: its mean net in the worst 5% of them (here the worst {worst}), £m.",
+        "  downside, upside: its part of all the parties' losses, and of all their gains, over "
+        "the term (docs/GLOSSARY.md).",
+    ]
     outcomes = result.transition_outcomes
     if result.model.transition_day is not None or outcomes:
         told = ", ".join(f"{how} on day {day}" for day, how in outcomes) or "none needed"
@@ -118,6 +131,11 @@ def summary_text(result) -> str:
     if result.model.terminated_day is not None:
         lines.append(f"  terminated on day {result.model.terminated_day}")
     return "\n".join(lines)
+
+
+def _every(result) -> str:
+    days = result.scenario.risk.period_days
+    return "quarters" if days in (91, 92) else f"every {days} days"
 
 
 def _km_text(result) -> str:
@@ -167,7 +185,8 @@ def run_simulate(args: argparse.Namespace) -> int:
             ) from None
         names = ("decisions", "votes", "events", "timeseries", "ledger", "kpi", "risk")
         for name in names:
-            getattr(result, name).to_csv(args.out / f"{name}.csv", index=name == "timeseries")
+            table = result.ledger_m if name == "ledger" else getattr(result, name)
+            table.to_csv(args.out / f"{name}.csv", index=name == "timeseries")
         nx.write_graphml(result.network, args.out / "network.graphml")
         listed = ", ".join(f"{n}.csv" for n in names)
         print(f"\nTables written to {args.out}/ ({listed}, network.graphml)")

@@ -19,7 +19,7 @@ from .board.prohibited import COMMISSIONER_MONEY
 from .records import events as E
 from .records.events import StaleWhy, Vote
 from .registry import PROHIBITED_GROUNDS
-from .text import date_of, money
+from .text import date_of, money, possessive
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -177,7 +177,7 @@ def vote_stance(model: RunView, vote: Vote) -> str:
 def vote_reason(model: RunView, vote: Vote) -> str:
     p = model.parties[vote.party]
     if vote.vote == "referred":
-        return f"{p.name}'s representative {vote_stance(model, vote)}"
+        return f"{possessive(p.name)} representative {vote_stance(model, vote)}"
     sep = "; " if vote.by == "room" and (vote.vote == "yes") != (vote.s > 0) else ": "
     return f"{vote_head(model, vote)}{sep}{vote_stance(model, vote)}"
 
@@ -214,14 +214,69 @@ def _referred(model, e: E.Referred) -> str:
     if e.on_notice:
         return (
             f"Referred on notice: {m.id} is proposed on {date_of(model, e.day)} and "
-            f"{p.name}'s representative cannot decide it ({p.authority_gap(m)}); it seeks "
-            f"{p.home_body.name}'s approval before the board meets, at its meeting on "
+            f"{possessive(p.name)} representative cannot decide it ({p.authority_gap(m)}); it "
+            f"seeks {possessive(p.home_body.name)} approval before the board meets, at its meeting on "
             f"{date_of(model, e.answer_day)} (000 §3.2.1; 001 §46)"
         )
     return (
-        f"Referred: {p.name}'s representative cannot decide {m.id} ({p.authority_gap(m)}); "
+        f"Referred: {possessive(p.name)} representative cannot decide {m.id} "
+        f"({p.authority_gap(m)}); "
         f"it goes to {p.home_body.name}, which meets on {date_of(model, e.answer_day)}"
     )
+
+
+def referrals_text(model: RunView, group: Sequence[E.Referred]) -> str:
+    """One line for the referrals of one matter at one time (``Referrals``, read per party): who
+    cannot decide it and why, grouped by the reason, and when each home body meets."""
+    if len(group) == 1:
+        return _referred(model, group[0])
+    first = group[0]
+    m = model.matters[first.matter]
+    parties = [model.parties[e.party] for e in group]
+    excluded: dict[tuple[str, ...], list[str]] = {}
+    over: list[str] = []
+    neither: list[str] = []
+    for p in parties:
+        cut = {str(x) for x in p.authority.excluded_categories}
+        named = tuple(c for c in m.categories if c in cut)
+        if named:
+            excluded.setdefault(named, []).append(p.name)
+        if m.magnitude > p.authority.threshold_m:
+            over.append(f"{p.name} (£{p.authority.threshold_m:.2f}m)")
+        if not named and m.magnitude <= p.authority.threshold_m:
+            neither.append(p.name)
+    why = [
+        f"the matter is {_listed(cats)}, which "
+        + ("all their delegations exclude" if len(names) == len(group)
+           else f"the delegated authority of {_listed(names)} excludes")
+        for cats, names in excluded.items()
+    ]  # fmt: skip
+    if over:
+        why.append(f"£{m.magnitude:.2f}m exceeds the limit of {_listed(over)}")
+    if neither:
+        why.append(f"the authority of {_listed(neither)} does not cover it")
+    meets: dict[int, list[str]] = {}
+    for e, p in zip(group, parties, strict=True):
+        meets.setdefault(e.answer_day, []).append(p.home_body.name)
+    when = "; ".join(
+        f"{date_of(model, day)}: {_listed(names)}" for day, names in sorted(meets.items())
+    )
+    if first.on_notice:
+        return (
+            f"Referred on notice: {m.id} is proposed on {date_of(model, first.day)} and the "
+            f"representatives of {len(group)} members cannot decide it ({'; '.join(why)}); each "
+            f"seeks its home body's approval before the board meets (000 §3.2.1; 001 §46), "
+            f"at its meeting on {when}"
+        )
+    return (
+        f"Referred: the representatives of {len(group)} members cannot decide {m.id} "
+        f"({'; '.join(why)}); it goes to their home bodies, which meet on {when}"
+    )
+
+
+def _listed(names: Sequence[str]) -> str:
+    names = list(names)
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def _home_decision(model, e: E.HomeDecision) -> str:

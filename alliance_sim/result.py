@@ -16,7 +16,7 @@ import pandas as pd
 from . import measures
 from .business.risk import KPI_COLUMNS, LEDGER_COLUMNS, PENCE_PER_M, risk_summary
 from .model import AllianceModel
-from .reasons import event_text, terms_text, vote_reason
+from .reasons import event_text, referrals_text, terms_text, vote_reason
 from .records.events import Ev
 from .survival import kaplan_meier
 from .text import date_of
@@ -282,11 +282,16 @@ class SimulationResult:
         figures["full_members"] = (frame[codes] == "full").sum(axis=1)
         return figures.join(frame[nets + codes])
 
-    def narrative(self, votes: bool = True) -> str:
-        """The meeting-by-meeting story, each vote with its reason under the matter it concerns."""
+    def narrative(self, votes: bool = True, brief: bool = False) -> str:
+        """The meeting-by-meeting story, each vote with its reason under the matter it concerns.
+
+        The referrals of one matter at one time read as one line (who cannot decide it, why, and
+        when each home body meets). ``brief``: the decisions and blocks only, without votes,
+        referrals or home bodies' answers.
+        """
         model = self.model
         cast: dict[int, list[str]] = {}
-        for v in model.log.votes if votes else ():
+        for v in model.log.votes if votes and not brief else ():
             if v.vote == "referred":  # the referral event already says so
                 continue
             lines = cast.setdefault(v.seq, [])
@@ -294,12 +299,45 @@ class SimulationResult:
                 m = model.matters[v.matter]
                 lines.append((v.matter, f"    Votes on {m.id} ({terms_text(m, v.x)}):"))
             lines.append((v.matter, "      - " + vote_reason(model, v)))
+        events = model.log.events
         lines: list[str] = []
-        for seq, e in enumerate(model.log.events):
+        meeting: str | None = None
+        seq = 0
+        while seq < len(events):
+            e = events[seq]
             lines.extend(text for _, text in cast.get(seq, []))
             if e.kind is Ev.MEETING:
-                lines.extend(("", event_text(model, e)))
-            else:
-                lines.append("  " + event_text(model, e))
-        lines.extend(text for _, text in cast.get(len(model.log.events), []))
+                if brief:
+                    meeting = event_text(model, e)
+                else:
+                    lines.extend(("", event_text(model, e)))
+                seq += 1
+                continue
+            if brief and e.kind not in BRIEF:
+                seq += 1
+                continue
+            group = [e]
+            while e.kind is Ev.REFERRED and seq + len(group) < len(events):
+                nxt = events[seq + len(group)]
+                if (
+                    nxt.kind is not Ev.REFERRED
+                    or (nxt.matter, nxt.day, nxt.on_notice) != (e.matter, e.day, e.on_notice)
+                    or seq + len(group) in cast
+                ):
+                    break  # fmt: skip
+                group.append(nxt)
+            if meeting is not None:
+                lines.extend(("", meeting))
+                meeting = None
+            text = referrals_text(model, group) if len(group) > 1 else event_text(model, e)
+            lines.append("  " + text)
+            seq += len(group)
+        lines.extend(text for _, text in cast.get(len(events), []))
         return "\n".join(lines).strip()
+
+
+#: What the brief narrative keeps: the board's decisions and blocks, and what changes the alliance.
+BRIEF = frozenset(
+    {Ev.AGREED, Ev.STALEMATE, Ev.BLOCKED, Ev.VOID, Ev.RESERVED, Ev.WITHDRAWN, Ev.OPEN_AT_END,
+     Ev.TERMINATED, Ev.TRANSITION, Ev.TERM, Ev.MEMBERSHIP}
+)  # fmt: skip

@@ -40,6 +40,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--no-votes", action="store_true", help="leave individual votes out of the narrative"
     )
+    p.add_argument(
+        "--brief",
+        action="store_true",
+        help="a brief narrative: the board's decisions and blocks only (no votes, referrals or "
+        "home bodies' answers)",
+    )
     p.set_defaults(func=run_simulate)
 
 
@@ -173,7 +179,7 @@ def run_simulate(args: argparse.Namespace) -> int:
     warn(args.scenario, args.overrides)
     result = simulate(args.scenario, seed=args.seed, overrides=args.overrides)
     if not args.quiet:
-        print(result.narrative(votes=not args.no_votes))
+        print(result.narrative(votes=not args.no_votes, brief=args.brief))
         print()
     print(summary_text(result))
     if args.out:

@@ -28,7 +28,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         "scenario",
         nargs="?",
         default="mid-notts",
-        help="built-in scenario to open with (default mid-notts; see `alliance-sim scenarios`)",
+        help="scenario to open with: a built-in name (default mid-notts; see `alliance-sim "
+        "scenarios`) or your own scenario file, as every other command takes",
     )
     p.add_argument("--port", type=int, default=8765, help="port to serve on (default 8765)")
     p.add_argument(
@@ -100,12 +101,20 @@ def workshop_env(
     return env
 
 
+def scenario_reference(name_or_path: str) -> str:
+    """What the app is told to open: a built-in name as is, a file as its absolute path (the
+    server may run from another folder, and rooms saved with it are replayed from it). The
+    scenario is checked first, so a bad file is one paragraph and exit 2, not a blank page."""
+    from ..config.loading import load_scenario
+
+    load_scenario(name_or_path)
+    if name_or_path in builtin_names():
+        return name_or_path
+    return os.path.abspath(name_or_path)
+
+
 def run_workshop(args: argparse.Namespace) -> int:
-    if args.scenario not in builtin_names():
-        raise InputError(
-            f"workshop: '{args.scenario}' is not a built-in scenario; the workshop opens one of "
-            f"{builtin_names()} (its set-up panel then changes the design)."
-        )
+    scenario = scenario_reference(args.scenario)
     if not 0 < args.port < 65536:
         raise InputError(f"--port {args.port}: give a port between 1 and 65535.")
     if importlib.util.find_spec("solara") is None:
@@ -115,7 +124,7 @@ def run_workshop(args: argparse.Namespace) -> int:
         )
     address = room_address(args.host, args.port)
     print(
-        f"alliance-sim workshop: {args.scenario}, seed {args.seed}; rooms saved in {args.state}\n"
+        f"alliance-sim workshop: {scenario}, seed {args.seed}; rooms saved in {args.state}\n"
         f"Facilitator: open {address}/ in a browser; tables join at {address}/join "
         "(Ctrl-C here stops it).",
         flush=True,
@@ -126,6 +135,6 @@ def run_workshop(args: argparse.Namespace) -> int:
     os.execve(
         sys.executable,
         workshop_command(args.port, args.host),
-        workshop_env(args.scenario, args.seed, address, args.state),
+        workshop_env(scenario, args.seed, address, args.state),
     )
     return 0  # not reached

@@ -32,8 +32,10 @@ DEFAULT_SCENARIO = "mid-notts"
 
 
 def initial_design() -> Design:
+    """The design the server was started with: a built-in alliance or a scenario file (by its
+    absolute path, which ``alliance-sim workshop`` has checked)."""
     scenario = os.environ.get(SCENARIO_ENV, DEFAULT_SCENARIO)
-    if scenario not in builtin_names():
+    if scenario not in builtin_names() and not os.path.isfile(scenario):
         scenario = DEFAULT_SCENARIO
     try:
         seed = int(os.environ.get(SEED_ENV, "1"))

@@ -170,7 +170,8 @@ def SetupPanel(room: Room, design: Design, error: str):
         )
         solara.Select(
             label="Scenario",
-            values=builtin_names(),
+            # a scenario file the server was started with is offered beside the built-ins
+            values=builtin_names() + [s for s in [design.scenario] if s not in builtin_names()],
             value=design.scenario,
             on_value=lambda name: on_design(Design.of(name, design.seed)),
         )

@@ -54,6 +54,11 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="rebuild summary tables, figures and report.html from an experiment's results",
     )
     p.add_argument("results", type=Path, help="results folder, e.g. results/full_vs_associate")
+    p.add_argument(
+        "--xlsx",
+        action="store_true",
+        help="also write summary.xlsx: the answer and every summary table as one Excel workbook",
+    )
     p.set_defaults(func=report_command)
 
 
@@ -95,6 +100,11 @@ def run_command(args: argparse.Namespace) -> int:
         )
         return 130
     print()
+    if not hasattr(results, "stages"):
+        from ..experiment.answer import answer_for, wrapped
+
+        print(wrapped(answer_for(results.store, results.summary)))
+        print()
     print(results.summary.text())
     print()
     outputs = (
@@ -126,7 +136,15 @@ def report_command(args: argparse.Namespace) -> int:
         summary = summarize(store)
         write_tables(summary, store.root)
         path = write_report(store, summary)
+    from ..experiment.answer import answer_for, wrapped
+
+    print(wrapped(answer_for(store, summary)))
+    print()
     print(summary.text())
     print()
     print(f"Report: {path}")
+    if args.xlsx:
+        from ..experiment.workbook import write_workbook
+
+        print(f"Workbook: {write_workbook(store, summary)}")
     return 0

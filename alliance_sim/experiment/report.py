@@ -108,12 +108,15 @@ def _rule_label(summary: Summary, design: int) -> str:
 
 
 def design_table(summary: Summary) -> pd.DataFrame:
+    from .answer import factor_words
+
     rows = []
     for _, r in summary.designs.iterrows():
-        row = {c: r[c] for c in summary.label_columns}
+        row = {factor_words(c, summary): r[c] for c in summary.label_columns}
         if summary.rules:
             # the rule, marked when counterfactual, in the factor's own column if it is one
-            row["board.rule" if "board.rule" in row else "decision rule"] = _rule_label(
+            rule_column = factor_words("board.rule", summary)
+            row[rule_column if rule_column in row else "decision rule"] = _rule_label(
                 summary, int(r["design"])
             )
         row["runs"] = int(r["runs"])
@@ -151,6 +154,8 @@ def _fmt_diff(metric: str, x: float) -> str:
 
 
 def difference_table(summary: Summary) -> pd.DataFrame:
+    from .answer import factor_words
+
     rows = []
     shown = summary.differences[summary.differences["metric"].isin(HEADLINE_METRICS)]
     for _, d in shown.iterrows():
@@ -159,8 +164,9 @@ def difference_table(summary: Summary) -> pd.DataFrame:
         unpaired = d["unpaired_hi"] - d["unpaired_lo"]
         rows.append(
             {
-                "comparison": f"{d['factor']}: {d['level']} − {d['reference']}",
-                "where": d["context"] or "-",
+                "comparison": f"{factor_words(d['factor'], summary)}: {d['level']} − "
+                f"{d['reference']}",
+                "where": _context(d["context"], summary) or "-",
                 "measure": METRICS[metric],
                 "difference": _fmt_diff(metric, d["difference"]),
                 "paired interval": f"[{_fmt_diff(metric, d['paired_lo'])}, "
@@ -183,20 +189,37 @@ def risk_table(summary: Summary) -> pd.DataFrame | None:
             {
                 "design": short_label(summary, int(r["design"]), ", "),
                 "level": r["level"],
-                "who": r["name"],
+                "who": summary.party_name(r["name"]) if r["level"] == "party" else r["name"],
                 "membership": r["membership"],
-                "expected net £m": _num(r["expected_net_m"], 2),
+                "expected net £m": f"{_num(r['expected_net_m'], 2)} "
+                f"[{_num(r.get('expected_net_lo', np.nan), 2)}, "
+                f"{_num(r.get('expected_net_hi', np.nan), 2)}]",
                 "P(loss)": f"{_pct(r['p_loss'])} [{_pct(r['p_loss_lo'])}, {_pct(r['p_loss_hi'])}]",
                 "tail loss £m": _num(r["tail_loss_m"], 2),
-                "downside share": _pct(r["downside_share"]),
+                "downside share": f"{_pct(r['downside_share'])} "
+                f"[{_pct(r.get('downside_share_lo', np.nan))}, "
+                f"{_pct(r.get('downside_share_hi', np.nan))}]",
                 "upside share": _pct(r["upside_share"]),
             }
         )
     return pd.DataFrame(rows)
 
 
+def _context(context: str, summary: Summary) -> str:
+    """A comparison's other factors (``a.b=x, c=y``) with each path in words."""
+    from .answer import factor_words
+
+    words = []
+    for item in context.split(", ") if context else []:
+        path, sep, value = item.partition("=")
+        words.append(f"{factor_words(path, summary)} {value}" if sep else item)
+    return ", ".join(words)
+
+
 def findings(summary: Summary) -> list[str]:
     """The headline results in words, each with its interval."""
+    from .answer import factor_words
+
     out = []
     pct = int(round(summary.confidence * 100))
     for _, r in summary.designs.iterrows():
@@ -235,10 +258,11 @@ def findings(summary: Summary) -> list[str]:
                 if lo > 0 or hi < 0
                 else "not distinguishable from no difference"
             )
-            where = f" (with {html.escape(d['context'])})" if d["context"] else ""
+            context = _context(d["context"], summary)
+            where = f" (with {html.escape(context)})" if context else ""
             out.append(
                 f"{html.escape(str(d['level']))} rather than {html.escape(str(d['reference']))} "
-                f"for <code>{html.escape(d['factor'])}</code>{where} changes {measure} "
+                f"for {html.escape(factor_words(d['factor'], summary))}{where} changes {measure} "
                 f"by {_fmt_diff(d['metric'], d['difference'])} (paired {pct}% interval "
                 f"{_fmt_diff(d['metric'], lo)} to {_fmt_diff(d['metric'], hi)}): "
                 f"{verdict}."
@@ -261,8 +285,9 @@ def write_report(store: ResultStore, summary: Summary) -> Path:
         f"<title>{html.escape(title)}</title><style>{CSS}</style></head><body>",
         f"<h1>{html.escape(title)}</h1>",
     ]
-    if exp.get("question"):
-        parts.append(f"<p><b>Question.</b> {html.escape(exp['question'])}</p>")
+    from .answer import answer_for
+
+    parts.append(answer_for(store, summary).html())  # the first paragraph answers the question
     parts.append(
         "<p class='meta'>"
         f"Experiment <code>{html.escape(exp['name'])}</code> from <code>{html.escape(exp['file'])}"

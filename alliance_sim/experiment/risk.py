@@ -4,10 +4,11 @@ The ``ledger`` table (one row per party per accounting period per run: ``party``
 ``membership``, ``net_m`` ...) is reduced, part by part, to each party's net position over the
 term in each run. From those, per design:
 
-- expected net position: mean over runs (£m);
+- expected net position: mean over runs (£m), with a normal interval (runs are independent);
 - probability of a loss: share of runs with a net position below zero, with a Wilson interval;
 - tail loss: mean of the worst ``tail`` share of runs (5% by default), i.e. the expected shortfall;
-- share of downside borne: the party's losses as a share of all parties' losses, summed over runs;
+- share of downside borne: the party's losses as a share of all parties' losses, summed over runs,
+  with a delta-method interval for a ratio of sums over runs;
 - share of upside received: the same for gains.
 
 A party whose downside share is well above its upside share carries risk it is not paid for.
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from statistics import NormalDist
 
 import numpy as np
 import pandas as pd
@@ -83,26 +85,48 @@ def _measures(net: pd.DataFrame, level: str, tail: float, confidence: float) -> 
     total_down, total_up = down.sum(), up.sum()
     runs = len(net)
     worst = max(1, math.ceil(tail * runs))
+    z = float(NormalDist().inv_cdf(0.5 + confidence / 2))
+    lost = (-net.clip(upper=0)).to_numpy(dtype=float)  # runs x names
+    lost_total = lost.sum(axis=1)
     rows = []
-    for name in net.columns:
+    for j, name in enumerate(net.columns):
         values = net[name].to_numpy(dtype=float)
         losses = int((values < 0).sum())
         lo, hi = wilson(losses, runs, confidence)
+        half = z * values.std(ddof=1) / math.sqrt(runs) if runs > 1 else float("nan")
+        share_lo, share_hi = ratio_interval(lost[:, j], lost_total, z)
         rows.append(
             {
                 "level": level,
                 "name": name,
                 "runs": runs,
                 "expected_net_m": float(values.mean()),
+                "expected_net_lo": float(values.mean() - half),
+                "expected_net_hi": float(values.mean() + half),
                 "p_loss": losses / runs if runs else float("nan"),
                 "p_loss_lo": lo,
                 "p_loss_hi": hi,
                 "tail_loss_m": float(np.sort(values)[:worst].mean()),
                 "downside_share": float(down[name] / total_down) if total_down > 0 else 0.0,
+                "downside_share_lo": share_lo,
+                "downside_share_hi": share_hi,
                 "upside_share": float(up[name] / total_up) if total_up > 0 else 0.0,
             }
         )
     return rows
+
+
+def ratio_interval(part: np.ndarray, whole: np.ndarray, z: float) -> tuple[float, float]:
+    """Interval of ``sum(part) / sum(whole)`` over independent runs (the delta method for a ratio
+    of means: its variance is that of ``part - r * whole`` over the runs, divided by ``n`` and by
+    the squared mean of ``whole``); clipped to [0, 1], as the ratio is a share."""
+    n = len(part)
+    total = whole.sum()
+    if n < 2 or total <= 0:
+        return float("nan"), float("nan")
+    r = part.sum() / total
+    se = math.sqrt(np.var(part - r * whole, ddof=1) / n) / (total / n)
+    return max(0.0, r - z * se), min(1.0, r + z * se)
 
 
 def risk_measures(

@@ -73,6 +73,17 @@ class Summary:
     confidence: float
     notes: list[str] = field(default_factory=list)
     rules: dict[int, str] = field(default_factory=dict)  # design -> its decision rule
+    #: per comparison and party: net position (£m) and loss share in each design, and their
+    #: paired differences with intervals (``_party_differences``)
+    party_differences: pd.DataFrame | None = None
+
+    def party_name(self, key: str) -> str:
+        """A party's name (as its scenario gives it), for every table and figure a reader sees."""
+        for parties in self.parties.values():
+            for p in parties:
+                if p.get("key") == key and p.get("name"):
+                    return str(p["name"])
+        return key
 
     def counterfactual_notes(self) -> list[str]:
         """One sentence per counterfactual decision rule some design uses, naming the designs and
@@ -400,9 +411,10 @@ def summarize(store: ResultStore, reduced: Reduced | None = None) -> Summary:
     differences = _differences(
         manifest, per_design, hists, chists, reduced.days_values, draws, seed, confidence
     )
-    risk = None
+    risk = party_diffs = None
     if reduced.nets is not None and len(reduced.nets):
         risk = risk_measures(reduced.nets, designs_labels, settings["tail"], confidence)
+        party_diffs = _party_differences(reduced.nets, manifest, draws, seed, confidence)
     else:
         notes.append(
             "The runs recorded no money ledger, so per-party risk measures are not available."
@@ -429,6 +441,7 @@ def summarize(store: ResultStore, reduced: Reduced | None = None) -> Summary:
         confidence=confidence,
         notes=notes,
         rules=_design_rules(manifest),
+        party_differences=party_diffs,
     )
 
 
@@ -635,6 +648,65 @@ def _differences(manifest, per_design, hists, chists, values, draws, seed, confi
     return pd.DataFrame(rows)
 
 
+def _party_differences(nets: NetPositions, manifest, draws, seed, confidence) -> pd.DataFrame:
+    """Each party's expected net position (£m over the term) and share of all losses borne, in
+    the two designs of every comparison, and their paired differences: both designs are resampled
+    on the same pairs of runs (common random numbers), as the board's measures are."""
+    wide = nets.wide
+    parties = [c for c in wide.columns if c not in ("cell", "design", "sample", "replication")]
+    rows = []
+    for n, (name, ref, alt, level, context, short) in enumerate(comparisons(manifest["factors"])):
+        a, b = wide[wide["design"] == ref], wide[wide["design"] == alt]
+        pairs = a.merge(b, on=["sample", "replication"], suffixes=("_a", "_b"))
+        m = len(pairs)
+        if m < 2:
+            continue
+        shared = [p for p in parties if a[p].notna().any() and b[p].notna().any()]
+        if not shared:
+            continue
+        kind = np.int64 if m < 4096 else np.float64
+        nets_ab = [pairs[[f"{p}_{side}" for p in parties]].fillna(0.0).to_numpy(float)
+                   for side in "ab"]  # fmt: skip
+        cols = [parties.index(p) for p in shared]
+        lost = [np.clip(-x, 0.0, None) for x in nets_ab]
+        totals = [x.sum(axis=1) for x in lost]
+
+        def statistic(weights, side, nets_ab=nets_ab, lost=lost, totals=totals, cols=cols):
+            w = weights.astype(float)
+            mean = (w @ nets_ab[side][:, cols]) / w.sum(axis=1)[:, None]
+            with np.errstate(invalid="ignore", divide="ignore"):
+                share = (w @ lost[side][:, cols]) / (w @ totals[side])[:, None]
+            return np.column_stack([mean, share])
+
+        ones = np.ones((1, m), dtype=kind)
+        at_a, at_b = statistic(ones, 0)[0], statistic(ones, 1)[0]
+        diffs = stats.paired_difference(statistic, m, draws, _rng(seed, 4, n), confidence)
+        k = len(shared)
+        for j, party in enumerate(shared):
+            for offset, measure in ((0, "net_m"), (k, "loss_share")):
+                d = diffs[offset + j]
+                rows.append(
+                    {
+                        "factor": name,
+                        "level": manifest["factors"][name][level],
+                        "reference": manifest["factors"][name][0],
+                        "context": context,
+                        "where": short,
+                        "party": party,
+                        "measure": measure,
+                        "design_a": ref,
+                        "design_b": alt,
+                        "pairs": m,
+                        "value_a": float(at_a[offset + j]),
+                        "value_b": float(at_b[offset + j]),
+                        "difference": d.estimate,
+                        "paired_lo": d.paired[0],
+                        "paired_hi": d.paired[1],
+                    }
+                )
+    return pd.DataFrame(rows)
+
+
 def write_tables(summary: Summary, root) -> list:
     """summary.csv, differences.csv and (with a ledger) risk.csv in the result folder."""
     from pathlib import Path
@@ -647,6 +719,7 @@ def write_tables(summary: Summary, root) -> list:
         ("summary.csv", summary.designs),
         ("differences.csv", summary.differences),
         ("risk.csv", summary.risk),
+        ("party_differences.csv", summary.party_differences),
     ):
         if frame is None:
             continue

@@ -67,21 +67,33 @@ HOW_TO_READ = {
         "interval would be had the designs been run on independent seeds. A red bar that does "
         "not cross zero is a difference the experiment can defend.",
     ),
+    "time_differences": (
+        "Time to decision against the first design",
+        "With many designs, one line each would be indistinguishable, so each design is compared "
+        "with the first (every factor at its first level): the left panel is the difference in "
+        "mean days from first proposal to agreement of the ordinary business agreed, the right "
+        "the difference in the Kaplan-Meier median, which counts the business left undecided as "
+        "censored. Left of zero is faster. The red bar is the {pct}% interval computed on the "
+        "pairs of runs that faced the same future (common random numbers); a bar that does not "
+        "cross zero is a difference the experiment can defend.",
+    ),
     "risk": (
         "Who carries the risk",
-        "One panel per design; one dot per party. Across all runs, the horizontal axis is the "
-        "party's share of all the losses the parties suffered, the vertical axis its share of all "
-        "the gains. On the dotted diagonal a party takes as much of the upside as of the "
-        "downside; below it, a party carries risk it is not rewarded for. Hollow dots are "
-        "associate members.",
+        "One row per party (named), one dot per design (colour and mark, listed below the "
+        "figure; hollow where the party is an associate in that design). Left: the party's share "
+        "of all the losses the parties bore, summed over runs; right: its expected net position "
+        "over the term, £m. Bars are {pct}% intervals over runs. A party whose share of the losses "
+        "rises, or whose net position falls, from one design to another carries the risk that "
+        "design moves onto it.",
     ),
     "network": (
         "Relationship network",
-        "One panel per design. Each circle is a party (colour: kind; hollow: associate member "
-        "without a vote); its size and the number under its name are how often it blocked a "
-        "matter, per run. Lines join every pair of parties; their colour and width show the mean "
-        "trust between the two at the end of the term (green: high, red: low). With more than "
-        "six designs, the first six are drawn.",
+        "One ring per distinct membership: designs in which the same parties are full members and "
+        "associates share a ring, their figures averaged. Each circle is a party (colour: kind; "
+        "hollow: associate member without a vote); its size and the number under its name are "
+        "how often it blocked a matter, per run. Lines join every pair of parties; their colour "
+        "and width show the mean trust between the two at the end of the term (green: high, red: "
+        "low). At most four rings are drawn.",
     ),
 }
 
@@ -174,6 +186,25 @@ def difference_table(summary: Summary) -> pd.DataFrame:
                 "unpaired interval": f"[{_fmt_diff(metric, d['unpaired_lo'])}, "
                 f"{_fmt_diff(metric, d['unpaired_hi'])}]",
                 "width ratio": f"{unpaired / paired:.1f}×" if paired > 0 else "-",
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def baseline_table(summary: Summary) -> pd.DataFrame:
+    """Each design against the first, the headline measures with paired intervals."""
+    rows = []
+    shown = summary.versus_baseline
+    shown = shown[shown["metric"].isin(HEADLINE_METRICS)]
+    for _, d in shown.iterrows():
+        metric = d["metric"]
+        rows.append(
+            {
+                "design": short_label(summary, int(d["design_b"]), ", "),
+                "measure": METRICS[metric],
+                "difference from the first design": _fmt_diff(metric, d["difference"]),
+                "paired interval": f"[{_fmt_diff(metric, d['paired_lo'])}, "
+                f"{_fmt_diff(metric, d['paired_hi'])}]",
             }
         )
     return pd.DataFrame(rows)
@@ -314,6 +345,8 @@ def write_report(store: ResultStore, summary: Summary) -> Path:
         parts.append(
             f"<p class='how'><b>How to read it.</b> {html.escape(how.format(pct=pct))}</p>"
         )
+        if name == "time_differences" and summary.versus_baseline is not None:
+            parts.append(html_table(baseline_table(summary)))
         if name == "differences" and not summary.differences.empty:
             parts.append(html_table(difference_table(summary)))
         if name == "risk":

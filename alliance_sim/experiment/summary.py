@@ -31,6 +31,8 @@ METRICS = {
     "km_median_days": "Kaplan-Meier median days (undecided censored)",
     "survived": "alliance survived the term",
 }
+#: More designs than this are drawn as differences from the first design, not one line each.
+MANY_DESIGNS = 4
 #: The measures printed and put in the report's table (all of them go to differences.csv).
 HEADLINE_METRICS = ("stalemate_rate", "mean_days", "km_median_days", "survived")
 #: The measures of days to decision, in the order ``_day_measures`` computes them.
@@ -76,6 +78,8 @@ class Summary:
     #: per comparison and party: net position (£m) and loss share in each design, and their
     #: paired differences with intervals (``_party_differences``)
     party_differences: pd.DataFrame | None = None
+    #: with many designs, each design against the first (every factor at its first level)
+    versus_baseline: pd.DataFrame | None = None
 
     def party_name(self, key: str) -> str:
         """A party's name (as its scenario gives it), for every table and figure a reader sees."""
@@ -411,6 +415,11 @@ def summarize(store: ResultStore, reduced: Reduced | None = None) -> Summary:
     differences = _differences(
         manifest, per_design, hists, chists, reduced.days_values, draws, seed, confidence
     )
+    baseline = None
+    if len(designs_labels) > MANY_DESIGNS:
+        baseline = _baseline_differences(
+            manifest, per_design, hists, chists, reduced.days_values, draws, seed, confidence
+        )
     risk = party_diffs = None
     if reduced.nets is not None and len(reduced.nets):
         risk = risk_measures(reduced.nets, designs_labels, settings["tail"], confidence)
@@ -442,6 +451,7 @@ def summarize(store: ResultStore, reduced: Reduced | None = None) -> Summary:
         notes=notes,
         rules=_design_rules(manifest),
         party_differences=party_diffs,
+        versus_baseline=baseline,
     )
 
 
@@ -590,62 +600,81 @@ def comparisons(factors: dict[str, list]) -> list[tuple[str, int, int, int, str,
 
 def _differences(manifest, per_design, hists, chists, values, draws, seed, confidence
                  ) -> pd.DataFrame:  # fmt: skip
+    """Each factor's levels against its first, at every setting of the other factors."""
     factors = manifest["factors"]
     rows = []
     for n, (name, ref, alt, level, context, short) in enumerate(comparisons(factors)):
-        a, b = per_design.get(ref), per_design.get(alt)
-        if a is None or b is None or not len(a) or not len(b):
-            continue
-        pairs = (
-            a[UNIT + ["cell"]]
-            .reset_index()
-            .merge(b[UNIT + ["cell"]].reset_index(), on=UNIT, suffixes=("_a", "_b"))
-        )
-        ia, ib = pairs["index_a"].to_numpy(), pairs["index_b"].to_numpy()
-        m = len(pairs)
-        if m < 2:
-            continue
-        kind = np.int64 if m < 4096 else np.float64  # the dtype of the resample counts
-        matters = np.vstack([_settled(a).astype(kind)[ia], _settled(b).astype(kind)[ib]])
-        stale = np.vstack([a["business_stalemated"].to_numpy(kind)[ia],
-                           b["business_stalemated"].to_numpy(kind)[ib]])  # fmt: skip
-        hh = (hists[ref][ia].astype(kind), hists[alt][ib].astype(kind))
-        cc = (chists[ref][ia].astype(kind), chists[alt][ib].astype(kind))
-        alive = np.vstack([_survived(a)[ia], _survived(b)[ib]]).astype(kind)
-
-        def statistic(weights, side, stale=stale, matters=matters, hh=hh, cc=cc, alive=alive):
-            rate = (weights @ stale[side]) / (weights @ matters[side])
-            survived = (weights @ alive[side]) / weights.sum(axis=1)
-            decided = weights @ hh[side]
-            days = _day_measures(values, decided)
-            km = hist_median(values, decided, weights @ cc[side])
-            return np.column_stack([rate, days, km, survived])
-
-        ones = np.ones((1, m))
-        at_a, at_b = statistic(ones, 0)[0], statistic(ones, 1)[0]
-        diffs = stats.paired_difference(statistic, m, draws, _rng(seed, 2, n), confidence)
-        for k, (metric, diff) in enumerate(zip(DIFFERENCE_COLUMNS, diffs, strict=True)):
-            rows.append(
-                {
-                    "factor": name,
-                    "level": factors[name][level],
-                    "reference": factors[name][0],
-                    "context": context,
-                    "where": short,
-                    "metric": metric,
-                    "design_a": ref,
-                    "design_b": alt,
-                    "pairs": m,
-                    "value_a": float(at_a[k]),
-                    "value_b": float(at_b[k]),
-                    "difference": diff.estimate,
-                    "paired_lo": diff.paired[0],
-                    "paired_hi": diff.paired[1],
-                    "unpaired_lo": diff.unpaired[0],
-                    "unpaired_hi": diff.unpaired[1],
-                }
-            )
+        label = {"factor": name, "level": factors[name][level],
+                 "reference": factors[name][0], "context": context, "where": short}  # fmt: skip
+        rows += _compare(label, per_design, hists, chists, values, ref, alt, draws,
+                         _rng(seed, 2, n), confidence)  # fmt: skip
     return pd.DataFrame(rows)
+
+
+def _baseline_differences(manifest, per_design, hists, chists, values, draws, seed, confidence
+                          ) -> pd.DataFrame:  # fmt: skip
+    """Every design against the first (every factor at its first level), paired: what a figure
+    of many designs draws instead of one line per design."""
+    rows = []
+    for alt in range(1, len(manifest["designs"])):
+        label = {"factor": "baseline", "level": alt, "reference": 0, "context": "", "where": ""}
+        rows += _compare(label, per_design, hists, chists, values, 0, alt, draws,
+                         _rng(seed, 5, alt), confidence)  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def _compare(label, per_design, hists, chists, values, ref, alt, draws, rng, confidence
+             ) -> list[dict]:  # fmt: skip
+    """The board's measures in two designs and their paired differences (bootstrap on the pairs
+    of runs that shared a seed), one row per measure."""
+    a, b = per_design.get(ref), per_design.get(alt)
+    if a is None or b is None or not len(a) or not len(b):
+        return []
+    pairs = (
+        a[UNIT + ["cell"]]
+        .reset_index()
+        .merge(b[UNIT + ["cell"]].reset_index(), on=UNIT, suffixes=("_a", "_b"))
+    )
+    ia, ib = pairs["index_a"].to_numpy(), pairs["index_b"].to_numpy()
+    m = len(pairs)
+    if m < 2:
+        return []
+    kind = np.int64 if m < 4096 else np.float64  # the dtype of the resample counts
+    matters = np.vstack([_settled(a).astype(kind)[ia], _settled(b).astype(kind)[ib]])
+    stale = np.vstack([a["business_stalemated"].to_numpy(kind)[ia],
+                       b["business_stalemated"].to_numpy(kind)[ib]])  # fmt: skip
+    hh = (hists[ref][ia].astype(kind), hists[alt][ib].astype(kind))
+    cc = (chists[ref][ia].astype(kind), chists[alt][ib].astype(kind))
+    alive = np.vstack([_survived(a)[ia], _survived(b)[ib]]).astype(kind)
+
+    def statistic(weights, side):
+        rate = (weights @ stale[side]) / (weights @ matters[side])
+        survived = (weights @ alive[side]) / weights.sum(axis=1)
+        decided = weights @ hh[side]
+        days = _day_measures(values, decided)
+        km = hist_median(values, decided, weights @ cc[side])
+        return np.column_stack([rate, days, km, survived])
+
+    ones = np.ones((1, m))
+    at_a, at_b = statistic(ones, 0)[0], statistic(ones, 1)[0]
+    diffs = stats.paired_difference(statistic, m, draws, rng, confidence)
+    return [
+        {
+            **label,
+            "metric": metric,
+            "design_a": ref,
+            "design_b": alt,
+            "pairs": m,
+            "value_a": float(at_a[k]),
+            "value_b": float(at_b[k]),
+            "difference": diff.estimate,
+            "paired_lo": diff.paired[0],
+            "paired_hi": diff.paired[1],
+            "unpaired_lo": diff.unpaired[0],
+            "unpaired_hi": diff.unpaired[1],
+        }
+        for k, (metric, diff) in enumerate(zip(DIFFERENCE_COLUMNS, diffs, strict=True))
+    ]
 
 
 def _party_differences(nets: NetPositions, manifest, draws, seed, confidence) -> pd.DataFrame:
@@ -720,6 +749,7 @@ def write_tables(summary: Summary, root) -> list:
         ("differences.csv", summary.differences),
         ("risk.csv", summary.risk),
         ("party_differences.csv", summary.party_differences),
+        ("versus_baseline.csv", summary.versus_baseline),
     ):
         if frame is None:
             continue

@@ -93,6 +93,34 @@ HOW_ROBUST = (
 )
 
 
+def answer_paragraph(spec, summary) -> str:
+    """The question and its answer first: how robust each headline finding is over the plausible
+    worlds of the last (most refined) stage, and the assumptions that decide it most."""
+    question = " ".join((spec.experiment.question or spec.experiment.title or "").split())
+    said = []
+    stage = summary.stages[-1] if summary.stages else None
+    if stage is not None:
+        verdicts = [v for v in summary.verdicts.get(stage.stage.name, [])
+                    if v.finding in summary.headline]  # fmt: skip
+        said += [f"{describe(v.finding, v.sign)}: {v.text}" for v in verdicts]
+        score = "mu_star" if stage.stage.method == "morris" else "ST"
+        if verdicts:
+            rows = stage.top(verdicts[0].finding, 3)
+            if not rows.empty:
+                drivers = ", ".join(f"{r.factor} ({score} {getattr(r, score):.2g})"
+                                    for r in rows.itertuples())  # fmt: skip
+                said.append(f"what decides its size most: {drivers}")
+        worlds = (
+            f"Over the {len(stage.sample.unit):,} plausible worlds of stage `{stage.stage.name}` "
+            "(each assumption drawn uniformly over its plausible range, docs/GLOSSARY.md), "
+        )
+        said = [worlds + "; ".join(said)] if said else []
+    answer = (". ".join(said) + ".") if said else "No stage has finished yet."
+    question = question or "Which assumptions decide the findings?"
+    return (f"<p class='answer'><b>Question.</b> {html.escape(question)} <b>Answer.</b> "
+            f"{html.escape(answer)}</p>")  # fmt: skip
+
+
 def write_analysis_report(root: Path, experiment, summary) -> Path:
     figures = root / "figures"
     figures.mkdir(parents=True, exist_ok=True)
@@ -103,8 +131,7 @@ def write_analysis_report(root: Path, experiment, summary) -> Path:
         f"<title>{html.escape(title)}</title><style>{CSS}</style></head><body>",
         f"<h1>{html.escape(title)}</h1>",
     ]
-    if spec.experiment.question:
-        parts.append(f"<p><b>Question.</b> {html.escape(spec.experiment.question)}</p>")
+    parts.append(answer_paragraph(spec, summary))  # the first paragraph answers the question
     parts.append(
         f"<p class='meta'>Experiment <code>{html.escape(experiment.name)}</code> from "
         f"<code>{html.escape(str(experiment.path))}</code> (sha256 {experiment.sha256[:12]}); "

@@ -330,7 +330,7 @@ def _agreed(model, e: E.Agreed) -> str:
             f" (best for service: system {_sys(e.system_m)}; dissent recorded from "
             f"{_names(model, e.dissent)})"
         )
-    return text + f", after {e.day - m.tabled_day} days"
+    return text + f", {e.day - m.proposed_day} days after it was proposed"
 
 
 def _recused(model, e: E.Recused) -> str:

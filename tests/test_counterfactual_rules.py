@@ -32,7 +32,7 @@ def test_a_counterfactual_design_is_labelled_with_its_rule_source(tmp_path: Path
     summary = results.summary
     assert summary.rules == {0: "unanimity", 1: "best_for_service"}
     (note,) = summary.counterfactual_notes()
-    assert "setup=other" in note and "setup=as agreed" not in note
+    assert "setup: other" in note and "setup: as agreed" not in note
     assert BestForService.source in note
     assert "Counterfactual: " in summary.text()
     html = results.report_path.read_text(encoding="utf-8")

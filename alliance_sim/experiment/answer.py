@@ -16,15 +16,14 @@ from __future__ import annotations
 
 import html
 import itertools
-import re
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from .summary import Summary, comparisons
-
-_PARTY_PATH = re.compile(r"^parties\.([^.]+)\.")
+from .words import PARTY_PATH as _PARTY_PATH
+from .words import setting
 
 
 @dataclass(frozen=True)
@@ -62,7 +61,9 @@ def _interval(lo: float, hi: float, digits: int = 2, scale: float = 1.0, signed=
 
     def one(v: float) -> str:
         v *= scale
-        sign = ("+" if v >= 0 else "−") if signed else ("−" if v < 0 else "")
+        if round(v, digits) == 0:
+            return f"{0:.{digits}f}"  # no "−0.0"
+        sign = ("+" if v > 0 else "−") if signed else ("−" if v < 0 else "")
         return f"{sign}{abs(v):.{digits}f}"
 
     return f"[{one(lo)}, {one(hi)}]"
@@ -70,32 +71,6 @@ def _interval(lo: float, hi: float, digits: int = 2, scale: float = 1.0, signed=
 
 def _pct(x: float) -> str:
     return "n/a" if not np.isfinite(x) else f"{x:.0%}"
-
-
-def factor_words(path: str, summary: Summary) -> str:
-    """A factor's dotted path in words, the party by its name: ``parties.council.membership`` is
-    "Nottinghamshire County Council's membership"."""
-    if path == "board.rule":
-        return "the board's decision rule"
-    if path == "scenario":
-        return "the alliance"
-    match = _PARTY_PATH.match(path)
-    rest = path[match.end() :] if match else path
-    words = (
-        rest.replace("_m", " (£m)")
-        .replace("_days", " (days)")
-        .replace("home_body.", "home body's ")
-        .replace("authority.", "delegated authority ")
-        .replace(".", " ")
-        .replace("_", " ")
-    )
-    if match:
-        return f"{summary.party_name(match.group(1))}'s {words}"
-    return words
-
-
-def level_words(value) -> str:
-    return f"{value:.4g}" if isinstance(value, float) else str(value)
 
 
 def subject_party(factor: str, bundle_paths: dict[str, list[str]]) -> str | None:
@@ -173,17 +148,6 @@ def _party_diff(summary: Summary, ref: int, alt: int, party: str, measure: str):
     return None if rows.empty else rows.iloc[0]
 
 
-def setting(path: str, value, summary: Summary) -> str:
-    """A factor's level as a phrase: "as an associate", "under unanimity", "with ... 14"."""
-    if path.endswith(".membership"):
-        return {"full": "as a full member", "associate": "as an associate"}.get(
-            str(value), f"with membership {value}"
-        )
-    if path == "board.rule":
-        return f"under {value}"
-    return f"with {factor_words(path, summary)} {level_words(value)}"
-
-
 def _money_sentence(summary: Summary, party: str, c: Chosen, a: str, b: str) -> str:
     """The party's expected net position and share of losses in both designs, with intervals."""
     risk = summary.risk
@@ -232,11 +196,14 @@ def _changes(summary: Summary, c: Chosen, party: str | None) -> list[tuple[str, 
         d = _diff(summary, c.factor, c.ref, c.alt, metric)
         if d is None or not np.isfinite(d["difference"]):
             continue
+        if d["difference"] == d["paired_lo"] == d["paired_hi"] == 0:
+            continue  # the same in every pair of runs (no alliance ended in either): nothing to say
         scale = 100.0 if unit == " pp" else 1.0
         value = d["difference"] * scale
+        sign = "" if round(value, 1) == 0 else "+" if value > 0 else "−"
         parts.append((
             what,
-            f"{'+' if value >= 0 else '−'}{abs(value):.1f}{unit} "
+            f"{sign}{abs(value):.1f}{unit} "
             f"{_interval(d['paired_lo'], d['paired_hi'], 1, scale, signed=True)}",
         ))  # fmt: skip
     return parts
@@ -270,8 +237,7 @@ def compose(summary: Summary, manifest: dict, bundle_paths: dict[str, list[str]]
         sentence = lead + (f"{money}; " if money else "")
         if changes:
             (what, value), rest = changes[0], [f"{w} by {v}" for w, v in changes[1:]]
-            sentence += f"{b} rather than {a}, {what} changes by {value}"
-            sentence += f", {_joined(rest)}" if rest else ""
+            sentence += f"{b} rather than {a}, " + _joined([f"{what} changes by {value}", *rest])
         sentences.append(sentence[0].upper() + sentence[1:].rstrip("; ") + ".")
     if not sentences:
         sentences.append(_single_design(summary))

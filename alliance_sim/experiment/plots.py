@@ -13,6 +13,7 @@ import numpy as np
 
 from ..batch.page import new_figure, save_png
 from .summary import MANY_DESIGNS, Summary
+from .words import short_name
 
 KIND_COLOURS = {
     "commissioner": "#1f77b4",
@@ -32,15 +33,6 @@ def short_label(summary: Summary, design: int, sep: str = "\n") -> str:
         value = f"{value:.4g}" if isinstance(value, float) else str(value)
         parts.append(value if column == "scenario" else f"{short_name(column)}: {value}")
     return sep.join(parts) or "baseline"
-
-
-def short_name(path: str) -> str:
-    """The last part of a factor's path in words: ``threshold_m`` is "threshold (£m)"."""
-    last = path.split(".")[-1]
-    for suffix, unit in (("_m", " (£m)"), ("_days", " (days)")):
-        if last.endswith(suffix):
-            return last.removesuffix(suffix).replace("_", " ") + unit
-    return last.replace("_", " ")
 
 
 def _drawn(fig):

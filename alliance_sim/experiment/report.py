@@ -120,7 +120,7 @@ def _rule_label(summary: Summary, design: int) -> str:
 
 
 def design_table(summary: Summary) -> pd.DataFrame:
-    from .answer import factor_words
+    from .words import factor_words
 
     rows = []
     for _, r in summary.designs.iterrows():
@@ -166,7 +166,7 @@ def _fmt_diff(metric: str, x: float) -> str:
 
 
 def difference_table(summary: Summary) -> pd.DataFrame:
-    from .answer import factor_words
+    from .words import factor_words
 
     rows = []
     shown = summary.differences[summary.differences["metric"].isin(HEADLINE_METRICS)]
@@ -238,7 +238,7 @@ def risk_table(summary: Summary) -> pd.DataFrame | None:
 
 def _context(context: str, summary: Summary) -> str:
     """A comparison's other factors (``a.b=x, c=y``) with each path in words."""
-    from .answer import factor_words
+    from .words import factor_words
 
     words = []
     for item in context.split(", ") if context else []:
@@ -249,7 +249,7 @@ def _context(context: str, summary: Summary) -> str:
 
 def findings(summary: Summary) -> list[str]:
     """The headline results in words, each with its interval."""
-    from .answer import factor_words
+    from .words import factor_words
 
     out = []
     pct = int(round(summary.confidence * 100))

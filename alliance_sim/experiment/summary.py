@@ -106,14 +106,19 @@ class Summary:
         ]
 
     def design_name(self, design: int) -> str:
+        from .words import factor_words
+
         row = self.designs.loc[self.designs["design"] == design].iloc[0]
-        return ", ".join(f"{c}={_fmt(row[c])}" for c in self.label_columns) or "baseline"
+        return (", ".join(f"{factor_words(c, self)}: {_fmt(row[c])}" for c in self.label_columns)
+                or "baseline")  # fmt: skip
 
     def text(self) -> str:
         """The summary table printed at the end of ``alliance-sim run``."""
         pct = int(round(self.confidence * 100))
+        from .words import factor_words
+
         header = [
-            *self.label_columns,
+            *(factor_words(c, self) for c in self.label_columns),
             "runs",
             "stalemate rate",
             "mean days to decision",
@@ -164,7 +169,8 @@ class Summary:
                 fmt = _days if d["metric"].endswith("_days") else _pp
                 drows.append(
                     [
-                        f"{d['factor']}: {_fmt(d['level'])} - {_fmt(d['reference'])}",
+                        f"{factor_words(d['factor'], self)}: {_fmt(d['level'])} - "
+                        f"{_fmt(d['reference'])}",
                         d["context"] or "-",
                         METRICS[d["metric"]],
                         fmt(d["difference"]),

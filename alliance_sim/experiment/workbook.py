@@ -17,8 +17,9 @@ import pandas as pd
 
 from ..batch.store import ResultStore
 from ..measures import DEFINITIONS
-from .answer import answer_for, factor_words
+from .answer import answer_for
 from .summary import METRICS, Summary
+from .words import factor_words
 
 NAME = "summary.xlsx"
 

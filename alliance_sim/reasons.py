@@ -258,7 +258,9 @@ def _amended(model, e: E.Amended) -> str:
         if abs(a - b) > 1e-9
     ]
     toward = (
-        "by the chair, to terms every full member prefers (001 §47)"
+        "to keep within what the commissioners have committed (000 §3.3 c)"
+        if e.within_money
+        else "by the chair, to terms every full member prefers (001 §47)"
         if e.chair
         else f"toward the concerns of {_names(model, e.toward)}"
         if e.toward
@@ -460,9 +462,9 @@ def stalemate_reason(model: RunView, e: E.Stalemate) -> str:
     voters = list(e.voters)
     best = e.best
     if best is None:
-        best = best_terms(m, voters, model.arrays, e.bfs, limit=m.limit)
+        best = best_terms(m, voters, model.arrays, e.bfs, limit=e.limit)
     if e.why == StaleWhy.NO_TERMS or not best.exists:
-        free = best_terms(m, voters, model.arrays, e.bfs) if m.limit is not None else best
+        free = best_terms(m, voters, model.arrays, e.bfs) if e.limit is not None else best
         if free.exists:  # what every member prefers would need the commissioners' money
             proved = (
                 "no terms exist that every full member prefers to the status quo without "

@@ -128,6 +128,14 @@ RULES: tuple[Rule, ...] = (
         between(0, 1),
         "000 §3.2 and 002 §5.4 leave it open: both readings are plausible",
     ),
+    R(
+        "board.commissioner_headroom_share",
+        REAL,
+        between(0.0, 0.02),
+        "000 §3.3 c forbids only 'further monies': how much headroom the agreed contract values "
+        "leave is open, from none to two per cent of the commissioners' budgets a year",
+        always=True,
+    ),
     R("parties.*.sector", FIXED, None, "a category: compare sectors as a design factor"),
     R("parties.*.membership", FIXED, None, "a design choice: compare it in [factors]"),
     R("parties.*.home_body.name", FIXED, None, "a name, not a quantity"),

@@ -80,6 +80,7 @@ class _Builder:
         self.budget_total = float(budgets.sum())
         self.provider_budget = float(budgets[self.providers].sum()) if len(self.providers) else 1.0
         self.economics = scenario.stream.economics
+        self.kinds = scenario.stream.kinds
         # Only an agreement with the 'breach' ground marks proposals so (prohibited.py).
         self.breach_share = (
             self.economics.prohibited_share
@@ -458,15 +459,20 @@ def _transition_effects(b: _Builder) -> dict:
         council_share[b.council] = 1.0
     comm_share = b.by_role({"commissioner": 1.0})
     design = b.by_role({"commissioner": -0.002 * M, "community": 0.001 * M, "vcse": 0.001 * M})
+    relief = _capitation_relief(b)
     effects = {
         "zeros_n": np.zeros(b.n),
         "zeros_obj": np.zeros(N_OBJ),
         "capitation": (
-            b.by_role({"commissioner": 0.04 * M, "acute": -0.025 * M, "community": -0.01 * M}),
+            b.by_role({"commissioner": 0.04 * M, "acute": -0.025 * M, "community": -0.01 * M})
+            + relief,
             b.by_role({"acute": 0.2 * M, "community": 0.1 * M}),
             _objectives(0.04 * M, {"sustainability": 0.5, "prevention": 0.3, "outcomes": 0.2}),
-            b.labels({"commissioner": "certainty of spend", "acute": "demand risk taken on",
-                      "community": "demand risk taken on"}),
+            b.labels({"commissioner": "certainty of spend, less the saving a budget forgoes",
+                      "acute": "demand risk taken on, less the activity income a budget keeps",
+                      "ambulance": "demand risk taken on, less the conveyance income a budget "
+                                   "keeps",
+                      "community": "demand risk taken on"}, shift=True),
         ),
         "outcomes": (
             b.by_role({"commissioner": 0.02 * M, "acute": -0.01 * M, "community": 0.005 * M}),
@@ -503,6 +509,31 @@ def _transition_effects(b: _Builder) -> dict:
             if isinstance(arr, np.ndarray):
                 arr.flags.writeable = False
     return effects
+
+
+def _capitation_relief(b: _Builder) -> np.ndarray:
+    """What a capitated budget is worth to each party a year, per unit of the demand risk the
+    providers carry under it: payment by results costs the acute and ambulance providers the
+    activity income of every shift agreed (001 §22, 34), and the budget removes
+    ``capitation_relief`` of it (001 §30: providers "paid for outcomes such as ... reducing
+    hospital admissions"); the commissioners forgo as much (``payment.py``). Valued on the
+    shifts the parties expect in ``capitation_horizon_years``: the rate of service changes times
+    the mean yearly income each costs (mean magnitude of a log-uniform draw, mean share proposed
+    0.8, mean spread of the effect) — the same quantities ``service_changes`` draws from."""
+    e = b.economics
+    cfg = b.kinds.get(MatterKind.SERVICE_CHANGE)
+    if cfg is None or not cfg.rate_per_year or not b.activity_paid.any():
+        return np.zeros(b.n)
+    lo, hi = cfg.magnitude_m
+    mean_m = (hi - lo) / np.log(hi / lo) if 0 < lo < hi else (lo + hi) / 2
+    spread = np.sinh(0.3) / 0.3  # mean of exp(0.3 (2U - 1)), the shift's noise (SHIFT_NOISE)
+    loss = cfg.rate_per_year * mean_m * 0.8 * spread * e.capitation_horizon_years
+    coef = np.zeros(len(SHIFT_ROLES))
+    coef[SHIFT_ROLES.index("acute")] = e.acute_margin_loss
+    coef[SHIFT_ROLES.index("ambulance")] = e.ambulance_income_loss
+    relieved = e.capitation_relief * loss * (coef @ b.shift_role_shares)  # >= 0, activity-paid
+    payer = b.share["commissioner"] if b.share["commissioner"] is not None else np.zeros(b.n)
+    return relieved - relieved.sum() * payer
 
 
 def transition_matters(b: _Builder, u: np.ndarray, deadline: int) -> list[Matter]:

@@ -270,6 +270,14 @@ RULES: tuple[Rule, ...] = (
         always=True,
     ),
     R(
+        "stream.economics.capitation_horizon_years",
+        REAL,
+        between(0.5, 2.5),
+        "001 §30, 43a give no horizon for valuing a capitated budget: from half a year of "
+        "expected shifts to half a three-year term",
+        always=True,
+    ),
+    R(
         "stream.economics.outcome_value",
         REAL,
         between(0.25, 0.65),

@@ -30,6 +30,7 @@ series and switch it off (``collect=False``).
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -50,7 +51,7 @@ from .board.procedure import BoardProtocol
 from .board.trust import TrustNetwork
 from .business.payment import PaymentRegime
 from .business.risk import RiskBook
-from .business.stream import generate
+from .business.stream import generate, negotiated_scheme
 from .config import MatterKind, Scenario
 from .config.loading import load_scenario
 from .errors import InputError
@@ -133,6 +134,19 @@ class AllianceModel(mesa.Model):
             exo.random((periods, n)) < scenario.trust.rep_turnover_per_year * period_years
         )
         self.trust = TrustNetwork(scenario.trust, [p.key for p in self.parties])
+        scheme = negotiated_scheme(scenario, index, exo)
+        if scheme is not None:
+            # After every other draw, and with no noise row (a scheme books no money), so the rest
+            # of the run is the same whichever way the scheme comes about.
+            scheme.id = "RR"
+            at = bisect.bisect_right([m.arrival_day for m in matters], scheme.arrival_day)
+            matters.insert(at, scheme)
+            for i, matter in enumerate(matters):
+                matter.idx = i
+            compile_linear([scheme], self.arrays)
+        if risk.scheme.status == "agreed":  # agreed before the term (004 p.7: "in advance")
+            self.risk.agree_scheme(np.array([risk.scheme.shares.get(p.key, 0.0)
+                                             for p in self.parties]))  # fmt: skip
 
         self.terminated_day: int | None = None
         self.log = EventLog()

@@ -81,6 +81,7 @@ class _Builder:
         self.provider_budget = float(budgets[self.providers].sum()) if len(self.providers) else 1.0
         self.economics = scenario.stream.economics
         self.kinds = scenario.stream.kinds
+        self.scheme = scenario.risk.scheme
         # Only an agreement with the 'breach' ground marks proposals so (prohibited.py).
         self.breach_share = (
             self.economics.prohibited_share
@@ -536,6 +537,46 @@ def _capitation_relief(b: _Builder) -> np.ndarray:
     return relieved - relieved.sum() * payer
 
 
+def _scheme(b: _Builder, luck: float, proposer: int, day: float, deadline: int, title: str,
+            transition: bool = False) -> Matter:  # fmt: skip
+    """A risk/reward scheme before the board (000 §2.2d; 003): who takes what share of the
+    gain/loss pool; terms p (providers' share) and c (council's share); commissioners carry
+    1 - p - c. Each party values it by the share of the pool it expects (mean ``pool * (luck -
+    0.4)`` a year, where ``pool`` is 1% of the budgets in scope, and as much again either way):
+    an expectation that decides its vote, never booked as money (``risk.EXPECTED_ONLY``)."""
+    pool = 0.01 * b.budget_total
+    mu, sigma = pool * (luck - 0.4), pool
+    base, terms, spread, E0, D, labels = b.transition_effects()["scheme"]
+    scheme = _matter(b, MatterKind.RISK_REWARD, title, proposer, day, deadline, pool,
+                     ("financial", "strategic"), SCHEME_TERMS[b.council >= 0], mu * base,
+                     mu * terms, sigma * base, sigma * spread, labels, E0, D,
+                     transition=transition)  # fmt: skip
+    scheme.share_base = base
+    scheme.share_terms = terms
+    return scheme
+
+
+def negotiated_scheme(scenario: Scenario, index: dict[str, int],
+                      rng: np.random.Generator) -> Matter | None:  # fmt: skip
+    """The scheme the members negotiate early in the term (``risk.scheme.status =
+    "negotiated"``; 004 p.15: "discuss and agree risk share early"; 003 Schedule 4), proposed by
+    ``risk.scheme.proposer`` (by default the first commissioner, 004 p.6) on ``risk.scheme.day``.
+
+    Its draws are taken whatever the scheme's status and after every other draw of the run, so
+    that designs that differ only in how the scheme comes about face the same business.
+    """
+    u = rng.random(DRAWS_PER_MATTER)
+    scheme = scenario.risk.scheme
+    if scheme.status != "negotiated":
+        return None
+    b = stream_builder(scenario, index)
+    commissioners = b.members_of["commissioner"]
+    proposer = (index[scheme.proposer] if scheme.proposer
+                else int(commissioners[0]) if len(commissioners) else 0)  # fmt: skip
+    return _scheme(b, u[2], proposer, scheme.day, scheme.deadline_days,
+                   "Risk and reward sharing scheme")  # fmt: skip
+
+
 def transition_matters(b: _Builder, u: np.ndarray, deadline: int) -> list[Matter]:
     """The transition activities of 001 §43 (a)-(d), proposed early and due by the deadline."""
     if not len(b.members_of["commissioner"]):
@@ -557,18 +598,10 @@ def transition_matters(b: _Builder, u: np.ndarray, deadline: int) -> list[Matter
                        60 + 60 * u[1], deadline, 0.5 * M, ("financial", "policy"), OUTCOMES_TERMS,
                        zeros_n, A, zeros_n, B, labels, zeros_obj, D, transition=True))  # fmt: skip
     out[-1].linear = linear
-    # (c) the risk/reward scheme (000 §2.2d; 003): who takes what share of the gain/loss pool;
-    # terms p (providers' share) and c (council's share); commissioners carry 1 - p - c
-    pool = 0.01 * b.budget_total
-    mu, sigma = pool * (u[2] - 0.4), pool
-    base, terms, spread, E0, D, labels = fixed["scheme"]
-    scheme = _matter(b, MatterKind.RISK_REWARD, "Risk and reward sharing scheme (001 §43c)", lead,
-                     90 + 90 * u[3], deadline, pool, ("financial", "strategic"),
-                     SCHEME_TERMS[b.council >= 0], mu * base, mu * terms, sigma * base,
-                     sigma * spread, labels, E0, D, transition=True)  # fmt: skip
-    scheme.share_base = base
-    scheme.share_terms = terms
-    out.append(scheme)
+    # (c) the risk/reward scheme, where the agreement makes it a transition activity
+    if b.scheme.status == "transition":
+        out.append(_scheme(b, u[2], lead, 90 + 90 * u[3], deadline,
+                           "Risk and reward sharing scheme (001 §43c)", transition=True))  # fmt: skip
     # (d) care design groups
     A, B, D, labels, linear = fixed["design_groups"]
     out.append(_matter(b, MatterKind.VARIATION, "Establish care design groups (001 §43d)", lead,

@@ -17,7 +17,7 @@ from .board import Board
 from .matters import Ideal, Impact, MatterSpec, PoolShare, Term
 from .membership import MembershipRules
 from .parties import Authority, HomeBody, Party, Weights
-from .risk import Host, KpiLevel, ResultArea, Risk
+from .risk import Host, KpiLevel, ResultArea, Risk, Scheme
 from .scenario import Scenario, ScenarioMeta
 from .stream import Economics, KindStream, Stream
 from .term import Escalation, TermRules
@@ -60,6 +60,7 @@ __all__ = [
     "ResultArea",
     "Risk",
     "Scenario",
+    "Scheme",
     "ScenarioMeta",
     "Sector",
     "Strict",

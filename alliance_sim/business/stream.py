@@ -82,6 +82,12 @@ class _Builder:
         self.economics = scenario.stream.economics
         self.kinds = scenario.stream.kinds
         self.scheme = scenario.risk.scheme
+        #: 001 §39: the council nominates a social-care provider for admission (and may leave or
+        #: step back if it is refused); elsewhere any partner may propose a newcomer (002 §6.5)
+        self.council_nominates = scenario.membership.council_response_to_refusal != "stay"
+        self._host = scenario.host
+        self._host_index = index.get(scenario.host.party, -1)
+        self._full = np.array([p.membership == Membership.FULL for p in parties.values()])
         # Only an agreement with the 'breach' ground marks proposals so (prohibited.py).
         self.breach_share = (
             self.economics.prohibited_share
@@ -121,6 +127,21 @@ class _Builder:
             roles = self.shift_role_list if shift else self.role_list
             cached = self._labels[key] = tuple(words.get(r, "") for r in roles)
         return cached
+
+    def host_share(self, newcomer: int) -> np.ndarray | None:
+        """What admitting ``newcomer`` does to each party's part of the host partner's yearly
+        costs (002 §6.4), as the design's full members would share them: the newcomer takes its
+        part, the others' parts fall; None where no host recovers costs."""
+        host = self._host
+        if self._host_index < 0 or host.admin_cost_m <= 0:
+            return None
+        before = self._full.copy()
+        after = before.copy()
+        after[newcomer] = True
+        weights = self.budgets if host.recovery == "budget" else np.ones(self.n)
+        parts = [np.where(m, weights, 0.0) / max(float((weights * m).sum()), 1e-12) for m in
+                 (before, after)]  # fmt: skip
+        return host.admin_cost_m * (parts[0] - parts[1])
 
     def variation_labels(self, proposer: int) -> tuple[str, ...]:
         cached = self._variation_labels.get(proposer)
@@ -392,9 +413,21 @@ def _with_linear_parts(b: _Builder, matters: list[Matter], A, B, D) -> None:
 
 
 def admission(b: _Builder, u: np.ndarray, day: int, cfg) -> Matter | None:
-    """A proposal to admit an organisation as a full member, decided unanimously (001 §39; 002
-    §6.5): in mid-notts the council brings its social-care provider in; 002 §6.5 lets any partner
-    propose any new organisation.
+    """A proposal to admit an organisation as a full member, decided unanimously, each agreement
+    by its own clause.
+
+    - Mid-Notts (001 §39; the council holds the right to leave or step back if its nominated
+      social-care provider is refused, ``membership.council_response_to_refusal``): the council
+      proposes its provider, for social care joined up with health.
+    - Otherwise (002 §6.5: "where a partner or partners wish to admit a new organisation"): any
+      partner may propose it, "on terms which are fair, reasonable and non-discriminatory": the
+      new partner bears its part of the partnership's common costs like every other (the host's
+      recovered costs, 002 §6.4), so the others' parts fall.
+
+    Where the alliance has a risk/reward scheme (``risk.scheme.status`` not ``none``), the
+    acute and community providers expect a smaller share of its pool; where it has none, no
+    one expects anything of a pool. Each party's effect is what it expects: it decides the vote
+    and is never booked (``risk.EXPECTED_ONLY``); the pool and the host's recovery realise it.
 
     The subject is one of the scenario's ``stream.admission_subjects`` that is not a full
     member; with none, there is no one to admit and no admission. The draws are taken whatever
@@ -403,20 +436,31 @@ def admission(b: _Builder, u: np.ndarray, day: int, cfg) -> Matter | None:
     if not len(b.outsiders):
         return None
     subject = b.pick(u[5], b.outsiders)
-    proposer = (
-        b.council if 0 <= b.council != subject else b.pick(u[6], b.members_of["commissioner"])
-    )
-    F0 = b.by_role({"acute": -0.05 * (0.5 + u[1]), "community": -0.05 * (0.5 + u[2])})
-    if b.council >= 0:
+    nominated = b.council_nominates and 0 <= b.council != subject and subject in b.social_care
+    F0 = np.zeros(b.n)
+    words: dict[str, str] = {}
+    if b.scheme.status != "none":
+        F0 += b.by_role({"acute": -0.05 * (0.5 + u[1]), "community": -0.05 * (0.5 + u[2])})
+        words.update(acute="a smaller share of risk and reward",
+                     community="a smaller share of risk and reward")  # fmt: skip
+    if nominated:  # 001 §39: the council's own provider, social care joined up
+        proposer = b.council
         F0[b.council] += 0.3 * (0.5 + u[3])
+        words["council"] = "social care joined up"
+    else:  # 002 §6.5: any partner may propose a new organisation
+        proposer = b.pick(u[6], np.array([i for i in range(b.n) if i != subject]))
+    labels = list(b.labels(words))
+    share = b.host_share(subject)
+    if share is not None:  # fair terms: the newcomer takes its part of the host's costs
+        F0 += share
+        labels = [("its part of the host's costs" if i == subject
+                   else "a smaller part of the host's costs") if share[i] else labels[i]
+                  for i in range(b.n)]  # fmt: skip
     S0 = np.abs(F0) * b.economics.uncertainty
     E0 = _objectives(0.3 * (0.5 + u[4]), {"seamless": 0.5, "outcomes": 0.3, "choice": 0.2})
-    joined = "social care joined up" if subject in b.social_care else "a wider partnership"
-    labels = b.labels({"council": joined, "acute": "a smaller share of risk and reward",
-                       "community": "a smaller share of risk and reward"})  # fmt: skip
     matter = _matter(b, MatterKind.ADMISSION, f"Admit {b.names[subject]} as a full member",
                      proposer, day, cfg.deadline_days, 0.0, ("membership", "strategic"), NO_TERMS,
-                     F0, b.no_effect, S0, b.no_effect, labels, E0, b.no_value)  # fmt: skip
+                     F0, b.no_effect, S0, b.no_effect, tuple(labels), E0, b.no_value)  # fmt: skip
     matter.subject = subject
     return matter
 

@@ -34,7 +34,8 @@ PROVIDERS = {
 @pytest.mark.parametrize(
     ("sector", "role"),
     [("acute", "acute"), ("ambulance", "ambulance"), ("community", "community"),
-     ("primary", "community"), ("mental_health", "community")],
+     ("primary", "community"), ("mental_health", "community"),
+     ("mental_health_inpatient", "acute")],
 )  # fmt: skip
 def test_each_sector_reaches_a_shift_by_its_role(sector, role):
     config = PartyConfig.model_validate(party(sector=sector))

@@ -269,6 +269,13 @@ RULES: tuple[Rule, ...] = (
         "income it removes is open: none to all",
         always=True,
     ),
+    R("risk.scheme.day", INTEGER, between(0, 182), "004 p.15 'early': from day one to six months"),
+    R(
+        "risk.scheme.deadline_days",
+        INTEGER,
+        between(91, 365),
+        "no document gives a time to agree a scheme: one quarter to a year",
+    ),
     R(
         "stream.economics.capitation_horizon_years",
         REAL,

@@ -1,4 +1,4 @@
-"""Every reason cites its own alliance's clause (issue 22 §3; FIDELITY row 45).
+"""Every reason cites its own alliance's clause (issue 22 §3; docs/FIDELITY.md, "Citations").
 
 A citation in a narrative line, a vote's reason or a matter's title comes from the scenario's
 ``[clauses]`` table (``config/clauses.py``), never from a constant in code: Walsall's notice of

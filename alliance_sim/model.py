@@ -90,6 +90,8 @@ class AllianceModel(mesa.Model):
         # An int seed (not a Generator) keeps Mesa off its slow np.iinfo path when seeding.
         super().__init__(seed=int(endogenous.generate_state(1, np.uint64)[0]))
         self.scenario = scenario
+        #: the alliance's own clause for each rule, which every reason and title cites
+        self.clauses = scenario.clauses
         self.seed = seed
         meta = scenario.scenario
         self.start = meta.start
@@ -150,7 +152,8 @@ class AllianceModel(mesa.Model):
 
         self.terminated_day: int | None = None
         self.log = EventLog()
-        self.roster = Roster(self.parties, scenario.membership, self.log, self.clock)
+        self.roster = Roster(self.parties, scenario.membership, self.log, self.clock,
+                             self.clauses)  # fmt: skip
         transition_day = (
             scenario.day_of(meta.transition_end) if meta.transition_end is not None else None
         )
@@ -161,17 +164,19 @@ class AllianceModel(mesa.Model):
         )  # fmt: skip
         self.transition = TransitionWatch(
             scenario.escalation, transition_day, self.board, self.roster, self.risk.ledger,
-            self.log, self.clock, self.terminate, scenario.risk,
+            self.log, self.clock, self.terminate, scenario.risk, self.clauses,
         )  # fmt: skip
         self.payment = PaymentRegime(scenario, index, self.arrays, self.board.matters)
         self.term = TermWatch(
             scenario.term, scenario.escalation, self.horizon,
             force_majeure_day(scenario.term, self.horizon, np.random.default_rng(term_events)),
             self.board, self.roster, self.risk.ledger, self.log, self.clock, self.terminate,
+            self.clauses,
         )  # fmt: skip
         self.removal = RemovalWatch(
-            scenario.membership, scenario.escalation.decision_days, self.board, self.roster
-        )
+            scenario.membership, scenario.escalation.decision_days, self.board, self.roster,
+            self.clauses,
+        )  # fmt: skip
         #: what a decision of each kind of matter sets in motion, besides risk and trust
         self.consequences = {
             MatterKind.ADMISSION: self.roster.admission_decided,

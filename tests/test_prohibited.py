@@ -22,6 +22,7 @@ from tests.builders import (
     party,
     referrals,
     run,
+    scenario_dict,
     votes_on,
 )
 from tests.strategies import ORDINARY, scenarios
@@ -143,7 +144,9 @@ def test_the_chair_keeps_within_the_commissioners_money():
 
 
 def test_no_permitted_terms_is_a_stalemate_that_says_so():
-    model = run(build(GENEROUS, [shift(1.6)], prohibited_grounds=MONEY))
+    data = scenario_dict(GENEROUS, [shift(1.6)], prohibited_grounds=MONEY)
+    data["clauses"] = {"commissioner_money": "000 §3.3 c"}  # the clause its own table gives
+    model = run(data)
     m = get_matter(model, "shift")
     assert m.outcome == "stalemate"
     (stale,) = events_on(model, "shift", Ev.STALEMATE)

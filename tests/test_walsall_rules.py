@@ -258,7 +258,9 @@ def conflicted(*conflicts: str, **board) -> dict:
     spec = matter("m", "a", impacts=gains(a=1.0, b=1.0, c=-1.0), conflicts=list(conflicts))
     parties = {"a": party("commissioner", **SELFISH), "b": party("provider", **SELFISH),
                "c": party("provider", **SELFISH)}  # fmt: skip
-    return scenario_dict(parties, [spec], **board)
+    data = scenario_dict(parties, [spec], **board)
+    data["clauses"] = {"recusal": "002 §6.1"}  # the clause its reasons cite, Walsall's
+    return data
 
 
 def test_a_conflicted_partner_neither_votes_nor_blocks():

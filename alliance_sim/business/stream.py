@@ -23,7 +23,7 @@ import numpy as np
 from agents.valuation import linear_parts, party_arrays
 
 from ..compiled import derived
-from ..config import OBJECTIVES, MatterKind, Membership, Scenario, Sector
+from ..config import OBJECTIVES, Clause, MatterKind, Membership, Scenario, Sector
 from ..records.matters import N_OBJ, Matter
 from ..registry import PARTY_KINDS
 
@@ -41,7 +41,7 @@ OBJ = {name: j for j, name in enumerate(OBJECTIVES)}
 KIND_TITLES = {
     MatterKind.SERVICE_CHANGE: "Shift activity from hospital to community care",
     MatterKind.VARIATION: "Vary a services contract",
-    MatterKind.AGREEMENT_VARIATION: "Vary the alliance agreement (Notice of Variation, 002 §6.8)",
+    MatterKind.AGREEMENT_VARIATION: "Vary the alliance agreement",
     MatterKind.MANDATORY_CHANGE: "Mandatory change required by national policy",
     MatterKind.THIRD_PARTY_TRANSFER: "Transfer a service to a third party",
     MatterKind.PUBLIC_CONSULTATION: "Public consultation on a service reconfiguration",
@@ -107,6 +107,8 @@ class _Builder:
             i for i, p in enumerate(parties.values()) if p.sector == Sector.SOCIAL_CARE
         }
         self.names = [p.name for p in parties.values()]
+        #: the alliance's own clauses, which the titles of its business cite
+        self.cite = scenario.clauses.cite
         self.budgets = budgets
         self.conflict_share = scenario.stream.conflict_share
         self._labels: dict[tuple, tuple[str, ...]] = {}
@@ -393,7 +395,9 @@ def agreement_variations(b: _Builder, U: np.ndarray, days: list[int], cfg) -> li
     values = np.outer(0.2 * M * (0.5 + U[:, 3]), _objectives(1.0, AGREEMENT_VALUE_MIX))
     A, B, D = A[:, :, None], np.abs(A)[:, :, None] * b.economics.uncertainty, values[:, :, None]
     zeros_n, zeros_obj = np.zeros(b.n), np.zeros(N_OBJ)
-    title = KIND_TITLES[MatterKind.AGREEMENT_VARIATION]
+    title = KIND_TITLES[MatterKind.AGREEMENT_VARIATION] + b.cite(
+        Clause.AGREEMENT_VARIATION, "Notice of Variation"
+    )
     out = []
     for r, (day, m) in enumerate(zip(days, M.tolist(), strict=True)):
         labels = b.agreement_labels(proposers[r])
@@ -617,8 +621,8 @@ def negotiated_scheme(scenario: Scenario, index: dict[str, int],
     commissioners = b.members_of["commissioner"]
     proposer = (index[scheme.proposer] if scheme.proposer
                 else int(commissioners[0]) if len(commissioners) else 0)  # fmt: skip
-    return _scheme(b, u[2], proposer, scheme.day, scheme.deadline_days,
-                   "Risk and reward sharing scheme")  # fmt: skip
+    title = "Risk and reward sharing scheme" + b.cite(Clause.RISK_REWARD_SCHEME)
+    return _scheme(b, u[2], proposer, scheme.day, scheme.deadline_days, title)
 
 
 def transition_matters(b: _Builder, u: np.ndarray, deadline: int) -> list[Matter]:
@@ -632,23 +636,26 @@ def transition_matters(b: _Builder, u: np.ndarray, deadline: int) -> list[Matter
     out = []
     # (a) capitated payment mechanism for health providers (personal budgets excluded, 001 §30)
     A, B, D, labels, linear = fixed["capitation"]
-    out.append(_matter(b, MatterKind.PAYMENT_MODEL, "Capitated payment mechanism (001 §43a)", lead,
+    title = "Capitated payment mechanism" + b.cite(Clause.CAPITATION)
+    out.append(_matter(b, MatterKind.PAYMENT_MODEL, title, lead,
                        30 + 60 * u[0], deadline, M, ("financial", "strategic"), CAPITATION_TERMS,
                        zeros_n, A, zeros_n, B, labels, zeros_obj, D, transition=True))  # fmt: skip
     out[-1].linear = linear
     # (b) outcomes-based payment for the NHS service contracts
     A, B, D, labels, linear = fixed["outcomes"]
-    out.append(_matter(b, MatterKind.PAYMENT_MODEL, "Outcomes-based payment (001 §43b)", lead,
+    title = "Outcomes-based payment" + b.cite(Clause.OUTCOME_PAYMENT)
+    out.append(_matter(b, MatterKind.PAYMENT_MODEL, title, lead,
                        60 + 60 * u[1], deadline, 0.5 * M, ("financial", "policy"), OUTCOMES_TERMS,
                        zeros_n, A, zeros_n, B, labels, zeros_obj, D, transition=True))  # fmt: skip
     out[-1].linear = linear
     # (c) the risk/reward scheme, where the agreement makes it a transition activity
     if b.scheme.status == "transition":
-        out.append(_scheme(b, u[2], lead, 90 + 90 * u[3], deadline,
-                           "Risk and reward sharing scheme (001 §43c)", transition=True))  # fmt: skip
+        title = "Risk and reward sharing scheme" + b.cite(Clause.RISK_REWARD_SCHEME)
+        out.append(_scheme(b, u[2], lead, 90 + 90 * u[3], deadline, title, transition=True))
     # (d) care design groups
     A, B, D, labels, linear = fixed["design_groups"]
-    out.append(_matter(b, MatterKind.VARIATION, "Establish care design groups (001 §43d)", lead,
+    title = "Establish care design groups" + b.cite(Clause.CARE_DESIGN_GROUPS)
+    out.append(_matter(b, MatterKind.VARIATION, title, lead,
                        30 + 30 * u[4], deadline, 0.02 * M, ("service", "policy"), DESIGN_GROUP_TERMS,
                        zeros_n, A, zeros_n, B, labels, zeros_obj, D, transition=True))  # fmt: skip
     out[-1].linear = linear

@@ -9,6 +9,7 @@ import datetime as dt
 from pydantic import field_validator, model_validator
 
 from .board import Board
+from .clauses import Clauses
 from .matters import MatterSpec
 from .membership import MembershipRules
 from .parties import Party
@@ -51,6 +52,7 @@ class Scenario(Strict):
     escalation: Escalation = Escalation()
     host: Host = Host()
     term: TermRules = TermRules()
+    clauses: Clauses = Clauses()
 
     @field_validator("parties")
     @classmethod

@@ -290,7 +290,9 @@ def test_unknown_party_in_an_override_names_the_known_ones():
 
 
 def test_none_unsets_an_optional_field_in_a_file_and_with_set(tmp_path):
-    s = load_scenario("mid-notts", ["scenario.transition_end=none"])
+    s = load_scenario(
+        "mid-notts", ["scenario.transition_end=none", "risk.scheme.status=negotiated"]
+    )
     assert s.scenario.transition_end is None
     text = VALID.replace("end = 2021-01-01", 'end = 2021-01-01\ntransition_end = "none"')
     assert load_scenario(write(tmp_path, text)).scenario.transition_end is None

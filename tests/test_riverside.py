@@ -4,7 +4,8 @@ and the report's first paragraph names the council's net positions with interval
 
 Riverside is fictional: a CCG, the council, an acute trust, a community trust and two
 voluntary-sector bodies; a five-year term, a monthly board, the council's representative holding
-£250k of delegated authority.
+£250k of delegated authority, and a risk/reward scheme its members agreed before the term
+(``[risk.scheme]``), with no transition period.
 """
 
 from __future__ import annotations
@@ -75,6 +76,14 @@ def riverside(folder: Path) -> Path:
         '["strategic", "policy", "resource", "financial"]',
     )
     text = set_value(text, "parties.council.home_body", "cadence_days", "42")
+    # Riverside's members agreed their gain/loss shares before the term began: no transition
+    text = set_value(text, "risk.scheme", "status", '"agreed"')
+    text = set_value(
+        text,
+        "risk.scheme",
+        "shares",
+        "{ ccg = 0.4, acute_trust = 0.3, community_trust = 0.1, council = 0.2 }",
+    )
     path.write_text(text, encoding="utf-8")
     return path
 
@@ -105,6 +114,10 @@ def test_riverside_from_new_to_an_answered_question(tmp_path, capsys, monkeypatc
     out, err = capsys.readouterr()
     assert "warning" not in err
     assert "Riverside Council" in out and "Summary: Riverside alliance" in out
+    # the scheme it declared is in force from day 0, and nothing brings a transition or its
+    # escalation the file never asked for
+    assert "shared gains and pains by the scheme they agreed" in out
+    assert not re.search(r"transition (?!funding)|dissolv|escalat", out, re.I), out
 
     (tmp_path / "experiment.toml").write_text(EXPERIMENT, encoding="utf-8")
     monkeypatch.chdir("/")  # the scenario is found relative to the experiment file, not here

@@ -19,6 +19,9 @@ from ..config.scenario import Scenario
 from ..registry import PARTY_KINDS
 from ..text import money
 
+#: An authority limit up to this multiple of the largest matter is the largest matter rounded up
+#: ("it decides everything alone"), not a unit mistake.
+ROUNDED_UP = 1.5
 #: A --set value this many times larger (or smaller) than the value it replaces is suspicious.
 MAGNITUDE = 100.0
 
@@ -35,11 +38,22 @@ class Finding:
 
 
 def largest_matter(scenario: Scenario) -> float:
-    """The largest size (£m a year) a matter of this scenario can have."""
+    """The largest size (£m a year) a matter of this scenario can have: the matters written out,
+    the stream's largest draws, and the business it proposes once (a negotiated scheme's pool,
+    the transition activities), sized as the stream sizes them."""
+    from ..business.stream import stream_builder
+
     stream = scenario.stream
     sizes = [m.magnitude_m for m in scenario.matters]
+    b = stream_builder(scenario, {key: i for i, key in enumerate(scenario.parties)})
+    if scenario.risk.scheme.status == "negotiated":
+        sizes.append(b.scheme_pool)
     if stream.enabled:
         sizes += [k.magnitude_m[1] for k in stream.kinds.values() if k.rate_per_year > 0]
+        if stream.transition_matters and scenario.scenario.transition_end is not None:
+            sizes.append(b.transition_size)
+            if scenario.risk.scheme.status == "transition":
+                sizes.append(b.scheme_pool)
     return max(sizes, default=0.0)
 
 
@@ -65,7 +79,7 @@ def _parties(scenario: Scenario, raw: Mapping[str, Any]) -> Iterable[Finding]:
                 f"{kind.sectors_why}; give one of {allowed}",
             )
         limit = party.authority.threshold_m
-        if party.budget_m > 0 and limit > party.budget_m and limit > biggest:
+        if party.budget_m > 0 and limit > party.budget_m and limit > ROUNDED_UP * biggest:
             yield Finding(
                 f"{where}.authority.threshold_m",
                 f"{party.name}'s representative may decide matters up to {money(limit)} alone, "

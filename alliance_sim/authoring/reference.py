@@ -51,6 +51,8 @@ def basis(spec: Spec) -> str:
 def default_text(spec: Spec) -> str:
     if spec.required:
         return "required"
+    if "x-default" in spec.extra:
+        return str(spec.extra["x-default"])
     default = spec.default()
     if (
         isinstance(default, dict)
@@ -151,7 +153,9 @@ def markdown() -> str:
                 f"`{spec.name}`",
                 kind + (f"; {allowed}" if allowed else ""),
                 spec.unit,
-                f"`{default}`" if default not in ("required", "by kind") else default,
+                f"`{default}`"
+                if default not in ("required", "by kind") and "x-default" not in spec.extra
+                else default,
                 basis(spec),
                 what,
             ]

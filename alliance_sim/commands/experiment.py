@@ -66,14 +66,17 @@ def run_command(args: argparse.Namespace) -> int:
     import sys
 
     from ..batch.spec import load_experiment
-    from ..errors import RunFailed
+    from ..errors import InputError, RunFailed
     from ..experiment.runner import run_experiment
     from .scenario import warn
 
     experiment = load_experiment(args.file)
     refs = experiment.spec.experiment.scenario
     for ref in [refs] if isinstance(refs, str) else refs:
-        warn(experiment.scenario_ref(ref))
+        try:
+            warn(experiment.scenario_ref(ref))
+        except InputError:
+            pass  # the run names the experiment file's field that cannot be loaded
     try:
         results = run_experiment(
             args.file,

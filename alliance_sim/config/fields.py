@@ -21,11 +21,12 @@ from dataclasses import dataclass
 from typing import Any
 
 import annotated_types as at
-from pydantic import BaseModel
+from pydantic import BaseModel, Field, RootModel
 from pydantic.fields import FieldInfo
 
+from .clauses import WHAT, Clauses
 from .scenario import Scenario
-from .vocabulary import DRAWN_KINDS, OBJECTIVES
+from .vocabulary import DRAWN_KINDS, OBJECTIVES, YOURS, doc
 
 #: Fields whose text must name an entry of a registry (or a word list): the allowed names.
 NAMED = {
@@ -78,7 +79,7 @@ class Spec:
 
     def kind(self) -> str:
         """The type as a person writing TOML reads it."""
-        return _kind(self.annotation)
+        return str(self.extra.get("x-type", "")) or _kind(self.annotation)
 
     def allowed(self) -> str:
         """What values it takes: the names allowed, or its bounds."""
@@ -171,9 +172,40 @@ def model_of(annotation: Any) -> tuple[type[BaseModel] | None, str]:
     return None, ""
 
 
+#: A key of ``[clauses]`` as the reference and the template describe it: a table of its own keys
+#: (the rules), each optional, rather than pydantic's one ``root`` field.
+_CITATION = dict(
+    doc(source=YOURS),
+    **{
+        "x-type": 'text (your agreement\'s clause, e.g. "002 §5.4.1"), or { lesson = "004 p.15" }',
+        "x-default": "left out: cites nothing",
+    },
+)
+
+
+def _keyed_fields(model: type[BaseModel]) -> dict[str, FieldInfo]:
+    """The keys of a table whose keys are a fixed list (``[clauses]``: one per rule), as fields;
+    empty for any other model."""
+    if model is not Clauses:
+        return {}
+    return {
+        str(key): Field(
+            None, description=f"the clause that says {what}", json_schema_extra=_CITATION
+        )
+        for key, what in WHAT.items()
+    }
+
+
+def _fields(model: type[BaseModel]) -> dict[str, FieldInfo]:
+    keyed = _keyed_fields(model)
+    if keyed or issubclass(model, RootModel):
+        return keyed
+    return dict(model.model_fields)
+
+
 def specs(model: type[BaseModel] = Scenario, prefix: str = "") -> Iterator[Spec]:
     """Every field of the scenario, tables included, in the order a file writes them."""
-    for name, info in model.model_fields.items():
+    for name, info in _fields(model).items():
         path = f"{prefix}.{name}" if prefix else name
         sub, how = model_of(info.annotation)
         yield Spec(path, name, info, info.annotation, model)
@@ -216,6 +248,15 @@ class Value:
 def values(scenario: BaseModel, prefix: str = "", pattern: str = "") -> Iterator[Value]:
     """Every leaf of a validated scenario in file order, with its concrete dotted path."""
     model = type(scenario)
+    if isinstance(scenario, RootModel):
+        fields = _keyed_fields(model)
+        for key, value in scenario.root.items():
+            name = str(getattr(key, "value", key))
+            info = fields[name]
+            yield Value(
+                f"{prefix}.{name}", value, Spec(f"{pattern}.{name}", name, info, str, model)
+            )
+        return
     for name, info in model.model_fields.items():
         path = f"{prefix}.{name}" if prefix else name
         abstract = f"{pattern}.{name}" if pattern else name

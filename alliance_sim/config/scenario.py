@@ -9,6 +9,7 @@ import datetime as dt
 from pydantic import Field, field_validator, model_validator
 
 from .board import Board
+from .clauses import Clauses
 from .matters import MatterSpec
 from .membership import MembershipRules
 from .parties import Party
@@ -92,6 +93,11 @@ class Scenario(Strict):
     term: TermRules = Field(
         TermRules(), description="the term's extension and its ending early (001 §40; 002 §6)"
     )
+    clauses: Clauses = Field(
+        Clauses(),
+        description="the alliance's own clause for each rule the model applies, as its reasons "
+        "cite it; a rule left out cites nothing",
+    )
 
     @field_validator("parties")
     @classmethod
@@ -109,7 +115,8 @@ class Scenario(Strict):
             if m.id in seen:
                 raise reference_error(f"matters[{n}].id", f"matter id '{m.id}' is used twice")
             seen.add(m.id)
-            if m.kind in RESERVED_KINDS and not self.stream.reserved_matters:
+            if (m.kind in RESERVED_KINDS and not self.stream.reserved_matters
+                    and not self.stream.commissioning_outside_board):  # fmt: skip
                 raise reference_error(
                     f"matters[{n}].kind",
                     f"matter '{m.id}' is a Reserved Matter ({m.kind}), but stream.reserved_matters "
@@ -141,6 +148,36 @@ class Scenario(Strict):
                     f"stream.admission_subjects[{n}]",
                     f"names party '{ref}', which is unknown; {allowed}",
                 )
+        scheme = self.risk.scheme
+        for ref in scheme.shares:
+            if ref not in known:
+                raise reference_error(
+                    f"risk.scheme.shares.{ref}", f"names party '{ref}', which is unknown; {allowed}"
+                )
+        if scheme.proposer and scheme.proposer not in known:
+            raise reference_error(
+                "risk.scheme.proposer",
+                f"names party '{scheme.proposer}', which is unknown; {allowed}",
+            )
+        if scheme.status == "agreed" and not sum(scheme.shares.values()) > 0:
+            raise reference_error(
+                "risk.scheme.shares",
+                "gives no share above 0, which an agreed scheme needs: write each full member's "
+                "share of the pool, e.g. shares = { ccg = 0.5, council = 0.2, acute = 0.3 }",
+            )
+        if scheme.status == "transition" and (
+            self.scenario.transition_end is None or not self.stream.transition_matters
+        ):
+            raise reference_error(
+                "risk.scheme.status",
+                "is 'transition', a scheme agreed as a transition activity (001 §43c), which "
+                "needs scenario.transition_end and stream.transition_matters; use 'negotiated' "
+                "or 'agreed' for a scheme without a transition",
+            )
+        if scheme.status == "negotiated" and scheme.day >= self.horizon_days:
+            raise reference_error(
+                "risk.scheme.day", f"must fall within the term (before day {self.horizon_days})"
+            )
         for n, rel in enumerate(self.trust.relationships):
             for field in ("a", "b"):
                 ref = getattr(rel, field)

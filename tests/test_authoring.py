@@ -196,3 +196,28 @@ def test_unnamed_home_body_is_named_after_its_party(tmp_path):
     s = load_scenario(path)
     assert s.parties["acute"].home_body.name == "Riverside Hospitals Trust's board"
     assert s.parties["council"].home_body.name == "Adult Social Care Committee"
+
+
+def test_check_prints_the_effective_scenario_as_toml_each_table_once(capsys):
+    """The walk-through found `[parties.ccg]` printed again after its sub-tables and array items
+    written `[risk.levels.0]`: each table is printed once, arrays of tables as TOML writes them."""
+    assert main(["check", "nhse-template"]) == 0
+    out = capsys.readouterr().out
+    body = out.split("alliance-sim's default):\n", 1)[1].split("\n\nAssumptions:", 1)[0]
+    headers = [line for line in body.splitlines() if line.startswith("[")]
+    tables = [h for h in headers if not h.startswith("[[")]
+    assert len(tables) == len(set(tables)), "a table printed twice"
+    assert headers.count("[[risk.levels]]") == 5 and not any(".0]" in h for h in headers)
+    council = body.split("[parties.council]\n", 1)[1].split("\n[", 1)[0]
+    assert "source = " in council  # a table's own values come before its sub-tables
+
+
+def test_clauses_are_written_and_checked_key_by_key(tmp_path):
+    """[clauses] is a table of the rules its alliance has a clause for: `new` writes those keys
+    (never pydantic's `root`), and the file it writes loads with the same citations."""
+    text = write("mine", like="walsall")
+    section = text.split("\n[clauses]\n", 1)[1]
+    assert "root =" not in section and 'notice = "002 §5.4.1"' in section
+    path = tmp_path / "mine.toml"
+    path.write_text(text, encoding="utf-8")
+    assert load_scenario(path).clauses == load_scenario("walsall").clauses

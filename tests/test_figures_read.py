@@ -122,3 +122,10 @@ def test_the_detector_finds_labels_on_top_of_each_other():
     ax.text(2.5, 0.5, "far outside").set_in_layout(False)  # beyond the figure's edge
     ax.set_xlim(0, 1)
     assert "far outside" in plots.clipped_labels(fig)
+
+
+def test_designs_are_labelled_with_the_party_they_concern(headline):
+    """The walk-through found designs labelled "membership: full": whose membership?"""
+    legend = headline["risk"].legends[0]
+    texts = " ".join(t.get_text() for t in legend.get_texts())
+    assert "Nottinghamshire County Council's membership: full" in texts

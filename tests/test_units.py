@@ -43,3 +43,10 @@ def test_glossary_explains_every_unit_and_term():
     for term in ("**pp**", "**£m a year**", "**P(loss)**", "**Tail loss**", "**μ\\***",
                  "Kaplan–Meier median", "Holds in X% of plausible worlds", "uniformly"):  # fmt: skip
         assert term in text, term
+
+
+def test_a_difference_that_rounds_to_nothing_is_never_negative_zero():
+    from alliance_sim.experiment.summary import _days, _pp
+
+    assert _pp(-0.0001) == "0.0 pp" and _days(-0.04) == "0.0 d"
+    assert _pp(-0.002) == "-0.2 pp" and _days(1.25) == "+1.2 d"

@@ -119,9 +119,49 @@ Generated from the validated models in `alliance_sim/config/` by
 """
 
 
+WALKTHROUGH = """\
+## New-user walk-through
+
+Someone who had not read the code modelled a fictional "Harbourside" alliance (an ICB place team,
+the city council, an acute trust, a mental-health trust and a hospice; a four-year term) from the
+README and this page, and asked whether the council should join as a full member or an associate:
+`new`, then editing the title, the term, the parties' names, budgets and home bodies and the
+council's delegated authority, `check`, an experiment file of nine lines and `run` (60
+replications a design, under a minute) gave a first paragraph answering the question with the
+council's net position in each design and its intervals. What they stumbled on, and what to do:
+
+- **Dropping a party** means deleting all four of its tables (`[parties.<key>]`, `.weights`,
+  `.authority`, `.home_body`); anything else that names its key (`risk.scheme.shares`,
+  `host.party`, `stream.admission_subjects`, `trust.relationships`) must go too, and `check` names
+  what still does. Adding one: copy a similar party's four tables under a new key.
+- **The comments after values are the built-in's reasons**, written for its own numbers (a
+  threshold "the largest business the alliance draws ... 1% of the £621m in scope" stops being
+  true when your budgets differ). When you replace a value, replace its comment with where your
+  figure comes from; keep the word `assumption` only if it still is one, so that `alliance-sim
+  assumptions` and sensitivity analysis vary what is really unknown.
+- **Your risk/reward scheme**: `[risk.scheme]` says whether there is one and how it comes about.
+  `status = "agreed"` with `shares = { ccg = 0.5, council = 0.2, acute = 0.3 }` (party keys, any
+  scale) pools from day 0; `"negotiated"` has `proposer` table it on `day` for the board to agree
+  unanimously within `deadline_days`; `"none"` pools nothing; `"transition"` only with a
+  `scenario.transition_end`. A transition period (and the escalation that follows a missed
+  deadline, 001 §40) happens only when `scenario.transition_end` is given.
+- **The experiment needs a `question`** for its answer to come first (`question = "Should the
+  council join as a full member or as an associate?"`); its `scenario` path is relative to the
+  experiment file's folder, and results go to `results/<name>/` under the folder you run it from
+  (or `--out DIR`).
+- **Reading the answer**: the net position is money over the whole term (£m), "bears N% of all the
+  parties' losses" is its share of every loss any party made, and paired differences compare the
+  designs on the same simulated futures; [GLOSSARY.md](GLOSSARY.md) defines each measure and unit.
+- Fixed after the walk-through: `check` printed a table's header again after its sub-tables and
+  wrote array items as `[risk.levels.0]` (it now prints each table once, as TOML); the
+  differences table printed `-0.0 pp`; figures labelled designs "membership: full" without the
+  party (they now name it); `amendment_step` was described as a share 0-1 though it allows up to 2.
+"""
+
+
 def markdown() -> str:
     """``docs/SCENARIO.md``: one table per section, one row per field."""
-    lines = [INTRO]
+    lines = [INTRO, WALKTHROUGH]
     sections: dict[str, list[Spec]] = {}
     titles: dict[str, str] = {}
     for spec in specs():

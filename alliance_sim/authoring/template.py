@@ -29,7 +29,10 @@ HEADER = """\
 #
 # Every field of the built-in '{like}' is written out under the new name: replace the parties,
 # their budgets, sectors, home bodies and delegated authority, the term and the board with your
-# own.
+# own, and say in [risk.scheme] whether your alliance has a risk/reward scheme ("agreed" with its
+# shares, "negotiated" early, or "none"). A transition period, and the escalation when its
+# deadline is missed, come only with a scenario.transition_end.
+# The comment after a value is the built-in's reason for it: replace it with yours.
 # Above a field's first appearance: what it is. After each value: its unit, what it allows and
 # its default; then where the value comes from: "yours" (a fact of your alliance: replace it),
 # a clause of the documents, "a setting" (a choice to compare), or "assumption: why". Values
@@ -83,7 +86,7 @@ def _basis(spec: Spec, value: Value, data: dict, given: bool) -> str:
     return f"the documents: {source}" if source else "a setting"
 
 
-def _header(table: str, arrays: set[str]) -> str:
+def table_header(table: str, arrays: set[str]) -> str:
     """The TOML header of a concrete table path: ``[parties.council.authority]``, or
     ``[[risk.levels]]`` for an item of an array of tables."""
     parts = table.split(".")
@@ -92,6 +95,15 @@ def _header(table: str, arrays: set[str]) -> str:
     if parts[-1].isdigit() and ".".join(parts[:-1]) in arrays:
         return f"[[{name}]]"
     return f"[{name}]"
+
+
+def by_table(scenario: Scenario) -> dict[str, list[Value]]:
+    """A scenario's values grouped under their tables, each table once, in file order: TOML
+    needs a table's values together, before any of its sub-tables."""
+    tables: dict[str, list[Value]] = {}
+    for leaf in values(scenario):
+        tables.setdefault(leaf.path.rpartition(".")[0], []).append(leaf)
+    return tables
 
 
 def write(name: str, like: str = "nhse-template") -> str:
@@ -111,9 +123,7 @@ def write(name: str, like: str = "nhse-template") -> str:
     comments = inline_comments(file.text)
     for kept in ("scenario.name", "scenario.title", "scenario.description", "scenario.sources"):
         comments.pop(kept, None)
-    tables: dict[str, list[Value]] = {}
-    for leaf in values(scenario):
-        tables.setdefault(leaf.path.rpartition(".")[0], []).append(leaf)
+    tables = by_table(scenario)
     arrays = {path.rpartition(".")[0] for path in tables if path.rpartition(".")[2].isdigit()}
     lines = [HEADER.format(name=name, like=like)]
     described: set[str] = set()
@@ -121,7 +131,7 @@ def write(name: str, like: str = "nhse-template") -> str:
     # requires: each table is first met at its first value, before the sub-tables of its model
     for table, leaves in tables.items():
         lines.append("")
-        lines.append(_header(table, arrays))
+        lines.append(table_header(table, arrays))
         for leaf in leaves:
             spec = leaf.spec
             if spec.path not in described:

@@ -139,23 +139,25 @@ def _wrapped(text: str) -> str:
 
 
 def effective_text(checked) -> str:
-    """Every field of the validated scenario as TOML, marking what the file does not write."""
+    """Every field of the validated scenario as TOML, each table once, marking what the file
+    does not write."""
+    from ..authoring.template import by_table, table_header
     from ..config.assumptions import written
-    from ..config.fields import toml_key, toml_value, values
+    from ..config.fields import toml_key, toml_value
 
+    tables = by_table(checked.scenario)
+    arrays = {path.rpartition(".")[0] for path in tables if path.rpartition(".")[2].isdigit()}
     lines: list[str] = []
-    table = None
-    for leaf in values(checked.scenario):
-        parent, _, key = leaf.path.rpartition(".")
-        if parent != table:
-            table = parent
-            lines.append(f"[{parent}]")
-        mark = ""
-        if leaf.path in checked.overrides:
-            mark = "  # --set"
-        elif not written(checked.raw, leaf.path):
-            mark = "  # default"
-        lines.append(f"  {toml_key(key)} = {shorten(toml_value(leaf.value), 200)}{mark}")
+    for table, leaves in tables.items():
+        lines.append(table_header(table, arrays))
+        for leaf in leaves:
+            mark = ""
+            if leaf.path in checked.overrides:
+                mark = "  # --set"
+            elif not written(checked.raw, leaf.path):
+                mark = "  # default"
+            value = shorten(toml_value(leaf.value), 200)
+            lines.append(f"  {toml_key(leaf.spec.name)} = {value}{mark}")
     return "\n".join(lines)
 
 

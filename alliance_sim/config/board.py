@@ -60,7 +60,7 @@ class Board(Strict):
         description="how far each amendment moves the terms toward what the blockers' concerns "
         "ask for: 1 all the way, below 1 a partial concession (001 §47 asks the board to find a "
         "solution, not how fast)",
-        json_schema_extra=doc(SHARE),
+        json_schema_extra=doc("share of the way (1: all the way)"),
     )
     chair_proposes_after: int = Field(
         3,

@@ -13,7 +13,7 @@ import numpy as np
 
 from ..batch.page import new_figure, save_png
 from .summary import MANY_DESIGNS, Summary
-from .words import short_name
+from .words import PARTY_PATH, short_name
 
 KIND_COLOURS = {
     "commissioner": "#1f77b4",
@@ -23,15 +23,24 @@ KIND_COLOURS = {
 }
 
 
+def factor_label(summary: Summary, path: str) -> str:
+    """A factor as a figure names it: the last part of its dotted path in words, after the
+    party's name where it is a party's (``parties.council.membership`` reads "Nottinghamshire
+    County Council's membership")."""
+    match = PARTY_PATH.match(path)
+    words = short_name(path)
+    return f"{summary.party_name(match.group(1))}'s {words}" if match else words
+
+
 def short_label(summary: Summary, design: int, sep: str = "\n") -> str:
-    """A design's levels, each factor named by the last part of its dotted path, in words
-    (``cadence_days`` reads "cadence (days)")."""
+    """A design's levels, each factor named in words (``cadence_days`` reads "cadence (days)")
+    after its party's name."""
     row = summary.designs.loc[summary.designs["design"] == design].iloc[0]
     parts = []
     for column in summary.label_columns:
         value = row[column]
         value = f"{value:.4g}" if isinstance(value, float) else str(value)
-        parts.append(value if column == "scenario" else f"{short_name(column)}: {value}")
+        parts.append(value if column == "scenario" else f"{factor_label(summary, column)}: {value}")
     return sep.join(parts) or "baseline"
 
 
@@ -187,7 +196,9 @@ def _time_axes(ax, days: float, marks: dict[int, str], xlabel: str, ylabel: str,
     ax.set_title(title)
     ax.grid(alpha=0.3)
     handles, labels = ax.get_legend_handles_labels()
-    ax.figure.legend(handles, labels, loc="outside lower center", fontsize=8, ncols=2,
+    # two columns only where two labels fit side by side in the figure's width
+    ncols = 2 if max((len(x) for x in labels), default=0) <= 50 else 1
+    ax.figure.legend(handles, labels, loc="outside lower center", fontsize=8, ncols=ncols,
                      title="design")  # fmt: skip
 
 
@@ -268,10 +279,10 @@ def differences_plot(summary: Summary, path: Path) -> Path | None:
         ax.grid(axis="x", alpha=0.3)
     labels = []
     for _, r in first.iterrows():
-        text = f"{short_name(r['factor'])}: {r['level']} − {r['reference']}"
+        text = f"{factor_label(summary, r['factor'])}: {r['level']} − {r['reference']}"
         if r.get("where"):
             where = ", ".join(
-                f"{short_name(k)}={v}" if sep else k
+                f"{factor_label(summary, k)}={v}" if sep else k
                 for k, sep, v in (item.partition("=") for item in str(r["where"]).split(", "))
             )
             text += f"\n(at {where})"
@@ -393,6 +404,9 @@ def risk_plot(summary: Summary, path: Path) -> Path | None:
     return path
 
 
+MEMBERSHIP_WORDS = {"full": "a full member", "associate": "an associate", "none": "not a member"}
+
+
 def _network_groups(summary: Summary, designs: list[int]) -> list[tuple[str, list[int]]]:
     """Designs grouped by who is a member of what (the same ring), each group titled by the
     memberships that set it apart; at most four groups are drawn."""
@@ -410,7 +424,11 @@ def _network_groups(summary: Summary, designs: list[int]) -> list[tuple[str, lis
         if not varying:
             title = f"all {count}" if len(ds) > 1 else short_label(summary, ds[0], ", ")
         else:
-            what = "; ".join(f"{summary.party_name(k)} {m}" for k, m in config if k in varying)
+            what = "; ".join(
+                f"{summary.party_name(k)} {MEMBERSHIP_WORDS.get(m, m)}"
+                for k, m in config
+                if k in varying
+            )
             title = f"{what} ({count})"
         out.append((title, ds))
     return out

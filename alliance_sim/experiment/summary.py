@@ -194,12 +194,17 @@ def _day(x: float) -> str:
     return f"{x:.0f}" if np.isfinite(x) else "not reached"
 
 
+def _signed(x: float) -> str:
+    """``+1.2``, ``-0.3``; a value that rounds to zero is ``0.0`` (never ``-0.0``)."""
+    return "0.0" if round(x, 1) == 0 else f"{x:+.1f}"
+
+
 def _pp(x: float) -> str:
-    return f"{x * 100:+.1f} pp" if np.isfinite(x) else "n/a"
+    return f"{_signed(x * 100)} pp" if np.isfinite(x) else "n/a"
 
 
 def _days(x: float) -> str:
-    return f"{x:+.1f} d" if np.isfinite(x) else "n/a"
+    return f"{_signed(x)} d" if np.isfinite(x) else "n/a"
 
 
 def _table(header: list[str], rows: list[list[str]]) -> list[str]:

@@ -24,12 +24,14 @@ KIND_COLOURS = {
 
 
 def factor_label(summary: Summary, path: str) -> str:
-    """A factor as a figure names it: the last part of its dotted path in words, after the
-    party's name where it is a party's (``parties.council.membership`` reads "Nottinghamshire
-    County Council's membership")."""
+    """A factor as a figure names it: its dotted path in words, after the party's name where it
+    is a party's (``parties.council.membership`` reads "Nottinghamshire County Council's
+    membership")."""
     match = PARTY_PATH.match(path)
-    words = short_name(path)
-    return f"{summary.party_name(match.group(1))}'s {words}" if match else words
+    if match is None:
+        return short_name(path)
+    rest = path[match.end() :].split(".")  # home_body.cadence_days: "home body cadence (days)"
+    return f"{summary.party_name(match.group(1))}'s " + " ".join(short_name(p) for p in rest)
 
 
 def short_label(summary: Summary, design: int, sep: str = "\n") -> str:
@@ -302,11 +304,14 @@ def time_differences_plot(summary: Summary, path: Path) -> Path | None:
     if frame is None or frame.empty:
         return None
     panels = [("mean_days", "Mean days to decision"),
-              ("km_median_days", "Kaplan-Meier median days (undecided censored)")]  # fmt: skip
+              ("km_median_days", "Kaplan-Meier median days\n(undecided censored)")]  # fmt: skip
     designs = sorted(set(frame["design_b"]))
     pct = int(round(summary.confidence * 100))
     lines = len(summary.label_columns) or 1
-    fig = new_figure(10, 1.9 + max(0.42, 0.26 * lines) * len(designs))
+    labels = [short_label(summary, d, "\n") for d in designs]
+    longest = max((len(line) for label in labels for line in label.splitlines()), default=0)
+    # the tick labels take their width from the panels: a wider figure for longer labels
+    fig = new_figure(10 + 0.07 * max(0, longest - 40), 2.1 + max(0.42, 0.26 * lines) * len(designs))
     axes = fig.subplots(1, len(panels), sharey=True, squeeze=False)[0]
     y = np.arange(len(designs))[::-1]
     for ax, (metric, title) in zip(axes, panels, strict=True):
@@ -322,7 +327,7 @@ def time_differences_plot(summary: Summary, path: Path) -> Path | None:
         ax.set_xlabel("days, against the first design")
         ax.set_title(title, fontsize=10)
         ax.grid(axis="x", alpha=0.3)
-    axes[0].set_yticks(y, [short_label(summary, d, "\n") for d in designs], fontsize=8)
+    axes[0].set_yticks(y, labels, fontsize=8)
     fig.suptitle(
         "Time to decision: each design against the first\n"
         f"({_wrap(short_label(summary, 0, ', '), 90)}); left of zero is faster; bars: paired "

@@ -385,3 +385,29 @@ def test_sobol_estimates_the_sample_is_too_small_for_are_flagged(tmp_path):
     assert flags[0] == ""
     assert "above 1, impossible for a share of variance" in flags[1]
     assert "below 0 beyond its interval" in flags[2] and "S1 above ST" not in flags[2]
+
+
+def test_a_sampled_world_is_rerun_exactly_from_its_seed_and_settings(alliance, tmp_path):
+    """A seed above 2^53 survives a pandas row read, and `alliance-sim simulate --seed ... --set
+    ...` with the point's values repeats that run to the penny."""
+    path, results = alliance
+    runs = pd.read_parquet(results.directory / "screening" / "runs")
+    manifest = json.loads((results.directory / "screening" / "manifest.json").read_text())
+    seeds = manifest["replication_seeds"]
+    assert min(seeds) > 2**53  # 63-bit seeds: a float would round them
+    i = int(np.flatnonzero((runs["design"] == 1).to_numpy())[3])
+    row = runs.iloc[i]  # a row of mixed columns: pandas would make an integer column float
+    assert int(row["seed"]) == seeds[int(row["replication"])]
+    for _, r in runs.head(4).iterrows():
+        assert int(r["seed"]) == seeds[int(r["replication"])]
+    from alliance_sim.exploration.rerun import world
+
+    found = world(path, int(row["replication"]), design=int(row["design"]), stage="screening",
+                  point=int(row["point"]), results=results.directory)  # fmt: skip
+    assert found.seed == int(row["seed"])
+    assert found.overrides["parties.council.membership"] == "associate"
+    assert found.command().startswith(f"alliance-sim simulate mid-notts --seed {found.seed} --set")
+    assert main([*found.arguments(), "--quiet", "--out", str(tmp_path / "again")]) == 0
+    risk = pd.read_csv(tmp_path / "again" / "risk.csv").set_index("party")
+    for party in risk.index:
+        assert risk.at[party, "expected_net_m"] == pytest.approx(row[f"net_m.{party}"], abs=1e-9)

@@ -70,7 +70,7 @@ class AllianceWork:
                     ("sample", self.cell.sample),
                     ("point", point),
                     ("replication", replication),
-                    ("seed", seed),
+                    ("seed", str(seed)),  # text, as in every runs table
                 ):
                     rows[key].append(value)
         return {"runs": table_bytes(rows)}
@@ -154,7 +154,7 @@ class FunctionWork:
                     ("sample", self.cell.sample),
                     ("point", self.first_point + offset),
                     ("replication", replication),
-                    ("seed", seed),
+                    ("seed", str(seed)),  # text, as in every runs table
                 ):
                     rows[key].append(value)
         return {"runs": table_bytes(rows)}

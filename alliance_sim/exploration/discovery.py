@@ -14,10 +14,14 @@ mainly when stream.economics.social_care_uplift < 0.12 and trust.initial > 0.7".
 Failures can concentrate along one assumption without any box being dense: 11 failures, all in
 the worlds with a low social-care uplift (6.5% of those) and none elsewhere, is a clear finding at
 a density far below 80%. So each sampled field is also split in two at every candidate threshold
-(between grid values, or at its 5%, 10%, ... 95% quantiles), the failure rates below and above
-compared with Fisher's exact test (one-sided, the hypergeometric tail), Bonferroni-corrected over
-every split tried; the splits that stay significant are named, in the form "<field> ≤ <value>:
-<rate> fail there (<k> of <n> worlds), <rate> elsewhere (<k> of <n>)".
+(between grid values, or at its 5%, 10%, ... 95% quantiles; each side at least ``mass_min`` of the
+worlds), and the failure rates on the two sides compared. The worlds of one Morris trajectory or
+Saltelli base row share most of their values, so they are not independent evidence: the test
+permutes whole units (trajectories, base rows) between positions, and takes the largest
+standardised difference over every split tried in each permutation (Westfall and Young's max-T),
+which corrects for the number of splits too. The splits that stay significant are named, in the
+form "<field> ≤ <value>: <rate> fail there (<k> of <n> worlds), <rate> elsewhere (<k> of <n>)".
+PRIM itself treats the worlds as independent; the text says in how many units the failures lie.
 """
 
 from __future__ import annotations
@@ -38,8 +42,10 @@ QUASI_P = 0.05
 #: Densities below the required one at which the best box is also reported (those above the
 #: overall failure rate only: a box no denser than the whole space says nothing).
 DENSITIES = (0.5, 0.25, 0.1)
-#: A split is named when its Bonferroni-corrected one-sided p-value is below this.
+#: A split is named when its permutation p-value (max-T over every split tried) is below this.
 SPLIT_P = 0.05
+#: Permutations of the units for that test.
+PERMUTATIONS = 999
 #: At most this many splits are named, most significant first.
 SPLITS_SHOWN = 5
 QUANTILES = np.arange(0.05, 0.951, 0.05)
@@ -90,7 +96,7 @@ class Split:
     points_in: int
     failures_out: int
     points_out: int
-    p_value: float  # one-sided Fisher's exact test, Bonferroni-corrected over every split tried
+    p_value: float  # permutation of units, max-T over every split tried
 
     @property
     def rate_in(self) -> float:
@@ -121,7 +127,10 @@ class DiscoveryResult:
     densest: Box | None = None
     lower: list[tuple[float, Box]] = field(default_factory=list)  # best box at each lower density
     splits: list[Split] = field(default_factory=list)
-    tried: int = 0  # splits tested (the Bonferroni factor)
+    tried: int = 0  # splits tested
+    units: int = 0  # independent units of the sample (trajectories, base rows or worlds)
+    failing_units: int = 0  # units with at least one failure
+    unit_name: str = "worlds"
 
     def holds_words(self) -> str:
         s = self.spec
@@ -142,8 +151,14 @@ class DiscoveryResult:
         if self.failures == self.points:
             return f"'{holds}' fails at all {self.points:,} sampled worlds."
         share = self.failures / self.points
+        where = (
+            f", in {self.failing_units} of the {self.units} {self.unit_name}"
+            if self.unit_name != "worlds"
+            else ""
+        )
         parts = [
-            f"'{holds}' fails at {self.failures:,} of {self.points:,} sampled worlds ({share:.1%})."
+            f"'{holds}' fails at {self.failures:,} of {self.points:,} sampled worlds "
+            f"({share:.1%}){where}."
         ]
         required = self.spec.density
         if self.box is not None and self.box.words() != ANYWHERE:
@@ -158,6 +173,12 @@ class DiscoveryResult:
             parts.append(f"No box reaches density {required:.0%}{found}.")
         for level, box in self.lower:
             parts.append(f"At density {level:.0%} or more: when {box.words()} ({box.stats()}).")
+        if self.unit_name != "worlds" and (self.box is not None or self.lower):
+            parts.append(
+                f"PRIM counts each world as independent evidence; these lie on {self.units} "
+                f"{self.unit_name}, whose worlds share most values, so read its boxes as where "
+                "the failures lie, not as what causes them."
+            )
         if self.splits:
             parts.append(
                 "Failures concentrate where "
@@ -168,7 +189,8 @@ class DiscoveryResult:
             parts.append(
                 f"No single assumption's range separates them: none of the {self.tried:,} "
                 "one-dimensional splits tried has a failure rate clearly different on its two "
-                f"sides (Fisher's exact test, Bonferroni-corrected, p < {SPLIT_P:g})."
+                f"sides (a permutation test of whole {self.unit_name}, corrected for every split "
+                f"tried, p < {SPLIT_P:g})."
             )
         return " ".join(parts)
 
@@ -190,7 +212,7 @@ class DiscoveryResult:
             [
                 {"field": s.field, "side": s.side, "edge": s.edge, "failures_in": s.failures_in,
                  "points_in": s.points_in, "failures_out": s.failures_out,
-                 "points_out": s.points_out, "p_bonferroni": s.p_value, "words": s.words()}
+                 "points_out": s.points_out, "p_adjusted": s.p_value, "words": s.words()}
                 for s in self.splits
             ]
         )  # fmt: skip
@@ -203,9 +225,12 @@ def failures(out: Outcomes, spec: Discovery) -> np.ndarray:
     return (~holds).astype(int)
 
 
-def discover(sample: Sample, out: Outcomes, spec: Discovery) -> DiscoveryResult:
+UNIT_NAMES = {"morris": "trajectories", "sobol": "base rows"}
+
+
+def discover(sample: Sample, out: Outcomes, spec: Discovery, seed: int = 0) -> DiscoveryResult:
     """Run PRIM on the stage's sampled values, and test each field's splits, to find where the
-    finding fails."""
+    finding fails (``seed`` seeds the permutation test)."""
     y = failures(out, spec)
     empty = pd.DataFrame(columns=["coverage", "density", "mass", "res_dim"])
     if y.sum() in (0, len(y)):
@@ -260,26 +285,26 @@ def discover(sample: Sample, out: Outcomes, spec: Discovery) -> DiscoveryResult:
     for level in DENSITIES:
         if level < spec.density and level > base:
             at = best_at(level)
-            if (
-                at is not None
-                and at.words() != ANYWHERE
-                and all(b.step != at.step for _, b in lower)
-            ):
+            shown = [b.step for _, b in lower] + [b.step for b in (box, densest) if b is not None]
+            if at is not None and at.words() != ANYWHERE and at.step not in shown:
                 lower.append((level, at))
-    splits, tried = one_dimensional_splits(x, y)
+    units = sample.units()
+    splits, tried = one_dimensional_splits(x, y, units, spec.mass_min, np.random.default_rng(seed))
+    named = UNIT_NAMES.get(sample.method, "worlds") if sample.unit_size > 1 else "worlds"
     return DiscoveryResult(spec, int(y.sum()), len(y), trajectory, box, densest, lower, splits,
-                           tried)  # fmt: skip
+                           tried, int(units.max()) + 1, len(np.unique(units[y > 0])),
+                           named)  # fmt: skip
 
 
-def one_dimensional_splits(x: pd.DataFrame, y: np.ndarray) -> tuple[list[Split], int]:
-    """For each field, the threshold whose two sides differ most clearly in failure rate; those
-    significant after a Bonferroni correction over every split tried, most significant first."""
-    from scipy.stats import hypergeom
-
-    y = np.asarray(y, dtype=int)
-    total, failed = len(y), int(y.sum())
-    best: list[Split] = []
-    tried = 0
+def one_dimensional_splits(
+    x: pd.DataFrame, y: np.ndarray, units: np.ndarray, least: float, rng: np.random.Generator
+) -> tuple[list[Split], int]:
+    """For each field, the threshold whose sides differ most in failure rate; those significant in
+    a permutation test of whole ``units`` (max-T over every split tried), most significant first."""
+    y = np.asarray(y, dtype=float)
+    total, failed = len(y), float(y.sum())
+    smallest = max(1, int(np.ceil(least * total)))
+    fields, sides, edges, masks = [], [], [], []
     for column in x.columns:
         values = x[column].to_numpy(dtype=float)
         distinct = np.unique(values)
@@ -287,37 +312,52 @@ def one_dimensional_splits(x: pd.DataFrame, y: np.ndarray) -> tuple[list[Split],
             cuts = (distinct[:-1] + distinct[1:]) / 2
         else:
             cuts = np.unique(np.quantile(values, QUANTILES))
-        candidates = []
         for cut in cuts:
             below = values < cut
-            n_below = int(below.sum())
-            if n_below in (0, total):
-                continue
-            k_below = int(y[below].sum())
-            for side, n_in, k_in in (("below", n_below, k_below),
-                                     ("above", total - n_below, failed - k_below)):  # fmt: skip
-                tried += 1
-                if k_in * total <= failed * n_in:  # not more failures than elsewhere
+            for side, inside in (("below", below), ("above", ~below)):
+                n_in = int(inside.sum())
+                if n_in < smallest or total - n_in < smallest:
                     continue
-                p = float(hypergeom.sf(k_in - 1, total, failed, n_in))
-                inside = values[below] if side == "below" else values[~below]
-                edge = float(inside.max() if side == "below" else inside.min())
-                candidates.append(Split(column, side, edge, k_in, n_in, failed - k_in,
-                                        total - n_in, p))  # fmt: skip
-        if candidates:
-            best.append(min(candidates, key=lambda s: (s.p_value, -(s.rate_in - s.rate_out))))
-    corrected = [
-        Split(
-            s.field,
-            s.side,
-            s.edge,
-            s.failures_in,
-            s.points_in,
-            s.failures_out,
-            s.points_out,
-            min(1.0, s.p_value * max(tried, 1)),
-        )  # fmt: skip
-        for s in best
-    ]
-    named = sorted((s for s in corrected if s.p_value < SPLIT_P), key=lambda s: s.p_value)
-    return named[:SPLITS_SHOWN], tried
+                edge = values[inside].max() if side == "below" else values[inside].min()
+                fields.append(column)
+                sides.append(side)
+                edges.append(float(edge))
+                masks.append(inside)
+    if not masks:
+        return [], 0
+    inside = np.array(masks, dtype=float)  # splits x points
+    n_in = inside.sum(axis=1)
+    rate = failed / total
+    scale = np.sqrt(rate * (1 - rate) * (1 / n_in + 1 / (total - n_in)))
+
+    def z(k_in: np.ndarray) -> np.ndarray:
+        """Standardised difference in failure rate, inside less outside (splits x columns)."""
+        k_in = np.atleast_2d(k_in.T).T
+        gap = k_in / n_in[:, None] - (failed - k_in) / (total - n_in)[:, None]
+        return gap / scale[:, None]
+
+    observed = z(inside @ y)[:, 0]
+    order = np.argsort(units, kind="stable")
+    size = np.bincount(units)
+    if len(np.unique(size)) == 1:  # equal units: permute them whole
+        blocks = y[order].reshape(len(size), size[0])
+        shuffled = np.stack([blocks[rng.permutation(len(size))].ravel() for _ in range(PERMUTATIONS)],
+                            axis=1)  # fmt: skip
+        permuted = np.empty_like(shuffled)
+        permuted[order] = shuffled
+    else:  # uneven units (not a design this package draws): permute the points
+        permuted = np.stack([rng.permutation(y) for _ in range(PERMUTATIONS)], axis=1)
+    largest = z(inside @ permuted).max(axis=0)  # each permutation's largest split
+    p = (1 + (largest[None, :] >= observed[:, None] - 1e-12).sum(axis=1)) / (PERMUTATIONS + 1)
+    best: dict[str, int] = {}
+    for i, column in enumerate(fields):
+        if observed[i] > 0 and (column not in best or observed[i] > observed[best[column]]):
+            best[column] = i
+    named = []
+    for column, i in best.items():
+        if p[i] < SPLIT_P:
+            k_in = int(round(float(inside[i] @ y)))
+            named.append(Split(column, sides[i], edges[i], k_in, int(n_in[i]),
+                               int(failed) - k_in, total - int(n_in[i]), float(p[i])))  # fmt: skip
+    named.sort(key=lambda s: (s.p_value, -(s.rate_in - s.rate_out)))
+    return named[:SPLITS_SHOWN], len(masks)

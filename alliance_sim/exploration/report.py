@@ -92,8 +92,9 @@ HOW_PRIM = (
     "no step reaches it the densest box is ringed instead, and the best box at each lower "
     "density is ringed too (the table lists them). Failures can also concentrate along one "
     "assumption without any box being dense: the splits table gives, for each assumption where "
-    "they do, the failure rate on each side of the threshold (Fisher's exact test, corrected for "
-    "every split tried)."
+    "they do, the failure rate on each side of the threshold (a permutation test that moves "
+    "whole trajectories or base rows, whose worlds share values, corrected for every split "
+    "tried)."
 )
 HOW_ROBUST = (
     "For each paired difference between designs (same futures in both, so the difference is the "
@@ -126,6 +127,11 @@ def write_analysis_report(root: Path, experiment, summary) -> Path:
     )
     parts.append("<h2>Findings</h2><ul>")
     for stage in summary.stages:
+        worlds = summary.worlds.get(stage.stage.name)
+        if worlds is not None:
+            parts.append(
+                f"<li><b>[{html.escape(stage.stage.name)}]</b> {html.escape(worlds.brief())}.</li>"
+            )
         for v in summary.verdicts.get(stage.stage.name, []):
             if v.finding in summary.headline:
                 parts.append(
@@ -190,7 +196,7 @@ def write_analysis_report(root: Path, experiment, summary) -> Path:
         splits = summary.discovery.splits_table()
         if len(splits):
             parts.append("<h3>Where failures concentrate, one assumption at a time</h3>")
-            parts.append(html_table(splits[["words", "p_bonferroni"]]))
+            parts.append(html_table(splits[["words", "p_adjusted"]]))
     parts.append(
         "<h2>Experiment file</h2><pre>" + html.escape(experiment.text) + "</pre></body></html>"
     )

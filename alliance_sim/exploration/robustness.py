@@ -58,6 +58,20 @@ class Worlds:
     def narrower(self) -> bool:
         return self.varied < self.of
 
+    def brief(self) -> str:
+        """The worlds in a clause: "a Morris grid of all 42 families on 20 trajectories"."""
+        if self.method == "morris":
+            what = f"a Morris grid of {'all ' if not self.narrower() else ''}{self.varied} "
+            what += f"{self.kind} on {self.units} trajectories (a screening design)"
+        else:
+            what = f"a Saltelli sample of {self.varied} {self.kind} ({self.units} base rows)"
+        if self.narrower():
+            what += (
+                f", the other {self.of - self.varied} of {self.of} fixed at the scenario's "
+                "values: a narrower test"
+            )
+        return f"{self.points:,} worlds: {what}"
+
     def text(self) -> str:
         """The worlds in words, for the report and the summary."""
         if self.method == "morris":

@@ -252,7 +252,12 @@ def run_analysis(
                 f"not measured; measured differences are: "
                 f"{', '.join(chosen_stage.outcomes.differences[:12])} ..."
             )
-        found = discover(chosen_stage.sample, chosen_stage.outcomes, spec.discovery)
+        found = discover(
+            chosen_stage.sample,
+            chosen_stage.outcomes,
+            spec.discovery,
+            seed=_stage_seed(spec.experiment.seed, len(spec.sensitivity)),
+        )
         if found.short():
             verdicts[target] = [
                 replace(v, text=f"{v.text}; {found.short()}")

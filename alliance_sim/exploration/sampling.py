@@ -48,6 +48,13 @@ class Sample:
     factors: list[Factor]
     unit: np.ndarray  # points x fields, in [0, 1]
     levels: int = 4
+    #: consecutive points that share values, the design's independent units: a Morris trajectory
+    #: (factors + 1 points) or a Saltelli base row (factors + 2); 1 for independent points
+    unit_size: int = 1
+
+    def units(self) -> np.ndarray:
+        """Each point's unit (trajectory or base row): what an interval or a test resamples."""
+        return np.arange(len(self.unit)) // self.unit_size
 
     def problem(self) -> dict[str, Any]:
         group = {a.path: f.name for f in self.factors for a in f.members}
@@ -119,6 +126,7 @@ def draw_sample(stage: SensitivityStage, factors: list[Factor], seed: int) -> Sa
 
         unit = sobol.sample(sample.problem(), stage.samples, calc_second_order=False, seed=seed)
     sample.unit = np.asarray(unit, dtype=float)
+    sample.unit_size = len(factors) + (1 if stage.method == "morris" else 2)
     return sample
 
 

@@ -80,7 +80,8 @@ class SearchResults:
             f"{len(problem.seeds)} replications each on common random numbers): {feasible} met every "
             f"constraint, {int(table['pareto'].sum()) if len(table) else 0} on the Pareto front.",
             f"Re-evaluated {len(self.confirmed) - 1} front designs and the current design on "
-            f"{len(problem.confirm_seeds)} fresh replications ({pct}% intervals):",
+            f"{len(problem.confirm_seeds)} fresh replications, which choose the recommendations "
+            f"({pct}% intervals):",
             "",
         ]
         names = [o.name for o in problem.objectives]

@@ -78,7 +78,7 @@ class Worlds:
             how = (
                 f"{self.points:,} worlds on {self.units} Morris trajectories (one-at-a-time paths "
                 f"over {self.varied} {self.kind}): each field on a {self.levels}-level grid "
-                "across its plausible range, uniformly, the families independent"
+                f"across its plausible range, uniformly, the {self.kind} independent"
                 + (
                     " (a family's fields in the same half of their ranges, so that it moves as one)"
                     if self.kind == "families"

@@ -67,6 +67,16 @@ class Economics(Strict):
         "it (the capitation matter's risk_share term; 001 §30, 43a); the commissioners, who keep "
         "paying the budget, forgo that much of their saving",
     )
+    capitation_horizon_years: float = Field(
+        1.0,
+        ge=0.0,
+        le=5.0,
+        description="how many years of the shifts they expect the providers and commissioners "
+        "weigh when they value a capitated budget: it relieves the acute and ambulance providers "
+        "of the activity income those shifts would cost them (001 §30, 43a), and the "
+        "commissioners forgo as much of their saving; assumption: the next budget year (range "
+        "0.5-2.5: up to half of a three-year term)",
+    )
     outcome_value: float = Field(0.45, description="£-equivalent value to service users")
     uncertainty: float = Field(0.35, ge=0.0, description="sd of each effect, as share of its mean")
     prohibited_share: float = Field(

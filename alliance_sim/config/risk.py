@@ -252,18 +252,6 @@ class Risk(Strict):
         """A full member's yearly cost of taking part (003), £m, given its budget in scope."""
         return min(self.participation_cost_m, self.participation_cost_max_share * budget_m)
 
-    def counterfactual_note(self) -> str | None:
-        """A sentence labelling a counterfactual ``default_split`` with its source; None for the
-        agreements' own rule (nothing pooled before a scheme is agreed)."""
-        if self.default_split == "none":
-            return None
-        how = "in proportion to budgets" if self.default_split == "budget" else "equally"
-        return (
-            f"sharing gains and losses {how} before a risk/reward scheme is agreed "
-            f"(risk.default_split = {self.default_split}) is a counterfactual: the agreements "
-            "pool nothing until the members agree a scheme unanimously (001 §33; 004 p.7)"
-        )
-
 
 class Host(Strict):
     """The host partner (002 §5.1-5.2, 7.1.1): it hosts the board, a sub-committee of its own

@@ -142,10 +142,21 @@ def join_changes(changes: list[str]) -> str:
 
 def counterfactuals(scenario) -> list[str]:
     """Each counterfactual choice a design's scenario makes, as a sentence with its source: its
-    decision rule (``board/rules.py``) and pooling before a scheme is agreed (``config/risk.py``)."""
+    decision rule (``board/rules.py``), and pooling before a scheme is agreed
+    (``risk.default_split`` budget or equal), citing the alliance's own clause for sharing by an
+    agreed scheme (``[clauses]`` ``risk_sharing``) where it has one."""
     from ..board.rules import counterfactual_note
+    from ..config.clauses import Clause
 
-    notes = [counterfactual_note(scenario.board.rule), scenario.risk.counterfactual_note()]
+    notes = [counterfactual_note(scenario.board.rule)]
+    split = scenario.risk.default_split
+    if split != "none":
+        how = "in proportion to budgets" if split == "budget" else "equally"
+        notes.append(
+            f"sharing gains and losses {how} before a risk/reward scheme is agreed "
+            f"(risk.default_split = {split}) is a counterfactual: the alliance's members share "
+            f"only by a scheme they have agreed{scenario.clauses.cite(Clause.RISK_SHARING)}"
+        )
     return [n for n in notes if n]
 
 

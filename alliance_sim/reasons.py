@@ -327,6 +327,10 @@ def consulted_view(model: RunView, e: E.Consulted, party: int) -> str:
 
 
 def _reserved(model, e: E.Reserved) -> str:
+    if model.matters[e.matter].outside:
+        return (f"Commissioning outside the alliance: the commissioners decide {_title(model, e)} "
+                f"alone, through their own governance, as before the agreement"
+                f"{model.clauses.cite(Clause.COMMISSIONING_OUTSIDE)}")  # fmt: skip
     how = "at once, as it is urgent" if e.urgent else "after consulting the board"
     return (f"Reserved: the commissioners decide {_title(model, e)} alone, "
             f"{how}{model.clauses.cite(Clause.RESERVED)}")  # fmt: skip

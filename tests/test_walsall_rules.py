@@ -411,3 +411,30 @@ def test_mid_notts_council_still_brings_its_own_provider_into_its_pool():
         assert model.parties[m.proposer].key == "council"  # 001 §39
         assert m.labels[model.index["council"]] == "social care joined up"
         assert m.labels[model.index["sfh"]] == "a smaller share of risk and reward"
+
+
+# -- 002 §3.5, the second reading: commissioning decisions taken outside the alliance ----------
+
+
+def test_the_second_reading_of_002_3_5_keeps_commissioning_outside_the_board():
+    """'Commissioning arrangements remain unchanged' read as: the CCG still takes its own
+    commissioning decisions alone, as before the agreement. They arise at their rates, are
+    decided the day they arise with no vote and no consultation of the board (000 §3.5 d is
+    Mid-Notts'), move money, and are counted apart from the board's measures."""
+    outside = {"stream.commissioning_outside_board": True}
+    results = [simulate("walsall", seed=s, overrides=outside) for s in range(6)]
+    reserved = [(r, m) for r in results for m in r.model.matters if m.kind in RESERVED_KINDS]
+    assert reserved
+    for r, m in reserved:
+        assert m.outcome == "reserved" and m.outside and m.decided_day == m.arrival_day
+        assert not events_on(r.model, m.id, Ev.CONSULTED) and not votes_on(r.model, m.id)
+        assert r.decisions.set_index("matter_id").loc[m.id, "business"] == "apart"
+    text = "\n".join(r.narrative() for r in results)
+    assert "Commissioning outside the alliance" in text and "(002 §3.5)" in text
+    # the first reading, the file's: none arise
+    assert not [m for m in simulate("walsall", seed=0).model.matters if m.kind in RESERVED_KINDS]
+
+
+def test_the_second_reading_needs_an_agreement_without_reserved_matters():
+    with pytest.raises(InputError, match="reserved_matters to false"):
+        load("mid-notts", ["stream.commissioning_outside_board=true"])

@@ -82,6 +82,7 @@ class _Builder:
         self.economics = scenario.stream.economics
         self.kinds = scenario.stream.kinds
         self.scheme = scenario.risk.scheme
+        self.outside = scenario.stream.commissioning_outside_board
         #: 001 §39: the council nominates a social-care provider for admission (and may leave or
         #: step back if it is refused); elsewhere any partner may propose a newcomer (002 §6.5)
         self.council_nominates = scenario.membership.council_response_to_refusal != "stay"
@@ -477,10 +478,14 @@ def reserved(kind: MatterKind):
         F0 = b.by_role({"commissioner": 0.1 * M, "acute": -0.1 * M * u[1],
                         "community": 0.05 * M * (u[2] - 0.3), "council": -0.05 * M * u[3]})  # fmt: skip
         E0 = _objectives(0.1 * M * (u[4] - 0.2), {"outcomes": 0.5, "accessible": 0.5})
-        urgent = bool(u[11] < b.economics.urgent_share)
-        return _matter(b, kind, KIND_TITLES[kind], proposer, day, cfg.deadline_days, M,
-                       RESERVED_CATEGORIES[kind], NO_TERMS, F0, b.no_effect, np.abs(F0) * 0.3, b.no_effect,
-                       b.labels({}), E0, b.no_value, urgent=urgent)  # fmt: skip
+        # Outside the alliance (002 §3.5, second reading) the commissioners decide it the day it
+        # arises, as an urgent Reserved Matter is decided; the draw is taken either way.
+        urgent = bool(u[11] < b.economics.urgent_share) or b.outside
+        matter = _matter(b, kind, KIND_TITLES[kind], proposer, day, cfg.deadline_days, M,
+                         RESERVED_CATEGORIES[kind], NO_TERMS, F0, b.no_effect, np.abs(F0) * 0.3,
+                         b.no_effect, b.labels({}), E0, b.no_value, urgent=urgent)  # fmt: skip
+        matter.outside = b.outside
+        return matter
 
     return build
 

@@ -32,6 +32,7 @@ class Clause(StrEnum):
     CHAIR = "chair"
     ASSOCIATES = "associates"
     RESERVED = "reserved"
+    COMMISSIONING_OUTSIDE = "commissioning_outside"
     BREACH = "breach"  # a Prohibited Matter's ground, as ``board.prohibited_grounds`` names it
     COMMISSIONER_MONEY = "commissioner_money"  # likewise
     RECUSAL = "recusal"
@@ -70,6 +71,8 @@ WHAT: dict[Clause, str] = {
     "that keeps a member from agreeing",
     Clause.ASSOCIATES: "associate members are consulted and speak, without a vote",
     Clause.RESERVED: "the commissioners decide a Reserved Matter alone",
+    Clause.COMMISSIONING_OUTSIDE: "commissioning arrangements are unchanged: the commissioners "
+    "take their own decisions outside the alliance",
     Clause.BREACH: "Prohibited Matters: no decision may make a member breach the law, a "
     "regulatory requirement or its licence",
     Clause.COMMISSIONER_MONEY: "Prohibited Matters: no decision may require the commissioners "

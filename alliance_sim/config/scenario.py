@@ -70,7 +70,8 @@ class Scenario(Strict):
             if m.id in seen:
                 raise reference_error(f"matters[{n}].id", f"matter id '{m.id}' is used twice")
             seen.add(m.id)
-            if m.kind in RESERVED_KINDS and not self.stream.reserved_matters:
+            if (m.kind in RESERVED_KINDS and not self.stream.reserved_matters
+                    and not self.stream.commissioning_outside_board):  # fmt: skip
                 raise reference_error(
                     f"matters[{n}].kind",
                     f"matter '{m.id}' is a Reserved Matter ({m.kind}), but stream.reserved_matters "

@@ -107,6 +107,16 @@ class Stream(Strict):
         description="the commissioners hold Reserved Matters they decide alone (000 §3.4); false "
         "where the agreement leaves commissioning arrangements unchanged (002 §3.5)",
     )
+    commissioning_outside_board: bool = Field(
+        False,
+        description="with reserved_matters false, the second reading of 002 §3.5 ('commissioning "
+        "arrangements remain unchanged'): the commissioners' own commissioning decisions (the "
+        "reserved kinds: a mandatory change, a transfer to a third party, a public consultation) "
+        "still arise, at their rates, and the commissioners take them alone through their own "
+        "governance, as before the agreement: on the day they arise, without the board's vote "
+        "and without consulting it first (000 §3.5 d is Mid-Notts'). False: the first reading, "
+        "none arise",
+    )
     conflict_share: float = Field(
         0.0,
         ge=0.0,
@@ -122,7 +132,14 @@ class Stream(Strict):
     def _no_reserved_kinds_without_reserved_matters(cls, data):
         """Without Reserved Matters (002 §3.5) the reserved kinds are not drawn (rate 0)."""
         if not isinstance(data, dict) or data.get("reserved_matters", True) is not False:
+            if isinstance(data, dict) and data.get("commissioning_outside_board") is True:
+                raise ValueError(
+                    "stream.commissioning_outside_board is a reading of 002 §3.5 for an agreement "
+                    "without Reserved Matters: set stream.reserved_matters to false with it"
+                )
             return data
+        if data.get("commissioning_outside_board") is True:
+            return data  # 002 §3.5, second reading: the commissioners' own decisions still arise
         kinds = dict(data.get("kinds") or {})
         for kind in sorted(RESERVED_KINDS, key=str):
             given = kinds.get(str(kind), kinds.get(kind))

@@ -40,8 +40,8 @@ def test_single_run_summary_explains_its_risk_columns(capsys):
 
 def test_glossary_explains_every_unit_and_term():
     text = (ROOT / "docs" / "GLOSSARY.md").read_text(encoding="utf-8")
-    for term in ("**pp**", "**£m a year**", "**P(loss)**", "**Tail loss**", "**μ\\***",
-                 "Kaplan–Meier median", "Holds in X% of plausible worlds", "uniformly"):  # fmt: skip
+    for term in ("**pp**", "**£m a year**", "**P(loss)**", "**Tail loss**", "**μ\\* of a family**",
+                 "Kaplan–Meier median", "Holds in X%", "sampled worlds", "uniformly"):  # fmt: skip
         assert term in text, term
 
 

@@ -7,7 +7,8 @@ term in each run. From those, per design:
 - expected net position: mean over runs (£m), with a normal interval (runs are independent);
 - probability of a loss: share of runs with a net position below zero, with a Wilson interval;
 - tail loss: mean of the worst ``tail`` share of runs (5% by default), i.e. the expected shortfall;
-- share of downside borne: the party's losses as a share of all parties' losses, summed over runs,
+- share of downside borne: the party's losses as a share of all parties' losses, summed over runs
+  (``measures.DEFINITIONS["loss_share"]``, as the sensitivity stages and the design search read it),
   with a delta-method interval for a ratio of sums over runs;
 - share of upside received: the same for gains.
 
@@ -23,6 +24,7 @@ from statistics import NormalDist
 import numpy as np
 import pandas as pd
 
+from .. import measures
 from ..batch.stats import wilson
 
 UNIT = ["cell", "design", "sample", "replication"]
@@ -80,17 +82,18 @@ def net_positions(parts) -> NetPositions:
 
 def _measures(net: pd.DataFrame, level: str, tail: float, confidence: float) -> list[dict]:
     """``net`` is runs x names (a column per party or kind); one row of measures per column."""
-    down = (-net.clip(upper=0)).sum()
-    up = net.clip(lower=0).sum()
-    total_down, total_up = down.sum(), up.sum()
+    values_all = net.to_numpy(dtype=float)
+    lost = measures.losses(values_all)  # runs x names
+    lost_total = lost.sum(axis=1)
+    # the one definition of a share of losses (and of gains): ``measures.pooled_shares``
+    down = measures.pooled_shares(lost.sum(axis=0))
+    up = measures.pooled_shares(measures.gains(values_all).sum(axis=0))
     runs = len(net)
     worst = max(1, math.ceil(tail * runs))
     z = float(NormalDist().inv_cdf(0.5 + confidence / 2))
-    lost = (-net.clip(upper=0)).to_numpy(dtype=float)  # runs x names
-    lost_total = lost.sum(axis=1)
     rows = []
     for j, name in enumerate(net.columns):
-        values = net[name].to_numpy(dtype=float)
+        values = values_all[:, j]
         losses = int((values < 0).sum())
         lo, hi = wilson(losses, runs, confidence)
         half = z * values.std(ddof=1) / math.sqrt(runs) if runs > 1 else float("nan")
@@ -107,10 +110,10 @@ def _measures(net: pd.DataFrame, level: str, tail: float, confidence: float) -> 
                 "p_loss_lo": lo,
                 "p_loss_hi": hi,
                 "tail_loss_m": float(np.sort(values)[:worst].mean()),
-                "downside_share": float(down[name] / total_down) if total_down > 0 else 0.0,
+                "downside_share": float(down[j]),
                 "downside_share_lo": share_lo,
                 "downside_share_hi": share_hi,
-                "upside_share": float(up[name] / total_up) if total_up > 0 else 0.0,
+                "upside_share": float(up[j]),
             }
         )
     return rows

@@ -150,7 +150,8 @@ def test_alliance_stages_chain_and_report(alliance):
     assert "How to read this" in html and "Robustness of findings" in html
     # the first paragraph answers the question: how robust the finding is, and what decides it
     first = html.split("<p", 2)[1]
-    assert "<b>Answer.</b> Over the" in first and "plausible worlds" in first
+    assert "<b>Answer.</b> At stage" in first and "sampled worlds" in first
+    assert "plausible worlds" not in first  # the stage's sample, not every plausible world
     assert main(["report", str(results.directory)]) == 2  # `run` again rebuilds it, says why
     robust = pd.read_csv(results.directory / "screening" / "robustness.csv")
     assert set(robust["holds"].between(0, 1)) == {True}

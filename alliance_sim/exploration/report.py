@@ -107,7 +107,7 @@ HOW_ROBUST = (
 
 
 def answer_paragraph(spec, summary) -> str:
-    """The question and its answer first: how robust each headline finding is over the plausible
+    """The question and its answer first: how robust each headline finding is over the sampled
     worlds of the last (most refined) stage, and the assumptions that decide it most."""
     question = " ".join((spec.experiment.question or spec.experiment.title or "").split())
     said = []
@@ -124,8 +124,8 @@ def answer_paragraph(spec, summary) -> str:
                                     for r in rows.itertuples())  # fmt: skip
                 said.append(f"what decides its size most: {drivers}")
         worlds = (
-            f"Over the {len(stage.sample.unit):,} plausible worlds of stage `{stage.stage.name}` "
-            "(each assumption drawn uniformly over its plausible range, docs/GLOSSARY.md), "
+            f"At stage `{stage.stage.name}` ({len(stage.sample.unit):,} sampled worlds; 'The "
+            "worlds' below says which were drawn, docs/GLOSSARY.md), "
         )
         said = [worlds + "; ".join(said)] if said else []
     answer = (". ".join(said) + ".") if said else "No stage has finished yet."

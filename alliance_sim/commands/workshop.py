@@ -97,6 +97,10 @@ def workshop_env(
     env.setdefault("SOLARA_ASSETS_PROXY", "True")
     env.setdefault("SOLARA_TELEMETRY_MIXPANEL_ENABLE", "False")
     env.setdefault("SOLARA_THEME_SHOW_BANNER", "False")
+    # After a restart, Solara re-runs each reconnecting page at its address instead of showing
+    # a refresh dialog: every page keeps its room in its address and its browser in a cookie,
+    # and the rooms are on disk, so nothing more is needed to come back.
+    env.setdefault("SOLARA_STATE_AUTO_REMOUNT", "True")
     return env
 
 

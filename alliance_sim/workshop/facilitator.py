@@ -1,24 +1,27 @@
 """The facilitator's screen: the room's code and QR code, the tables, the controls, the handout.
 
 The projector shows it: the set-up panel folds away (projector mode), everything that wipes the
-session asks first, and the header says why the meeting waits and what the facilitator can do.
+session asks first (and so does an undo that would take back a meeting already held), the
+header says why the meeting waits and what the facilitator can do, and every click either acts
+or says why it did not. A screen that does not hold the room only watches, and can take the
+room over after confirming; the screen that held it is told.
 """
 
 from __future__ import annotations
 
 import time
 
+import reacton.core
 import solara
 import solara.lab
 
 from ..reasons import date_of
 from . import handout, views
-from .components import Html, esc
+from .client import OnceButton, VoteButtonsClient
+from .components import Html, batched, esc, receipt_text, vote_buttons, vote_card_html
 from .qr import join_address, qr_svg
-from .room import Room
-
-#: Clicks on Step closer together than this are one double-click.
-DOUBLE_CLICK_S = 0.4
+from .room import NOT_FACILITATOR, Room
+from .session import AGENT, RoomRequest
 
 
 def where_text(room: Room) -> str:
@@ -34,15 +37,50 @@ def where_text(room: Room) -> str:
 
 
 def waiting_text(room: Room) -> str:
-    """Why Step and Run to end are off (finding 5): whose votes the meeting waits for."""
+    """Why Step and Run to end are off: whose votes the meeting waits for."""
     session = room.session
     outstanding = session.outstanding
     names = sorted({views.short_name(session.model.parties[r.party].name) for r in outstanding})
+    # A long list of names pushed the tabs down: beyond four tables, the Tables panel lists them.
+    tables = ", ".join(names) if len(names) <= 4 else views.plural(len(names), "table")
     return (
         f"Meeting {outstanding[0].meeting} waits for "
-        f"{views.plural(len(outstanding), 'vote')} from the room ({', '.join(names)}). "
+        f"{views.plural(len(outstanding), 'vote')} from the room ({tables}). "
         "Step and Run to end carry on once every table has voted, or let the agent vote for a "
         "table that is slow."
+    )
+
+
+def step_text(status: str, held: int) -> str:
+    """What the header says after Step or Run to end, when the click did not simply act."""
+    if status == "stale":
+        return (
+            f"That click held nothing: meeting {held} had just been held when it arrived. "
+            "Press Step again to hold the next one."
+        )
+    if status == NOT_FACILITATOR:
+        return receipt_text(status, None, "")
+    return ""
+
+
+def undo_question(room: Room) -> str:
+    """The confirmation an undo that crosses a meeting asks for (empty: it does not cross)."""
+    plan = room.undo_plan()
+    if plan is None or not plan.unheld:
+        return ""
+    model = room.session.model
+    name = views.short_name(model.parties[model.index[plan.party_key]].name)
+    what = (
+        "every vote it owed, left to its agent"
+        if plan.choice == AGENT
+        else f"{views.choice_word(plan.choice)}{f' on {plan.matter_id}' if plan.matter_id else ''}"
+    )
+    since = views.plural(plan.unheld, "meeting")
+    return (
+        f"The room's last vote ({name}: {what}) was for meeting {plan.meeting}, and {since} "
+        f"{'has' if plan.unheld == 1 else 'have'} been held since. Undoing it takes "
+        f"{'that meeting' if plan.unheld == 1 else 'those meetings'} back: the board waits for "
+        f"that vote again at meeting {plan.meeting}. Undo it?"
     )
 
 
@@ -65,47 +103,82 @@ def Confirmed(label: str, question: str, on_ok, disabled: bool = False, **button
 
 @solara.component
 def Controls(
-    room: Room, held: int, waiting: bool, done: bool, can_undo: bool, projector: bool,
-    set_projector,
+    room: Room, by: str, held: int, waiting: bool, done: bool, can_undo: bool, projector: bool,
+    set_projector, say,
 ):  # fmt: skip
-    """The buttons, drawn from what they depend on (a table's vote seldom changes any of it)."""
+    """The buttons, drawn from what they depend on (a table's vote seldom changes any of it).
+
+    Step and Run to end go off from their first click until the server has acted (a double-click
+    is one click; a click on the other button is never lost), and report what they did not do.
+    """
+    acks, set_acks = solara.use_state(0)
+    undo_asking, set_undo_asking = solara.use_state("")
+    render_context = reacton.core.get_render_context(required=False)
     lost = f"the {views.plural(held, 'meeting')} held and the room's votes" if held else "nothing"
-    last_click = solara.use_ref(0.0)
 
-    def once(action):
-        """A double-click is one click: the second, within DOUBLE_CLICK_S, does nothing (the
-        button's handler is replaced on the server before the second click arrives, so the
-        meeting count it was drawn at cannot tell the clicks apart)."""
+    def done_with(status: str, held_now: int) -> None:
+        with batched(render_context):
+            say(step_text(status, held_now))
+            set_acks(lambda n: n + 1)
 
-        def handler():
-            now = time.monotonic()
-            if now - last_click.current < DOUBLE_CLICK_S:
-                return
-            last_click.current = now
-            action()
+    def step(data) -> None:
+        drawn = data.get("drawn") if isinstance(data, dict) else None
+        status = room.step(expect=drawn, by=by)
+        done_with(status, room.session.meetings_held)
 
-        return handler
+    def run(_data) -> None:
+        done_with(room.run_to_end(by=by), room.session.meetings_held)
+
+    def undo(_data) -> None:
+        status = room.undo_vote(by=by)
+        with batched(render_context):
+            if status == "crosses":
+                set_undo_asking(undo_question(room) or "Undo the room's last vote?")
+                say("")
+            elif status == "nothing":
+                say("There is no vote of the room to undo.")
+            else:
+                say(
+                    "The room's last vote was taken back."
+                    if status == "undone"
+                    else step_text(status, 0)
+                )
+            set_acks(lambda n: n + 1)
+
+    def undo_across() -> None:
+        status = room.undo_vote(by=by, across=True)
+        say(
+            "The room's last vote was taken back, with the meetings held since."
+            if status == "undone"
+            else step_text(status, 0)
+        )
 
     with solara.Row(gap="8px", style={"align-items": "center", "flex-wrap": "wrap"}) as row:
-        # The meeting count the button was drawn at: a double-click holds one meeting.
-        solara.Button(
-            "Step one meeting",
-            on_click=once(lambda: room.step(expect=held)),
+        OnceButton(
+            label="Step one meeting",
+            drawn=held,
+            ack=acks,
             color="primary",
             disabled=waiting or done,
+            event_click=step,
         )
-        solara.Button("Run to end", on_click=once(room.run_to_end), disabled=waiting or done)
-        solara.Button(
-            "Undo last vote",
-            on_click=room.undo_vote,
-            outlined=True,
-            disabled=not can_undo,
+        OnceButton(label="Run to end", ack=acks, disabled=waiting or done, event_click=run)
+        OnceButton(
+            label="Undo last vote", ack=acks, outlined=True, disabled=not can_undo, event_click=undo
+        )
+        solara.lab.ConfirmationDialog(
+            bool(undo_asking),
+            on_close=lambda: set_undo_asking(""),
+            on_ok=undo_across,
+            title="Undo a vote of a meeting already held?",
+            content=undo_asking,
+            ok="Undo it",
         )
         Confirmed(
             "Reset",
             f"Start this design again from its first meeting? This discards {lost}. "
             "(Download the handout first to keep them.)",
-            room.reset,
+            lambda: room.reset(by=by),
             outlined=True,
         )
         solara.Button(
@@ -117,32 +190,78 @@ def Controls(
 
 
 @solara.component
-def Header(room: Room, version: int, projector: bool, set_projector):
+def Watching(room: Room, by: str):
+    """A screen that does not hold the room: what it is, and taking the room over (asked)."""
+    asking, set_asking = solara.use_state(False)
+    present = room.facilitator in room.present()
+    handover = room.handover
+    if handover.get("from") == by:
+        when = time.strftime("%H:%M", time.localtime(handover.get("at", 0)))
+        text = (
+            f"Another screen took over room {room.code} at {when}. This screen now only "
+            "watches; it can take the room back."
+        )
+        ident = "ws-taken-over"
+    else:
+        state = "connected now" if present else "not connected at the moment"
+        text = (
+            f"This screen only watches room {room.code}: another screen runs it ({state}). "
+            "Take it over to run the meetings from here."
+        )
+        ident = "ws-watching"
+    with solara.Row(gap="8px", style={"align-items": "center", "flex-wrap": "wrap"}) as row:
+        Html(f'<div class="ws-wait" id="{ident}">{esc(text)}</div>')
+        solara.Button("Take over this room", on_click=lambda: set_asking(True), outlined=True)
+        solara.lab.ConfirmationDialog(
+            asking,
+            on_close=lambda: set_asking(False),
+            on_ok=lambda: room.take_over(by),
+            title=f"Run room {room.code} from this screen?",
+            content=(
+                f"Room {room.code} is run from another screen "
+                f"({'connected now' if present else 'not connected at the moment'}). Taking it "
+                "over makes that screen read-only, and it is told so."
+            ),
+            ok="Take over",
+        )
+    return row
+
+
+@solara.component
+def Header(room: Room, by: str, version: int, projector: bool, set_projector, notice: str, say):
     session = room.session
     model = session.model
     run = views.running(model)
     title = model.scenario.scenario.title or model.scenario.scenario.name
     with solara.Column(gap="4px") as header:
         Html(
-            f'<div class="ws-title">{esc(title)}</div><div class="ws-sub">'
-            f"{esc(f'Seed {session.design.seed}; design: {session.design.label()}')}</div>"
+            f'<div class="ws-titlebar"><span class="ws-title">{esc(title)}</span> '
+            f'<span class="ws-sub">Room {esc(room.code)}; seed {session.design.seed}; '
+            f"design: {esc(session.design.label())}</span></div>"
         )
-        Controls(
-            room,
-            session.meetings_held,
-            session.waiting_for is not None,
-            session.finished,
-            any(a[0] == "vote" for a in room.journal),
-            projector,
-            set_projector,
-        )
-        Html(f'<span id="ws-where">{esc(where_text(room))}</span>')
+        if room.runs(by):
+            Controls(
+                room,
+                by,
+                session.meetings_held,
+                session.waiting_for is not None,
+                session.finished,
+                any(a[0] in ("vote", "agent") for a in room.journal),
+                projector,
+                set_projector,
+                say,
+            ).key("controls")
+        else:
+            Watching(room, by).key("watching")
+        Html(f'<span id="ws-where">{esc(where_text(room))}</span>').key("where")
+        if notice:
+            Html(f'<div class="ws-wait" id="ws-notice">{esc(notice)}</div>').key("notice")
         if session.dissolved_at is not None:
             Html(
                 f'<div class="ws-alert" id="ws-dissolved">The alliance was dissolved at board '
                 f"meeting {session.dissolved_at} of {session.meetings_total}: it decides nothing "
                 "more. The debrief compares it with the agents alone over their whole term.</div>"
-            )
+            ).key("dissolved")
         if session.waiting_for is not None:
             owing = " ".join(
                 sorted({session.model.parties[r.party].key for r in session.outstanding})
@@ -151,14 +270,14 @@ def Header(room: Room, version: int, projector: bool, set_projector):
             Html(
                 f'<div class="ws-wait" id="ws-waiting" data-owing="{esc(owing)}" '
                 f'data-votes="{session.votes_cast}">{esc(waiting_text(room))}</div>'
-            )
+            ).key("waiting")
         silent = session.silent_parties()
         if silent:
             Html(
                 f'<div class="ws-alert" id="ws-silent">{esc(", ".join(silent))}: played by the '
-                "room but without a vote (not a full member), so the room is never asked for "
-                "it. Make it a full member in the set-up to vote for it.</div>"
-            )
+                "room but not a full member, so never asked to vote (the set-up can make it "
+                "one).</div>"
+            ).key("silent")
         Html(
             '<div class="ws-stats" id="ws-running">'
             f"<span>tabled <b>{run.tabled}</b></span>"
@@ -170,67 +289,164 @@ def Header(room: Room, version: int, projector: bool, set_projector):
             f"<span>referrals <b>{run.referrals}</b></span>"
             f"<span>room votes <b>{session.votes_cast}</b></span>"
             "</div>"
-        )
+        ).key("stats")
     return header
 
 
-def table_rows(room: Room) -> list[tuple[str, str, str, str, str]]:
-    """(party key, name, devices, status, status class) for every party the room plays."""
+def table_rows(room: Room) -> list[tuple[str, str, int, int, str, str, int]]:
+    """(party key, name, devices connected, devices away, status, status class, votes owed) for
+    every party the room plays or a device sits at."""
     session = room.session
     seated = room.seated()
+    present = room.present()
     rows = []
     for p in session.model.parties:
         if p.key not in session.room_keys and p.key not in seated:
             continue
-        devices = views.plural(len(seated.get(p.key, [])), "device")
+        devices = seated.get(p.key, [])
+        here = sum(d in present for d in devices)
+        owed = len(session.owed_by(p.index))
         if str(p.membership) != "full":
             status, klass = "observes: no vote", "vote-other"
-        elif session.pending_for(p.index) is not None:
-            status, klass = "to vote", "vote-awaiting"
+        elif owed:
+            status, klass = f"to vote ({owed})", "vote-awaiting"
         elif session.answered_for(p.index):
             choices = [c for _, c in session.answered_for(p.index)]
-            status = "voted" if "agent" not in choices else "left to the agent"
+            status = "voted" if AGENT not in choices else "left to the agent"
             klass = "vote-yes"
         else:
             status, klass = "no vote owed", "vote-other"
-        rows.append((p.key, p.name, devices, status, klass))
+        rows.append((p.key, p.name, here, len(devices) - here, status, klass, owed))
     return rows
 
 
+def presence_html(here: int, away: int) -> str:
+    """Who is at a table: a dot per device, filled while its page is connected."""
+    if not here and not away:
+        return '<span class="ws-off" title="no device">—</span>'
+    dots = '<span class="ws-on">●</span>' * here + '<span class="ws-off">○</span>' * away
+    words = f"{here} connected" + (f", {away} away" if away else "")
+    return f'<span class="ws-dots" title="{words}">{dots}</span>'
+
+
 @solara.component
-def TablesPanel(room: Room, version: int):
-    """Who plays which party, who has voted, and the agent for a slow table."""
+def TablesPanel(room: Room, by: str, version: int, say):
+    """Who plays which party, who is connected, who has voted, and the agent for a slow table."""
     rows = table_rows(room)
-    with solara.Column(gap="4px") as panel:
-        Html('<div class="ws-h">Tables</div>')
+    runs = room.runs(by)
+    acks, set_acks = solara.use_state(0)
+    render_context = reacton.core.get_render_context(required=False)
+
+    def settle(key: str, name: str) -> None:
+        n = room.let_agent_vote(key, by=by)
+        with batched(render_context):
+            say(
+                f"{name}: {views.plural(n, 'vote')} left to its agent."
+                if n
+                else f"{name} owed no vote any more."
+            )
+            set_acks(lambda a: a + 1)
+
+    with solara.Column(gap="0px", classes=["ws-tables"]) as panel:
+        Html(
+            f'<div class="ws-h">Tables <span class="ws-note">'
+            f"{views.plural(sum(r[2] for r in rows), 'device')} connected</span></div>"
+            '<div class="ws-note ws-legend"><span class="ws-on">●</span> connected '
+            '<span class="ws-off">○</span> away <span class="ws-off">—</span> no device</div>'
+        )
         if not rows:
-            Html('<p class="ws-note">No table has joined yet.</p>')
-        for key, name, devices, status, klass in rows:
-            with solara.Row(gap="8px", style={"align-items": "center"}, classes=["ws-table-row"]):
+            Html('<p class="ws-note">No table has joined yet.</p>').key("none")
+        for key, name, here, away, status, klass, owed in rows:
+            with solara.Div(classes=["ws-table-row"]).key(f"row-{key}"):
                 Html(
-                    f'<span class="ws-tname">{esc(views.short_name(name))}</span> '
-                    f'<span class="ws-note">{esc(devices)}</span> '
-                    f'<span class="{klass}" data-party="{esc(key)}">{esc(status)}</span>'
-                )
-                if status == "to vote":
-                    solara.Button(
-                        "Let the agent vote",
-                        on_click=lambda key=key: room.let_agent_vote(key),
-                        small=True,
+                    f'<div class="ws-trow"><span class="ws-tname" title="{esc(name)}">'
+                    f"{esc(views.short_name(name))}</span>{presence_html(here, away)}"
+                    f'<span class="ws-tstatus {klass}" data-party="{esc(key)}" '
+                    f'data-here="{here}" data-away="{away}">{esc(status)}</span></div>'
+                ).key("text")
+                if owed and runs:
+                    OnceButton(
+                        label=f"Let the agent vote ({owed})",
+                        ack=acks,
                         text=True,
-                    )
+                        small=True,
+                        classes="ws-agent-btn",
+                        event_click=lambda _d, key=key, name=name: settle(
+                            key, views.short_name(name)
+                        ),
+                    ).key("agent")
     return panel
 
 
 @solara.component
+def RoomVote(room: Room, by: str, version: int, say):
+    """The facilitator's card for the first vote the meeting waits for (a table with no device,
+    or the facilitator voting for it); compact, so the tabs stay in view."""
+    session = room.session
+    request: RoomRequest | None = session.waiting_for
+    acks, set_acks = solara.use_state(0)
+    render_context = reacton.core.get_render_context(required=False)
+    if request is None:
+        return solara.Div()
+    seated = room.seated()
+    party = session.model.parties[request.party]
+    devices = len(seated.get(party.key, []))
+    who = (
+        f"{views.plural(devices, 'device')} at this table can vote, or vote here for it"
+        if devices
+        else "no device at this table: vote here for it"
+    )
+    position = session.requests.index(request) + 1
+
+    def cast(data) -> None:
+        card, choice = data.get("card", ""), data.get("choice", "")
+        shown = session.request(card)
+        status = room.answer(choice, card, by=by)
+        answer = session.answers.get(shown.key, "") if shown is not None else ""
+        text = receipt_text(status, shown, choice, answer)
+        with batched(render_context):
+            say("" if text.startswith("Your vote is in") else text)
+            set_acks(lambda n: n + 1)
+
+    attributes = {"id": "ws-roomvote", "data-request": request.card}
+    with solara.Div(classes=["ws-card", "ws-roomvote"], attributes=attributes) as card:
+        Html(
+            f"<h3>Vote for {esc(party.name)}</h3>"
+            f'<div class="ws-note">Vote {position} of {len(session.requests)} the room casts '
+            f"at this meeting; {esc(who)}</div>"
+        ).key("title")
+        # The buttons above the details: on a projector the card is cut to keep the tabs in view.
+        if room.runs(by):
+            VoteButtonsClient(
+                card=request.card,
+                buttons=vote_buttons(session, request),
+                ack=acks,
+                event_cast=cast,
+            ).key("buttons")
+        Html(vote_card_html(session, request, heading=False)).key("text")
+    return card
+
+
+@solara.component
 def JoinPanel(code: str):
-    """The room's code, the address to open, and the QR code for phones."""
+    """The room's code, the address to open, and the QR code for phones (with a warning when the
+    server listens on this machine only, so that phones cannot reach the address)."""
     address = join_address(code)
+    local = "//localhost" in address or "//127.0.0.1" in address
+    warning = (
+        '<div class="ws-alert" id="ws-local">Phones cannot open this address: the server '
+        "listens on this machine only. Restart it with <code>--host 0.0.0.0</code> (or "
+        "<code>make workshop</code>) for a room.</div>"
+        if local
+        else ""
+    )
     with solara.Column(gap="2px") as panel:
         Html(
-            f'<div class="ws-join"><div>Join room <b id="ws-code">{esc(code)}</b></div>'
-            f'<div class="ws-note" id="ws-join-url">{esc(address)}</div>'
-            f'<div class="ws-qr" id="ws-qr">{qr_svg(address)}</div></div>'
+            f'<div class="ws-join"><div class="ws-join-row">'
+            f'<div class="ws-qr" id="ws-qr">{qr_svg(address)}</div>'
+            f'<div>Join room<br><b id="ws-code">{esc(code)}</b>'
+            f'<div class="ws-note ws-url" id="ws-join-url">{esc(address)}</div></div></div>'
+            f"{warning}</div>"
         )
     return panel
 

@@ -33,7 +33,6 @@ from tests.test_workshop_browser import (
     PROJECTOR,
     Device,
     Server,
-    owed_by_table,
     shoot,
 )
 
@@ -75,9 +74,12 @@ WATCH = """() => {
   });
   return window.__card;
 }"""
+#: Tap ``label`` on the card watched (not on a card that replaced it meanwhile: a phone sharing a
+#: table can see its table's vote come in before it taps).
 TAP = """label => {
   const card = document.querySelector('#ws-phone-card');
-  const b = card && [...card.querySelectorAll('button')].find(b => b.textContent.trim() === label);
+  if (!card || card.dataset.request !== window.__card) return null;
+  const b = [...card.querySelectorAll('button')].find(b => b.textContent.trim() === label);
   if (!b) return null;
   window.__t0 = Date.now(); b.click(); return window.__t0;
 }"""
@@ -142,8 +144,9 @@ class BenchRoom:
         page = self.screen.page
         tables = {key for key, _ in self.phones}
         for _ in range(40):
-            expect(page.locator("#ws-waiting")).to_be_visible()
-            if tables <= set(owed_by_table(page)):
+            waiting = page.locator("#ws-waiting")
+            expect(waiting).to_be_visible()
+            if tables <= set(waiting.get_attribute("data-owing").split()):
                 for _, phone in self.phones:
                     expect(phone.page.locator("#ws-phone-card")).to_be_visible()
                 return
@@ -162,7 +165,7 @@ def tap_together(rooms: list[BenchRoom], label: str) -> list[tuple[str, str, flo
     out = []
     for (room, phone, card), tap in zip(cards, tapped, strict=True):
         t0, t_in, t_sent = phone.page.evaluate(RESULT)  # every phone sees its card's vote in
-        if tap:  # a phone sharing a table may see its table's vote in before it taps
+        if tap and t0 is not None and t_in >= t0:  # not seen in before it tapped
             out.append((room.code, card, t_in - t0, (t_sent - t0) if t_sent else float("nan")))
     return out
 

@@ -85,6 +85,9 @@ pytestmark = [
 playwright = pytest.importorskip("playwright.sync_api", reason="needs playwright (the dev extra)")
 pytest.importorskip("solara", reason="needs the workshop extra (pip install -e '.[workshop]')")
 expect = playwright.expect
+# The assertions wait as long as the pages do: on a busy shared machine a run of twenty meetings
+# can take longer than Playwright's default 5 s.
+expect.set_options(timeout=TIMEOUT_MS)
 
 
 def free_port() -> int:
@@ -303,16 +306,6 @@ def one_outcome_per_matter(page) -> None:
 
 def ready_after_restart(page) -> None:
     page.wait_for_function(BACK, timeout=RECONNECT_MS)
-
-
-def owed_by_table(page) -> dict[str, int]:
-    """Party key -> the votes its table still owes, as the facilitator's tables panel says."""
-    out = {}
-    for cell in page.locator("[data-party]").all():
-        text = cell.inner_text()
-        if text.startswith("to vote ("):
-            out[cell.get_attribute("data-party")] = int(text.split("(")[1].rstrip(")"))
-    return out
 
 
 def votes_of(server, code: str, key: str) -> list[list]:

@@ -20,11 +20,11 @@ import mesa
 
 from alliance_sim.config import OBJECTIVES, Membership
 from alliance_sim.config import Party as PartyConfig
-from alliance_sim.matters import category_mask
+from alliance_sim.records.matters import category_mask
 
 if TYPE_CHECKING:
     from alliance_sim.config import MembershipRules
-    from alliance_sim.matters import Matter
+    from alliance_sim.records.matters import Matter
 
 
 class Party(mesa.Agent):

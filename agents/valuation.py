@@ -23,17 +23,18 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from alliance_sim.compiled import derived
 from alliance_sim.partyset import positive
+from alliance_sim.records.evaluation import Evaluation
 from alliance_sim.registry import PARTY_KINDS
 
 if TYPE_CHECKING:
     from alliance_sim.config import Scenario
-    from alliance_sim.matters import Matter
+    from alliance_sim.records.matters import Matter
 
 
 @dataclass(slots=True)
@@ -52,39 +53,6 @@ class PartyArrays:
 
     def __post_init__(self) -> None:
         self.penalty = self.w_fin * self.loss_aversion
-
-
-class Evaluation(NamedTuple):
-    """Each party's surplus from adopting a matter at some terms, and what it is made of.
-
-    ``y`` is the stacked linear part (see ``linear_parts``); its pieces are read as views. A tuple
-    of arrays and numbers holds no reference the garbage collector must follow, so the thousands
-    kept by the event logs of a batch of runs drop out of its scans.
-    """
-
-    s: np.ndarray
-    own: np.ndarray
-    sys: float
-    pos: np.ndarray | None
-    y: np.ndarray
-    tolerance: np.ndarray
-    yes: int  # the parties whose surplus is positive (who would vote yes), as a mask
-
-    @property
-    def F(self) -> np.ndarray:
-        """Expected financial effect on each party, £m a year."""
-        return self.y[: len(self.s)]
-
-    @property
-    def G(self) -> np.ndarray:
-        """How far each party's downside case falls past its tolerance (negative: within it)."""
-        n = len(self.s)
-        return self.y[n : 2 * n]
-
-    @property
-    def down(self) -> np.ndarray:
-        """Each party's downside case, ``F - sd``."""
-        return -(self.G + self.tolerance)
 
 
 def party_arrays(scenario: Scenario) -> PartyArrays:

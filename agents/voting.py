@@ -7,7 +7,12 @@ and how far the others concede to those who block: the behaviour the board asks 
 - A home body answers at its first meeting on or after the referral day plus the notice it needs,
   on its own calendar (``home_body.first_meeting_day``, ``cadence_days``, ``notice_days``), and it
   weighs its organisation's own interest more than its representative does (``bfs_home``).
-- Once its home body has answered, the representative votes as mandated.
+- Once its home body has answered, the representative votes within its mandate. The answer is a
+  mandate, not only a yes or no on the terms it saw: the home body's own weighing of its
+  organisation's interest against the system's (``bfs_home``), within which the representative
+  votes on whatever terms are before the board; on the terms the home body saw, that is its
+  decision; on terms amended since (``board.mandate_covers_amendments``, an assumption: 000 §3.2
+  and 002 §5.4 are silent), it is the representative applying the mandate.
 - Only full members vote (001 §33, 35), less those recused from the matter (its own
   reconfiguration, 001 §40b; a conflict of interest, 002 §6.1): the board leaves them out.
 - How far the others concede to a blocker grows with the trust between them (004 p.15).
@@ -28,9 +33,10 @@ from alliance_sim.partyset import mask_of, members, row_masks
 
 if TYPE_CHECKING:
     from alliance_sim.config import Scenario
-    from alliance_sim.matters import Matter
+    from alliance_sim.records.evaluation import Evaluation
+    from alliance_sim.records.matters import Matter
 
-    from .valuation import Evaluation, PartyArrays
+    from .valuation import PartyArrays
 
 #: ``room_vote(matter, party_index, agent_says_yes) -> "yes" | "no" | "refer" | None``; None lets
 #: the agent decide. The workshop uses it to hand parties to the room.

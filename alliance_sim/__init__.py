@@ -1,8 +1,8 @@
 """alliance-sim: a multi-agent negotiation simulator for health and social care alliances."""
 
 from .config import Scenario
+from .config.loading import builtin_names, load_scenario
 from .errors import InputError
-from .scenario import builtin_names, load_scenario
 
 __version__ = "0.1.0"
 
@@ -24,7 +24,7 @@ _LAZY = {
     "AllianceModel": ".model",
     "SimulationResult": ".result",
     "simulate": ".simulation",
-    "run_experiment": ".experiment",
+    "run_experiment": ".experiment.runner",
 }
 
 

@@ -49,8 +49,8 @@ def quantile_thresholds(
 
 def area_scores(name: str, seeds=SEEDS) -> dict[str, np.ndarray]:
     """Each result area's score in every period of the scenario ``name``, over ``seeds``."""
+    from .config.loading import load_scenario
     from .model import AllianceModel
-    from .scenario import load_scenario
 
     config = load_scenario(name)
     names = tuple(a.name for a in config.risk.result_areas)

@@ -2,20 +2,21 @@
 
 Time runs in days from the scenario's start date; the board meets every ``board.cadence_days``
 (000 §3.2.1) over the term (001 §40). Between meetings the calendar moves on: risk/reward periods
-are settled (``risk.py``), membership changes take effect (``membership.py``), policy shocks land,
-representatives change (``trust.py``), partners weigh resigning (``membership.py``), the
-transition deadline is watched (``transition.py``), an agreed capitation re-prices the shifts
-still to come (``payment.py``), and the term's extension and early ending (``term.py``).
+are settled (``business/risk.py``), membership changes take effect (``board/membership.py``),
+policy shocks land, representatives change (``board/trust.py``), partners weigh resigning
+(``board/membership.py``), the transition deadline is watched (``agreement/transition.py``), an
+agreed capitation re-prices the shifts still to come (``business/payment.py``), and the term's
+extension and early ending (``agreement/term.py``).
 
 The model wires the parts together and keeps the calendar; the parties (``agents/``) value matters
-and vote, the board (``board.py``) runs the meetings and reports each decision, and what follows a
-decision is dispatched from one table (``_decided``): its effects on risk and trust, then what its
-kind of matter sets in motion (an admission, a transition escalation, an extension, a removal, a
-termination); every stalemate is heard by those counting repeated ones (``removal.py``,
-``term.py``).
+and vote, the board (``board/procedure.py``) runs the meetings and reports each decision, and what
+follows a decision is dispatched from one table (``_decided``): its effects on risk and trust, then
+what its kind of matter sets in motion (an admission, a transition escalation, an extension, a
+removal, a termination); every stalemate is heard by those counting repeated ones
+(``agreement/removal.py``, ``agreement/term.py``).
 
-Three seeded generators are spawned from the run's seed (the third only for the rare term events
-of ``term.py``, drawn only when their rate is not 0). The exogenous one draws everything the
+Three seeded generators are spawned from the run's seed (the third only for the rare term events of
+``agreement/term.py``, drawn only when their rate is not 0). The exogenous one draws everything the
 alliance does not control, up front and in fixed amounts (the business that arrives, outcome noise,
 policy shocks, turnover of representatives), so every design run on one seed faces the same future
 (common random numbers); ``model.rng`` is left for draws that depend on what the alliance does.
@@ -29,6 +30,7 @@ series and switch it off (``collect=False``).
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -41,20 +43,20 @@ from agents import PARTY_KINDS, Party
 from agents.valuation import compile_linear, evaluate, party_arrays
 from agents.voting import HomeBodies, RoomVote
 
-from .board import BoardProtocol
+from .agreement.removal import RemovalWatch
+from .agreement.term import TermWatch, force_majeure_day
+from .agreement.transition import TransitionWatch
+from .board.membership import MEMBERSHIPS, Roster
+from .board.procedure import BoardProtocol
+from .board.trust import TrustNetwork
+from .business.payment import PaymentRegime
+from .business.risk import RiskBook
+from .business.stream import generate, negotiated_scheme
 from .config import MatterKind, Scenario
+from .config.loading import load_scenario
 from .errors import InputError
-from .events import Clock, EventLog, Settled, Terminated
-from .matters import Matter, from_spec
-from .membership import MEMBERSHIPS, Roster
-from .payment import PaymentRegime
-from .removal import RemovalWatch
-from .risk import RiskBook
-from .scenario import load_scenario
-from .stream import generate
-from .term import TermWatch, force_majeure_day
-from .transition import TransitionWatch
-from .trust import TrustNetwork
+from .records.events import Clock, EventLog, Settled, Terminated
+from .records.matters import Matter, from_spec
 
 #: The board's figures after each meeting: one model reporter each (attributes of the model).
 FIGURES = ("day", "open_matters", "agreed", "stalemated", "pending_referrals", "mean_trust")
@@ -88,6 +90,8 @@ class AllianceModel(mesa.Model):
         # An int seed (not a Generator) keeps Mesa off its slow np.iinfo path when seeding.
         super().__init__(seed=int(endogenous.generate_state(1, np.uint64)[0]))
         self.scenario = scenario
+        #: the alliance's own clause for each rule, which every reason and title cites
+        self.clauses = scenario.clauses
         self.seed = seed
         meta = scenario.scenario
         self.start = meta.start
@@ -132,10 +136,24 @@ class AllianceModel(mesa.Model):
             exo.random((periods, n)) < scenario.trust.rep_turnover_per_year * period_years
         )
         self.trust = TrustNetwork(scenario.trust, [p.key for p in self.parties])
+        scheme = negotiated_scheme(scenario, index, exo)
+        if scheme is not None:
+            # After every other draw, and with no noise row (a scheme books no money), so the rest
+            # of the run is the same whichever way the scheme comes about.
+            scheme.id = "RR"
+            at = bisect.bisect_right([m.arrival_day for m in matters], scheme.arrival_day)
+            matters.insert(at, scheme)
+            for i, matter in enumerate(matters):
+                matter.idx = i
+            compile_linear([scheme], self.arrays)
+        if risk.scheme.status == "agreed":  # agreed before the term (004 p.7: "in advance")
+            self.risk.agree_scheme(np.array([risk.scheme.shares.get(p.key, 0.0)
+                                             for p in self.parties]))  # fmt: skip
 
         self.terminated_day: int | None = None
         self.log = EventLog()
-        self.roster = Roster(self.parties, scenario.membership, self.log, self.clock)
+        self.roster = Roster(self.parties, scenario.membership, self.log, self.clock,
+                             self.clauses)  # fmt: skip
         transition_day = (
             scenario.day_of(meta.transition_end) if meta.transition_end is not None else None
         )
@@ -146,17 +164,19 @@ class AllianceModel(mesa.Model):
         )  # fmt: skip
         self.transition = TransitionWatch(
             scenario.escalation, transition_day, self.board, self.roster, self.risk.ledger,
-            self.log, self.clock, self.terminate, scenario.risk,
+            self.log, self.clock, self.terminate, scenario.risk, self.clauses,
         )  # fmt: skip
         self.payment = PaymentRegime(scenario, index, self.arrays, self.board.matters)
         self.term = TermWatch(
             scenario.term, scenario.escalation, self.horizon,
             force_majeure_day(scenario.term, self.horizon, np.random.default_rng(term_events)),
             self.board, self.roster, self.risk.ledger, self.log, self.clock, self.terminate,
+            self.clauses,
         )  # fmt: skip
         self.removal = RemovalWatch(
-            scenario.membership, scenario.escalation.decision_days, self.board, self.roster
-        )
+            scenario.membership, scenario.escalation.decision_days, self.board, self.roster,
+            self.clauses,
+        )  # fmt: skip
         #: what a decision of each kind of matter sets in motion, besides risk and trust
         self.consequences = {
             MatterKind.ADMISSION: self.roster.admission_decided,
@@ -278,16 +298,22 @@ class AllianceModel(mesa.Model):
         if day < self.next_due and day < roster.next_day():
             return  # most meetings: nothing on the calendar since the last one
         shocks = self.risk.shocks
+        board = self.board
         while True:
             period = self.risk.period
             end = self.period_ends[period] if period < len(self.period_ends) else float("inf")
             change = roster.next_day()
             shock = shocks[self._shock][0] if self._shock < len(shocks) else float("inf")
-            due = min(end, change, shock)
+            urgent = board.next_urgent_day()
+            due = min(end, change, shock, urgent)
             if due > day:
-                self.next_due = min(end, shock)
+                self.next_due = min(end, shock, urgent)
                 break
-            if due == end:
+            if due == urgent and urgent < end:
+                # the commissioners decide it the day it arises (000 §3.5): its effects run
+                # from then, in the period it arose in
+                board.decide_urgent()
+            elif due == end:
                 self._settle(int(end))
             elif due == change:
                 roster.apply_next()

@@ -1,41 +1,62 @@
 """Plain-English reasons for every vote, referral, block, amendment and outcome.
 
 Written for a workshop room: "Council votes no: demand shifted to social care costs it £1.4m a
-year (up to £1.9m), beyond its tolerance of £0.5m". Worded from the typed records in ``events.py``
-(each carries its terms and evaluation) and the matters' fixed facts, only when someone reads them;
-nothing here changes the model.
+year (up to £1.9m), beyond its tolerance of £0.5m". Worded from the typed records in
+``records/events.py`` (each carries its terms and evaluation) and the matters' fixed facts, read
+through a narrow view of the run (:class:`RunView`), only when someone reads them; nothing here
+changes the model. A clause is cited from the alliance's own table (``[clauses]``,
+``config/clauses.py``): a rule its documents have no clause for cites nothing.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
-from . import events as E
-from .acceptable import best_terms
-from .events import StaleWhy, Vote
-from .prohibited import COMMISSIONER_MONEY
+from .board.acceptable import best_terms
+from .config import Clause, Clauses
+from .records import events as E
+from .records.events import StaleWhy, Vote
 from .registry import PROHIBITED_GROUNDS
+from .text import date_of, money
 
 if TYPE_CHECKING:
-    from .matters import Matter
-    from .model import AllianceModel
+    import datetime as dt
+
+    from agents.base import Party
+    from agents.valuation import PartyArrays
+
+    from .business.risk import RiskBook
+    from .records.matters import Matter
 
 
-def money(value_m: float) -> str:
-    """£ amounts as a board paper would write them: £1.4m, £250k."""
-    v = abs(value_m)
-    if v >= 0.995:
-        return f"£{v:.1f}m"
-    if v >= 0.0005:
-        return f"£{v * 1000:.0f}k"
-    return "£0"
+class RunView(Protocol):
+    """What the reasons read of a run, and all they read: the parties, the matters, the parties'
+    decision arrays, the risk book's periods, the event log (a vote's home-body answer), the
+    start date and the alliance's own clauses (an ``AllianceModel`` is one)."""
 
+    @property
+    def start(self) -> dt.date: ...
 
-def date_of(model: AllianceModel, day: int) -> str:
-    return (model.start + dt.timedelta(days=int(day))).strftime("%-d %b %Y")
+    @property
+    def parties(self) -> Sequence[Party]: ...
+
+    @property
+    def matters(self) -> Sequence[Matter]: ...
+
+    @property
+    def arrays(self) -> PartyArrays: ...
+
+    @property
+    def risk(self) -> RiskBook: ...
+
+    @property
+    def log(self) -> E.EventLog: ...
+
+    @property
+    def clauses(self) -> Clauses: ...
 
 
 def terms_text(matter: Matter, x: np.ndarray) -> str:
@@ -47,9 +68,23 @@ def terms_text(matter: Matter, x: np.ndarray) -> str:
 
 
 def _stance(
-    model: AllianceModel, matter: Matter, x, party: int, yes: bool, s, F, down, own, sys, pos, bfs
+    model: RunView,
+    matter: Matter,
+    x,
+    party: int,
+    yes: bool,
+    s,
+    F,
+    down,
+    own,
+    sys,
+    pos,
+    bfs,
+    home: bool = False,
 ) -> str:
-    """Why a party (or its home body) is for or against terms ``x``, from its evaluation's figures."""
+    """Why a party (or its home body) is for or against terms ``x``, from its evaluation's figures;
+    ``home``: the weighing is its home body's (whose best-for-service weight is quoted)."""
+    weight = "its home body's best-for-service weight" if home else "its best-for-service weight"
     p = model.parties[party]
     label = matter.labels[party] or "the matter"
     why = f" ({matter.labels[party]})" if matter.labels[party] else ""
@@ -68,7 +103,7 @@ def _stance(
             return f"{gain}, and the system as a whole {_sys(sys)}"
         return (
             f"despite {label} costing it {money(F)} a year, the system as a whole {_sys(sys)} "
-            f"(best-for-service weight {bfs:.2f})"
+            f"({weight} {bfs:.2f})"
         )
     if -down > tol and F < 0:
         return (
@@ -80,7 +115,7 @@ def _stance(
     if F < 0:
         return (
             f"{label} costs it {money(F)} a year, which outweighs the system's "
-            f"{_sys(sys).removeprefix('gains ')} gain at its best-for-service weight of {bfs:.2f}"
+            f"{_sys(sys).removeprefix('gains ')} gain at {weight} of {bfs:.2f}"
         )
     if own < 0 and -down > tol:
         return (
@@ -96,14 +131,38 @@ def _sys(sys: float) -> str:
     return f"gains {money(sys)} a year" if sys > 0 else f"loses {money(sys)} a year"
 
 
-def vote_head(model: AllianceModel, vote: Vote) -> str:
-    """Who voted how, and by whose hand: "Council votes no (as mandated by its Committee)"."""
+def vote_head(model: RunView, vote: Vote) -> str:
+    """Who voted how, and by whose hand: "Council votes no (as its Committee decided on 3 May:
+    it rejected these terms)"."""
     p = model.parties[vote.party]
-    who = {"home_body": f" (as mandated by {p.home_body.name})", "room": " (the room's vote)"}
-    return f"{p.name} votes {vote.vote}{who.get(vote.by, '')}"
+    if vote.by == "room":
+        return f"{p.name} votes {vote.vote} (the room's vote)"
+    if vote.by == "home_body":
+        return f"{p.name} votes {vote.vote} ({_mandate(model, vote)})"
+    return f"{p.name} votes {vote.vote}"
 
 
-def vote_stance(model: AllianceModel, vote: Vote) -> str:
+def _mandate(model: RunView, vote: Vote) -> str:
+    """What a vote cast under a home body's answer rests on. The answer is a mandate: the home
+    body's weighing of its own and the system's interest (``bfs_home``), within which its
+    representative votes on the terms before the board (``agents/voting.py``). On the very terms
+    the home body answered on, the vote is its decision; on terms amended since
+    (``board.mandate_covers_amendments``), the representative applies the mandate, whatever the
+    home body said of the earlier terms."""
+    body = model.parties[vote.party].home_body.name
+    answer = model.log.answer_before(vote.matter, vote.party, vote.seq)
+    if answer is None:  # not expected: a vote by the home body follows its answer
+        return f"within the mandate of {body}"
+    said = "approved" if answer.approved else "rejected"
+    when = date_of(model, answer.day)
+    if np.array_equal(answer.x, vote.x) and answer.approved == (vote.vote == "yes"):
+        return f"as {body} decided on {when}: it {said} these terms"
+    then = terms_text(model.matters[vote.matter], answer.x)
+    return (f"within the mandate {body} gave on {when}, when it {said} the terms then before it "
+            f"({then})")  # fmt: skip
+
+
+def vote_stance(model: RunView, vote: Vote) -> str:
     """Why the vote went as it did, without its head, for a table that names the party."""
     matter = model.matters[vote.matter]
     p = model.parties[vote.party]
@@ -116,10 +175,10 @@ def vote_stance(model: AllianceModel, vote: Vote) -> str:
     home = vote.by == "home_body"
     bfs = (model.arrays.bfs_home if home else model.arrays.bfs)[vote.party]
     return _stance(model, matter, vote.x, vote.party, yes, vote.s, vote.F, vote.down, vote.own,
-                   vote.sys, vote.pos, bfs)  # fmt: skip
+                   vote.sys, vote.pos, bfs, home)  # fmt: skip
 
 
-def vote_reason(model: AllianceModel, vote: Vote) -> str:
+def vote_reason(model: RunView, vote: Vote) -> str:
     p = model.parties[vote.party]
     if vote.vote == "referred":
         return f"{p.name}'s representative {vote_stance(model, vote)}"
@@ -127,7 +186,7 @@ def vote_reason(model: AllianceModel, vote: Vote) -> str:
     return f"{vote_head(model, vote)}{sep}{vote_stance(model, vote)}"
 
 
-def _names(model: AllianceModel, parties) -> str:
+def _names(model: RunView, parties) -> str:
     names = [model.parties[i].name for i in parties]
     if len(names) <= 1:
         return "".join(names)
@@ -135,7 +194,7 @@ def _names(model: AllianceModel, parties) -> str:
 
 
 # -- one line of narrative per kind of record ---------------------------------------------------
-def _title(model: AllianceModel, e) -> str:
+def _title(model: RunView, e) -> str:
     m = model.matters[e.matter]
     return f"{m.id} {m.title}"
 
@@ -161,7 +220,7 @@ def _referred(model, e: E.Referred) -> str:
             f"Referred on notice: {m.id} is proposed on {date_of(model, e.day)} and "
             f"{p.name}'s representative cannot decide it ({p.authority_gap(m)}); it seeks "
             f"{p.home_body.name}'s approval before the board meets, at its meeting on "
-            f"{date_of(model, e.answer_day)} (000 §3.2.1; 001 §46)"
+            f"{date_of(model, e.answer_day)}{model.clauses.cite(Clause.NOTICE)}"
         )
     return (
         f"Referred: {p.name}'s representative cannot decide {m.id} ({p.authority_gap(m)}); "
@@ -175,7 +234,7 @@ def _home_decision(model, e: E.HomeDecision) -> str:
     i, ev = e.party, e.ev
     pos = float(ev.pos[i]) if ev.pos is not None else 0.0
     stance = _stance(model, m, e.x, i, e.approved, ev.s[i], ev.F[i], ev.down[i], ev.own[i],
-                     ev.sys, pos, model.arrays.bfs_home[i])  # fmt: skip
+                     ev.sys, pos, model.arrays.bfs_home[i], True)  # fmt: skip
     verb = "approves" if e.approved else "rejects"
     return f"{p.home_body.name} {verb} {m.id} on {date_of(model, e.day)}: {stance}"
 
@@ -203,7 +262,10 @@ def _amended(model, e: E.Amended) -> str:
         if abs(a - b) > 1e-9
     ]
     toward = (
-        "by the chair, to terms every full member prefers (001 §47)"
+        f"to keep within what the commissioners have committed"
+        f"{model.clauses.cite(Clause.COMMISSIONER_MONEY)}"
+        if e.within_money
+        else f"by the chair, to terms every full member prefers{model.clauses.cite(Clause.CHAIR)}"
         if e.chair
         else f"toward the concerns of {_names(model, e.toward)}"
         if e.toward
@@ -229,15 +291,15 @@ def _recused(model, e: E.Recused) -> str:
     return (
         f"Conflict of interest: {p.name} notifies the board that it competes to provide the "
         f"services {m.id} concerns; the board manages the conflict by recusal, so {p.name} "
-        f"does not vote on {m.id} and cannot block it (002 §6.1)"
+        f"does not vote on {m.id} and cannot block it{model.clauses.cite(Clause.RECUSAL)}"
     )
 
 
 def _void(model, e: E.Void) -> str:
     ground = PROHIBITED_GROUNDS[e.ground]
     return (
-        f"Void: {_title(model, e)} is a Prohibited Matter — it would {ground.text} "
-        f"({ground.clause}) — whatever the vote"
+        f"Void: {_title(model, e)} is a Prohibited Matter — it would {ground.text}"
+        f"{model.clauses.cite(Clause(ground.name))} — whatever the vote"
     )
 
 
@@ -245,14 +307,14 @@ def _consulted(model, e: E.Consulted) -> str:
     m = model.matters[e.matter]
     if not e.reserved:
         views = "; ".join(consulted_view(model, e, int(i)) for i in e.present)
-        return (f"Associates consulted on {m.id} ({terms_text(m, e.x)}), without a vote "
-                f"(001 §35): {views}")  # fmt: skip
+        return (f"Associates consulted on {m.id} ({terms_text(m, e.x)}), without a vote"
+                f"{model.clauses.cite(Clause.ASSOCIATES)}: {views}")  # fmt: skip
     against = [int(i) for i, v in zip(e.present, e.content, strict=True) if not v]
     said = f"; concerns raised by {_names(model, against)}" if against else ""
     return f"Consulted: the board is consulted on {m.id}, a Reserved Matter{said}"
 
 
-def consulted_view(model: AllianceModel, e: E.Consulted, party: int) -> str:
+def consulted_view(model: RunView, e: E.Consulted, party: int) -> str:
     """A consulted member's view of the terms before that meeting, and why, worded as a vote's
     reason from the same evaluation: "Mid-Notts social care provider is against: ..."."""
     m = model.matters[e.matter]
@@ -265,8 +327,13 @@ def consulted_view(model: AllianceModel, e: E.Consulted, party: int) -> str:
 
 
 def _reserved(model, e: E.Reserved) -> str:
+    if model.matters[e.matter].outside:
+        return (f"Commissioning outside the alliance: the commissioners decide {_title(model, e)} "
+                f"alone, through their own governance, as before the agreement"
+                f"{model.clauses.cite(Clause.COMMISSIONING_OUTSIDE)}")  # fmt: skip
     how = "at once, as it is urgent" if e.urgent else "after consulting the board"
-    return f"Reserved: the commissioners decide {_title(model, e)} alone, {how} (000 §3.4-3.5)"
+    return (f"Reserved: the commissioners decide {_title(model, e)} alone, "
+            f"{how}{model.clauses.cite(Clause.RESERVED)}")  # fmt: skip
 
 
 def _stalemate(model, e: E.Stalemate) -> str:
@@ -302,7 +369,7 @@ def _membership(model, e: E.MembershipChanged) -> str:
 def _shock(model, e: E.Shock) -> str:
     p = model.parties[e.party]
     return (f"Policy change: a national or local funding change costs {p.name} "
-            f"{money(e.cost_m)} a year (001 §42)")  # fmt: skip
+            f"{money(e.cost_m)} a year{model.clauses.cite(Clause.POLICY_CHANGE)}")  # fmt: skip
 
 
 def _settled(model, e: E.Settled) -> str:
@@ -330,7 +397,8 @@ def _settled(model, e: E.Settled) -> str:
         recovered = int(period.host_recovery_pence[host])
         text += (
             f"; {model.parties[host].name}, the host partner, recovers {money(recovered / 1e8)} "
-            f"of its {money(hosted / 1e8)} costs of hosting from the other partners (002 §6.4)"
+            f"of its {money(hosted / 1e8)} costs of hosting from the other partners"
+            f"{model.clauses.cite(Clause.HOST_RECOVERY)}"
         )
     return text
 
@@ -338,14 +406,17 @@ def _settled(model, e: E.Settled) -> str:
 def _representative(model, e: E.Representative) -> str:
     p = model.parties[e.party]
     again = f"; {e.reopened} matter(s) it had settled are revisited" if e.reopened else ""
-    return f"New representative: {p.name} sends a new representative to the board (004 p.15){again}"
+    return (f"New representative: {p.name} sends a new representative to the board"
+            f"{model.clauses.cite(Clause.NEW_REPRESENTATIVE)}{again}")  # fmt: skip
 
 
 def _transition(model, e: E.Transition) -> str:
     if e.outcome == "complete":
-        return "Transition complete: every transition matter was agreed by the deadline (001 §43)"
+        return ("Transition complete: every transition matter was agreed by the deadline"
+                f"{model.clauses.cite(Clause.TRANSITION)}")  # fmt: skip
     return (f"Transition: the alliance is {e.outcome}; the unagreed transition matters are "
-            f"tabled again, due by {date_of(model, e.deadline)} (001 §40)")  # fmt: skip
+            f"tabled again, due by {date_of(model, e.deadline)}"
+            f"{model.clauses.cite(Clause.TRANSITION_ESCALATION)}")  # fmt: skip
 
 
 def _terminated(model, e: E.Terminated) -> str:
@@ -361,19 +432,20 @@ def _term(model, e: E.TermDecided) -> str:
         who = f" ({_names(model, m.blockers)} would not agree)" if m.blockers else ""
         what = (f"the board does not agree to extend the agreement beyond "
                 f"{date_of(model, e.end_day)}{who}")  # fmt: skip
-    return (f"Term: {what} (001 §40; 002 §2.2); the simulation still ends with the term, so "
-            f"designs compare over the same years")  # fmt: skip
+    return (f"Term: {what}{model.clauses.cite(Clause.TERM_EXTENSION)}; the simulation still ends "
+            "with the term, so designs compare over the same years")  # fmt: skip
 
 
 def _dispute(model, e: E.Dispute) -> str:
     return (f"Dispute: {model.parties[e.party].name} has blocked {e.stalemates} matters proposed "
             f"by {model.parties[e.other].name} into stalemate, most recently "
-            f"{model.matters[e.matter].id}; the board has not resolved the dispute (002 §6.3)")  # fmt: skip
+            f"{model.matters[e.matter].id}; the board has not resolved the dispute"
+            f"{model.clauses.cite(Clause.DISPUTE)}")  # fmt: skip
 
 
 def _force_majeure(model, e: E.ForceMajeure) -> str:
     return (f"Force majeure: an Event of Force Majeure on {date_of(model, e.day)} renders the "
-            f"agreement's continuation impossible (002 §6.2)")  # fmt: skip
+            f"agreement's continuation impossible{model.clauses.cite(Clause.FORCE_MAJEURE)}")  # fmt: skip
 
 
 TEXT = {
@@ -389,12 +461,12 @@ TEXT = {
 }  # fmt: skip
 
 
-def event_text(model: AllianceModel, e: E.Event) -> str:
+def event_text(model: RunView, e: E.Event) -> str:
     """One line of narrative for an event."""
     return TEXT[type(e)](model, e)
 
 
-def stalemate_reason(model: AllianceModel, e: E.Stalemate) -> str:
+def stalemate_reason(model: RunView, e: E.Stalemate) -> str:
     if e.why == StaleWhy.REFERRAL:
         waiting = _names(model, e.waiting)
         return f"the deadline passed while waiting for {waiting} to hear from their home bodies"
@@ -405,14 +477,14 @@ def stalemate_reason(model: AllianceModel, e: E.Stalemate) -> str:
     voters = list(e.voters)
     best = e.best
     if best is None:
-        best = best_terms(m, voters, model.arrays, e.bfs, limit=m.limit)
+        best = best_terms(m, voters, model.arrays, e.bfs, limit=e.limit)
     if e.why == StaleWhy.NO_TERMS or not best.exists:
-        free = best_terms(m, voters, model.arrays, e.bfs) if m.limit is not None else best
+        free = best_terms(m, voters, model.arrays, e.bfs) if e.limit is not None else best
         if free.exists:  # what every member prefers would need the commissioners' money
             proved = (
                 "no terms exist that every full member prefers to the status quo without "
-                "requiring the commissioners to invest further monies "
-                f"({COMMISSIONER_MONEY.clause}): those they would agree, e.g. "
+                "requiring the commissioners to invest further monies"
+                f"{model.clauses.cite(Clause.COMMISSIONER_MONEY)}: those they would agree, e.g. "
                 f"{terms_text(m, free.x)}, would need them"
             )
         else:

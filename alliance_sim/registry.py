@@ -2,7 +2,7 @@
 
 A scenario names a party's kind (``parties.<id>.kind``) and the board's decision rule
 (``board.rule``). Each name is looked up in a registry filled by the module that implements it
-(``agents/`` registers party kinds, ``rules.py`` decision rules), so adding one touches only that
+(``agents/`` registers party kinds, ``board/rules.py`` decision rules), so adding one touches only that
 module; the scenario schema, the CLI's help and the workshop's choices read the registries. An
 unknown name is an input error that lists the names allowed, never a silent default.
 """
@@ -77,7 +77,7 @@ class Registry(Generic[T]):
 
 #: Kinds of party (``agents/``): commissioner, provider, vcse, council.
 PARTY_KINDS: Registry[type] = Registry("party kind", "agents")
-#: Decision rules of the board (``rules.py``): unanimity, best_for_service, qualified_majority.
-DECISION_RULES: Registry[type] = Registry("decision rule", "alliance_sim.rules")
-#: Grounds on which a decision is prohibited (``prohibited.py``): breach, commissioner_money.
-PROHIBITED_GROUNDS: Registry = Registry("prohibited ground", "alliance_sim.prohibited")
+#: Decision rules of the board (``board/rules.py``): unanimity, best_for_service, qualified_majority.
+DECISION_RULES: Registry[type] = Registry("decision rule", "alliance_sim.board.rules")
+#: Grounds on which a decision is prohibited (``board/prohibited.py``): breach, commissioner_money.
+PROHIBITED_GROUNDS: Registry = Registry("prohibited ground", "alliance_sim.board.prohibited")

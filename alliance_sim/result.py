@@ -13,14 +13,15 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from .events import Ev
+from . import measures
+from .business.risk import KPI_COLUMNS, LEDGER_COLUMNS, risk_summary
 from .model import AllianceModel
-from .reasons import date_of, event_text, terms_text, vote_reason
-from .risk import KPI_COLUMNS, LEDGER_COLUMNS, risk_summary
+from .reasons import event_text, terms_text, vote_reason
+from .records.events import Ev
 from .survival import kaplan_meier
+from .text import date_of
 
 OUTCOMES = ("agreed", "stalemate", "void", "reserved", "withdrawn", "open_at_end")
-DECIDED = ("agreed", "reserved", "void")
 
 
 class SimulationResult:
@@ -32,28 +33,36 @@ class SimulationResult:
         self.seed = model.seed
 
     def summary(self) -> dict[str, float]:
-        """Stalemate rate, time to decision (matters that reached a decision) and blocks.
+        """The run's headline measures (``measures.DEFINITIONS``) and the counts beside them.
 
-        The stalemate rate counts the matters whose fate the board settled: those still open when
-        the term ended (``open_at_end``) are left out of its denominator, and of the days to
-        decision, which are those of decided matters (agreed, reserved, void).
-        ``km_median_days`` is the Kaplan–Meier median over every tabled matter, the undecided ones
-        censored (``survival.py``), so a run that leaves its slow business open does not look
-        faster for it.
+        ``stalemate_rate`` is over the ordinary business put to the board's vote and settled
+        (agreed or stalemated); ``median_days``, ``p90_days`` and ``mean_days`` are days from
+        first proposal to agreement of that business; ``km_median_days`` is the Kaplan–Meier
+        median over all of it, the business left undecided censored (``survival.py``), so a run
+        that leaves its slow business open does not look faster for it. Governance resolutions
+        (``resolutions``, ``resolutions_refused``) and void, reserved and withdrawn business are
+        counted apart. A transition matter tabled again counts once (``measures.final``).
         """
-        matters = [m for m in self.model.matters if m.tabled_day >= 0]
-        n = len(matters)
-        waited = [m.decided_day - m.tabled_day for m in matters]
-        decided = [m.outcome in DECIDED for m in matters]
+        matters = measures.final(self.model.matters)
+        ordinary = [m for m in matters if measures.business(m) == measures.ORDINARY]
+        waited = [measures.days_to_decision(m) for m in ordinary]
+        decided = [m.outcome in measures.EVENTS for m in ordinary]
         days = np.array([d for d, ok in zip(waited, decided, strict=True) if ok])
-        out: dict[str, float] = {"matters": n}
+        out: dict[str, float] = {"matters": len(matters)}
         for outcome in OUTCOMES:
             out[outcome] = sum(m.outcome == outcome for m in matters)
-        settled = n - out["open_at_end"]
-        out["stalemate_rate"] = out["stalemate"] / settled if settled else float("nan")
+        outcomes = [m.outcome for m in ordinary]
+        out["business"] = len(ordinary)
+        out["business_agreed"] = outcomes.count("agreed")
+        out["business_stalemated"] = outcomes.count("stalemate")
+        out["stalemate_rate"] = measures.rate(outcomes)
+        out["mean_days"] = float(days.mean()) if len(days) else float("nan")
         out["median_days"] = float(np.median(days)) if len(days) else float("nan")
         out["p90_days"] = float(np.percentile(days, 90)) if len(days) else float("nan")
-        out["km_median_days"] = kaplan_meier(waited, decided).median() if n else float("nan")
+        out["km_median_days"] = kaplan_meier(waited, decided).median() if ordinary else float("nan")
+        resolved = [m.outcome for m in matters if measures.business(m) == measures.RESOLUTION]
+        out["resolutions"] = resolved.count("agreed") + resolved.count("stalemate")
+        out["resolutions_refused"] = resolved.count("stalemate")
         out["referrals"] = sum(m.referrals for m in matters)
         out["amendments"] = sum(m.amendments for m in matters)
         transition = [how for _, how in self.model.transition.outcomes]
@@ -64,9 +73,7 @@ class SimulationResult:
         # where the document gives none or the board did not decide it within the term.
         extension = self.model.term.extension
         out["term_extended"] = float("nan") if not extension else float(extension == "extended")
-        out["resigned"] = sum(
-            1 for e in self.model.log.of_kind(Ev.NOTICE) if "002 §6.6" in e.reason
-        )
+        out["resigned"] = self.model.roster.resignations
         out["alliance_net_m"] = float(self.model.risk.ledger.cumulative.sum())
         return out
 
@@ -79,16 +86,20 @@ class SimulationResult:
         """
         model = self.model
         keys = [p.key for p in model.parties]
-        tabled = [m for m in model.matters if m.tabled_day >= 0]
+        tabled = measures.final(model.matters)
         decisions = {
             "matter_id": [m.id for m in tabled],
             "kind": [str(m.kind) for m in tabled],
+            "business": [measures.business(m) for m in tabled],
             "proposer": [keys[m.proposer] for m in tabled],
             "magnitude_m": [m.magnitude for m in tabled],
             "transition": [m.transition for m in tabled],
+            "attempts": [m.generation + 1 for m in tabled],
+            "proposed_day": [m.proposed_day for m in tabled],
             "tabled_day": [m.tabled_day for m in tabled],
             "decided_day": [m.decided_day for m in tabled],
-            "days_to_decision": [m.decided_day - m.tabled_day for m in tabled],
+            "days_to_decision": [measures.days_to_decision(m) for m in tabled],
+            "days_from_tabling": [measures.days_from_tabling(m) for m in tabled],
             "meetings": [m.meetings for m in tabled],
             "referrals": [m.referrals for m in tabled],
             "amendments": [m.amendments for m in tabled],
@@ -171,20 +182,22 @@ class SimulationResult:
     def decisions(self) -> pd.DataFrame:
         model = self.model
         rows = []
-        for m in model.matters:
-            if m.tabled_day < 0:
-                continue
+        for m in measures.final(model.matters):
             rows.append(
                 {
                     "matter_id": m.id,
                     "kind": str(m.kind),
+                    "business": measures.business(m),
                     "title": m.title,
                     "proposer": model.parties[m.proposer].key,
                     "magnitude_m": m.magnitude,
                     "transition": m.transition,
+                    "attempts": m.generation + 1,
+                    "proposed_day": m.proposed_day,
                     "tabled_day": m.tabled_day,
                     "decided_day": m.decided_day,
-                    "days_to_decision": m.decided_day - m.tabled_day,
+                    "days_to_decision": measures.days_to_decision(m),
+                    "days_from_tabling": measures.days_from_tabling(m),
                     "meetings": m.meetings,
                     "referrals": m.referrals,
                     "amendments": m.amendments,

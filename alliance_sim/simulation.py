@@ -9,9 +9,9 @@ from typing import Any
 from agents.voting import RoomVote
 
 from .config import Scenario
+from .config.loading import load_scenario
 from .model import AllianceModel
 from .result import SimulationResult
-from .scenario import load_scenario
 
 
 def simulate(

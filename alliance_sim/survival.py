@@ -1,19 +1,21 @@
 """Days to decision as censored times: the Kaplan–Meier product-limit estimator, with Greenwood's
-variance, for the time a matter waits from tabling to the board's decision.
+variance, for the time business waits from its first proposal to the board's decision.
 
 Why censored: the mean of decided matters alone rewards a design that leaves its slow business
 undecided (issue 11 §1). A matter the board has not decided when it leaves the board's hands is
 still informative: its decision, had there been one, would have taken longer than the days it
-had waited. So each tabled matter is one observation of ``days = decided_day - tabled_day``:
+had waited. So each piece of ordinary business put to the board's vote (``measures.py``) is one
+observation of its days from first proposal:
 
-- **events** (:data:`EVENTS`): ``agreed``, ``reserved`` (the commissioners decided, 000 §3.4) and
-  ``void`` (found a Prohibited Matter, 000 §3.3): the board's business was decided on that day;
-  these are the matters the existing mean, median and p90 are taken over (``result.DECIDED``);
-- **censored** (:data:`CENSORED`): ``open_at_end`` (still before the board when the term ended:
-  the term, not the board, stopped the clock), ``stalemate`` (no decision by the deadline, 001 §47:
-  the board stopped trying, so the time to a decision is only known to exceed the days it tried)
-  and ``withdrawn`` (the proposer left, the alliance was dissolved, or the subject was already a
-  full member: the matter left the board undecided).
+- **events** (``measures.EVENTS``): ``agreed``, the board's decision on that day;
+- **censored** (``measures.CENSORED``): ``open_at_end`` (still before the board when the term
+  ended: the term, not the board, stopped the clock), ``stalemate`` (no decision by the deadline,
+  001 §47: the board stopped trying, so the time to a decision is only known to exceed the days it
+  tried) and ``withdrawn`` (the proposer left or the alliance was dissolved: the matter left the
+  board undecided).
+
+Void, reserved and withdrawn-when-tabled business was never the board's to decide by vote, and
+governance resolutions are a measure of their own: none is an observation here.
 
 Treating a stalemate as censored estimates the time to decision *had the board kept trying*, on
 the assumption that matters censored at a day would have gone on like those still open then
@@ -41,11 +43,6 @@ from dataclasses import dataclass
 from statistics import NormalDist
 
 import numpy as np
-
-#: Outcomes that are decisions on the day they happened (the KM's events).
-EVENTS = ("agreed", "reserved", "void")
-#: Outcomes that leave the board undecided: censored at the day they happened.
-CENSORED = ("stalemate", "open_at_end", "withdrawn")
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,8 @@ from typing import Any
 
 from alliance_sim import AllianceModel, Scenario
 from alliance_sim.config import Membership
-from alliance_sim.events import Ev, Event, Vote
-from alliance_sim.matters import Matter
+from alliance_sim.records.events import Ev, Event, Vote
+from alliance_sim.records.matters import Matter
 
 START = dt.date(2020, 1, 1)
 

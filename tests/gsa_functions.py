@@ -11,8 +11,8 @@ import math
 
 import numpy as np
 
-from alliance_sim.assumptions import REAL, Assumption, Registry
-from alliance_sim.experiment.point_work import FunctionModel
+from alliance_sim.config.assumptions import REAL, Assumption, Registry
+from alliance_sim.exploration.points import FunctionModel
 
 #: Ishigami (a = 7, b = 0.1) over [-π, π]^3: analytical first-order and total indices.
 ISHIGAMI_S1 = (0.3139, 0.4424, 0.0)

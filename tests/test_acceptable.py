@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from agents.valuation import evaluate
 from alliance_sim import AllianceModel, Scenario
-from alliance_sim.acceptable import best_terms
+from alliance_sim.board.acceptable import best_terms
 from tests.strategies import negotiable_cases
 
 GRID = {1: 2001, 2: 161}

@@ -1,4 +1,5 @@
-"""The engine's shape (issue 10): Mesa-idiomatic outputs, one-way data flow, no import circle."""
+"""The engine's shape (issues 10, 20): Mesa-idiomatic outputs, one-way data flow, no import
+circle among modules or packages, even for annotations."""
 
 from __future__ import annotations
 
@@ -88,18 +89,13 @@ def test_reading_a_run_changes_nothing_in_it(name):
                     assert x == y
 
 
-def _imports(path: Path, package: str, typing_too: bool = True) -> set[str]:
-    """Modules of the engine that ``path`` imports; ``typing_too``: with those under
-    ``if TYPE_CHECKING:`` (names for annotations, not a dependency at run time)."""
+def _imports(path: Path) -> set[str]:
+    """Modules of ``alliance_sim/`` and ``agents/`` that ``path`` imports, wherever the import
+    stands: at the top, inside a function, or under ``if TYPE_CHECKING:`` (a name for an
+    annotation is still a dependency of the reader's picture); relative imports resolved."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
-    if not typing_too:
-        for node in ast.walk(tree):
-            if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
-                node.body = []
     parts = list(path.relative_to(ROOT).with_suffix("").parts)
-    if parts[-1] == "__init__":
-        parts = parts[:-1]
-    here = parts if path.name == "__init__.py" else parts[:-1]
+    here = parts[:-1]  # the package a relative import starts from (an __init__'s own package)
     out = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom):
@@ -117,15 +113,13 @@ def _imports(path: Path, package: str, typing_too: bool = True) -> set[str]:
     return out
 
 
-def _engine_modules() -> dict[str, Path]:
+def _modules() -> dict[str, Path]:
+    """Every module of ``alliance_sim/`` and ``agents/`` by dotted name (a package by its own)."""
     mods = {}
     for package in ENGINE_PACKAGES:
         for path in (ROOT / package).rglob("*.py"):
             rel = path.relative_to(ROOT).with_suffix("").parts
-            if "workshop" in rel or "experiment" in rel or "commands" in rel:
-                continue  # readers of the engine, not the engine
-            name = ".".join(rel[:-1] if rel[-1] == "__init__" else rel)
-            mods[name] = path
+            mods[".".join(rel[:-1] if rel[-1] == "__init__" else rel)] = path
     return mods
 
 
@@ -138,35 +132,80 @@ def _with_packages(modules: set[str]) -> set[str]:
     return out
 
 
-def test_no_import_circle_among_engine_modules():
-    """At run time (imports for annotations aside), counting the package inits each import
-    runs: ``import agents`` first, or ``alliance_sim`` first, both work."""
-    mods = _engine_modules()
-    graph = {
-        name: {m for m in _with_packages(_imports(path, name, typing_too=False))
+def _graph() -> dict[str, set[str]]:
+    mods = _modules()
+    return {
+        name: {m for m in _with_packages(_imports(path))
                if m in mods and m != name and not name.startswith(m + ".")}
         for name, path in mods.items()
     }  # fmt: skip
+
+
+def _circle(graph: dict[str, set[str]]) -> list[str] | None:
+    """One circle of the graph (its nodes in order, the first again at the end), or None."""
     seen: dict[str, int] = {}
 
-    def visit(node, stack):
+    def visit(node: str, stack: list[str]) -> list[str] | None:
         seen[node] = 1
-        for nxt in sorted(graph[node]):
+        for nxt in sorted(graph.get(node, ())):
             if seen.get(nxt) == 1:
-                cycle = stack[stack.index(nxt) :] + [nxt]
-                raise AssertionError("import circle: " + " -> ".join(cycle))
-            if nxt not in seen:
-                visit(nxt, stack + [nxt])
+                return stack[stack.index(nxt) :] + [nxt]
+            if nxt not in seen and (found := visit(nxt, stack + [nxt])):
+                return found
         seen[node] = 2
+        return None
 
     for node in sorted(graph):
-        if node not in seen:
-            visit(node, [node])
+        if node not in seen and (found := visit(node, [node])):
+            return found
+    return None
+
+
+def test_no_import_circle_among_modules_not_even_for_annotations():
+    """Every module of alliance_sim/ and agents/, counting imports under ``TYPE_CHECKING`` and
+    inside functions, and the package inits each import runs: a shared type or helper sits below
+    all its users."""
+    graph = _graph()
+    circle = _circle(graph)
+    assert circle is None, "import circle: " + " -> ".join(circle)
     assert "agents" in graph["alliance_sim.model"]  # the walk sees package inits
+    assert "alliance_sim.records.matters" in graph["agents.base"]  # ... and TYPE_CHECKING blocks
+
+
+def _room(module: str) -> str:
+    """The package a module is drawn in: agents/, a subpackage of alliance_sim/, or, for a module
+    at the top of alliance_sim/, the module itself."""
+    parts = module.split(".")
+    if parts[0] == "agents":
+        return "agents"
+    if len(parts) > 1 and (ROOT / parts[0] / parts[1]).is_dir():
+        return ".".join(parts[:2])
+    return module
+
+
+def test_packages_import_one_way():
+    """Taken a package at a time (config, records, board, business, agreement, the experiment
+    packages...), imports still run one way: no package imports one that imports it back."""
+    rooms: dict[str, set[str]] = {}
+    for name, outs in _graph().items():
+        rooms.setdefault(_room(name), set()).update(_room(m) for m in outs)
+    for room, outs in rooms.items():
+        outs.discard(room)
+    circle = _circle(rooms)
+    assert circle is None, "packages import each other: " + " -> ".join(circle)
+
+
+def test_no_package_holds_more_than_fifteen_modules():
+    for folder in [ROOT / p for p in ENGINE_PACKAGES] + [
+        d for p in ENGINE_PACKAGES for d in (ROOT / p).rglob("*") if (d / "__init__.py").is_file()
+    ]:
+        modules = [f for f in folder.glob("*.py") if f.name != "__init__.py"]
+        assert len(modules) <= 15, f"{folder.relative_to(ROOT)}: {len(modules)} modules"
 
 
 def test_board_membership_and_transition_know_nothing_of_the_model():
-    mods = _engine_modules()
-    for name in ("alliance_sim.board", "alliance_sim.membership", "alliance_sim.transition",
-                 "alliance_sim.risk", "alliance_sim.trust"):  # fmt: skip
-        assert "alliance_sim.model" not in _imports(mods[name], name), name
+    mods = _modules()
+    for name in ("alliance_sim.board.procedure", "alliance_sim.board.membership",
+                 "alliance_sim.agreement.transition", "alliance_sim.business.risk",
+                 "alliance_sim.board.trust"):  # fmt: skip
+        assert "alliance_sim.model" not in _imports(mods[name]), name

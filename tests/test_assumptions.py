@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from alliance_sim.assumptions import (
+from alliance_sim.cli import main
+from alliance_sim.config.assumptions import (
     BOOLEAN,
     FIXED,
     build_registry,
     marked_fields,
     scenario_text,
 )
-from alliance_sim.cli import main
-from alliance_sim.scenario import builtin_names, load_scenario
+from alliance_sim.config.loading import builtin_names, load_scenario
 
 
 @pytest.mark.parametrize("name", builtin_names())

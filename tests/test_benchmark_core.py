@@ -6,7 +6,7 @@ variant is timed over the same business draws (common random numbers); the scena
 validated once, outside the timed function. Runs are timed as the experiment workers run them:
 no time series collected (``collect=False``), garbage collection on, with the heap the process
 started with (modules, scenarios) frozen out of the collector's scans (``gc.freeze``, as
-``experiment/executors.py`` does), so that a full scan of pytest's own heap, tens of milliseconds
+``batch/executors.py`` does), so that a full scan of pytest's own heap, tens of milliseconds
 once every few hundred runs, is not billed to one run. A single run with its time series (what
 ``simulate`` and the workshop do) is timed too, against a looser goal.
 """

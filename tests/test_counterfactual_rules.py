@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from alliance_sim import run_experiment
-from alliance_sim.rules import BestForService
+from alliance_sim.board.rules import BestForService
 
 # The rule comes from a bundle, so it is not a label column: only the recorded rules can tell.
 TEXT = """\
@@ -42,7 +42,7 @@ def test_a_counterfactual_design_is_labelled_with_its_rule_source(tmp_path: Path
 
 
 def test_the_design_search_words_a_counterfactual_rule_as_such():
-    from alliance_sim.experiment.search_words import change_phrase
+    from alliance_sim.search.words import change_phrase
 
     said = change_phrase("board.rule", "best_for_service", "unanimity", {}, {})
     assert "counterfactual" in said and "Best for Service" in said

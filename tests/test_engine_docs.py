@@ -1,5 +1,5 @@
-"""The worked examples of docs/ENGINE.md work: a new decision rule is one class in rules.py, a new
-kind of party one module in agents/, and scenarios can use them at once."""
+"""The worked examples of docs/ENGINE.md work: a new decision rule is one class in board/rules.py,
+a new kind of party one module in agents/, and scenarios can use them at once."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-import alliance_sim.rules
+import alliance_sim.board.rules
 from alliance_sim import AllianceModel, InputError, load_scenario
 from alliance_sim.registry import DECISION_RULES, PARTY_KINDS
 from tests.builders import build, gains, get_matter, matter, party
@@ -40,7 +40,7 @@ def registered():
 def test_the_new_rule_example_works(registered):
     with pytest.raises(InputError, match="all_but_one"):
         load_scenario("walsall", {"board.rule": "all_but_one"})
-    exec(example("Adding a decision rule"), dict(vars(alliance_sim.rules)))
+    exec(example("Adding a decision rule"), dict(vars(alliance_sim.board.rules)))
     assert "all_but_one" in DECISION_RULES
     parties = {k: party() for k in ("a", "b", "c")}
     one_no = build(parties, [matter("m", "a", impacts=gains(a=1.0, b=1.0, c=-1.0))],
@@ -64,13 +64,13 @@ def test_the_new_party_kind_example_works(registered):
     assert type(team).__name__ == "GPFederation" and team.kind == "gp_federation"
     assert team.withdraws_after_shock(-1.5 * team.risk_tolerance_m, scenario.membership)
     # the generated business reaches it as primary care: new community activity
-    from alliance_sim.stream import _Builder
+    from alliance_sim.business.stream import _Builder
 
     assert _Builder(scenario, model.index).role_list[team.index] == "community"
 
 
 def test_every_kind_the_stream_may_draw_has_a_builder():
+    from alliance_sim.business.stream import BATCH_BUILDERS, BUILDERS
     from alliance_sim.config import DRAWN_KINDS
-    from alliance_sim.stream import BATCH_BUILDERS, BUILDERS
 
     assert set(BATCH_BUILDERS) | set(BUILDERS) == set(DRAWN_KINDS)

@@ -22,13 +22,13 @@ import psutil
 import pytest
 
 from alliance_sim import run_experiment
+from alliance_sim.batch import files, replicate
+from alliance_sim.batch.lock import FolderLock
+from alliance_sim.batch.store import ResultStore
 from alliance_sim.cli import main
 from alliance_sim.errors import InputError
-from alliance_sim.experiment import files, replicate
 from alliance_sim.experiment import report as report_module
-from alliance_sim.experiment.lock import FolderLock
 from alliance_sim.experiment.plots import stalemate_plot
-from alliance_sim.experiment.store import ResultStore
 from alliance_sim.experiment.summary import summarize, write_tables
 from tests.test_experiment_run import TEXT
 

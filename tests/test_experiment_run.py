@@ -11,9 +11,9 @@ import pandas as pd
 import pytest
 
 from alliance_sim import run_experiment
+from alliance_sim.batch import replicate
 from alliance_sim.cli import main
 from alliance_sim.errors import RunFailed
-from alliance_sim.experiment import replicate
 from alliance_sim.experiment.runner import ExperimentResults
 
 # Short terms keep the tests fast: 2 designs x 6 replications in chunks of 2 = 6 chunks.
@@ -242,8 +242,8 @@ def test_a_chunk_leaves_no_model_behind(experiment):
     """Workers run thousands of chunks: every finished model must be freed (bounded memory)."""
     import gc
 
-    from alliance_sim.experiment.design import build_design
-    from alliance_sim.experiment.spec import load_experiment
+    from alliance_sim.batch.design import build_design
+    from alliance_sim.batch.spec import load_experiment
     from alliance_sim.model import AllianceModel
 
     design = build_design(load_experiment(experiment))

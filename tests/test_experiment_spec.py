@@ -7,11 +7,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from alliance_sim.batch.design import build_design
+from alliance_sim.batch.spec import load_experiment
 from alliance_sim.cli import main
 from alliance_sim.errors import InputError
-from alliance_sim.experiment.design import build_design
-from alliance_sim.experiment.search_spec import is_search_file
-from alliance_sim.experiment.spec import load_experiment
+from alliance_sim.search.spec import is_search_file
 
 EXPERIMENTS = Path(__file__).resolve().parent.parent / "experiments"
 

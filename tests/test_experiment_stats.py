@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from alliance_sim.experiment import stats
+from alliance_sim.batch import stats
 from alliance_sim.experiment.risk import net_positions, risk_measures
 
 

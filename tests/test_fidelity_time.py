@@ -4,7 +4,7 @@ home bodies' approval on notice, before the board meets (000 §3.2.1; 001 §46; 
 from __future__ import annotations
 
 from alliance_sim import simulate
-from alliance_sim.events import Ev
+from alliance_sim.records.events import Ev
 from tests.builders import (
     board_days,
     build,

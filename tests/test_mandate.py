@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 from alliance_sim import load_scenario
-from alliance_sim.events import Ev
 from alliance_sim.model import AllianceModel
+from alliance_sim.records.events import Ev
 
 # A new representative reopens what its predecessor settled (004 p.15): keep them in post here.
 STEADY = {"trust.rep_turnover_per_year": 0.0}

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from alliance_sim import Scenario, load_scenario, simulate
-from alliance_sim.events import Ev
+from alliance_sim.records.events import Ev
 from tests.builders import (
     attendee_keys,
     build,

@@ -19,7 +19,7 @@ from hypothesis import event, given, settings
 
 from alliance_sim import Scenario
 from alliance_sim.config import OBJECTIVES
-from alliance_sim.events import Ev
+from alliance_sim.records.events import Ev
 from tests.builders import build, events_on, full_member_keys, get_matter, key, matter, party, run
 from tests.strategies import negotiable_cases, positional_cases
 

@@ -12,8 +12,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from alliance_sim import load_scenario, simulate
-from alliance_sim.events import Ev
 from alliance_sim.partyset import mask_of, members, positive, row_masks
+from alliance_sim.records.events import Ev
 
 parties = st.lists(st.integers(0, 80), max_size=30)
 

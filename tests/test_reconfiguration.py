@@ -21,7 +21,7 @@ import datetime as dt
 import pytest
 
 from alliance_sim.config import OBJECTIVES, MatterKind, Membership
-from alliance_sim.events import Ev
+from alliance_sim.records.events import Ev
 from tests.builders import gains, get_matter, matter, party, scenario_dict
 
 DEADLINE = 200

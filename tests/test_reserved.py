@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 
 from alliance_sim import Scenario
-from alliance_sim.events import Ev
+from alliance_sim.records.events import Ev
 from tests.builders import (
     board_days,
     build,

@@ -26,9 +26,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from alliance_sim import AllianceModel, Scenario, SimulationResult, builtin_names, load_scenario
+from alliance_sim.business.risk import split_pence
 from alliance_sim.config import OBJECTIVES, Membership
-from alliance_sim.events import Ev
-from alliance_sim.risk import split_pence
+from alliance_sim.records.events import Ev
 
 START = dt.date(2020, 1, 1)
 DAYS = 730

@@ -20,9 +20,9 @@ import numpy as np
 import pytest
 
 from alliance_sim import AllianceModel, SimulationResult, load_scenario
+from alliance_sim.business.risk import PENCE_PER_M, RiskBook
 from alliance_sim.config import Risk
 from alliance_sim.model import _policy_shocks
-from alliance_sim.risk import PENCE_PER_M, RiskBook
 
 from .test_risk_membership import (
     THREE,

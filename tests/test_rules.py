@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 
 from alliance_sim import Scenario, simulate
-from alliance_sim.events import Ev
+from alliance_sim.records.events import Ev
 from tests.builders import build, events_on, gains, get_matter, key, matter, party, run, votes_on
 from tests.strategies import WELCOME, scenarios
 
@@ -170,8 +170,8 @@ def test_risk_reward_scheme_needs_unanimity_even_under_best_for_service():
 
 
 def test_every_kind_the_documents_make_unanimous_is_decided_by_veto_under_every_rule():
+    from alliance_sim.board.rules import UNANIMOUS_KINDS, make_rule, rule_for
     from alliance_sim.config import Board, MatterKind
-    from alliance_sim.rules import UNANIMOUS_KINDS, make_rule, rule_for
 
     assert {MatterKind.ADMISSION, MatterKind.TRANSITION_EXTENSION, MatterKind.RISK_REWARD} <= (
         UNANIMOUS_KINDS
@@ -185,9 +185,9 @@ def test_every_kind_the_documents_make_unanimous_is_decided_by_veto_under_every_
 
 
 def test_counterfactual_rules_are_labelled_in_the_cli_help_and_summary(capsys):
+    from alliance_sim.board.rules import BestForService
     from alliance_sim.cli import build_parser
     from alliance_sim.commands.simulate import summary_text
-    from alliance_sim.rules import BestForService
 
     helps = build_parser().format_help()
     sub = build_parser()._subparsers._group_actions[0].choices

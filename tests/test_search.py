@@ -11,12 +11,12 @@ import pandas as pd
 import pytest
 
 from alliance_sim.cli import main
-from alliance_sim.experiment import search as search_mod
-from alliance_sim.experiment.search import run_search
-from alliance_sim.experiment.search_confirm import pareto_mask, spread
-from alliance_sim.experiment.search_space import build_problem
-from alliance_sim.experiment.search_spec import is_search_file, load_search
-from alliance_sim.experiment.search_words import change_phrase, join_changes
+from alliance_sim.search import evaluations as search_mod
+from alliance_sim.search.confirm import pareto_mask, spread
+from alliance_sim.search.runner import run_search
+from alliance_sim.search.space import build_problem
+from alliance_sim.search.spec import is_search_file, load_search
+from alliance_sim.search.words import change_phrase, join_changes
 
 # Two parties; every matter is worth £2.5m and gains both, so both vote yes. The provider's
 # representative must refer anything above its delegated authority to a board that meets every

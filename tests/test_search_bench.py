@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from alliance_sim.experiment.search import run_search
+from alliance_sim.search.runner import run_search
 
 FILE = Path(__file__).resolve().parents[1] / "experiments" / "design_mid_notts.toml"
 GOAL_S = 90.0

@@ -8,10 +8,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from alliance_sim.batch.spec import load_experiment
 from alliance_sim.cli import main
 from alliance_sim.errors import InputError
-from alliance_sim.experiment.assumption_analysis import run_analysis
-from alliance_sim.experiment.spec import load_experiment
+from alliance_sim.exploration.runner import run_analysis
 
 from . import gsa_functions as gsa
 
@@ -223,8 +223,8 @@ def test_a_discovery_finding_that_is_not_measured_is_an_input_error(tmp_path):
 def test_shipped_robustness_experiment_screens_every_family_then_sobol_over_six():
     from pathlib import Path
 
-    from alliance_sim.assumptions import build_registry
-    from alliance_sim.experiment.sampling import choose_factors, draw_sample
+    from alliance_sim.config.assumptions import build_registry
+    from alliance_sim.exploration.sampling import choose_factors, draw_sample
 
     path = Path(__file__).parent.parent / "experiments" / "robustness_full_vs_associate.toml"
     experiment = load_experiment(path)
@@ -248,11 +248,11 @@ def test_a_stage_sampled_over_other_factors_is_not_resumed(tmp_path):
 
 
 def test_prim_finds_a_planted_region_of_failure_and_says_it_in_words():
-    from alliance_sim.assumptions import REAL, Assumption
-    from alliance_sim.experiment.analysis_spec import Discovery
-    from alliance_sim.experiment.discovery import discover
-    from alliance_sim.experiment.outcomes import Outcomes
-    from alliance_sim.experiment.sampling import Factor, Sample
+    from alliance_sim.batch.stages import Discovery
+    from alliance_sim.config.assumptions import REAL, Assumption
+    from alliance_sim.exploration.discovery import discover
+    from alliance_sim.exploration.outcomes import Outcomes
+    from alliance_sim.exploration.sampling import Factor, Sample
 
     fields = [Assumption(f"x{i}", f"x{i}", REAL, 0.5, 0.0, 1.0, "", "") for i in range(4)]
     unit = np.random.default_rng(1).random((1000, 4))

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import pytest
 
-from alliance_sim.experiment.assumption_analysis import run_analysis
-from alliance_sim.experiment.spec import load_experiment
+from alliance_sim.batch.spec import load_experiment
+from alliance_sim.exploration.runner import run_analysis
 
 HEAD = """\
 [experiment]

@@ -32,8 +32,10 @@ def test_builtin_scenario_runs(name, seed):
     assert len(d) > 0
     assert set(DECISION_COLUMNS) <= set(d.columns)
     assert set(d.outcome) <= OUTCOMES
-    assert (d.days_to_decision == d.decided_day - d.tabled_day).all()
-    assert (d.days_to_decision >= 0).all()
+    assert (d.days_to_decision == d.decided_day - d.proposed_day).all()
+    assert (d.days_from_tabling == d.decided_day - d.tabled_day).all()
+    assert (d.days_to_decision >= d.days_from_tabling).all()
+    assert (d.days_from_tabling >= 0).all()
     assert d.matter_id.is_unique
     assert set(d.proposer) <= set(s.parties)
     horizon = (s.scenario.end - s.scenario.start).days

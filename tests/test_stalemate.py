@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 
 from alliance_sim import Scenario, simulate
-from alliance_sim.events import Ev
+from alliance_sim.records.events import Ev
 from tests.builders import board_days, build, events_on, gains, get_matter, matter, party, run
 from tests.strategies import scenarios
 

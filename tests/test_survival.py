@@ -9,11 +9,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from alliance_sim import simulate
-from alliance_sim.result import DECIDED, OUTCOMES
+from alliance_sim import measures, simulate
+from alliance_sim.measures import CENSORED, EVENTS
+from alliance_sim.result import OUTCOMES
 from alliance_sim.survival import (
-    CENSORED,
-    EVENTS,
     censored_onto,
     from_counts,
     hist_median,
@@ -55,9 +54,9 @@ def test_median_not_reached_is_nan():
     assert np.isnan(hist_median(km.times, km.events, km.censored)[0])
 
 
-def test_every_outcome_is_an_event_or_censored_and_events_are_the_decided():
-    assert set(EVENTS) == set(DECIDED)
-    assert set(EVENTS) | set(CENSORED) == set(OUTCOMES)
+def test_every_outcome_of_board_business_is_an_event_or_censored():
+    # void and reserved business is never the board's to decide by vote (measures.business)
+    assert set(EVENTS) | set(CENSORED) == set(OUTCOMES) - {"void", "reserved"}
     assert not set(EVENTS) & set(CENSORED)
 
 
@@ -111,11 +110,12 @@ def test_property_censoring_never_shortens_the_median(days, flags):
 def test_single_run_summary_has_the_km_median_beside_decided_days():
     result = simulate("mid-notts", seed=1, collect=False)
     s = result.summary()
-    matters = [m for m in result.model.matters if m.tabled_day >= 0]
-    days = [m.decided_day - m.tabled_day for m in matters]
+    matters = [m for m in measures.final(result.model.matters)
+               if measures.business(m) == measures.ORDINARY]  # fmt: skip
+    days = [m.decided_day - m.proposed_day for m in matters]
     km = kaplan_meier(days, [m.outcome in EVENTS for m in matters])
     assert s["km_median_days"] == km.median()
-    assert s["open_at_end"] + s["stalemate"] + s["withdrawn"] == km.censored.sum()
+    assert s["business"] - s["business_agreed"] == km.censored.sum()
 
 
 def test_experiment_km_median_is_the_pooled_estimate_of_its_runs(tmp_path):
@@ -132,6 +132,7 @@ def test_experiment_km_median_is_the_pooled_estimate_of_its_runs(tmp_path):
     designs = results.summary.designs.set_index("design")
     assert designs["open_at_end_per_run"].sum() > 0  # a short term leaves business open
     for design, rows in decisions.merge(runs[["cell", "replication", "design"]]).groupby("design"):
+        rows = rows[rows["business"] == measures.ORDINARY]
         km = kaplan_meier(rows["days_to_decision"], rows["outcome"].isin(EVENTS))
         got = designs.loc[design, "km_median_days"]
         assert got == km.median() or (np.isnan(got) and np.isnan(km.median()))

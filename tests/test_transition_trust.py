@@ -28,7 +28,7 @@ import pytest
 from agents.voting import concession
 from alliance_sim import AllianceModel, Scenario, SimulationResult, builtin_names, load_scenario
 from alliance_sim.config import OBJECTIVES, MatterKind, Membership
-from alliance_sim.events import Ev
+from alliance_sim.records.events import Ev
 
 START = dt.date(2020, 1, 1)
 DAYS = 730

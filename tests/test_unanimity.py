@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from alliance_sim import Scenario
-from alliance_sim.events import Ev
+from alliance_sim.records.events import Ev
 from tests.builders import (
     build,
     events_on,

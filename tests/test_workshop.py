@@ -10,7 +10,7 @@ import types
 import networkx as nx
 import pytest
 
-from alliance_sim import AllianceModel, InputError
+from alliance_sim import AllianceModel, InputError, measures
 from alliance_sim.cli import main
 from alliance_sim.commands.workshop import workshop_command, workshop_env
 from alliance_sim.workshop import Design, WorkshopSession, compare, figures, views
@@ -222,7 +222,19 @@ def test_debrief_compares_the_room_with_the_agents_alone(design):
     assert debrief.overruled == sum(d.request.agent_yes for d in debrief.decisions)
     assert debrief.differences, "a council that always says no changes what is decided"
     labels = [label for label, _, _ in debrief.summary]
-    assert labels[:4] == ["Meetings held", "Matters tabled", "Agreed", "Stalemate"]
+    assert labels[:5] == [
+        "Meetings held", "Matters tabled", "Business agreed", "Business stalemated",
+        "Stalemate rate",
+    ]  # fmt: skip
+    # the debrief counts the board's business as measures.py does, not a second way
+    for model, column in ((session.model, 1), (session.baseline(), 2)):
+        told = {row[0]: row[column] for row in debrief.summary}
+        ordinary = [
+            m.outcome for m in measures.final(model.matters)
+            if measures.business(m) == measures.ORDINARY
+        ]  # fmt: skip
+        assert told["Business agreed"] == str(ordinary.count("agreed"))
+        assert told["Business stalemated"] == str(ordinary.count("stalemate"))
     with_room = dict((a, b) for a, b, _ in debrief.summary)
     alone = dict((a, c) for a, _, c in debrief.summary)
     assert with_room["Blocks by Nottinghamshire County Council"] != alone.get(
@@ -345,7 +357,7 @@ def test_workshop_command_is_registered_and_checks_its_scenario(capsys):
 
 def test_workshop_serves_the_app_module_with_the_scenario_in_the_environment():
     command = workshop_command(8123, "127.0.0.1")
-    assert command[command.index("run") + 1] == "alliance_sim.workshop.app"
+    assert command[command.index("run") + 1] == "alliance_sim.workshop.pages.app"
     assert command[command.index("--port") + 1] == "8123"
     env = workshop_env("walsall", 7)
     assert env["ALLIANCE_SIM_WORKSHOP_SCENARIO"] == "walsall"
@@ -354,7 +366,7 @@ def test_workshop_serves_the_app_module_with_the_scenario_in_the_environment():
 
 def test_the_app_module_imports_and_builds_its_first_design(monkeypatch):
     pytest.importorskip("solara")
-    from alliance_sim.workshop import app
+    from alliance_sim.workshop.pages import app
 
     monkeypatch.setenv(app.SCENARIO_ENV, "walsall")
     monkeypatch.setenv(app.SEED_ENV, "3")

@@ -291,8 +291,14 @@ def handout_checks(html: str) -> None:
         repeated = [t for t, n in Counter(lines).items() if n > 1]
         assert not repeated, f"a line told twice at one meeting: {repeated[:2]}"
         agreed_lines += sum(t.startswith("Agreed:") for t in lines)
-    debrief = re.search(r"<tr><td>Agreed</td><td>(\d+)</td>", html)
-    assert debrief and int(debrief.group(1)) == agreed_lines, "the narrative and debrief agree"
+    rows = {}
+    for label in ("Business agreed", "Resolutions settled", "Resolutions refused"):
+        row = re.search(rf"<tr><td>{label}</td><td>(\d+)</td>", html)
+        assert row, f"the debrief has a row {label!r}"
+        rows[label] = int(row.group(1))
+    # each "Agreed:" line is business or a resolution the board agreed
+    debrief = rows["Business agreed"] + rows["Resolutions settled"] - rows["Resolutions refused"]
+    assert debrief == agreed_lines, "the narrative and debrief agree"
 
 
 def one_outcome_per_matter(page) -> None:

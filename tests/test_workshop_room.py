@@ -329,7 +329,7 @@ def test_a_room_referral_is_the_rooms_choice_not_a_missing_authority(design):
 
 
 def test_a_mandated_vote_card_offers_no_referral_and_says_why(design):
-    from alliance_sim.workshop.components import vote_card_html
+    from alliance_sim.workshop.pages.components import vote_card_html
 
     session = WorkshopSession(design, room={COUNCIL, "sfh", "nuh"})
     for _ in range(400):

@@ -20,7 +20,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def assumptions_command(args: argparse.Namespace) -> int:
-    from ..assumptions import build_registry, format_table
+    from ..config.assumptions import build_registry, format_table
 
     registry = build_registry(args.scenario)
     if not args.families:

@@ -6,7 +6,7 @@ import argparse
 import errno
 from pathlib import Path
 
-from ..rules import rules_help
+from ..board.rules import rules_help
 
 #: Errors of a disk that cannot take the results (full, read-only, gone): reported, not traced.
 WRITE_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.EIO}
@@ -61,7 +61,7 @@ def run_command(args: argparse.Namespace) -> int:
     import sys
 
     from ..errors import RunFailed
-    from ..experiment import run_experiment
+    from ..experiment.runner import run_experiment
 
     try:
         results = run_experiment(
@@ -102,10 +102,10 @@ def run_command(args: argparse.Namespace) -> int:
 
 
 def report_command(args: argparse.Namespace) -> int:
+    from ..batch.lock import FolderLock
+    from ..batch.store import ResultStore
     from ..errors import InputError
-    from ..experiment.lock import FolderLock
     from ..experiment.report import write_report
-    from ..experiment.store import ResultStore
     from ..experiment.summary import summarize, write_tables
 
     stages = sorted(p.parent.name for p in Path(args.results).glob("*/manifest.json"))

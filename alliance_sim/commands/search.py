@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..rules import rules_help
+from ..board.rules import rules_help
 from .experiment import add_run_options
 
 
@@ -29,7 +29,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def search_command(args: argparse.Namespace) -> int:
     import sys
 
-    from ..experiment.search import run_search
+    from ..search.runner import run_search
 
     try:
         results = run_search(

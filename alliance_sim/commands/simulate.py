@@ -7,10 +7,11 @@ from pathlib import Path
 
 import networkx as nx
 
+from ..board.rules import counterfactual_note, rules_help
+from ..config import Clause
+from ..config.loading import builtin_names, load_scenario
 from ..errors import InputError, shorten
 from ..registry import DECISION_RULES, PARTY_KINDS
-from ..rules import counterfactual_note, rules_help
-from ..scenario import builtin_names, load_scenario
 from ..simulation import simulate
 
 
@@ -62,14 +63,17 @@ def summary_text(result) -> str:
         f"Summary: {shorten(result.scenario.scenario.title or result.scenario.scenario.name, 120)} "
         f"(seed {result.seed})",
         f"  matters tabled        {s['matters']}",
-        f"  agreed / stalemate    {s['agreed']} / {s['stalemate']}   "
-        f"(void {s['void']}, reserved {s['reserved']}, withdrawn {s['withdrawn']}, "
-        f"still open at the end {s['open_at_end']})",
-        f"  stalemate rate        {s['stalemate_rate']:.1%} of the matters the board settled "
-        "(those still open at the end are left out)",
-        f"  days to decision      median {s['median_days']:.0f}, p90 {s['p90_days']:.0f} "
-        "(decided matters)",
+        f"  ordinary business     {s['business']} put to the board's vote: agreed "
+        f"{s['business_agreed']}, stalemated {s['business_stalemated']}",
+        f"  stalemate rate        {_share(s['stalemate_rate'])} of the ordinary business settled "
+        "(agreed or stalemated; still open at the end left out)",
+        f"  days to decision      median {_day(s['median_days'])}, p90 {_day(s['p90_days'])} "
+        "from first proposal to agreement",
         f"  censored view         {_km_text(result)}",
+        f"  resolutions refused   {s['resolutions_refused']} of {s['resolutions']} governance "
+        "resolutions settled (extensions, reconfiguration, termination, removal)",
+        f"  counted apart         void {s['void']}, reserved {s['reserved']}, withdrawn "
+        f"{s['withdrawn']}, still open at the end {s['open_at_end']}",
         f"  referrals to home bodies {s['referrals']}, amendments {s['amendments']}",
         "  blocks by party       "
         + (
@@ -83,10 +87,12 @@ def summary_text(result) -> str:
     risk = result.risk
     lines.append("")
     pooled = result.model.risk.shares is not None
+    shared = "full members shared gains and pains by the scheme they agreed"
+    clause = result.scenario.clauses.of(Clause.RISK_SHARING)
     lines.append(
         "Risk by party over the term (£m; "
         + (
-            "full members shared gains and pains by the scheme they agreed, 001 §33-35):"
+            f"{shared}{', ' + clause if clause else ''}):"
             if pooled
             else "no risk/reward scheme was agreed, so each kept its own effects):"
         )
@@ -118,21 +124,27 @@ def summary_text(result) -> str:
 
 def _km_text(result) -> str:
     """The Kaplan–Meier median of days to decision with its Greenwood (log-log) 95% interval,
-    the matters the board left undecided censored (``survival.py``)."""
-    from ..survival import EVENTS, kaplan_meier
+    the ordinary business the board left undecided censored (``survival.py``)."""
+    from .. import measures
+    from ..survival import kaplan_meier
 
-    matters = [m for m in result.model.matters if m.tabled_day >= 0]
+    matters = [m for m in measures.final(result.model.matters)
+               if measures.business(m) == measures.ORDINARY]  # fmt: skip
     if not matters:
-        return "no matters tabled"
-    km = kaplan_meier([m.decided_day - m.tabled_day for m in matters],
-                      [m.outcome in EVENTS for m in matters])  # fmt: skip
+        return "no ordinary business put to the board"
+    km = kaplan_meier([measures.days_to_decision(m) for m in matters],
+                      [m.outcome in measures.EVENTS for m in matters])  # fmt: skip
     lo, hi = km.median_interval(0.95)
+    return (f"Kaplan-Meier median {_day(km.median())} days [95%: {_day(lo)}, {_day(hi)}], the "
+            f"{_matters(int(km.censored.sum()))} stalemated, withdrawn or still open censored")  # fmt: skip
 
-    def day(x: float) -> str:
-        return "not reached" if x != x else f"{x:.0f}"
 
-    return (f"Kaplan-Meier median {day(km.median())} days [95%: {day(lo)}, {day(hi)}], the "
-            f"{_matters(int(km.censored.sum()))} still open, stalemated or withdrawn censored")  # fmt: skip
+def _day(x: float) -> str:
+    return "not reached" if x != x else f"{x:.0f}"
+
+
+def _share(x: float) -> str:
+    return "n/a" if x != x else f"{x:.1%}"
 
 
 def _matters(n: int) -> str:

@@ -1,7 +1,7 @@
 """``alliance-sim workshop [SCENARIO]``: start the workshop app in the browser, locally.
 
 Checks the scenario, prints the address to open, then becomes ``solara run
-alliance_sim.workshop.app`` (the scenario and seed passed in the environment) and serves until
+alliance_sim.workshop.pages.app`` (the scenario and seed passed in the environment) and serves until
 interrupted (Ctrl-C).
 """
 
@@ -13,10 +13,10 @@ import os
 import socket
 import sys
 
+from ..config.loading import builtin_names
 from ..errors import InputError
-from ..scenario import builtin_names
 
-APP_MODULE = "alliance_sim.workshop.app"
+APP_MODULE = "alliance_sim.workshop.pages.app"
 
 
 def register(sub: argparse._SubParsersAction) -> None:

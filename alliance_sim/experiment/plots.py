@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .files import atomic_write
+from ..batch.page import new_figure, save_png
 from .summary import Summary
 
 KIND_COLOURS = {
@@ -20,23 +20,6 @@ KIND_COLOURS = {
     "council": "#2ca02c",
     "vcse": "#9467bd",
 }
-DPI = 130
-
-
-def _figure(width: float, height: float):
-    from matplotlib.figure import Figure
-
-    fig = Figure(figsize=(width, height), dpi=DPI, layout="constrained")
-    return fig
-
-
-def _save(fig, path: Path) -> None:
-    """PNG drawn in memory, then written whole (a report rebuilt later never reads half a figure)."""
-    import io
-
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png")
-    atomic_write(path, buffer.getvalue())
 
 
 def short_label(summary: Summary, design: int, sep: str = "\n") -> str:
@@ -63,7 +46,7 @@ def stalemate_plot(summary: Summary, path: Path) -> Path | None:
         return None
     frame = summary.designs.set_index("design").loc[designs]
     pct = int(round(summary.confidence * 100))
-    fig = _figure(8, 1.4 + 0.5 * len(designs))
+    fig = new_figure(8, 1.4 + 0.5 * len(designs))
     ax = fig.add_subplot()
     y = np.arange(len(designs))[::-1]
     rate = frame["stalemate_rate"].to_numpy() * 100
@@ -79,16 +62,16 @@ def stalemate_plot(summary: Summary, path: Path) -> Path | None:
     ax.set_xlim(0, max(hi.max() * 1.25, 1))
     ax.set_title(f"Stalemate rate by design (bars: {pct}% Wilson intervals)")
     ax.grid(axis="x", alpha=0.3)
-    _save(fig, path)
+    save_png(fig, path)
     return path
 
 
 def decision_time_plot(summary: Summary, path: Path) -> Path | None:
-    """Empirical CDF of days from tabling to decision, one line per design."""
+    """Empirical CDF of days from first proposal to agreement, one line per design."""
     designs = _designs(summary)
     if summary.days_hist is None or not len(summary.days_values) or not designs:
         return None
-    fig = _figure(8, 4.8)
+    fig = new_figure(8, 4.8)
     ax = fig.add_subplot()
     values = summary.days_values
     for i, d in enumerate(designs):
@@ -108,10 +91,10 @@ def decision_time_plot(summary: Summary, path: Path) -> Path | None:
             label=short_label(summary, d, ", "),
         )
     _time_axes(ax, values.max(), {50: "median", 90: "p90"},
-               "Days from tabling to decision (matters agreed, reserved or void)",
+               "Days from proposal to agreement (ordinary business agreed)",
                "Matters decided within that time (%)",
                "Time to decision by design (cumulative distribution)")  # fmt: skip
-    _save(fig, path)
+    save_png(fig, path)
     return path
 
 
@@ -141,7 +124,7 @@ def survival_plot(summary: Summary, path: Path) -> Path | None:
     values = summary.days_values
     if not len(values):
         return None
-    fig = _figure(8, 4.8)
+    fig = new_figure(8, 4.8)
     ax = fig.add_subplot()
     for i, d in enumerate(designs):
         events, censored = summary.days_hist[d], summary.censored_hist[d]
@@ -156,10 +139,10 @@ def survival_plot(summary: Summary, path: Path) -> Path | None:
         ax.step(x, yv, where="post", color=f"C{i % 10}", linestyle=("-", "--", "-.", ":")[i % 4],
                 linewidth=1.8, label=label)  # fmt: skip
     _time_axes(ax, values.max(), {50: "median"},
-               "Days from tabling (open, stalemated and withdrawn matters censored)",
+               "Days from proposal (open, stalemated and withdrawn business censored)",
                "Matters decided within that time (%, Kaplan-Meier)",
-               "Time to decision by design, undecided matters censored (Kaplan-Meier)")  # fmt: skip
-    _save(fig, path)
+               "Time to decision by design, undecided business censored (Kaplan-Meier)")  # fmt: skip
+    save_png(fig, path)
     return path
 
 
@@ -177,7 +160,7 @@ def differences_plot(summary: Summary, path: Path) -> Path | None:
         return None
     pct = int(round(summary.confidence * 100))
     first = frame[frame["metric"] == panels[0][0]].reset_index(drop=True)
-    fig = _figure(6 + 3.5 * len(panels), 1.6 + 0.7 * len(first))
+    fig = new_figure(6 + 3.5 * len(panels), 1.6 + 0.7 * len(first))
     axes = fig.subplots(1, len(panels), sharey=True, squeeze=False)[0]
     y = np.arange(len(first))[::-1]
     for ax, (metric, title) in zip(axes, panels, strict=True):
@@ -214,7 +197,7 @@ def differences_plot(summary: Summary, path: Path) -> Path | None:
     handles, names = axes[0].get_legend_handles_labels()
     fig.legend(handles, names, loc="outside lower center", fontsize=8, ncols=2)
     fig.suptitle(f"Differences between designs ({pct}% bootstrap intervals)")
-    _save(fig, path)
+    save_png(fig, path)
     return path
 
 
@@ -229,7 +212,7 @@ def risk_plot(summary: Summary, path: Path) -> Path | None:
         return None
     cols = min(2, len(designs))
     rows = -(-len(designs) // cols)
-    fig = _figure(5.2 * cols, 4.6 * rows)
+    fig = new_figure(5.2 * cols, 4.6 * rows)
     axes = np.atleast_1d(fig.subplots(rows, cols, squeeze=False)).ravel()
     top = max(parties["downside_share"].max(), parties["upside_share"].max()) * 100 * 1.1 + 2
     for ax, d in zip(axes, designs, strict=False):
@@ -276,7 +259,7 @@ def risk_plot(summary: Summary, path: Path) -> Path | None:
     for ax in axes[len(designs) :]:
         ax.set_visible(False)
     fig.suptitle("Who carries the risk: downside share against upside share, by party")
-    _save(fig, path)
+    save_png(fig, path)
     return path
 
 
@@ -291,7 +274,7 @@ def network_plot(summary: Summary, path: Path) -> Path | None:
     designs = designs[:6]
     cols = min(2, len(designs))
     rows = -(-len(designs) // cols)
-    fig = _figure(5.4 * cols, 5.0 * rows)
+    fig = new_figure(5.4 * cols, 5.0 * rows)
     axes = np.atleast_1d(fig.subplots(rows, cols, squeeze=False)).ravel()
     top_blocks = max([max(summary.blocks.get(d, {}).values(), default=0) for d in designs] + [1e-9])
     for ax, d in zip(axes, designs, strict=False):
@@ -368,7 +351,7 @@ def network_plot(summary: Summary, path: Path) -> Path | None:
     fig.suptitle(
         "Relationship network: trust between parties (edges) and blocks per run (node size, label)"
     )
-    _save(fig, path)
+    save_png(fig, path)
     return path
 
 
@@ -405,7 +388,7 @@ def write_figures(summary: Summary, folder: Path, processes: int = 2) -> dict[st
     import multiprocessing as mp
     import os
 
-    from .lifeline import die_with_parent
+    from ..batch.lifeline import die_with_parent
 
     global _SUMMARY
     folder.mkdir(parents=True, exist_ok=True)

@@ -7,7 +7,6 @@ intervals), so a committee reader can check the claims without the code.
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import html
 from pathlib import Path
@@ -15,37 +14,43 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .files import atomic_write_text
+from ..batch.files import atomic_write_text
+from ..batch.page import CSS, embed_png, html_table
+from ..batch.store import COPY, ResultStore
+from ..measures import DEFINITIONS
 from .plots import short_label, write_figures
-from .store import COPY, ResultStore
 from .summary import HEADLINE_METRICS, METRICS, Summary
 
 HOW_TO_READ = {
     "stalemate": (
         "Stalemate rate by design",
-        "Each dot is the share of the matters the board settled, over every run of that design, "
-        "that ended in stalemate (the board could not agree before the deadline); matters still "
-        "before the board when the term ended are left out, as the term, not the board, cut them "
-        "off. The bar is the {pct}% Wilson "
+        "Each dot is the share of the ordinary business the board put to its vote and settled "
+        "(agreed or stalemated), over every run of that design, that ended in stalemate (the "
+        "board could not agree before the deadline); business still before the board when the "
+        "term ended is left out, as the term, not the board, cut it off, and void, reserved and "
+        "withdrawn business and governance resolutions are counted apart. The bar is the {pct}% "
+        "Wilson "
         "interval, widened for the fact that matters in the same run are not independent. Designs "
         "whose bars do not overlap clearly differ; designs whose bars overlap may still differ - "
         "the paired differences below are the sharper test.",
     ),
     "time_to_decision": (
         "Time to decision",
-        "For each design, the line shows what share of decided matters (agreed, reserved or void) "
-        "were decided within the number of days on the horizontal axis. A line further left and "
+        "For each design, the line shows what share of the ordinary business the board agreed was "
+        "agreed within the number of days on the horizontal axis, counted from the day it was "
+        "first proposed (notice given). A line further left and "
         "higher means faster decisions. Where a line crosses the dotted 50% line is the median; "
         "the 90% line gives the p90, the time within which nine decisions in ten are made. Steps "
         "fall on board meeting dates.",
     ),
     "survival": (
-        "Time to decision, undecided matters censored (Kaplan-Meier)",
+        "Time to decision, undecided business censored (Kaplan-Meier)",
         "For each design, the line is the Kaplan-Meier estimate of the share of matters decided "
-        "within the days on the horizontal axis, counting every tabled matter: those still open "
-        "at the end of the term, stalemated or withdrawn are censored (they leave the count of "
+        "within the days on the horizontal axis from first proposal, counting all the ordinary "
+        "business put to the board's vote: what was still open at the end of the term, "
+        "stalemated or withdrawn is censored (it leaves the count of "
         "matters still waiting on the day they left the board, without counting as decided). "
-        "Unlike the cumulative distribution above, which looks at decided matters only, a design "
+        "Unlike the cumulative distribution above, which looks at agreed business only, a design "
         "cannot look faster here by leaving its slow business undecided. Where a line crosses the "
         "dotted 50% line is the Kaplan-Meier median in the design table; a line that stays below "
         "it never decided half its matters. The estimate assumes matters censored on a day would "
@@ -81,11 +86,6 @@ HOW_TO_READ = {
 }
 
 
-def _img(path: Path) -> str:
-    data = base64.b64encode(path.read_bytes()).decode("ascii")
-    return f'<img alt="{html.escape(path.stem)}" src="data:image/png;base64,{data}">'
-
-
 def _pct(x: float) -> str:
     return f"{x:.1%}" if np.isfinite(x) else "n/a"
 
@@ -99,21 +99,9 @@ def _day(x: float) -> str:
     return _num(x) if np.isfinite(x) else "not reached"
 
 
-def _table(frame: pd.DataFrame) -> str:
-    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
-    body = "".join(
-        "<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in row) + "</tr>"
-        for row in frame.itertuples(index=False)
-    )
-    return (
-        f"<div class='scroll'><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-        "</div>"
-    )
-
-
 def _rule_label(summary: Summary, design: int) -> str:
     """A design's decision rule, marked when it is a counterfactual (no document has it)."""
-    from ..rules import counterfactual_note
+    from ..board.rules import counterfactual_note
 
     rule = summary.rules.get(design, "")
     return f"{rule} (counterfactual)" if rule and counterfactual_note(rule) else rule
@@ -222,12 +210,13 @@ def findings(summary: Summary) -> list[str]:
         out.append(
             f"<b>{html.escape(short_label(summary, int(r['design']), ', '))}</b>"
             f"{html.escape(marked)}: "
-            f"{_pct(r['stalemate_rate'])} of matters ended in stalemate ({pct}% interval "
-            f"{_pct(r['stalemate_lo'])} to {_pct(r['stalemate_hi'])}); median time to decision "
-            f"{_num(r['median_days'])} days, p90 {_num(r['p90_days'])} days for decided matters, "
-            f"and {_day(r['km_median_days'])} days ({_day(r['km_median_days_lo'])} to "
-            f"{_day(r['km_median_days_hi'])}) counting the matters still open at the end of the "
-            f"term ({_num(r.get('open_at_end_per_run', 0.0), 1)} a run), stalemated or withdrawn as "
+            f"{_pct(r['stalemate_rate'])} of the ordinary business settled ended in stalemate "
+            f"({pct}% interval {_pct(r['stalemate_lo'])} to {_pct(r['stalemate_hi'])}); median "
+            f"time from proposal to agreement {_num(r['median_days'])} days, p90 "
+            f"{_num(r['p90_days'])} days, and {_day(r['km_median_days'])} days "
+            f"({_day(r['km_median_days_lo'])} to {_day(r['km_median_days_hi'])}) counting the "
+            f"business still open at the end of the term "
+            f"({_num(r.get('open_at_end_per_run', 0.0), 1)} a run), stalemated or withdrawn as "
             "undecided (Kaplan-Meier); the alliance "
             f"survived the term in {_pct(r['survived'])} of runs ({_pct(r['survived_lo'])} to "
             f"{_pct(r['survived_hi'])}; {int(r['runs'])} runs)."
@@ -255,20 +244,6 @@ def findings(summary: Summary) -> list[str]:
                 f"{verdict}."
             )
     return out
-
-
-CSS = """
-body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; max-width: 1100px;
-       margin: 2em auto; padding: 0 1em; color: #222; line-height: 1.45; }
-h1 { font-size: 1.6em; margin-bottom: 0.2em; } h2 { margin-top: 1.8em; border-bottom: 1px solid #ddd; }
-table { border-collapse: collapse; font-size: 0.85em; margin: 0.8em 0; }
-th, td { border: 1px solid #ccc; padding: 4px 8px; text-align: left; vertical-align: top; }
-th { background: #f3f3f3; } tr:nth-child(even) td { background: #fafafa; }
-img { max-width: 100%; border: 1px solid #eee; } .how { background: #f6f8fa; padding: 0.6em 1em;
-border-left: 4px solid #4a7; } pre { background: #f6f8fa; padding: 1em; overflow-x: auto; font-size: 0.85em; }
-.meta { color: #555; font-size: 0.9em; } .note { color: #a40; } .scroll { overflow-x: auto; }
-summary { cursor: pointer; color: #246; margin: 0.5em 0; }
-"""
 
 
 def write_report(store: ResultStore, summary: Summary) -> Path:
@@ -307,22 +282,22 @@ def write_report(store: ResultStore, summary: Summary) -> Path:
         parts.append(f"<p class='note'><b>Counterfactual.</b> {html.escape(note)} Admission, "
                      "the transition extension and the risk/reward scheme stay unanimous under it "
                      "(001 §33, 39, 40a).</p>")  # fmt: skip
-    parts.append(_table(design_table(summary)))
+    parts.append(html_table(design_table(summary)))
     for name, path in figures.items():
         heading, how = HOW_TO_READ[name]
-        parts.append(f"<h2>{html.escape(heading)}</h2>{_img(path)}")
+        parts.append(f"<h2>{html.escape(heading)}</h2>{embed_png(path)}")
         parts.append(
             f"<p class='how'><b>How to read it.</b> {html.escape(how.format(pct=pct))}</p>"
         )
         if name == "differences" and not summary.differences.empty:
-            parts.append(_table(difference_table(summary)))
+            parts.append(html_table(difference_table(summary)))
         if name == "risk":
             table = risk_table(summary)
             if table is not None:
                 parts.append(f"<p>{_RISK_NOTE}</p>")
                 parts.append(
                     f"<details><summary>Risk measures by design, party and kind ({len(table)} "
-                    f"rows; also in risk.csv)</summary>{_table(table)}</details>"
+                    f"rows; also in risk.csv)</summary>{html_table(table)}</details>"
                 )
     parts.append("<h2>How the numbers were made</h2>")
     parts.append(f"<p>{_METHOD_NOTE.format(pct=pct)}</p>")
@@ -341,17 +316,20 @@ def write_report(store: ResultStore, summary: Summary) -> Path:
     return atomic_write_text(path, "\n".join(parts))
 
 
-_DESIGN_NOTE = (
-    "Stalemate rate: share of the matters the board settled that ended in stalemate (matters still "
-    "open when the term ended are left out and counted in 'open at end'). Runs with a stalemate: "
-    "share of runs (terms) in which at least one matter did. Mean, median and p90 days: days from "
-    "tabling to decision, over all decided matters. Kaplan-Meier median days: the median of days "
-    "to decision over every tabled matter, counting those still open at the end of the term, "
-    "stalemated or withdrawn as censored (known only to take longer than the days they waited), so "
-    "a design that leaves slow business undecided does not look faster for it; 'not reached' means "
-    "fewer than half the matters were ever decided. Open at end: matters a run still had before "
-    "the board when its term ended. Survived: share of runs in which the alliance was "
-    "neither terminated nor reconfigured before the end of its term."
+_DESIGN_NOTE = " ".join(
+    [
+        DEFINITIONS["stalemate_rate"],
+        "Runs with a stalemate: share of runs (terms) in which at least one piece of ordinary "
+        "business did.",
+        DEFINITIONS["days_to_decision"],
+        "Mean, median and p90 days are taken over that business.",
+        DEFINITIONS["km_median_days"],
+        "A design that leaves slow business undecided does not look faster for it; 'not reached' "
+        "means less than half of it was ever agreed.",
+        "Open at end: business a run still had before the board when its term ended.",
+        DEFINITIONS["resolutions_refused"],
+        DEFINITIONS["survived"],
+    ]
 )
 _RISK_NOTE = (
     "Net position: each party's money over the whole term in one run (direct effects, its share of "
@@ -370,8 +348,8 @@ _METHOD_NOTE = (
     "plain Wilson intervals, runs being independent. Mean, median and p90 days have percentile "
     "bootstrap intervals "
     "resampling whole runs, as has the Kaplan-Meier median (product-limit estimator over the "
-    "pooled matters of the resampled runs; decided matters - agreed, reserved, void - are "
-    "events, the rest censored on the day they left the board; Greenwood's interval would treat "
+    "pooled business of the resampled runs; agreements are events, the rest censored on the day "
+    "it left the board; Greenwood's interval would treat "
     "matters of one run as independent, so it is not used here). Paired differences resample the pairs of runs that shared a seed; "
     "the unpaired interval beside it resamples each design on its own, to show what the common "
     "random numbers buy. Bootstrap draws are seeded from the master seed, so the report is "
@@ -381,7 +359,7 @@ _METHOD_NOTE = (
 
 def report(directory: str | Path) -> Path:
     """Rebuild summary tables, figures and ``report.html`` from a result folder."""
-    from .lock import FolderLock
+    from ..batch.lock import FolderLock
     from .summary import summarize, write_tables
 
     store = ResultStore.existing(directory)

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .stats import wilson
+from ..batch.stats import wilson
 
 UNIT = ["cell", "design", "sample", "replication"]
 

@@ -10,13 +10,13 @@ from collections.abc import Callable
 from functools import cached_property
 from pathlib import Path
 
-from .design import Chunk, build_design
-from .executors import make_executor
-from .lock import FolderLock
-from .progress import progress_bar
-from .replicate import CellWork
-from .spec import load_experiment
-from .store import ResultStore
+from ..batch.design import Chunk, build_design
+from ..batch.executors import make_executor
+from ..batch.lock import FolderLock
+from ..batch.progress import progress_bar
+from ..batch.replicate import CellWork
+from ..batch.spec import load_experiment
+from ..batch.store import ResultStore
 from .summary import Summary, summarize, write_tables
 
 
@@ -103,7 +103,7 @@ def run_experiment(
     """
     experiment = load_experiment(path)
     if experiment.spec.sensitivity:
-        from .assumption_analysis import run_analysis
+        from ..exploration.runner import run_analysis
 
         root = Path(out) if out is not None else default_directory(experiment.name)
         with FolderLock(root).acquire("run"):

@@ -14,12 +14,12 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from .. import measures
+from ..batch import stats
+from ..batch.store import ResultStore
 from ..errors import shorten
-from ..result import DECIDED
-from ..survival import CENSORED, censored_onto, hist_median
-from . import stats
+from ..survival import censored_onto, hist_median
 from .risk import NetPositions, net_positions, risk_measures
-from .store import ResultStore
 
 UNIT = ["sample", "replication"]
 ENDINGS = ("termination", "reconfiguration")
@@ -76,9 +76,9 @@ class Summary:
 
     def counterfactual_notes(self) -> list[str]:
         """One sentence per counterfactual decision rule some design uses, naming the designs and
-        quoting the rule's source (``rules.py``): such a design is not what any alliance's
+        quoting the rule's source (``board/rules.py``): such a design is not what any alliance's
         document has."""
-        from ..rules import counterfactual_note
+        from ..board.rules import counterfactual_note
 
         by_rule: dict[str, list[int]] = {}
         for design, rule in sorted(self.rules.items()):
@@ -131,11 +131,13 @@ class Summary:
             )
         lines = [
             f"Designs (brackets: {pct}% intervals; runs are the unit of replication). The stalemate "
-            "rate is of the matters the board settled; days to decision are those of decided "
-            "matters; 'open at end' counts the matters still before the board when the term ended, "
-            "left out of both. 'KM median' is the Kaplan-Meier median of days to decision over "
-            "every tabled matter, those open at the end, stalemated or withdrawn counted as "
-            "censored (undecided after the days they waited)."
+            "rate is of the ordinary business put to the board's vote and settled (agreed or "
+            "stalemated); days to decision run from first proposal to agreement of that business; "
+            "'open at end' counts the business still before the board when the term ended, left "
+            "out of both; void, reserved and withdrawn business and governance resolutions are "
+            "counted apart. 'KM median' is the Kaplan-Meier median of days to decision over all "
+            "that business, what was open at the end, stalemated or withdrawn counted as censored "
+            "(undecided after the days it waited)."
         ]
         lines += _table(header, rows)
         lines += [f"  Counterfactual: {note}" for note in self.counterfactual_notes()]
@@ -197,18 +199,20 @@ def reduce_store(store: ResultStore) -> Reduced:
     day_frames, censored_frames, ending_frames = [], [], []
     blocks: dict[int, Counter] = {}
     coblocks: dict[int, Counter] = {}
-    columns = ["cell", "replication", "days_to_decision", "outcome", "blockers", "kind"]
+    columns = ["cell", "replication", "days_to_decision", "outcome", "business", "blockers",
+               "kind"]  # fmt: skip
     tables = store.tables()
     if "decisions" in tables:
         import pyarrow as pa
         import pyarrow.compute as pc
 
-        decided_set = pa.array(list(DECIDED))
-        censored_set = pa.array(list(CENSORED))
+        decided_set = pa.array(list(measures.EVENTS))
+        censored_set = pa.array(list(measures.CENSORED))
         for part in store.iter_arrow("decisions", columns):
-            # decided matters are the KM's events; those left undecided its censored times
+            # ordinary business agreed is the KM's events; left undecided, its censored times
+            ordinary = part.filter(pc.equal(part["business"], measures.ORDINARY))
             for value_set, frames in ((decided_set, day_frames), (censored_set, censored_frames)):
-                chosen = part.filter(pc.is_in(part["outcome"], value_set=value_set))
+                chosen = ordinary.filter(pc.is_in(ordinary["outcome"], value_set=value_set))
                 counts = chosen.group_by(
                     ["cell", "replication", "days_to_decision"], use_threads=False
                 ).aggregate([("outcome", "count")])
@@ -319,12 +323,9 @@ def _hist(reduced: Reduced, units: pd.DataFrame, censored: bool = False) -> np.n
 
 
 def _settled(units: pd.DataFrame) -> np.ndarray:
-    """Matters per run whose fate the board settled: the stalemate rate's denominator. Those
-    still open when the term ended are left out (the term cut them off)."""
-    matters = units["matters"].to_numpy()
-    if "open_at_end" in units:
-        matters = matters - units["open_at_end"].to_numpy()
-    return matters
+    """Ordinary business per run the board settled by its vote (agreed or stalemated): the
+    stalemate rate's denominator (``measures.DEFINITIONS``)."""
+    return units["business_agreed"].to_numpy() + units["business_stalemated"].to_numpy()
 
 
 def _survived(units: pd.DataFrame) -> np.ndarray:
@@ -336,7 +337,7 @@ def _survived(units: pd.DataFrame) -> np.ndarray:
 def _per_run_columns(runs: pd.DataFrame, labels: list[str]) -> list[str]:
     """Numeric columns of the runs table that are results (not identity or design labels)."""
     skip = {"cell", "design", "sample", "replication", "seed", *labels}
-    skip |= {"stalemate_rate", "median_days", "p90_days", "km_median_days"}  # pooled ones used
+    skip |= {"stalemate_rate", "mean_days", "median_days", "p90_days", "km_median_days"}  # pooled
     return [
         c
         for c in runs.columns
@@ -453,13 +454,17 @@ def _stalemate_columns(units: pd.DataFrame, confidence: float) -> dict:
     """The stalemate rate over the matters the board settled (clustered Wilson interval), the
     share of runs with any stalemate, and what the term left open."""
     matters = _settled(units).astype(float)
-    stalemates = units["stalemate"].to_numpy(dtype=float)
+    stalemates = units["business_stalemated"].to_numpy(dtype=float)
     rate, lo, hi, deff = stats.clustered_wilson(stalemates, matters, confidence)
     any_k = int((stalemates > 0).sum())
     any_lo, any_hi = stats.wilson(any_k, len(units), confidence)
     open_at_end = float(units["open_at_end"].mean()) if "open_at_end" in units else 0.0
+    settled = float(units["resolutions"].sum()) if "resolutions" in units else 0.0
+    refused = float(units["resolutions_refused"].sum()) if settled else float("nan")
     return dict(
         open_at_end_per_run=open_at_end,
+        resolutions_refused=refused / settled if settled else float("nan"),
+        resolutions_per_run=settled / len(units),
         matters=int(matters.sum()),
         matters_per_run=float(matters.mean()),
         stalemate_rate=rate,
@@ -531,7 +536,7 @@ def _release_arrow_memory() -> None:
 
 
 def _statistics_settings(store: ResultStore) -> dict:
-    from .spec import Statistics, parse_experiment
+    from ..batch.spec import Statistics, parse_experiment
 
     copy = store.root / "experiment.toml"
     if copy.is_file():
@@ -589,7 +594,8 @@ def _differences(manifest, per_design, hists, chists, values, draws, seed, confi
             continue
         kind = np.int64 if m < 4096 else np.float64  # the dtype of the resample counts
         matters = np.vstack([_settled(a).astype(kind)[ia], _settled(b).astype(kind)[ib]])
-        stale = np.vstack([a["stalemate"].to_numpy(kind)[ia], b["stalemate"].to_numpy(kind)[ib]])
+        stale = np.vstack([a["business_stalemated"].to_numpy(kind)[ia],
+                           b["business_stalemated"].to_numpy(kind)[ib]])  # fmt: skip
         hh = (hists[ref][ia].astype(kind), hists[alt][ib].astype(kind))
         cc = (chists[ref][ia].astype(kind), chists[alt][ib].astype(kind))
         alive = np.vstack([_survived(a)[ia], _survived(b)[ib]]).astype(kind)
@@ -633,7 +639,7 @@ def write_tables(summary: Summary, root) -> list:
     """summary.csv, differences.csv and (with a ledger) risk.csv in the result folder."""
     from pathlib import Path
 
-    from .files import atomic_write_text
+    from ..batch.files import atomic_write_text
 
     root = Path(root)
     written = []

@@ -1,8 +1,8 @@
 """The workshop app: a browser app for teaching alliance contracting, with role-play (issue 5).
 
-``alliance-sim workshop [SCENARIO]`` serves :mod:`alliance_sim.workshop.app` with Solara (its page
-is drawn by ``components``, ``tabs`` and ``style``). The rest of the package works without a
-browser (and without Solara), so it is tested directly:
+``alliance-sim workshop [SCENARIO]`` serves :mod:`alliance_sim.workshop.pages.app` with Solara.
+The pages (``pages/``) are the only part that needs Solara; the rest of the package works without
+a browser, so it is tested directly:
 
 - ``design``   the set-up panel's choices (membership, rule, authority, weights, cadence, seed)
   as one value that turns into scenario overrides;
@@ -18,8 +18,9 @@ browser (and without Solara), so it is tested directly:
 - ``handout``  the printable debrief and narrative, and the votes as CSV;
 - ``qr``       the join address and its QR code.
 
-The pages: ``facilitator`` (the projector's screen) and ``participant`` (a table's phone), with
-``client`` (the parts that act in the browser before the server answers: ``vue/``).
+``pages/``: ``app`` (the routes), ``facilitator`` (the projector's screen) and ``participant`` (a
+table's phone), drawn with ``components``, ``tabs`` and ``style``, with ``client`` (the parts that
+act in the browser before the server answers: ``pages/vue/``).
 """
 
 from .design import Design

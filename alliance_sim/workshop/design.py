@@ -15,8 +15,8 @@ from functools import lru_cache
 from typing import Any
 
 from ..config import Membership, Scenario
+from ..config.loading import load_scenario
 from ..registry import DECISION_RULES
-from ..scenario import load_scenario
 
 RULE_LABELS: dict[str, str] = {name: rule.label for name, rule in DECISION_RULES.items()}
 RULE_NOTES: dict[str, str] = {name: rule.source for name, rule in DECISION_RULES.items()}

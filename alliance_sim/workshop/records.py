@@ -20,9 +20,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..events import Ev, Event, Vote
 from ..model import AllianceModel
 from ..reasons import consulted_view, event_text, vote_reason
+from ..records.events import Ev, Event, Vote
 from ..result import SimulationResult
 
 

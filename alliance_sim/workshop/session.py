@@ -25,7 +25,7 @@ from typing import Literal
 from ..config import Membership
 from ..errors import InputError
 from ..model import AllianceModel
-from ..reasons import date_of
+from ..text import date_of
 from . import views
 from .compare import MatterDifference, matter_differences, summary_table
 from .design import Design

@@ -11,10 +11,11 @@ import math
 import re
 from dataclasses import dataclass, field
 
-from ..config import Membership
-from ..events import Ev, Event, Vote
+from ..config import Clause, Membership
 from ..model import AllianceModel
-from ..reasons import date_of, money, terms_text
+from ..reasons import terms_text
+from ..records.events import Ev, Event, Vote
+from ..text import date_of, money
 from . import records
 from .records import dissolved_at
 
@@ -229,19 +230,22 @@ def vote_table(
             vote = "consulted"
             reason = (
                 records.consulted_sentence(model, consulted, i)
-                + "; an associate member gives its view but does not vote (001 §35)"
+                + "; an associate member gives its view but does not vote"
+                + model.clauses.cite(Clause.ASSOCIATES)
             )
         elif i in views:
             vote = "consulted"
             reason = (
                 f"{p.name} is consulted: "
                 + ("content with it" if views[i] else "raises concerns")
-                + "; the commissioners decide a Reserved Matter (000 §3.4)"
+                + "; the commissioners decide a Reserved Matter"
+                + model.clauses.cite(Clause.RESERVED)
             )
         elif p.membership is not Membership.FULL:
             vote = "not voting"
             reason = (
-                f"{p.name} is an associate member: it attends and speaks but does not vote (001 §35)"
+                f"{p.name} is an associate member: it attends and speaks but does not vote"
+                + model.clauses.cite(Clause.ASSOCIATES)
                 if p.membership is Membership.ASSOCIATE
                 else f"{p.name} is not a member of the alliance"
             )
@@ -384,8 +388,8 @@ class Running:
     meetings_total: int
     date: str
     tabled: int
-    agreed: int
-    stalemate: int
+    agreed: int  # ordinary business the board agreed, as ``measures`` counts it
+    stalemate: int  # ... and stalemated (the stalemate rate's own numbers)
     open: int
     stalemate_rate: str
     median_days: str
@@ -404,8 +408,8 @@ def running(model: AllianceModel) -> Running:
         meetings_total=len(model.meeting_days),
         date=date_of(model, model.day) if held else "not yet met",
         tabled=int(s["matters"]),
-        agreed=int(s["agreed"]),
-        stalemate=int(s["stalemate"]),
+        agreed=int(s["business_agreed"]),
+        stalemate=int(s["business_stalemated"]),
         open=len(model.board.open),
         stalemate_rate="–" if math.isnan(rate) else f"{rate:.0%}",
         median_days="–" if math.isnan(median) else f"{median:.0f}",

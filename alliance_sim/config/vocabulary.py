@@ -1,0 +1,107 @@
+"""The documents' words that every section of a scenario uses, and the strict model each is made of.
+
+The seven Alliance Objectives (000 §1.2 a-g), membership levels (001 §33-35), what a provider
+delivers (001 §34), the categories a representative's delegated authority may exclude (001 §46;
+000 §3.2.3) and the kinds of business the documents name. Every section is a :class:`Strict`
+model: unknown fields are errors and a validated scenario never changes.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict
+from pydantic_core import PydanticCustomError
+
+#: The seven Alliance Objectives, 000 §1.2 (a)-(g), in order.
+OBJECTIVES: tuple[str, ...] = (
+    "outcomes",  # (a) improved outcomes for Service Users
+    "seamless",  # (b) seamless journey irrespective of health or social care need
+    "accessible",  # (c) accessible services
+    "local",  # (d) local where appropriate
+    "prevention",  # (e) a focus on prevention
+    "sustainability",  # (f) system sustainability through reduced system cost
+    "choice",  # (g) protect and promote choice
+)
+
+
+class Membership(StrEnum):
+    """Full members vote and share risk; associates attend only (001 §33, 35)."""
+
+    FULL = "full"
+    ASSOCIATE = "associate"
+    NONE = "none"
+
+
+class Sector(StrEnum):
+    """What a provider delivers; sets how a shift of activity reaches it (001 §34)."""
+
+    ACUTE = "acute"
+    COMMUNITY = "community"
+    MENTAL_HEALTH = "mental_health"
+    #: bed-based mental-health services, such as rehabilitation wards: care moved into the
+    #: community costs it bed income, as it costs an acute trust activity (004 p.13)
+    MENTAL_HEALTH_INPATIENT = "mental_health_inpatient"
+    PRIMARY = "primary"
+    AMBULANCE = "ambulance"
+    SOCIAL_CARE = "social_care"
+    NONE = "none"
+
+
+class Category(StrEnum):
+    """Categories a representative's delegated authority may exclude (001 §46; 000 §3.2.3)."""
+
+    STRATEGIC = "strategic"
+    POLICY = "policy"
+    RESOURCE = "resource"
+    FINANCIAL = "financial"
+    SERVICE = "service"
+    MEMBERSHIP = "membership"
+
+
+class MatterKind(StrEnum):
+    """The kinds of business the documents name."""
+
+    SERVICE_CHANGE = "service_change"  # activity shift, 000 §1.3; 001 §34
+    PAYMENT_MODEL = "payment_model"  # capitated / outcome payments, 001 §30, 43
+    RISK_REWARD = "risk_reward"  # gain/loss share scheme, 000 §2.2d; 003
+    ADMISSION = "admission"  # admission of a member, 001 §39; 002 §6.5
+    VARIATION = "variation"  # of a services contract, 000 §1.3; 002 §4.3; 003
+    AGREEMENT_VARIATION = "agreement_variation"  # Notice of Variation of the agreement, 002 §6.8
+    TRANSITION_EXTENSION = "transition_extension"  # 001 §40(a)
+    RECONFIGURATION = "reconfiguration"  # 001 §40(b)
+    TERMINATION = "termination"  # 001 §40(c); 002 §6.2-6.3
+    TERM_EXTENSION = "term_extension"  # extension of the agreement's term, 001 §40; 002 §2.2
+    REMOVAL = "removal"  # removal of a partner proposed by another, 002 §6.7
+    MANDATORY_CHANGE = "mandatory_change"  # Reserved Matter, 000 §3.4
+    THIRD_PARTY_TRANSFER = "third_party_transfer"  # Reserved Matter, 000 §3.4
+    PUBLIC_CONSULTATION = "public_consultation"  # Reserved Matter, 000 §3.4
+
+
+RESERVED_KINDS = frozenset(
+    {MatterKind.MANDATORY_CHANGE, MatterKind.THIRD_PARTY_TRANSFER, MatterKind.PUBLIC_CONSULTATION}
+)
+#: Resolutions about the alliance itself, raised by what happens: blocking one is no dispute over
+#: business, so it counts toward neither a removal (002 §6.7) nor a dispute (002 §6.3).
+RESOLUTION_KINDS = frozenset(
+    {MatterKind.TRANSITION_EXTENSION, MatterKind.RECONFIGURATION, MatterKind.TERMINATION,
+     MatterKind.TERM_EXTENSION, MatterKind.REMOVAL}
+)  # fmt: skip
+#: The kinds the generated stream draws at a rate (``stream.kinds``); the others arise from what
+#: happens: the transition matters at the start (001 §43), escalations when its deadline is missed
+#: (001 §40), payment models and the risk/reward scheme among the transition matters.
+DRAWN_KINDS = frozenset(
+    {MatterKind.SERVICE_CHANGE, MatterKind.VARIATION, MatterKind.AGREEMENT_VARIATION,
+     MatterKind.ADMISSION} | RESERVED_KINDS
+)  # fmt: skip
+
+
+def reference_error(path: str, message: str) -> PydanticCustomError:
+    """An error about a cross-reference, carrying the field path it belongs to."""
+    return PydanticCustomError("reference", "{message}", {"path": path, "message": message})
+
+
+class Strict(BaseModel):
+    """Unknown fields are errors, and inputs never change after validation."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)

@@ -1,0 +1,265 @@
+"""Which assumptions drive the findings: run an experiment's sensitivity stages, then discovery.
+
+Each ``[[sensitivity]]`` stage is an experiment of its own on the runner (same executors, same
+resumable store) in ``<results>/<stage>/``: ``sample.parquet`` (the points, unit and real values),
+``runs/`` (one row per run), ``outcomes.parquet`` (per point), ``sensitivity.csv`` (indices) and
+``robustness.csv`` (verdicts). A stage with ``top = k`` takes the k factors the previous stage
+ranks highest for ``rank_by``, read from that stage's ``sensitivity.csv``. ``[discovery]`` runs PRIM
+on one stage's points (the last by default) and writes ``discovery.csv``; ``report.html`` in the
+experiment's folder has every section.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..batch.design import build_design
+from ..batch.executors import make_executor
+from ..batch.progress import progress_bar
+from ..batch.spec import Experiment
+from ..batch.store import ResultStore, atomic_write
+from ..errors import InputError
+from .discovery import ANYWHERE, DiscoveryResult, discover
+from .outcomes import outcomes
+from .points import BASE_OUTCOMES, FunctionModel, build_stage
+from .robustness import Verdict, robustness
+from .robustness import table as robustness_table
+from .sampling import choose_factors, draw_sample
+from .sensitivity import (
+    StageResult,
+    analysed_outcomes,
+    morris_indices,
+    sobol_indices,
+    top_factors,
+)
+
+INDICES = "sensitivity.csv"
+FACTORS = "factors.json"
+ROBUSTNESS = "robustness.csv"
+
+
+@dataclass
+class AnalysisSummary:
+    """What the CLI prints: the top drivers of the headline outcomes, and the verdicts."""
+
+    stages: list[StageResult]
+    verdicts: dict[str, list[Verdict]]
+    discovery: DiscoveryResult | None
+    headline: list[str]
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def text(self, top: int = 5) -> str:
+        lines = []
+        for stage in self.stages:
+            method = stage.stage.method
+            score = "mu_star" if method == "morris" else "ST"
+            lines.append(
+                f"Stage `{stage.stage.name}` ({method}, {len(stage.sample.unit)} points over "
+                f"{len(stage.sample.factors)} factors):"
+            )
+            for outcome in self.headline:
+                rows = stage.top(outcome, top)
+                if rows.empty:
+                    continue
+                drivers = ", ".join(
+                    f"{r.factor} ({getattr(r, score):.3g})" for r in rows.itertuples()
+                )
+                lines.append(f"  top drivers of {outcome} [{score}]: {drivers}")
+            for v in self.verdicts.get(stage.stage.name, []):
+                if v.finding in self.headline:
+                    lines.append(f"  {v.finding}: {v.text}")
+        if self.discovery is not None:
+            lines.append("Discovery: " + self.discovery.text())
+        return "\n".join(lines)
+
+
+class AnalysisResults:
+    """A finished (or resumed) sensitivity analysis: its folder, summary and report."""
+
+    def __init__(self, directory: Path, summary: AnalysisSummary) -> None:
+        self.directory = directory
+        self.summary = summary
+
+    @property
+    def report_path(self) -> Path:
+        return self.directory / "report.html"
+
+    @property
+    def stages(self) -> dict[str, StageResult]:
+        return {s.stage.name: s for s in self.summary.stages}
+
+
+def _stage_seed(master: int, index: int) -> int:
+    return int(np.random.SeedSequence([master, 13, index]).generate_state(1)[0])
+
+
+def headline_outcomes(names: list[str], differences: list[str]) -> list[str]:
+    """The paired differences of the headline measures and of the council's position."""
+    base = differences or names
+    wanted = [
+        n
+        for n in base
+        if n.split(" | ")[0].split(" @ ")[0]
+        in (*BASE_OUTCOMES, "loss_share.council", "net_m.council")
+    ]
+    return wanted or base[:6]
+
+
+def run_analysis(
+    experiment: Experiment,
+    workers: int | None = None,
+    scheduler=None,
+    *,
+    fresh: bool = False,
+    out: str | Path | None = None,
+    progress: bool = False,
+    report: bool = True,
+    model: FunctionModel | None = None,
+) -> AnalysisResults:
+    """Run every sensitivity stage of ``experiment`` (resuming), then discovery and the report."""
+    from ..config.assumptions import build_registry
+
+    spec = experiment.spec
+    source = experiment.source
+    if isinstance(spec.experiment.scenario, list):
+        raise InputError(
+            f"{source}: field `experiment.scenario` lists several scenarios; a sensitivity "
+            "analysis samples one scenario's assumptions, so name one."
+        )
+    base = build_design(experiment)
+    registry = model.registry if model else build_registry(base.cells[0].scenario)
+    fixed = set(spec.fixed)
+    for f in base.factors:
+        for setting in f.settings:
+            fixed |= set(setting)
+    root = Path(out) if out is not None else Path("results") / experiment.name
+    executor = make_executor(workers, scheduler)
+    base_scenarios = base.scenarios()
+    confidence = spec.statistics.confidence
+    results: list[StageResult] = []
+    verdicts: dict[str, list[Verdict]] = {}
+    timings = {"runs": 0.0, "reduce": 0.0, "estimators": 0.0}
+    for index, stage in enumerate(spec.sensitivity):
+        chosen = None if stage.parameters == "all" else list(stage.parameters)
+        if stage.top is not None:
+            if index == 0:
+                raise InputError(
+                    f"{source}: sensitivity stage `{stage.name}` has `top`, but no stage before "
+                    "it to rank the assumptions; put a Morris stage first."
+                )
+            previous = root / spec.sensitivity[index - 1].name / INDICES
+            chosen = top_factors(pd.read_csv(previous), stage.rank_by, stage.top, source)
+        factors = choose_factors(registry, stage, chosen, fixed)
+        sample = draw_sample(stage, factors, _stage_seed(spec.experiment.seed, index))
+        plan = build_stage(base, stage, sample, model)
+        store = ResultStore(root / stage.name)
+        scenarios = [base_scenarios[c.design] for c in plan.design.cells]
+        _same_factors(store.root, factors, fresh)
+        store.prepare(plan.design, fresh=fresh, executor=executor.name, scenarios=scenarios)
+        atomic_write(
+            store.root / FACTORS, json.dumps([f.name for f in factors], indent=1).encode("utf-8")
+        )
+        _write_sample(store.root, sample)
+        done = store.done_chunks()
+        chunks = plan.design.chunks()
+        todo = [c for c in chunks if c.key not in done]
+        total = sum(plan.runs_in(c) for c in chunks)
+        initial = total - sum(plan.runs_in(c) for c in todo)
+        started = time.perf_counter()
+        try:
+            with progress_bar(progress, total, initial, f"{experiment.name}/{stage.name}") as bar:
+                for chunk, parts in executor.run_cells(plan.works, todo):
+                    store.write_chunk(chunk, parts)
+                    bar.update(plan.runs_in(chunk))
+        except BaseException:
+            store.interrupted()
+            raise
+        store.finish()
+        timings["runs"] += time.perf_counter() - started
+        started = time.perf_counter()
+        runs = store.read_table("runs")
+        per_point = outcomes(runs, plan.designs, confidence)
+        del runs
+        names = analysed_outcomes(stage, per_point, source)
+        timings["reduce"] += time.perf_counter() - started
+        started = time.perf_counter()
+        estimate = morris_indices if stage.method == "morris" else sobol_indices
+        indices = estimate(
+            sample, per_point, names, stage.bootstrap, confidence, spec.experiment.seed
+        )
+        timings["estimators"] += time.perf_counter() - started
+        stage_verdicts = robustness(per_point)
+        verdicts[stage.name] = stage_verdicts
+        atomic_write(store.root / INDICES, indices.to_csv(index=False).encode("utf-8"))
+        atomic_write(
+            store.root / ROBUSTNESS,
+            robustness_table(stage_verdicts).to_csv(index=False).encode("utf-8"),
+        )
+        per_point.values.to_parquet(store.root / "outcomes.parquet")
+        results.append(StageResult(stage, store.root, sample, per_point, indices))
+    found = None
+    if spec.discovery is not None:
+        target = spec.discovery.stage or results[-1].stage.name
+        by_name = {r.stage.name: r for r in results}
+        if target not in by_name:
+            raise InputError(
+                f"{source}: field `discovery.stage` names `{target}`, which is not a sensitivity "
+                f"stage; stages are {list(by_name)}."
+            )
+        chosen_stage = by_name[target]
+        if spec.discovery.finding not in chosen_stage.outcomes.names:
+            raise InputError(
+                f"{source}: field `discovery.finding` names `{spec.discovery.finding}`, which is "
+                f"not measured; measured differences are: "
+                f"{', '.join(chosen_stage.outcomes.differences[:12])} ..."
+            )
+        found = discover(chosen_stage.sample, chosen_stage.outcomes, spec.discovery)
+        if found.box is not None and found.box.words() != ANYWHERE:
+            verdicts[target] = [
+                replace(v, text=f"{v.text}; fails mainly when {found.box.words()}")
+                if v.finding == spec.discovery.finding
+                else v
+                for v in verdicts[target]
+            ]
+        atomic_write(root / "discovery.csv", found.trajectory.to_csv().encode("utf-8"))
+    first = results[0].outcomes
+    headline = headline_outcomes(first.names, first.differences)
+    if spec.discovery is not None and spec.discovery.finding not in headline:
+        headline.append(spec.discovery.finding)
+    summary = AnalysisSummary(results, verdicts, found, headline, timings)
+    if report:
+        from .report import write_analysis_report
+
+        write_analysis_report(root, experiment, summary)
+    return AnalysisResults(root, summary)
+
+
+def _same_factors(folder: Path, factors, fresh: bool) -> None:
+    """Refuse to resume a stage whose factors changed (e.g. a previous stage ranked anew)."""
+    path = folder / FACTORS
+    if fresh or not path.is_file():
+        return
+    before = json.loads(path.read_text(encoding="utf-8"))
+    now = [f.name for f in factors]
+    if before != now:
+        raise InputError(
+            f"{folder}: this stage was sampled over {before}, but would now sample {now} (the "
+            "previous stage's ranking changed); run again with --fresh, or use --out."
+        )
+
+
+def _write_sample(folder: Path, sample) -> None:
+    """The points as run: unit values (``u:`` columns) and real values, for notebooks and PRIM."""
+    import io
+
+    values = sample.values()
+    unit = pd.DataFrame(sample.unit, columns=[f"u:{a.path}" for a in sample.fields])
+    sink = io.BytesIO()
+    pd.concat([values, unit], axis=1).to_parquet(sink)
+    atomic_write(folder / "sample.parquet", sink.getvalue())

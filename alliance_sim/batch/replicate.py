@@ -4,6 +4,8 @@ This is the only code that runs on workers (processes or Dask). It knows nothing
 files: it takes the cell's validated scenario and the chunk, and returns ``{table: bytes}``. Every
 row gets the identity columns ``cell``, ``design``, ``sample``, one column per factor and uncertain
 parameter (named by its dotted path), ``replication`` and ``seed``, before the run's own columns.
+``seed`` is text: seeds are 63-bit, and a pandas row read (``iloc``, ``iterrows``) of a row with
+float columns would turn an integer column into floats, which keep 53 bits.
 The tables are those of ``SimulationResult.records()`` (runs, decisions, ledger, kpi, risk, network).
 """
 
@@ -98,7 +100,7 @@ def simulate_chunk(
             for key, value in identity.items():
                 table[key].extend([value] * n)
             table["replication"].extend([replication] * n)
-            table["seed"].extend([seed] * n)
+            table["seed"].extend([str(seed)] * n)  # text: a float row read would round it
             for key, values in columns.items():
                 column = table.get(key)
                 if column is None:  # a column first seen now: earlier rows lack it

@@ -1,10 +1,13 @@
 """Outcomes per sample point: means over replications, and paired differences between designs.
 
 Per point and design the outcomes are means over replications of per-run values: stalemate rate,
-mean days to decision, survival (neither terminated nor reconfigured), and each party's net
-position and share of the run's losses. Each paired difference between designs (for every
-two-level factor, level 2 − level 1, the other factors equal) is the mean of the
-per-replication differences on common random numbers, with a t interval.
+mean days to decision, survival (neither terminated nor reconfigured) and each party's net
+position; and each party's share of losses, its losses pooled over the point's replications as a
+share of everyone's (``measures.DEFINITIONS["loss_share"]``, the definition the design search
+uses too). Each paired difference between designs (for every two-level factor, level 2 − level 1,
+the other factors equal) is the mean of the per-replication differences on common random numbers,
+with a t interval; for a share, the difference of the two pooled shares, with a t interval from
+its linearisation over the paired replications (the ratio estimator's usual variance).
 """
 
 from __future__ import annotations
@@ -15,7 +18,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .points import POINT_COLUMNS
+from .. import measures
+from .points import LOSS_PREFIX, POINT_COLUMNS
+
+SHARE_PREFIX = "loss_share."
 
 
 @dataclass
@@ -56,39 +62,58 @@ def pairs(designs: list[dict[str, Any]]) -> list[tuple[str, int, int]]:
 
 def outcomes(runs: pd.DataFrame, designs: list[dict[str, Any]], confidence: float) -> Outcomes:
     """Means over replications per point, and paired differences between designs."""
-    from scipy import stats
-
     metrics = [c for c in runs.columns if c not in POINT_COLUMNS]
+    losses = [c for c in metrics if c.startswith(LOSS_PREFIX)]
+    metrics = [c for c in metrics if c not in losses]
     runs = runs.sort_values(["design", "point", "replication"])
     n_points = int(runs["point"].max()) + 1
     n_reps = int(runs["replication"].max()) + 1
-    cube = {}
-    for metric in metrics:
+    where = (runs["design"].to_numpy(), runs["point"].to_numpy(), runs["replication"].to_numpy())
+
+    def cube(column: str) -> np.ndarray:
         arr = np.full((len(designs), n_points, n_reps), np.nan)
-        arr[runs["design"].to_numpy(), runs["point"].to_numpy(), runs["replication"].to_numpy()] = (
-            runs[metric].to_numpy(dtype=float)
-        )
-        cube[metric] = arr
+        arr[where] = runs[column].to_numpy(dtype=float)
+        return arr
+
+    cubes = {metric: cube(metric) for metric in metrics}
+    # designs x points x replications x parties: each run's loss per party
+    lost = np.stack([cube(c) for c in losses], axis=-1) if losses else None
+    shares = [SHARE_PREFIX + c.removeprefix(LOSS_PREFIX) for c in losses]
     values, low, high = {}, {}, {}
     single = len(designs) == 1
-    for metric, arr in cube.items():
-        with np.errstate(all="ignore"):
-            for d, labels in enumerate(designs):
-                name = metric if single else f"{metric} @ {design_label(labels)}"
-                values[name] = _nanmean(arr[d])
+
+    def name_at(metric: str, d: int) -> str:
+        return metric if single else f"{metric} @ {design_label(designs[d])}"
+
+    with np.errstate(all="ignore"):
+        for metric, arr in cubes.items():
+            for d in range(len(designs)):
+                values[name_at(metric, d)] = _nanmean(arr[d])
+        if lost is not None:
+            pooled = measures.pooled_shares(np.nansum(lost, axis=2))  # designs x points x parties
+            for j, metric in enumerate(shares):
+                for d in range(len(designs)):
+                    values[name_at(metric, d)] = pooled[d, :, j]
     differences = []
     for label, a, b in pairs(designs):
-        for metric, arr in cube.items():
-            name = f"{metric} | {label}"
+        for metric, arr in cubes.items():
             diff = arr[a] - arr[b]
             n = np.sum(~np.isnan(diff), axis=1)
             with np.errstate(all="ignore"):
                 mean = _nanmean(diff)
                 sd = np.nanstd(diff, axis=1, ddof=1)
-                t = stats.t.ppf(0.5 + confidence / 2, np.maximum(n - 1, 1))
-                half = np.where(n > 1, t * sd / np.sqrt(n), np.nan)
-            values[name], low[name], high[name] = mean, mean - half, mean + half
-            differences.append(name)
+            differences.append(_difference(f"{metric} | {label}", mean, sd, n, confidence,
+                                           values, low, high))  # fmt: skip
+        if lost is None:
+            continue
+        za, zb = _linearised(lost[a]), _linearised(lost[b])
+        n = np.sum(~np.isnan(lost[a][..., 0] - lost[b][..., 0]), axis=1)
+        for j, metric in enumerate(shares):
+            mean = pooled[a, :, j] - pooled[b, :, j]
+            with np.errstate(all="ignore"):
+                sd = np.nanstd(za[..., j] - zb[..., j], axis=1, ddof=1)
+            differences.append(_difference(f"{metric} | {label}", mean, sd, n, confidence,
+                                           values, low, high))  # fmt: skip
     frame = pd.DataFrame(values)
     return Outcomes(
         list(frame.columns),
@@ -97,6 +122,28 @@ def outcomes(runs: pd.DataFrame, designs: list[dict[str, Any]], confidence: floa
         pd.DataFrame(high, index=frame.index),
         differences,
     )
+
+
+def _difference(name, mean, sd, n, confidence, values, low, high) -> str:
+    """Record a paired difference per point, with its t interval; returns its name."""
+    from scipy import stats
+
+    with np.errstate(all="ignore"):
+        t = stats.t.ppf(0.5 + confidence / 2, np.maximum(n - 1, 1))
+        half = np.where(n > 1, t * sd / np.sqrt(n), np.nan)
+    values[name], low[name], high[name] = mean, mean - half, mean + half
+    return name
+
+
+def _linearised(lost: np.ndarray) -> np.ndarray:
+    """Each replication's part in each party's pooled share of losses (points x reps x parties):
+    ``(l_r - R t_r) / mean(t)`` for the share ``R = sum l / sum t`` (Taylor linearisation), so
+    that the spread of its paired differences gives the difference's standard error."""
+    total = lost.sum(axis=-1, keepdims=True)  # each run's losses of all parties
+    pooled = measures.pooled_shares(np.nansum(lost, axis=1))[:, None, :]
+    scale = np.nanmean(total, axis=1, keepdims=True)
+    with np.errstate(all="ignore"):
+        return np.where(scale > 0, (lost - pooled * total) / scale, 0.0)
 
 
 def _nanmean(arr: np.ndarray) -> np.ndarray:

@@ -24,6 +24,9 @@ from .sampling import Sample
 
 POINT_COLUMNS = ("cell", "design", "sample", "point", "replication", "seed")
 BASE_OUTCOMES = ("stalemate_rate", "mean_days", "survived")
+#: Each run's loss per party (£m): pooled over a point's replications into ``loss_share.<party>``
+#: (``measures.DEFINITIONS["loss_share"]``, :mod:`.outcomes`), never averaged as shares.
+LOSS_PREFIX = "loss_m."
 
 
 @dataclass(frozen=True)
@@ -46,7 +49,7 @@ class AllianceWork:
             rows[c] = []
         for p in self.parties:
             rows[f"net_m.{p}"] = []
-            rows[f"loss_share.{p}"] = []
+            rows[f"{LOSS_PREFIX}{p}"] = []
         for offset, overrides in enumerate(self.points):
             point = self.first_point + offset
             try:
@@ -67,7 +70,7 @@ class AllianceWork:
                     ("sample", self.cell.sample),
                     ("point", point),
                     ("replication", replication),
-                    ("seed", seed),
+                    ("seed", str(seed)),  # text, as in every runs table
                 ):
                     rows[key].append(value)
         return {"runs": table_bytes(rows)}
@@ -117,11 +120,10 @@ def _reduce_run(records: dict, parties: tuple[str, ...], rows: dict[str, list]) 
     for party, value in zip(ledger.get("party", ()), ledger.get("net_m", ()), strict=True):
         if party in net:
             net[party] += value
-    losses = {p: max(0.0, -v) for p, v in net.items()}
-    total = sum(losses.values())
-    for p in parties:
+    lost = measures.losses([net[p] for p in parties])
+    for p, loss in zip(parties, lost.tolist(), strict=True):
         rows[f"net_m.{p}"].append(net[p])
-        rows[f"loss_share.{p}"].append(losses[p] / total if total > 0 else 0.0)
+        rows[f"{LOSS_PREFIX}{p}"].append(loss)
 
 
 @dataclass(frozen=True)
@@ -152,7 +154,7 @@ class FunctionWork:
                     ("sample", self.cell.sample),
                     ("point", self.first_point + offset),
                     ("replication", replication),
-                    ("seed", seed),
+                    ("seed", str(seed)),  # text, as in every runs table
                 ):
                     rows[key].append(value)
         return {"runs": table_bytes(rows)}

@@ -1,6 +1,7 @@
 """What a design search found: every candidate, the re-evaluated front and the
 recommendations, as tables (``front.csv``, ``recommendations.csv``) and as the summary that
-``alliance-sim search`` prints.
+``alliance-sim search`` prints. Both tables carry a ``counterfactual`` column naming each
+counterfactual lever value a design relies on (empty when none).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import pandas as pd
 
 from .confirm import Confirmed, Recommendation
 from .space import Problem
-from .words import format_value
+from .words import counterfactuals, format_value
 
 
 @dataclass
@@ -52,6 +53,7 @@ class SearchResults:
             row.update({f"violation:{k}": v for k, v in c.violations.items()})
             row["feasible"] = c.feasible
             row["recommended"] = ranks.get(c.candidate.key, 0) if c.role != "current" else 0
+            row["counterfactual"] = "; ".join(counterfactuals(c.candidate.scenario))
             rows.append(row)
         return pd.DataFrame(rows)
 
@@ -62,6 +64,8 @@ class SearchResults:
             frame.insert(0, "rank", r.rank)
             frame.insert(1, "design", r.confirmed.candidate.key)
             frame.insert(2, "changes", "; ".join(r.changes))
+            frame.insert(3, "counterfactual", "; ".join(r.counterfactuals))
+            frame.insert(4, "runs", len(r.reported))
             frames.append(frame)
         return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
@@ -76,7 +80,8 @@ class SearchResults:
             f"{len(problem.seeds)} replications each on common random numbers): {feasible} met every "
             f"constraint, {int(table['pareto'].sum()) if len(table) else 0} on the Pareto front.",
             f"Re-evaluated {len(self.confirmed) - 1} front designs and the current design on "
-            f"{len(problem.confirm_seeds)} fresh replications ({pct}% intervals):",
+            f"{len(problem.confirm_seeds)} fresh replications, which choose the recommendations "
+            f"({pct}% intervals):",
             "",
         ]
         names = [o.name for o in problem.objectives]
@@ -99,7 +104,9 @@ class SearchResults:
             lines.append("  " + "  ".join(str(x).ljust(w) for x, w in zip(r, widths, strict=True)))
         lines += [
             "",
-            f"Recommended (paired differences against the current design, {pct}% intervals):",
+            f"Recommended (chosen on those replications; every number below is from "
+            f"{len(problem.report_seeds)} further replications never used to choose: paired "
+            f"differences against the current design, {pct}% intervals):",
         ]
         if not self.recommendations:
             lines.append("  none: no re-evaluated design met every constraint.")

@@ -65,14 +65,20 @@ BACK = """() => {
   const d = (window.solara && window.solara.debug) || {};
   return d.connectionStatus === 'connected' && (d.remountCount > 0 || !window.__beforeRestart);
 }"""
-#: Click a vote button of the card on screen, in the page, and say which card it was.
-TAP = """label => {
-  const card = document.querySelector('#ws-phone-card');
-  const b = card && [...card.querySelectorAll('button')].find(b => b.textContent.trim() === label);
-  if (!b) return null;
-  b.click();
-  return card.dataset.request;
+#: At the wall-clock time ``at`` (ms; every context of one browser shares the clock), click a vote
+#: button of the card then on screen, and keep which card it was in ``window.__tapped`` (null if
+#: there was none). Two devices given one ``at`` tap within a millisecond or two of each other,
+#: however long the test's own calls to the pages take.
+TAP_AT = """([label, at]) => {
+  window.__tapped = undefined;
+  setTimeout(() => {
+    const card = document.querySelector('#ws-phone-card');
+    const b = card && [...card.querySelectorAll('button')].find(b => b.textContent.trim() === label);
+    if (b) b.click();
+    window.__tapped = b ? card.dataset.request : null;
+  }, Math.max(0, at - Date.now()));
 }"""
+TAPPED = "() => window.__tapped !== undefined"
 
 pytestmark = [
     pytest.mark.browser,
@@ -486,22 +492,33 @@ def test_two_devices_of_one_party_tapping_at_once_cast_one_vote(room, browser, s
     meeting, _ = meeting_where(lambda owed: owed["council"] >= 2)
     cast = play_to(page, phones, meeting)
     before = len(votes_of(server, code, "council"))
-    first = phones["council"].page.evaluate(TAP, "Vote no")
-    other = second.page.evaluate(TAP, "Vote yes")
-    assert first == other, "both devices showed the same card"
+    shown = card_of(phones["council"])
+    expect(second.page.locator("#ws-phone-card")).to_have_attribute("data-request", shown)
+    at = time.time() * 1000 + 300  # both taps scheduled, in the pages, for the same moment
+    phones["council"].page.evaluate(TAP_AT, ["Vote no", at])
+    second.page.evaluate(TAP_AT, ["Vote yes", at])
+    tapped = []
+    for device in (phones["council"], second):
+        device.page.wait_for_function(TAPPED)
+        tapped.append(device.page.evaluate("() => window.__tapped"))
+    assert tapped == [shown, shown], "both devices tapped the card both showed"
     page.wait_for_function(
         "n => parseInt(document.querySelector('#ws-waiting').dataset.votes) > n", arg=cast
     )
     for device in (phones["council"], second):
-        gone(device, first)
-    # The second tap is refused with a message on its phone, never moved to another card.
-    expect(second.page.locator("#ws-receipt")).to_contain_text("Not counted")
+        gone(device, shown)
     saved = votes_of(server, code, "council")[before:]
     assert len(saved) == 1, f"one vote counted, not two: {saved}"
-    assert saved[0][4] == first, "on the card both devices showed"
+    assert saved[0][4:5] == [shown], f"saved on the card both devices showed: {saved}"
+    counted = saved[0][2]
+    # Whichever tap came second is refused with a message on its phone, never moved to
+    # another card; both phones show the vote that counted.
+    late = second if counted == "no" else phones["council"]
+    expect(late.page.locator("#ws-receipt")).to_contain_text("Not counted")
     expect(page.locator("#ws-waiting")).to_have_attribute("data-votes", str(cast + 1))
     for device in (phones["council"], second):
-        expect(device.page.locator(f'#ws-phone-status[data-cast~="{first}=no"]')).to_be_visible()
+        status = device.page.locator(f'#ws-phone-status[data-cast~="{shown}={counted}"]')
+        expect(status).to_be_visible()
     assert asked, "a second device is told the table is taken, and shares it only by choice"
     expect(page.locator('[data-party="council"]')).to_have_attribute("data-here", "2")
 
@@ -659,6 +676,7 @@ def test_a_phone_and_a_projector_with_every_party_at_a_table_fit_their_screens(r
     page.get_by_role("button", name="Projector mode").click()
     expect(page.locator(".ws-side")).to_have_count(0)
     page.wait_for_function("() => location.search.includes('view=projector')")
+    expect(page.get_by_role("tab", name="Meeting")).to_have_count(1)  # the page redrawn once
     tabs = page.get_by_role("tab", name="Meeting").bounding_box()
     assert tabs["y"] + tabs["height"] <= PROJECTOR[1], f"the tabs are off the screen: {tabs}"
     head = page.locator(".ws-head").bounding_box()

@@ -114,18 +114,21 @@ class Server:
         self.process: subprocess.Popen | None = None
 
     def start(self) -> Server:
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "alliance_sim.cli", "workshop", "mid-notts"]
-            + ["--port", str(self.port), "--host", self.host, "--state", str(self.state)],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            start_new_session=True,  # its own process group, stopped as a whole below
-        )
+        # The server writes to a file, not a pipe: a pipe nobody reads during a long session
+        # fills up and the server stops, waiting to write.
+        self.log = self.state.parent / f"{self.state.name}-server.log"
+        with self.log.open("a") as out:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "alliance_sim.cli", "workshop", "mid-notts"]
+                + ["--port", str(self.port), "--host", self.host, "--state", str(self.state)],
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,  # its own process group, stopped as a whole below
+            )
         deadline = time.monotonic() + 60
         while True:
             if self.process.poll() is not None:
-                pytest.fail(f"the workshop server exited:\n{self.process.stdout.read()}")
+                pytest.fail(f"the workshop server exited:\n{self.log.read_text()[-4000:]}")
             try:
                 with urllib.request.urlopen(self.url + "/", timeout=2) as response:
                     if response.status == 200:
@@ -150,16 +153,6 @@ class Server:
     def saved(self, code: str) -> dict:
         """The room's state file, as the server last wrote it."""
         return json.loads((self.state / f"{code}.json").read_text())
-
-
-def start_server(state: Path, host: str = "127.0.0.1"):
-    """The server and its address (for the benchmark)."""
-    server = Server(state, host).start()
-    return server, server.url
-
-
-def stop_server(server: Server) -> None:
-    server.stop()
 
 
 @pytest.fixture(scope="module")

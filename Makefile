@@ -30,9 +30,10 @@ bench: $(STAMP)
 bless: $(STAMP)
 	$(BIN)/python -m tests.golden_runs --bless
 
-## The workshop app in the browser (see README, "Running a workshop").
+## The workshop app for a room: phones on the same network join it (see README, "Running a
+## workshop"). To try it alone on this machine: .venv/bin/alliance-sim workshop mid-notts
 workshop: $(STAMP)
-	$(BIN)/alliance-sim workshop mid-notts
+	$(BIN)/alliance-sim workshop mid-notts --host 0.0.0.0
 
 clean:
 	rm -rf $(VENV) .pytest_cache .benchmarks

@@ -9,6 +9,7 @@ import pytest
 
 from alliance_sim import InputError
 from alliance_sim.workshop import Design, WorkshopSession, handout, views
+from alliance_sim.workshop.listeners import inline
 from alliance_sim.workshop.room import Room, RoomRegistry
 from alliance_sim.workshop.session import AGENT
 
@@ -104,12 +105,12 @@ def test_a_double_click_on_step_holds_one_meeting(design):
 
 # -- the room: many devices, one model -------------------------------------------------------------
 def test_tables_vote_from_their_own_devices_and_the_facilitator_holds_the_meeting(design):
-    room = Room("TEST", design)
+    room = Room("TEST", design, dispatch=inline)
     room.seat("phone-1", COUNCIL)
     room.seat("phone-2", "sfh")
     assert room.session.room_keys == {COUNCIL, "sfh"}
     seen = []
-    room.subscribe(seen.append)
+    room.subscribe(lambda: seen.append(room.version))
     while room.step() != "waiting":
         pass
     held = room.session.meetings_held
@@ -118,7 +119,7 @@ def test_tables_vote_from_their_own_devices_and_the_facilitator_holds_the_meetin
         if request is None:
             break
         key = room.session.model.parties[request.party].key
-        assert room.vote(key, "yes") in ("waiting", "ready")
+        assert room.vote(key, "yes", request.card) in ("waiting", "ready")
     assert room.session.status == "ready", "every table has voted; nothing is held yet"
     assert room.session.meetings_held == held
     assert room.step() == "held" and room.session.meetings_held == held + 1
@@ -129,8 +130,9 @@ def test_the_facilitator_lets_the_agent_vote_for_a_slow_table(design):
     room = Room("SLOW", design)
     to_first_request(room, {COUNCIL})
     request = room.session.waiting_for
-    while room.session.waiting_for is not None:  # every vote the council owes this meeting
-        room.let_agent_vote(COUNCIL)
+    owed = len(room.session.owed_by(request.party))
+    assert room.let_agent_vote(COUNCIL) == owed, "one click settles every vote the table owes"
+    assert room.session.waiting_for is None
     room.step()
     vote = next(
         v
@@ -155,11 +157,14 @@ def test_votes_from_many_threads_are_all_counted(design):
     keys = [COUNCIL, "sfh", "team", "nottscc"]
     keys = [k for k in keys if k in room.session.scenario.parties]
     to_first_request(room, set(keys))
+    cards = {k: room.session.pending_for(room.session.model.index[k]) for k in keys}
+    keys = [k for k in keys if cards[k] is not None]
+    assert len(keys) >= 2, "several tables vote at once"
     barrier = threading.Barrier(len(keys))
 
     def table(key: str) -> None:
         barrier.wait()
-        room.vote(key, "no")
+        room.vote(key, "no", cards[key].card)
 
     threads = [threading.Thread(target=table, args=(k,)) for k in keys]
     for t in threads:
@@ -205,12 +210,14 @@ def test_undo_takes_back_the_last_room_vote_even_after_the_meeting_was_held(desi
         if room.answer("no") != "waiting":
             break
     assert room.session.meetings_held == request.meeting
-    assert room.undo_vote()
+    assert room.undo_vote() == "crosses", "the vote's meeting was held: undoing it asks first"
+    assert room.session.meetings_held == request.meeting
+    assert room.undo_vote(across=True) == "undone"
     assert fingerprint(room.session.model) == before
     assert room.session.waiting_for == request
     for _ in range(answered - 1):  # the same meeting's earlier votes, one at a time
-        assert room.undo_vote()
-    assert not room.undo_vote()
+        assert room.undo_vote() == "undone"
+    assert room.undo_vote() == "nothing"
 
 
 def test_reset_and_a_new_design_keep_the_rooms_parties(design):
@@ -322,7 +329,7 @@ def test_a_room_referral_is_the_rooms_choice_not_a_missing_authority(design):
 
 
 def test_a_mandated_vote_card_offers_no_referral_and_says_why(design):
-    from alliance_sim.workshop.components import vote_card_html
+    from alliance_sim.workshop.pages.components import vote_card_html
 
     session = WorkshopSession(design, room={COUNCIL, "sfh", "nuh"})
     for _ in range(400):

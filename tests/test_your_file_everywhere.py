@@ -28,8 +28,8 @@ def test_workshop_takes_a_scenario_file(tmp_path, monkeypatch, capsys):
     assert scenario == str(tmp_path / "riverside.toml")  # absolute: the server may run elsewhere
     assert "riverside.toml" in capsys.readouterr().out
 
-    from alliance_sim.workshop import app
     from alliance_sim.workshop.design import Design
+    from alliance_sim.workshop.pages import app
 
     monkeypatch.chdir("/")
     monkeypatch.setenv(app.SCENARIO_ENV, scenario)

@@ -1,7 +1,7 @@
 """``alliance-sim workshop [SCENARIO]``: start the workshop app in the browser, locally.
 
 Checks the scenario, prints the address to open, then becomes ``solara run
-alliance_sim.workshop.app`` (the scenario and seed passed in the environment) and serves until
+alliance_sim.workshop.pages.app`` (the scenario and seed passed in the environment) and serves until
 interrupted (Ctrl-C).
 """
 
@@ -16,7 +16,7 @@ import sys
 from ..config.loading import builtin_names
 from ..errors import InputError
 
-APP_MODULE = "alliance_sim.workshop.app"
+APP_MODULE = "alliance_sim.workshop.pages.app"
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -98,6 +98,10 @@ def workshop_env(
     env.setdefault("SOLARA_ASSETS_PROXY", "True")
     env.setdefault("SOLARA_TELEMETRY_MIXPANEL_ENABLE", "False")
     env.setdefault("SOLARA_THEME_SHOW_BANNER", "False")
+    # After a restart, Solara re-runs each reconnecting page at its address instead of showing
+    # a refresh dialog: every page keeps its room in its address and its browser in a cookie,
+    # and the rooms are on disk, so nothing more is needed to come back.
+    env.setdefault("SOLARA_STATE_AUTO_REMOUNT", "True")
     return env
 
 

@@ -142,14 +142,18 @@ def _fate(model: AllianceModel, m) -> str:
     return text
 
 
-#: (label, summary key, format) for the side-by-side summary.
+#: (label, summary key, format) for the side-by-side summary. Agreed, stalemated and the rate are
+#: the board's business as ``measures`` counts it (ordinary business put to its vote); governance
+#: resolutions, reserved and void matters are counted apart, as in every report.
 SUMMARY_ROWS = (
     ("Matters tabled", "matters", "{:.0f}"),
-    ("Agreed", "agreed", "{:.0f}"),
-    ("Stalemate", "stalemate", "{:.0f}"),
+    ("Business agreed", "business_agreed", "{:.0f}"),
+    ("Business stalemated", "business_stalemated", "{:.0f}"),
+    ("Stalemate rate", "stalemate_rate", "{:.0%}"),
+    ("Resolutions settled", "resolutions", "{:.0f}"),
+    ("Resolutions refused", "resolutions_refused", "{:.0f}"),
     ("Decided by commissioners (reserved)", "reserved", "{:.0f}"),
     ("Void (prohibited)", "void", "{:.0f}"),
-    ("Stalemate rate", "stalemate_rate", "{:.0%}"),
     ("Median days to decision", "median_days", "{:.0f}"),
     ("Referrals to home bodies", "referrals", "{:.0f}"),
     ("Amendments", "amendments", "{:.0f}"),

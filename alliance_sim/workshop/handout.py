@@ -12,7 +12,7 @@ import datetime as dt
 import html
 import io
 
-from . import views
+from . import records, views
 from .session import WorkshopSession
 
 PRINT_CSS = """
@@ -45,10 +45,18 @@ def _table(headers: list[str], rows: list[list[object]]) -> str:
 
 def vote_rows(session: WorkshopSession) -> list[list[object]]:
     """The room's votes: meeting, matter, title, party, room's vote, agent's, whether they differ."""
+    return [row[:7] for row in vote_records(session)]
+
+
+def vote_records(session: WorkshopSession) -> list[list[object]]:
+    """:func:`vote_rows` with the agent's reason for its own vote, and the vote as the run
+    recorded it, with its reason (the narrative's line)."""
     model = session.model
+    recorded = {(v.meeting, v.matter, v.party): v for v in records.votes(model)}
     rows = []
     for d in session.debrief().decisions:
         r = d.request
+        vote = recorded.get((r.meeting, r.matter, r.party))
         rows.append(
             [
                 r.meeting,
@@ -58,19 +66,23 @@ def vote_rows(session: WorkshopSession) -> list[list[object]]:
                 views.choice_word(d.choice),
                 r.agent_says,
                 "yes" if d.differs else "no",
+                r.agent_reason,
+                records.vote_sentence(model, vote) if vote is not None else "",
             ]
         )
     return rows
 
 
 VOTE_COLUMNS = ["meeting", "matter", "title", "party", "room", "agent", "differs"]
+CSV_COLUMNS = [*VOTE_COLUMNS, "agent_reason", "recorded"]
 
 
 def votes_csv(session: WorkshopSession) -> str:
+    """The room's votes as CSV, each with the agent's reason and the vote as recorded."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(VOTE_COLUMNS)
-    writer.writerows(vote_rows(session))
+    writer.writerow(CSV_COLUMNS)
+    writer.writerows(vote_records(session))
     return out.getvalue()
 
 

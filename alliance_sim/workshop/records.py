@@ -10,7 +10,8 @@ Engine attributes read (besides ``model.parties``, ``model.matters``, ``model.st
 ``model.log.events``, ``model.log.votes`` (``meeting, matter, party, vote, by, x, seq, F, down,
 sys, s``), ``model.terminated_day``, ``model.collected()`` (``day``, the figures,
 ``net_m:<key>``), ``model.network`` (a networkx graph with edge attribute ``trust``),
-``SimulationResult(model).summary()`` and ``.blocks_by_party()``, ``reasons.vote_reason``,
+``SimulationResult(model).summary()`` and ``.blocks_by_party()``, ``model.arrays.bfs`` and
+``.bfs_home`` (the best-for-service weights a vote's reason quotes), ``reasons.vote_reason``,
 ``reasons.consulted_view`` and ``reasons.event_text``.
 """
 
@@ -86,6 +87,12 @@ def vote_sentence(model: AllianceModel, vote: Vote) -> str:
     if vote.by == "room" and vote.vote == "referred":
         return f"{party.name} refers it to {party.home_body.name} (the room's vote)"
     return vote_reason(model, vote)
+
+
+def best_for_service(model: AllianceModel, party: int) -> tuple[float, float]:
+    """A party's best-for-service weight as its representative weighs a vote, and as its home
+    body does (lower, 000 §3.2): a mandated vote's reason quotes the home body's."""
+    return float(model.arrays.bfs[party]), float(model.arrays.bfs_home[party])
 
 
 def event_sentence(model: AllianceModel, e: Event) -> str:

@@ -359,7 +359,10 @@ def narrative(
         for v in cast.get(seq, ()):
             if current is not None:
                 kind = "room" if v.by == "room" else "vote"
-                current.lines.append(Line(records.vote_sentence(model, v), kind, 2))
+                # Named by its matter: a party's votes on two matters of one meeting can read
+                # the same ("refers it to its board"), and each line must say which it is.
+                text = f"{model.matters[v.matter].id}: {records.vote_sentence(model, v)}"
+                current.lines.append(Line(text, kind, 2))
 
     for seq, e in enumerate(events):
         if e.meeting < lowest:
@@ -385,8 +388,8 @@ class Running:
     meetings_total: int
     date: str
     tabled: int
-    agreed: int
-    stalemate: int
+    agreed: int  # ordinary business the board agreed, as ``measures`` counts it
+    stalemate: int  # ... and stalemated (the stalemate rate's own numbers)
     open: int
     stalemate_rate: str
     median_days: str
@@ -405,8 +408,8 @@ def running(model: AllianceModel) -> Running:
         meetings_total=len(model.meeting_days),
         date=date_of(model, model.day) if held else "not yet met",
         tabled=int(s["matters"]),
-        agreed=int(s["agreed"]),
-        stalemate=int(s["stalemate"]),
+        agreed=int(s["business_agreed"]),
+        stalemate=int(s["business_stalemated"]),
         open=len(model.board.open),
         stalemate_rate="–" if math.isnan(rate) else f"{rate:.0%}",
         median_days="–" if math.isnan(median) else f"{median:.0f}",
@@ -418,6 +421,8 @@ def running(model: AllianceModel) -> Running:
 def party_interests(model: AllianceModel, party: int) -> list[tuple[str, str]]:
     """What a party cares about, for the room that plays it: (label, value) pairs."""
     p = model.parties[party]
+    # Whose weight: an agent's reason quotes its home body's when the home body decided.
+    representative, home = records.best_for_service(model, party)
     weights = sorted(p.objective_weights.items(), key=lambda kv: -kv[1])
     top = ", ".join(f"{name} ({w:.1f})" for name, w in weights[:3])
     authority = p.authority
@@ -425,7 +430,10 @@ def party_interests(model: AllianceModel, party: int) -> list[tuple[str, str]]:
     return [
         ("Budget in scope", money(p.budget_m)),
         ("Risk it can carry", f"{money(p.risk_tolerance_m)} a year"),
-        ("Best-for-service weight", f"{p.best_for_service:.2f}"),
+        (
+            "Best-for-service weight",
+            f"{representative:.2f} (its representative); {home:.2f} ({p.home_body.name})",
+        ),
         ("Objectives it weighs most", top),
         ("Delegated authority", f"up to {money(authority.threshold_m)}; excluded: {excluded}"),
         ("Home body", p.home_body.name),

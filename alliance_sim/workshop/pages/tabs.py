@@ -5,14 +5,14 @@ from __future__ import annotations
 import solara
 import solara.lab
 
-from ..records.events import Ev
-from ..text import date_of
-from . import figures, views
-from .compare import Comparison, default_contrast
+from ...records.events import Ev
+from ...text import date_of
+from .. import figures, views
+from ..compare import Comparison, default_contrast
+from ..design import RULE_LABELS, Design
+from ..room import Room
+from ..session import WorkshopSession
 from .components import MEMBERSHIPS, RULES, Html, Picture, esc, table, vote_html
-from .design import RULE_LABELS, Design
-from .room import Room
-from .session import WorkshopSession
 
 
 # -- tabs ---------------------------------------------------------------------------------------
@@ -209,7 +209,9 @@ def NarrativeView(session: WorkshopSession, version: int):
 
 
 @solara.component
-def RoomView(room: Room, version: int):
+def RoomView(room: Room, version: int, by: str | None):
+    """The parties the room plays (``by``: the browser running the room; None: a screen that
+    only watches, which cannot change them) and the debrief."""
     session = room.session
     model = session.model
     with solara.Column(gap="6px") as view:
@@ -226,8 +228,10 @@ def RoomView(room: Room, version: int):
                 solara.Checkbox(
                     label=p.name + note,
                     value=p.key in session.room_keys,
+                    disabled=by is None,
                     on_value=lambda on, key=p.key: room.hand_to_room(
-                        (session.room_keys | {key}) if on else (session.room_keys - {key})
+                        (session.room_keys | {key}) if on else (session.room_keys - {key}),
+                        by=by,
                     ),
                 )
         Debrief(session, version)

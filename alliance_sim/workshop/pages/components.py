@@ -13,12 +13,12 @@ import solara
 import solara.lab
 import solara.toestand
 
-from ..config.loading import builtin_names
-from ..text import date_of, money
-from . import figures, views
-from .design import MEMBERSHIP_LABELS, RULE_LABELS, RULE_NOTES, Design
-from .room import Room
-from .session import RoomRequest, WorkshopSession
+from ...config.loading import builtin_names
+from ...text import date_of, money
+from .. import figures, listeners, views
+from ..design import MEMBERSHIP_LABELS, RULE_LABELS, RULE_NOTES, Design
+from ..room import Room
+from ..session import RoomRequest, WorkshopSession
 
 RULES = list(RULE_LABELS)
 MEMBERSHIPS = list(MEMBERSHIP_LABELS)
@@ -79,21 +79,62 @@ def Picture(make: Callable[[], object], dependencies: list, alt: str, element_id
 
 
 # -- the live link to a room ------------------------------------------------------------------
-def use_room(room: Room, select: Callable[[Room], object] | None = None):
+def page_state(context) -> Callable[[], str]:
+    """Whether the page of a Solara kernel context is connected, away or closed for good."""
+    if context is None:
+        return lambda: listeners.CONNECTED
+    from solara.server.kernel_context import PageStatus
+
+    def state() -> str:
+        if context.closed_event.is_set():
+            return listeners.CLOSED
+        statuses = list(context.page_status.values())
+        if PageStatus.CONNECTED in statuses:
+            return listeners.CONNECTED
+        return listeners.AWAY if PageStatus.DISCONNECTED in statuses else listeners.CLOSED
+
+    return state
+
+
+#: How long the facilitator's screen lets changes gather before it is drawn (see listeners).
+SCREEN_DELAY_S = 0.15
+
+
+def use_room(
+    room: Room,
+    select: Callable[[Room], object] | None = None,
+    device: str = "",
+    delay: float = 0.0,
+):
     """What this page draws from the room, re-rendering it whenever another device changes it.
 
     ``select`` picks the part of the room a component draws (by default the room's version,
     which every change bumps): the listener re-renders only when that part changes, so that a
-    table's vote redraws the facilitator's header and tables, not the whole page.
+    table's vote redraws the facilitator's header and tables, not the whole page. ``device``
+    names the browser the page is on: the room counts it as present while the page is
+    connected. ``delay``: draw once for a burst of changes (:data:`SCREEN_DELAY_S`).
+    """
+    return use_room_state(room, select, device, delay)[0]
 
-    A change made from another browser session runs in that session's thread: the listener
+
+def use_room_state(
+    room: Room,
+    select: Callable[[Room], object] | None = None,
+    device: str = "",
+    delay: float = 0.0,
+):
+    """:func:`use_room`, and a function that brings the page up to date at once (from one of its
+    own event handlers, so that the device that acted sees the result first, in its own thread,
+    and the announcement that follows finds nothing left to draw).
+
+    A change made from another browser session is announced on another thread: the listener
     enters this page's render and kernel contexts (as Solara's own reactive variables do for a
     value set from another thread) so that the update goes to this page's websocket.
     """
     pick = select or (lambda r: r.version)
     value, set_value = solara.use_state(pick(room))
     render_context = reacton.core.get_render_context(required=False)
-    kernel = contextlib.nullcontext()
+    kernel = None
     try:
         import solara.server.kernel_context as kernel_context
 
@@ -101,27 +142,33 @@ def use_room(room: Room, select: Callable[[Room], object] | None = None):
             kernel = kernel_context.get_current_context()
     except ImportError:  # pragma: no cover - solara without its server
         pass
-    context = solara.toestand.Context(render_context, kernel)
+    context = solara.toestand.Context(render_context, kernel or contextlib.nullcontext())
     last = solara.use_ref(value)
 
+    def changed() -> None:
+        new = pick(room)
+        if new == last.current:
+            return
+        last.current = new
+        with context:
+            set_value(new)
+
     def subscribe():
-        def changed(_version: int) -> None:
-            new = pick(room)
-            if new == last.current:
-                return
-            last.current = new
-            with context:
-                set_value(new)
+        return room.subscribe(changed, device, page_state(kernel), delay)
 
-        return room.subscribe(changed)
+    solara.use_effect(subscribe, [room])
+    return pick(room), changed
 
-    solara.use_effect(subscribe, [room.code])
-    return pick(room)
+
+def batched(render_context):
+    """A context in which several state changes make one render (an event handler that sets two
+    states would otherwise draw the page twice)."""
+    return render_context if render_context is not None else contextlib.nullcontext()
 
 
 # -- set-up panel -------------------------------------------------------------------------------
 @solara.component
-def SetupPanel(room: Room, design: Design, error: str):
+def SetupPanel(room: Room, design: Design, error: str, by: str | None = None):
     """The design; a change that would discard meetings held or votes cast asks first.
 
     Drawn from the design and its error only (not the room's version): it is the page's largest
@@ -146,11 +193,11 @@ def SetupPanel(room: Room, design: Design, error: str):
                 )
             )
         else:
-            room.set_design(new)
+            room.set_design(new, by=by)
 
     def adopt() -> None:
         if pending is not None:
-            room.set_design(pending[0])
+            room.set_design(pending[0], by=by)
         set_pending(None)
 
     with solara.Column(gap="6px") as panel:
@@ -288,14 +335,14 @@ def _effect(value: float) -> str:
     return f"{'gains' if value > 0 else 'loses'} {money(value)} a year"
 
 
-def vote_card_html(session: WorkshopSession, request: RoomRequest, compact: bool = False) -> str:
+def vote_card_html(session: WorkshopSession, request: RoomRequest, heading: bool = True) -> str:
     """What a table needs to decide a vote: the matter, what its party gains or loses, what its
     agent would do (and, when its home body has already decided, that referring is not open)."""
     model = session.model
     matter = model.matters[request.matter]
     party = model.parties[request.party]
     lines = [
-        f"<h3>Vote for {esc(party.name)}</h3>",
+        f"<h3>Vote for {esc(party.name)}</h3>" if heading else "",
         f'<div class="ws-note">Board meeting {request.meeting} '
         f"({esc(date_of(model, request.day))})</div>",
         f'<div style="margin-top:4px"><b>{esc(matter.id)} {esc(matter.title)}</b>, proposed by '
@@ -313,57 +360,60 @@ def vote_card_html(session: WorkshopSession, request: RoomRequest, compact: bool
             f"<div><b>{esc(party.home_body.name)} has already decided</b>; its representative "
             "follows that answer, so the vote cannot be referred again.</div>"
         )
-    if not compact:
-        facts = "".join(
-            f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>"
-            for k, v in views.party_interests(model, request.party)
-        )
-        lines.append(f'<dl class="ws-facts">{facts}</dl>')
+    whose = f", as {esc(party.home_body.name)} decided" if request.mandated else ""
     lines.append(
-        f"<div><b>The agent would vote {request.agent_says}:</b> {esc(request.agent_reason)}</div>"
+        f"<div><b>The agent would vote {request.agent_says}{whose}:</b> "
+        f"{esc(request.agent_reason)}</div>"
     )
     return "".join(lines)
 
 
-@solara.component
-def VoteButtons(session: WorkshopSession, request: RoomRequest, cast: Callable[[str], None]):
-    party = session.model.parties[request.party]
-    with solara.Row(gap="10px", style={"margin-top": "8px", "flex-wrap": "wrap"}) as row:
-        solara.Button("Vote yes", on_click=lambda: cast("yes"), color="success")
-        solara.Button("Vote no", on_click=lambda: cast("no"), color="error")
-        if not request.mandated:
-            solara.Button(
-                f"Refer to {party.home_body.name}", on_click=lambda: cast("refer"), outlined=True
-            )
-    return row
-
-
-def request_id(request: RoomRequest) -> str:
-    return f"{request.meeting}-{request.matter_id}-{request.party}"
-
-
-@solara.component
-def RoomVote(room: Room, version: int):
-    """The facilitator's card for the first vote the meeting waits for (a table with no device,
-    or the facilitator voting for it); compact, so the tabs stay in view."""
-    session = room.session
-    request: RoomRequest | None = session.waiting_for
-    if request is None:
-        return solara.Div()
-    seated = room.seated()
-    party = session.model.parties[request.party]
-    devices = len(seated.get(party.key, []))
-    who = (
-        f"{views.plural(devices, 'device')} at this table can vote, or vote here for it"
-        if devices
-        else "no device at this table: vote here for it"
+def party_facts_html(session: WorkshopSession, party: int) -> str:
+    """What the party a table plays cares about (under its vote card on the phone)."""
+    facts = "".join(
+        f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>"
+        for k, v in views.party_interests(session.model, party)
     )
-    position = session.requests.index(request) + 1
-    attributes = {"id": "ws-roomvote", "data-request": request_id(request)}
-    with solara.Div(classes=["ws-card"], attributes=attributes) as card:
-        Html(
-            f'<div class="ws-note">Vote {position} of {len(session.requests)} the room casts '
-            f"at this meeting; {esc(who)}</div>" + vote_card_html(session, request, compact=True)
+    return f'<div class="ws-h">About your party</div><dl class="ws-facts">{facts}</dl>'
+
+
+def vote_buttons(session: WorkshopSession, request: RoomRequest) -> list[dict]:
+    """The choices a vote card offers (no referral once the home body has decided)."""
+    party = session.model.parties[request.party]
+    buttons = [
+        {"choice": "yes", "label": "Vote yes", "color": "success", "outlined": False},
+        {"choice": "no", "label": "Vote no", "color": "error", "outlined": False},
+    ]
+    if not request.mandated:
+        buttons.append(
+            {
+                "choice": "refer",
+                "label": f"Refer to {party.home_body.name}",
+                "color": "primary",
+                "outlined": True,
+            }
         )
-        VoteButtons(session, request, room.answer)
-    return card
+    return buttons
+
+
+def receipt_text(status: str, request: RoomRequest | None, choice: str, answer: str = "") -> str:
+    """What a device is told after a tap: its vote is in, or why it was not taken."""
+    matter = request.matter_id if request is not None else "that matter"
+    word = views.choice_word(choice)
+    if status in ("waiting", "ready", "held", "finished"):
+        return f"Your vote is in: {word} on {matter}."
+    if status == "duplicate":
+        return f"Counted once: your table's vote on {matter} ({word}) was already in."
+    if status == "taken":
+        return (
+            f"Not counted: your table had already voted {views.choice_word(answer)} on {matter} "
+            "(perhaps from another device). Use “Change my vote” to change it."
+        )
+    if status == "not-seated":
+        return "Not counted: this device no longer sits at that table; pick a party again."
+    if status == "not-facilitator":
+        return "Not done: this screen no longer runs the room (another screen took it over)."
+    return (
+        f"Not counted: the vote on {matter} is no longer asked for (the meeting has moved on). "
+        "The card now shows what is asked."
+    )

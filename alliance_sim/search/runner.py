@@ -28,12 +28,11 @@ How noise is kept from picking the winners:
 Determinism: the sampler of generation *g* is seeded from (master seed, *g*) and proposes from the
 completed trials in the study alone, and each candidate's results depend only on its design and
 the seeds; so the same file gives the same front whatever the number of workers, and a resumed
-study continues as an uninterrupted one would.
+study, which keeps only whole generations (``study.py``), continues as an uninterrupted one would.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import shutil
 import warnings
 from pathlib import Path
@@ -46,7 +45,7 @@ from ..batch.executors import make_executor
 from ..batch.files import atomic_write_text
 from ..batch.lock import FolderLock
 from ..batch.progress import progress_bar
-from ..batch.store import COPY, atomic_write, package_version
+from ..batch.store import COPY, atomic_write
 from ..errors import InputError
 from . import objectives as obj
 from .confirm import confirm, pareto_mask, recommend
@@ -54,8 +53,8 @@ from .evaluations import EVALUATIONS, SEARCH, Evaluations
 from .results import SearchResults
 from .space import Candidate, Problem, build_problem
 from .spec import load_search
+from .study import STUDY_DB, open_study
 
-STUDY_DB = "study.db"
 OUTPUTS = ("candidates.csv", "front.csv", "recommendations.csv", "report.html")
 
 
@@ -90,14 +89,11 @@ def _sampler(problem: Problem, generation: int):
 
 
 def _open_study(root: Path, problem: Problem, fresh: bool):
+    """The study on disk and, for the samplers, a copy of its trials in memory."""
     import optuna
-    from optuna.trial import TrialState
 
-    optuna.logging.set_verbosity(optuna.logging.WARNING)
-    experiment = problem.experiment
-    db = root / STUDY_DB
     if fresh:
-        db.unlink(missing_ok=True)
+        (root / STUDY_DB).unlink(missing_ok=True)
         shutil.rmtree(root / EVALUATIONS, ignore_errors=True)
         shutil.rmtree(root / "figures", ignore_errors=True)
         for name in (COPY, *OUTPUTS):
@@ -106,37 +102,13 @@ def _open_study(root: Path, problem: Problem, fresh: bool):
         root.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise InputError(f"{root}: cannot create the results folder ({exc}).") from None
-    existed = db.is_file()
-    directions = [o.direction for o in problem.objectives]
-    durable = optuna.create_study(
-        storage=optuna.storages.RDBStorage(f"sqlite:///{db}"),
-        study_name="search",
-        directions=directions,
-        load_if_exists=True,
-    )
-    if existed:
-        was = durable.user_attrs.get("sha256", "?")
-        if was != experiment.sha256:
-            raise InputError(
-                f"{root}: this study was made from a different version of {experiment.source} "
-                f"(sha256 {was[:12]}, now {experiment.sha256[:12]}), so it cannot be continued; "
-                "run again with --fresh to discard it and start over, or with --out to keep both."
-            )
-        if durable.user_attrs.get("package_version") != package_version():
-            raise InputError(
-                f"{root}: this study was made by alliance-sim "
-                f"{durable.user_attrs.get('package_version')}, this is {package_version()}; "
-                "results of two versions must not be mixed; run again with --fresh, or use --out."
-            )
-    else:
-        durable.set_user_attr("sha256", experiment.sha256)
-        durable.set_user_attr("package_version", package_version())
-        durable.set_user_attr("started", dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))
-        atomic_write(root / COPY, experiment.text.encode("utf-8"))
+    durable, trials = open_study(root, problem)
+    atomic_write(root / COPY, problem.experiment.text.encode("utf-8"))
     # The samplers read every trial at every suggestion: from SQLite that costs ~10 ms a time, so
     # they work on a copy in memory and each finished generation is written to the database.
+    directions = [o.direction for o in problem.objectives]
     study = optuna.create_study(directions=directions, sampler=_sampler(problem, 0))
-    study.add_trials(durable.get_trials(deepcopy=False, states=[TrialState.COMPLETE]))
+    study.add_trials(trials)
     return durable, study
 
 
@@ -147,9 +119,10 @@ def _ruled_out(problem: Problem, c: Candidate) -> bool:
 def _search(durable, study, problem: Problem, evaluations: Evaluations, bar) -> None:
     """Ask a generation, evaluate it in one batch, tell it, record it; until all are done.
 
-    A generation interrupted before it was recorded is asked again on resuming: its sampler's
-    seed and the completed trials are the same, so it proposes the same designs, and those
-    already simulated are read back from ``evaluations/``.
+    A generation interrupted before it was wholly recorded is asked again on resuming (any part
+    of it on disk is dropped, ``study.py``): its sampler's seed and the completed trials are the
+    same, so it proposes the same designs, and those already simulated are read back from
+    ``evaluations/``.
     """
     settings = problem.settings
     distributions = {lever.name: lever.distribution() for lever in problem.levers}

@@ -42,7 +42,7 @@ import numpy as np
 import pandas as pd
 
 from ..batch.executors import make_executor
-from ..batch.files import atomic_write_text
+from ..batch.files import atomic_write_text, writing_results
 from ..batch.lock import FolderLock
 from ..batch.progress import progress_bar
 from ..batch.store import COPY, atomic_write
@@ -221,7 +221,7 @@ def run_search(
     root = Path(out) if out is not None else Path("results") / experiment.name
     executor = make_executor(workers, scheduler)
     # one search at a time in a folder, as for any experiment (issue 12)
-    with FolderLock(root).acquire("search"):
+    with writing_results(root), FolderLock(root).acquire("search"):
         return _run_search(experiment, problem, root, executor, fresh, progress, report)
 
 

@@ -107,10 +107,9 @@ def run_experiment(
     if experiment.spec.sensitivity:
         from ..exploration.runner import run_analysis
 
-        root = Path(out) if out is not None else default_directory(experiment.name)
-        with writing_results(root), FolderLock(root).acquire("run"):
-            return run_analysis(experiment, workers, scheduler, fresh=fresh, out=out,
-                                progress=progress, report=report)  # fmt: skip
+        out = out if out is not None else default_directory(experiment.name)
+        return run_analysis(experiment, workers, scheduler, fresh=fresh, out=out,
+                            progress=progress, report=report)  # fmt: skip
     # every input is validated before anything is written (the scenarios are parsed from the very
     # bytes whose hashes the manifest records, so what is hashed is what is run)
     design = build_design(experiment)

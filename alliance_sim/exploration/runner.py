@@ -11,6 +11,7 @@ experiment's folder has every section.
 
 from __future__ import annotations
 
+import io
 import json
 import time
 from dataclasses import dataclass, field, replace
@@ -21,6 +22,8 @@ import pandas as pd
 
 from ..batch.design import build_design
 from ..batch.executors import make_executor
+from ..batch.files import writing_results
+from ..batch.lock import FolderLock
 from ..batch.progress import progress_bar
 from ..batch.spec import Experiment
 from ..batch.store import ResultStore, atomic_write
@@ -122,7 +125,11 @@ def run_analysis(
     report: bool = True,
     model: FunctionModel | None = None,
 ) -> AnalysisResults:
-    """Run every sensitivity stage of ``experiment`` (resuming), then discovery and the report."""
+    """Run every sensitivity stage of ``experiment`` (resuming), then discovery and the report.
+
+    Every input is checked before anything is written; the output folder is locked while the
+    stages run.
+    """
     from ..config.assumptions import build_registry
 
     spec = experiment.spec
@@ -133,6 +140,7 @@ def run_analysis(
             "analysis samples one scenario's assumptions, so name one."
         )
     base = build_design(experiment)
+    base_scenarios = base.scenarios()
     registry = model.registry if model else build_registry(base.cells[0].scenario)
     fixed = set(spec.fixed)
     for f in base.factors:
@@ -140,7 +148,16 @@ def run_analysis(
             fixed |= set(setting)
     root = Path(out) if out is not None else Path("results") / experiment.name
     executor = make_executor(workers, scheduler)
-    base_scenarios = base.scenarios()
+    with writing_results(root), FolderLock(root).acquire("run"):
+        return _run_stages(experiment, base, base_scenarios, registry, fixed, root, executor,
+                           fresh, progress, report, model)  # fmt: skip
+
+
+def _run_stages(experiment: Experiment, base, base_scenarios, registry, fixed: set[str],
+                root: Path, executor, fresh: bool, progress: bool, report: bool,
+                model: FunctionModel | None) -> AnalysisResults:  # fmt: skip
+    spec = experiment.spec
+    source = experiment.source
     confidence = spec.statistics.confidence
     results: list[StageResult] = []
     verdicts: dict[str, list[Verdict]] = {}
@@ -201,7 +218,9 @@ def run_analysis(
             store.root / ROBUSTNESS,
             robustness_table(stage_verdicts).to_csv(index=False).encode("utf-8"),
         )
-        per_point.values.to_parquet(store.root / "outcomes.parquet")
+        sink = io.BytesIO()
+        per_point.values.to_parquet(sink)
+        atomic_write(store.root / "outcomes.parquet", sink.getvalue())
         results.append(StageResult(stage, store.root, sample, per_point, indices))
     found = None
     if spec.discovery is not None:

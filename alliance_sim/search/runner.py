@@ -41,6 +41,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..batch.columns import CANDIDATE, CANDIDATE_FLAGS
 from ..batch.executors import make_executor
 from ..batch.files import atomic_write_text, writing_results
 from ..batch.lock import FolderLock
@@ -55,6 +56,7 @@ from .space import Candidate, Problem, build_problem
 from .spec import load_search
 from .study import STUDY_DB, open_study
 
+SIMULATED, SHORTFALL, FEASIBLE, DUPLICATE, PARETO, CONFIRMED = CANDIDATE_FLAGS
 OUTPUTS = ("candidates.csv", "front.csv", "recommendations.csv", "report.html")
 
 
@@ -167,11 +169,9 @@ def candidates_table(study, problem: Problem) -> pd.DataFrame:
 
     rows = []
     for t in study.get_trials(deepcopy=False, states=[TrialState.COMPLETE]):
-        row: dict[str, Any] = {
-            "trial": t.number,
-            "generation": t.number // problem.settings.population,
-        }
-        row["design"] = t.user_attrs.get("design", "")
+        generation = t.number // problem.settings.population
+        identity = (t.number, generation, t.user_attrs.get("design", ""))
+        row: dict[str, Any] = dict(zip(CANDIDATE, identity, strict=True))
         row.update({lever.name: t.params.get(lever.name) for lever in problem.levers})
         simulated = t.user_attrs.get("simulated", True)
         row.update(
@@ -180,17 +180,17 @@ def candidates_table(study, problem: Problem) -> pd.DataFrame:
                 for o, v in zip(problem.objectives, t.values, strict=True)
             }
         )
-        row["simulated"] = simulated
         broken = t.user_attrs.get("violations", {})
+        row[SIMULATED] = simulated
         row.update({f"violation:{k}": v for k, v in broken.items()})
-        row["worst_member_shortfall_m"] = t.user_attrs.get("shortfall_m")
-        row["feasible"] = all(v <= 0 for v in broken.values())
+        row[SHORTFALL] = t.user_attrs.get("shortfall_m")
+        row[FEASIBLE] = all(v <= 0 for v in broken.values())
         rows.append(row)
     frame = pd.DataFrame(rows)
     if frame.empty:
         return frame
-    frame["duplicate"] = frame["design"].duplicated()
-    frame["pareto"] = False
+    frame[DUPLICATE] = frame["design"].duplicated()
+    frame[PARETO] = False
     pool = frame[frame["feasible"] & ~frame["duplicate"]]
     if len(pool):
         signs = np.array([o.sign for o in problem.objectives])
@@ -246,7 +246,7 @@ def _run_search(experiment, problem, root: Path, executor, fresh: bool, progress
     with progress_bar(progress, total, 0, f"{experiment.name}: confirm") as bar:
         confirmed = confirm(problem, front, evaluations, bar)
     confirmed_keys = {c.candidate.key for c in confirmed[1:]}
-    table["confirmed"] = table["design"].isin(confirmed_keys) & ~table["duplicate"]
+    table[CONFIRMED] = table["design"].isin(confirmed_keys) & ~table["duplicate"]
     recommendations = recommend(problem, confirmed)
     if len(front) and not recommendations:
         notes.append(

@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from ..batch.columns import check_names
 from ..batch.design import _check_path
 from ..batch.spec import Bundle, Experiment
 from ..config.loading import load_scenario
@@ -164,6 +165,9 @@ def build_problem(experiment: Experiment) -> Problem:
             f"{source}: field `uncertain` is not supported in a search file yet: fix the "
             "uncertain parameters with [set], or run them as an experiment with `alliance-sim run`."
         )
+    objective_columns = {n: "candidates.csv" for n in spec.search.objectives}
+    names = ((f"search.levers.{n}", n) for n in spec.search.levers)
+    check_names(names, source, [base], also=objective_columns)
     levers = [LeverSpace(name, lever) for name, lever in spec.search.levers.items()]
     for lever in levers:
         for path in lever.paths():

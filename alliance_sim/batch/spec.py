@@ -28,8 +28,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from ..errors import InputError, echo, from_validation, shorten
-from ..inputfile import parse
+from ..errors import echo, from_validation, shorten
+from ..inputfile import parse, read_bytes
 from .stages import Discovery, SensitivityStage
 
 #: A level of a plain factor: one value written into the scenario at the factor's dotted path.
@@ -236,14 +236,6 @@ def parse_experiment(text: str, source: str) -> ExperimentSpec:
 def load_experiment(path: str | Path) -> Experiment:
     """Read and validate an experiment file; raises :class:`InputError` naming file and field."""
     path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
-        raise InputError(f"{shorten(path)}: no such experiment file.") from None
-    except OSError as exc:
-        raise InputError(
-            f"{shorten(path)}: cannot read the experiment file ({exc.strerror})."
-        ) from None
-    file = parse(raw, str(path), "experiment")
+    file = parse(read_bytes(path, "experiment"), str(path), "experiment")
     spec = _validate(file.data, str(path))
     return Experiment(spec=spec, path=path, text=file.text, sha256=file.sha256)

@@ -54,6 +54,19 @@ def pairs(designs: list[dict[str, Any]]) -> list[tuple[str, int, int]]:
     return out
 
 
+def outcome_names(metrics: list[str], designs: list[dict[str, Any]]) -> tuple[list[str], list[str]]:
+    """What a stage measures, before it runs: each metric of each design (``metric @ design``
+    when there are several), then each paired difference (``metric | level 2 - level 1``)."""
+    single = len(designs) <= 1
+    names = [
+        metric if single else f"{metric} @ {design_label(labels)}"
+        for metric in metrics
+        for labels in designs
+    ]
+    differences = [f"{metric} | {label}" for label, _, _ in pairs(designs) for metric in metrics]
+    return names + differences, differences
+
+
 def outcomes(runs: pd.DataFrame, designs: list[dict[str, Any]], confidence: float) -> Outcomes:
     """Means over replications per point, and paired differences between designs."""
     from scipy import stats
@@ -69,26 +82,23 @@ def outcomes(runs: pd.DataFrame, designs: list[dict[str, Any]], confidence: floa
             runs[metric].to_numpy(dtype=float)
         )
         cube[metric] = arr
+    names, differences = outcome_names(metrics, designs)
     values, low, high = {}, {}, {}
-    single = len(designs) == 1
-    for metric, arr in cube.items():
-        with np.errstate(all="ignore"):
-            for d, labels in enumerate(designs):
-                name = metric if single else f"{metric} @ {design_label(labels)}"
-                values[name] = _nanmean(arr[d])
-    differences = []
-    for label, a, b in pairs(designs):
-        for metric, arr in cube.items():
-            name = f"{metric} | {label}"
+    per_design = iter(names)
+    for arr in cube.values():
+        for d in range(len(designs)):
+            values[next(per_design)] = _nanmean(arr[d])
+    per_pair = iter(differences)
+    for _, a, b in pairs(designs):
+        for arr in cube.values():
+            name = next(per_pair)
             diff = arr[a] - arr[b]
             n = np.sum(~np.isnan(diff), axis=1)
+            mean = _nanmean(diff)
             with np.errstate(all="ignore"):
-                mean = _nanmean(diff)
-                sd = np.nanstd(diff, axis=1, ddof=1)
                 t = stats.t.ppf(0.5 + confidence / 2, np.maximum(n - 1, 1))
-                half = np.where(n > 1, t * sd / np.sqrt(n), np.nan)
+                half = np.where(n > 1, t * _sd(diff, mean, n) / np.sqrt(n), np.nan)
             values[name], low[name], high[name] = mean, mean - half, mean + half
-            differences.append(name)
     frame = pd.DataFrame(values)
     return Outcomes(
         list(frame.columns),
@@ -103,3 +113,10 @@ def _nanmean(arr: np.ndarray) -> np.ndarray:
     n = np.sum(~np.isnan(arr), axis=1)
     total = np.nansum(arr, axis=1)
     return np.where(n > 0, total / np.maximum(n, 1), np.nan)
+
+
+def _sd(arr: np.ndarray, mean: np.ndarray, n: np.ndarray) -> np.ndarray:
+    """Sample standard deviation of each row (NaN where fewer than two values; numpy's
+    ``nanstd`` would warn about those rows, e.g. a stage of one replication)."""
+    squares = np.nansum((arr - mean[:, None]) ** 2, axis=1)
+    return np.where(n > 1, np.sqrt(squares / np.maximum(n - 1, 1)), np.nan)

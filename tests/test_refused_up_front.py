@@ -10,6 +10,7 @@ file and the field.
 
 from __future__ import annotations
 
+import re
 import socket
 import subprocess
 import sys
@@ -20,6 +21,8 @@ import pytest
 
 from alliance_sim.batch.spec import load_experiment
 from alliance_sim.cli import main
+from alliance_sim.config.loading import load_scenario
+from alliance_sim.errors import InputError
 from alliance_sim.exploration.outcomes import outcome_names
 from alliance_sim.exploration.points import alliance_metrics
 from alliance_sim.exploration.runner import run_analysis
@@ -104,6 +107,63 @@ def test_an_unreachable_scheduler_leaves_nothing_behind(tmp_path):
 
 
 # ---------------------------------------------------------------- silent acceptances, now refused
+
+
+@pytest.mark.parametrize(
+    ("setting", "field"),
+    [
+        ("board.cadence_days=1e17", "board.cadence_days"),
+        ("parties.council.home_body.cadence_days=1000", "home_body.cadence_days"),
+        ("board.notice_days=100000", "board.notice_days"),
+        ("board.amendment_step=nan", "board.amendment_step"),
+        ("parties.council.authority.threshold_m=inf", "threshold_m"),
+        ("stream.kinds.service_change.rate_per_year=1e6", "rate_per_year"),
+        ("risk.funding_shocks_per_year=1e7", "funding_shocks_per_year"),
+        ("trust.rep_turnover_per_year=1e7", "rep_turnover_per_year"),
+        ("risk.period_days=1000000000", "risk.period_days"),
+        ("risk.levels.4.min_score=nan", "min_score"),
+        ("scenario.end=9999-12-31", "at most 50 years"),
+    ],
+)
+def test_a_scenario_value_out_of_any_plausible_range_is_refused(setting, field):
+    # validated only: before issue 26 some of these ran for ever, filling gigabytes
+    with pytest.raises(InputError, match=re.escape(field)):
+        load_scenario("mid-notts", [setting])
+
+
+def test_a_board_that_never_meets_is_refused_at_the_command_line(capsys):
+    err = refused(capsys, ["simulate", "mid-notts", "--quiet", "--set", "board.cadence_days=1e17"])
+    assert "board.cadence_days" in err and "365" in err
+
+
+def test_the_lowest_kpi_level_still_takes_any_score(capsys):
+    assert main(["simulate", "walsall", "--quiet", "--set", "risk.levels.4.min_score=-inf"]) == 0
+
+
+@pytest.mark.parametrize(
+    ("tail", "field"),
+    [
+        (STAGE + '[discovery]\nfinding = "mean_days"\nthreshold = inf\n', "discovery.threshold"),
+        (STAGE + '[discovery]\nfinding = "mean_days"\nthreshold = nan\n', "discovery.threshold"),
+        ('[uncertain]\nsamples = 2\nranges = { "board.amendment_step" = [0.5, inf] }\n',
+         "uncertain.ranges"),
+        ('[factors]\n"board.amendment_step" = [0.5, nan]\n', "factors"),
+    ],
+)  # fmt: skip
+def test_an_experiment_value_that_is_not_finite_is_refused(tmp_path, capsys, tail, field):
+    path = write(tmp_path, "inf.toml", HEAD.format(reps=1) + tail)
+    err = refused(capsys, ["run", str(path), "--out", str(tmp_path / "out"), "--workers", "1"])
+    assert field in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_search_range_or_horizon_without_bound_is_refused(tmp_path, capsys):
+    text = HEAD.format(reps=1) + SEARCH.replace("[14, 28]", "{ low = 14, high = inf }")
+    err = refused(capsys, ["search", str(write(tmp_path, "s.toml", text)), "--workers", "1"])
+    assert "search.levers" in err and "finite" in err
+    text = HEAD.format(reps=1).replace("horizon_days = 240", "horizon_days = 10000000") + SEARCH
+    args = ["search", str(write(tmp_path, "s.toml", text)), "--workers", "1"]
+    assert "experiment.horizon_days" in refused(capsys, args)
 
 
 def test_a_folder_given_as_a_file_is_called_a_folder(tmp_path, capsys):

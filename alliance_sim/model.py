@@ -30,6 +30,7 @@ series and switch it off (``collect=False``).
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -50,7 +51,7 @@ from .board.procedure import BoardProtocol
 from .board.trust import TrustNetwork
 from .business.payment import PaymentRegime
 from .business.risk import RiskBook
-from .business.stream import generate
+from .business.stream import generate, negotiated_scheme
 from .config import MatterKind, Scenario
 from .config.loading import load_scenario
 from .errors import InputError
@@ -89,6 +90,8 @@ class AllianceModel(mesa.Model):
         # An int seed (not a Generator) keeps Mesa off its slow np.iinfo path when seeding.
         super().__init__(seed=int(endogenous.generate_state(1, np.uint64)[0]))
         self.scenario = scenario
+        #: the alliance's own clause for each rule, which every reason and title cites
+        self.clauses = scenario.clauses
         self.seed = seed
         meta = scenario.scenario
         self.start = meta.start
@@ -133,10 +136,24 @@ class AllianceModel(mesa.Model):
             exo.random((periods, n)) < scenario.trust.rep_turnover_per_year * period_years
         )
         self.trust = TrustNetwork(scenario.trust, [p.key for p in self.parties])
+        scheme = negotiated_scheme(scenario, index, exo)
+        if scheme is not None:
+            # After every other draw, and with no noise row (a scheme books no money), so the rest
+            # of the run is the same whichever way the scheme comes about.
+            scheme.id = "RR"
+            at = bisect.bisect_right([m.arrival_day for m in matters], scheme.arrival_day)
+            matters.insert(at, scheme)
+            for i, matter in enumerate(matters):
+                matter.idx = i
+            compile_linear([scheme], self.arrays)
+        if risk.scheme.status == "agreed":  # agreed before the term (004 p.7: "in advance")
+            self.risk.agree_scheme(np.array([risk.scheme.shares.get(p.key, 0.0)
+                                             for p in self.parties]))  # fmt: skip
 
         self.terminated_day: int | None = None
         self.log = EventLog()
-        self.roster = Roster(self.parties, scenario.membership, self.log, self.clock)
+        self.roster = Roster(self.parties, scenario.membership, self.log, self.clock,
+                             self.clauses)  # fmt: skip
         transition_day = (
             scenario.day_of(meta.transition_end) if meta.transition_end is not None else None
         )
@@ -147,17 +164,19 @@ class AllianceModel(mesa.Model):
         )  # fmt: skip
         self.transition = TransitionWatch(
             scenario.escalation, transition_day, self.board, self.roster, self.risk.ledger,
-            self.log, self.clock, self.terminate, scenario.risk,
+            self.log, self.clock, self.terminate, scenario.risk, self.clauses,
         )  # fmt: skip
         self.payment = PaymentRegime(scenario, index, self.arrays, self.board.matters)
         self.term = TermWatch(
             scenario.term, scenario.escalation, self.horizon,
             force_majeure_day(scenario.term, self.horizon, np.random.default_rng(term_events)),
             self.board, self.roster, self.risk.ledger, self.log, self.clock, self.terminate,
+            self.clauses,
         )  # fmt: skip
         self.removal = RemovalWatch(
-            scenario.membership, scenario.escalation.decision_days, self.board, self.roster
-        )
+            scenario.membership, scenario.escalation.decision_days, self.board, self.roster,
+            self.clauses,
+        )  # fmt: skip
         #: what a decision of each kind of matter sets in motion, besides risk and trust
         self.consequences = {
             MatterKind.ADMISSION: self.roster.admission_decided,

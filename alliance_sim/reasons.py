@@ -4,7 +4,8 @@ Written for a workshop room: "Council votes no: demand shifted to social care co
 year (up to £1.9m), beyond its tolerance of £0.5m". Worded from the typed records in
 ``records/events.py`` (each carries its terms and evaluation) and the matters' fixed facts, read
 through a narrow view of the run (:class:`RunView`), only when someone reads them; nothing here
-changes the model.
+changes the model. A clause is cited from the alliance's own table (``[clauses]``,
+``config/clauses.py``): a rule its documents have no clause for cites nothing.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import TYPE_CHECKING, Protocol
 import numpy as np
 
 from .board.acceptable import best_terms
-from .board.prohibited import COMMISSIONER_MONEY
+from .config import Clause, Clauses
 from .records import events as E
 from .records.events import StaleWhy, Vote
 from .registry import PROHIBITED_GROUNDS
@@ -33,8 +34,8 @@ if TYPE_CHECKING:
 
 class RunView(Protocol):
     """What the reasons read of a run, and all they read: the parties, the matters, the parties'
-    decision arrays, the risk book's periods, the event log (a vote's home-body answer) and the
-    start date (an ``AllianceModel`` is one)."""
+    decision arrays, the risk book's periods, the event log (a vote's home-body answer), the
+    start date and the alliance's own clauses (an ``AllianceModel`` is one)."""
 
     @property
     def start(self) -> dt.date: ...
@@ -53,6 +54,9 @@ class RunView(Protocol):
 
     @property
     def log(self) -> E.EventLog: ...
+
+    @property
+    def clauses(self) -> Clauses: ...
 
 
 def terms_text(matter: Matter, x: np.ndarray) -> str:
@@ -216,7 +220,7 @@ def _referred(model, e: E.Referred) -> str:
             f"Referred on notice: {m.id} is proposed on {date_of(model, e.day)} and "
             f"{p.name}'s representative cannot decide it ({p.authority_gap(m)}); it seeks "
             f"{p.home_body.name}'s approval before the board meets, at its meeting on "
-            f"{date_of(model, e.answer_day)} (000 §3.2.1; 001 §46)"
+            f"{date_of(model, e.answer_day)}{model.clauses.cite(Clause.NOTICE)}"
         )
     return (
         f"Referred: {p.name}'s representative cannot decide {m.id} ({p.authority_gap(m)}); "
@@ -258,7 +262,10 @@ def _amended(model, e: E.Amended) -> str:
         if abs(a - b) > 1e-9
     ]
     toward = (
-        "by the chair, to terms every full member prefers (001 §47)"
+        f"to keep within what the commissioners have committed"
+        f"{model.clauses.cite(Clause.COMMISSIONER_MONEY)}"
+        if e.within_money
+        else f"by the chair, to terms every full member prefers{model.clauses.cite(Clause.CHAIR)}"
         if e.chair
         else f"toward the concerns of {_names(model, e.toward)}"
         if e.toward
@@ -284,15 +291,15 @@ def _recused(model, e: E.Recused) -> str:
     return (
         f"Conflict of interest: {p.name} notifies the board that it competes to provide the "
         f"services {m.id} concerns; the board manages the conflict by recusal, so {p.name} "
-        f"does not vote on {m.id} and cannot block it (002 §6.1)"
+        f"does not vote on {m.id} and cannot block it{model.clauses.cite(Clause.RECUSAL)}"
     )
 
 
 def _void(model, e: E.Void) -> str:
     ground = PROHIBITED_GROUNDS[e.ground]
     return (
-        f"Void: {_title(model, e)} is a Prohibited Matter — it would {ground.text} "
-        f"({ground.clause}) — whatever the vote"
+        f"Void: {_title(model, e)} is a Prohibited Matter — it would {ground.text}"
+        f"{model.clauses.cite(Clause(ground.name))} — whatever the vote"
     )
 
 
@@ -300,8 +307,8 @@ def _consulted(model, e: E.Consulted) -> str:
     m = model.matters[e.matter]
     if not e.reserved:
         views = "; ".join(consulted_view(model, e, int(i)) for i in e.present)
-        return (f"Associates consulted on {m.id} ({terms_text(m, e.x)}), without a vote "
-                f"(001 §35): {views}")  # fmt: skip
+        return (f"Associates consulted on {m.id} ({terms_text(m, e.x)}), without a vote"
+                f"{model.clauses.cite(Clause.ASSOCIATES)}: {views}")  # fmt: skip
     against = [int(i) for i, v in zip(e.present, e.content, strict=True) if not v]
     said = f"; concerns raised by {_names(model, against)}" if against else ""
     return f"Consulted: the board is consulted on {m.id}, a Reserved Matter{said}"
@@ -320,8 +327,13 @@ def consulted_view(model: RunView, e: E.Consulted, party: int) -> str:
 
 
 def _reserved(model, e: E.Reserved) -> str:
+    if model.matters[e.matter].outside:
+        return (f"Commissioning outside the alliance: the commissioners decide {_title(model, e)} "
+                f"alone, through their own governance, as before the agreement"
+                f"{model.clauses.cite(Clause.COMMISSIONING_OUTSIDE)}")  # fmt: skip
     how = "at once, as it is urgent" if e.urgent else "after consulting the board"
-    return f"Reserved: the commissioners decide {_title(model, e)} alone, {how} (000 §3.4-3.5)"
+    return (f"Reserved: the commissioners decide {_title(model, e)} alone, "
+            f"{how}{model.clauses.cite(Clause.RESERVED)}")  # fmt: skip
 
 
 def _stalemate(model, e: E.Stalemate) -> str:
@@ -357,7 +369,7 @@ def _membership(model, e: E.MembershipChanged) -> str:
 def _shock(model, e: E.Shock) -> str:
     p = model.parties[e.party]
     return (f"Policy change: a national or local funding change costs {p.name} "
-            f"{money(e.cost_m)} a year (001 §42)")  # fmt: skip
+            f"{money(e.cost_m)} a year{model.clauses.cite(Clause.POLICY_CHANGE)}")  # fmt: skip
 
 
 def _settled(model, e: E.Settled) -> str:
@@ -385,7 +397,8 @@ def _settled(model, e: E.Settled) -> str:
         recovered = int(period.host_recovery_pence[host])
         text += (
             f"; {model.parties[host].name}, the host partner, recovers {money(recovered / 1e8)} "
-            f"of its {money(hosted / 1e8)} costs of hosting from the other partners (002 §6.4)"
+            f"of its {money(hosted / 1e8)} costs of hosting from the other partners"
+            f"{model.clauses.cite(Clause.HOST_RECOVERY)}"
         )
     return text
 
@@ -393,14 +406,17 @@ def _settled(model, e: E.Settled) -> str:
 def _representative(model, e: E.Representative) -> str:
     p = model.parties[e.party]
     again = f"; {e.reopened} matter(s) it had settled are revisited" if e.reopened else ""
-    return f"New representative: {p.name} sends a new representative to the board (004 p.15){again}"
+    return (f"New representative: {p.name} sends a new representative to the board"
+            f"{model.clauses.cite(Clause.NEW_REPRESENTATIVE)}{again}")  # fmt: skip
 
 
 def _transition(model, e: E.Transition) -> str:
     if e.outcome == "complete":
-        return "Transition complete: every transition matter was agreed by the deadline (001 §43)"
+        return ("Transition complete: every transition matter was agreed by the deadline"
+                f"{model.clauses.cite(Clause.TRANSITION)}")  # fmt: skip
     return (f"Transition: the alliance is {e.outcome}; the unagreed transition matters are "
-            f"tabled again, due by {date_of(model, e.deadline)} (001 §40)")  # fmt: skip
+            f"tabled again, due by {date_of(model, e.deadline)}"
+            f"{model.clauses.cite(Clause.TRANSITION_ESCALATION)}")  # fmt: skip
 
 
 def _terminated(model, e: E.Terminated) -> str:
@@ -416,19 +432,20 @@ def _term(model, e: E.TermDecided) -> str:
         who = f" ({_names(model, m.blockers)} would not agree)" if m.blockers else ""
         what = (f"the board does not agree to extend the agreement beyond "
                 f"{date_of(model, e.end_day)}{who}")  # fmt: skip
-    return (f"Term: {what} (001 §40; 002 §2.2); the simulation still ends with the term, so "
-            f"designs compare over the same years")  # fmt: skip
+    return (f"Term: {what}{model.clauses.cite(Clause.TERM_EXTENSION)}; the simulation still ends "
+            "with the term, so designs compare over the same years")  # fmt: skip
 
 
 def _dispute(model, e: E.Dispute) -> str:
     return (f"Dispute: {model.parties[e.party].name} has blocked {e.stalemates} matters proposed "
             f"by {model.parties[e.other].name} into stalemate, most recently "
-            f"{model.matters[e.matter].id}; the board has not resolved the dispute (002 §6.3)")  # fmt: skip
+            f"{model.matters[e.matter].id}; the board has not resolved the dispute"
+            f"{model.clauses.cite(Clause.DISPUTE)}")  # fmt: skip
 
 
 def _force_majeure(model, e: E.ForceMajeure) -> str:
     return (f"Force majeure: an Event of Force Majeure on {date_of(model, e.day)} renders the "
-            f"agreement's continuation impossible (002 §6.2)")  # fmt: skip
+            f"agreement's continuation impossible{model.clauses.cite(Clause.FORCE_MAJEURE)}")  # fmt: skip
 
 
 TEXT = {
@@ -460,14 +477,14 @@ def stalemate_reason(model: RunView, e: E.Stalemate) -> str:
     voters = list(e.voters)
     best = e.best
     if best is None:
-        best = best_terms(m, voters, model.arrays, e.bfs, limit=m.limit)
+        best = best_terms(m, voters, model.arrays, e.bfs, limit=e.limit)
     if e.why == StaleWhy.NO_TERMS or not best.exists:
-        free = best_terms(m, voters, model.arrays, e.bfs) if m.limit is not None else best
+        free = best_terms(m, voters, model.arrays, e.bfs) if e.limit is not None else best
         if free.exists:  # what every member prefers would need the commissioners' money
             proved = (
                 "no terms exist that every full member prefers to the status quo without "
-                "requiring the commissioners to invest further monies "
-                f"({COMMISSIONER_MONEY.clause}): those they would agree, e.g. "
+                "requiring the commissioners to invest further monies"
+                f"{model.clauses.cite(Clause.COMMISSIONER_MONEY)}: those they would agree, e.g. "
                 f"{terms_text(m, free.x)}, would need them"
             )
         else:

@@ -73,9 +73,7 @@ class SimulationResult:
         # where the document gives none or the board did not decide it within the term.
         extension = self.model.term.extension
         out["term_extended"] = float("nan") if not extension else float(extension == "extended")
-        out["resigned"] = sum(
-            1 for e in self.model.log.of_kind(Ev.NOTICE) if "002 §6.6" in e.reason
-        )
+        out["resigned"] = self.model.roster.resignations
         out["alliance_net_m"] = float(self.model.risk.ledger.cumulative.sum())
         return out
 

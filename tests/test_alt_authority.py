@@ -15,6 +15,7 @@ from __future__ import annotations
 import pytest
 
 from alliance_sim import AllianceModel, load_scenario
+from alliance_sim.config import MatterKind
 from alliance_sim.records.events import Ev
 
 
@@ -47,3 +48,32 @@ def test_mid_notts_still_keeps_categories_back():
         "resource",
         "financial",
     }
+
+
+# -- issue 22 §5: the conflicts each document names are in its alliance's business -------------
+
+
+def test_lambeth_moves_people_out_of_slams_wards_at_a_cost_to_slam():
+    """004 p.13: IPSA moves 200 people out of rehabilitation wards and placements, to 'reduce bed
+    usage': every service change costs South London and Maudsley bed income (its wards are the
+    hospital side of the shift), while the charities that support people at home gain."""
+    model = AllianceModel("lambeth-ipsa", seed=2, collect=False)
+    shifts = [m for m in model.matters if m.kind is MatterKind.SERVICE_CHANGE]
+    assert shifts
+    slam, certitude = model.index["slam"], model.index["certitude"]
+    for m in shifts:
+        assert m.A[slam, 0] < 0 and m.labels[slam] == "acute income lost"
+        assert m.A[certitude, 0] > 0
+
+
+@pytest.mark.parametrize("name", ["mid-notts", "walsall", "lambeth-ipsa", "nhse-template"])
+def test_every_alliances_business_costs_some_member_money(name):
+    """Whether a board ever disagrees rests on its members' weights, not on business that suits
+    everyone: in every alliance, every shift of activity costs some full member money at the
+    terms proposed (docs/FIDELITY.md, why each alliance stalls or does not)."""
+    model = AllianceModel(name, seed=0, collect=False)
+    voters = model.roster.voter_list
+    for m in model.matters:
+        if m.kind is MatterKind.SERVICE_CHANGE:
+            F = m.F0 + m.A @ m.x
+            assert (F[voters] < 0).any(), m.id

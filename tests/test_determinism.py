@@ -18,10 +18,14 @@ BUILTINS = builtin_names()
 
 
 def stream_of(model: AllianceModel) -> list[tuple]:
-    """The business drawn up front (not what the run itself raises: escalations, re-tablings)."""
+    """The business drawn up front (not what the run itself raises: escalations, re-tablings).
+
+    An admission's worth to each party is left out: on fair terms (002 §6.5) it is each party's
+    part of the common costs, which follows who the design makes a member."""
     return [
         (m.id, str(m.kind), m.arrival_day, m.title, m.proposer, m.magnitude, m.urgent,
-         m.prohibited, m.deadline_days, tuple(m.x0), tuple(m.F0), tuple(m.A.ravel()))
+         m.prohibited, m.deadline_days, tuple(m.x0),
+         () if m.kind == "admission" else tuple(m.F0), tuple(m.A.ravel()))
         for m in model.board.queue
     ]  # fmt: skip
 

@@ -34,7 +34,8 @@ PROVIDERS = {
 @pytest.mark.parametrize(
     ("sector", "role"),
     [("acute", "acute"), ("ambulance", "ambulance"), ("community", "community"),
-     ("primary", "community"), ("mental_health", "community")],
+     ("primary", "community"), ("mental_health", "community"),
+     ("mental_health_inpatient", "acute")],
 )  # fmt: skip
 def test_each_sector_reaches_a_shift_by_its_role(sector, role):
     config = PartyConfig.model_validate(party(sector=sector))
@@ -162,3 +163,64 @@ def test_reprice_by_hand():
     np.testing.assert_allclose(A2[:, 1], A[:, 1])  # the compensation term is not payment
     np.testing.assert_allclose(B2[:, 0], 0.35 * np.abs(A2[:, 0]))
     assert A2[:, 0].sum() == pytest.approx(A[:, 0].sum())
+
+
+# -- the capitation is valued for the relief it brings (001 §30, 43a) --------------------------
+
+
+def _capitation(scenario: Scenario):
+    from alliance_sim.business.stream import transition_matters
+
+    index = {k: i for i, k in enumerate(scenario.parties)}
+    b = stream_builder(scenario, index)
+    (cap,) = [m for m in transition_matters(b, np.full(DRAWS_PER_MATTER, 0.5), 300)
+              if "risk_share" in m.term_names]  # fmt: skip
+    return cap, index
+
+
+def test_the_capitation_is_worth_to_the_acute_trust_the_activity_income_it_keeps():
+    """By hand, per unit of risk share: the acute trust takes on demand risk (-0.025 M) and keeps,
+    for ``capitation_horizon_years`` of the shifts it expects, the activity income they would
+    cost it (rate x mean magnitude x 0.8 proposed x the noise's mean x acute_margin_loss);
+    the commissioners forgo as much. Relief 0 leaves only the risk: 001 §30 is then inert."""
+    data = scenario_dict(PROVIDERS, [], days=1095)
+    data["scenario"]["transition_end"] = "2020-12-31"
+    data["stream"] = {"kinds": {"service_change": {"rate_per_year": 4.0,
+                                                   "magnitude_m": [0.5, 2.0]}}}  # fmt: skip
+    with_relief = Scenario.model_validate(data)
+    cap, i = _capitation(with_relief)
+    e = with_relief.stream.economics
+    M = 0.05 * (60.0 + 30.0 + 10.0)  # the providers' budgets
+    expected_shifts = 4.0 * (1.5 / np.log(4.0)) * 0.8 * (np.sinh(0.3) / 0.3)
+    acute_kept = e.acute_margin_loss * expected_shifts * e.capitation_horizon_years
+    ambulance_kept = e.ambulance_income_loss * expected_shifts * e.capitation_horizon_years
+    assert cap.A[i["acute"], 0] == pytest.approx(-0.025 * M + acute_kept)
+    assert cap.A[i["ambulance"], 0] == pytest.approx(-0.01 * M * 10 / 40 + ambulance_kept)
+    assert cap.A[i["ccg"], 0] == pytest.approx(0.04 * M - acute_kept - ambulance_kept)
+    data["stream"]["economics"] = {"capitation_relief": 0.0}
+    cap0, _ = _capitation(Scenario.model_validate(data))
+    assert cap0.A[i["acute"], 0] == pytest.approx(-0.025 * M)
+    assert cap.A[i["acute"], 0] > 0 > cap0.A[i["acute"], 0]
+
+
+def test_capitation_relief_moves_what_mid_notts_agrees_and_who_carries_it():
+    """001 §43a: the more of the activity income a capitated budget keeps for the acute trust,
+    the more demand risk it agrees to carry, and the better it ends the term; with no relief the
+    chair finds only the smaller risk share the acute trust accepts for the budget's other
+    merits. The test that fails if ``capitation_relief`` is inert."""
+
+    def run_with(relief: float, seed: int):
+        model = AllianceModel("mid-notts", seed=seed, collect=False,
+                              overrides={"stream.economics.capitation_relief": relief}).run()  # fmt: skip
+        (cap,) = [m for m in model.matters if "risk_share" in m.term_names and m.previous < 0]
+        final = cap
+        while any(m.previous == final.idx for m in model.matters):
+            final = next(m for m in model.matters if m.previous == final.idx)
+        sfh = float(model.risk.ledger.cumulative[model.index["sfh"]])
+        return final.outcome, float(final.x[0]), sfh
+
+    for seed in range(3):
+        none, full = run_with(0.0, seed), run_with(1.0, seed)
+        assert none[0] == full[0] == "agreed"
+        assert full[1] > none[1]  # a larger share of demand risk is agreed
+        assert full[2] > none[2]  # and the acute trust ends the term better placed

@@ -22,6 +22,7 @@ from tests.builders import (
     party,
     referrals,
     run,
+    scenario_dict,
     votes_on,
 )
 from tests.strategies import ORDINARY, scenarios
@@ -143,7 +144,9 @@ def test_the_chair_keeps_within_the_commissioners_money():
 
 
 def test_no_permitted_terms_is_a_stalemate_that_says_so():
-    model = run(build(GENEROUS, [shift(1.6)], prohibited_grounds=MONEY))
+    data = scenario_dict(GENEROUS, [shift(1.6)], prohibited_grounds=MONEY)
+    data["clauses"] = {"commissioner_money": "000 §3.3 c"}  # the clause its own table gives
+    model = run(data)
     m = get_matter(model, "shift")
     assert m.outcome == "stalemate"
     (stale,) = events_on(model, "shift", Ev.STALEMATE)
@@ -203,13 +206,51 @@ def test_property_prohibited_never_agreed(data):
 
 @pytest.mark.parametrize("seed", range(4))
 def test_mid_notts_never_agrees_to_need_further_commissioner_money(seed):
+    """What the commissioners pay a year for the business the board agrees never exceeds their
+    committed envelope (``board.commissioner_headroom_share`` of their budgets in scope)."""
     model = AllianceModel(load_scenario("mid-notts"), seed=seed, collect=False).run()
     commissioners = [i for i, p in enumerate(model.parties) if p.kind == "commissioner"]
+    envelope = model.scenario.board.commissioner_headroom_share * sum(
+        model.parties[i].budget_m for i in commissioners
+    )
     limited = [m for m in model.matters if m.limit is not None]
     assert limited  # the ground applies to its business
-    for m in limited:
+    paid = 0.0
+    for m in sorted(limited, key=lambda m: m.decided_day):
         if m.outcome == "agreed":
-            assert float((m.F0 + m.A @ m.x)[commissioners].sum()) >= -1e-9, m.id
+            paid += max(0.0, -float((m.F0 + m.A @ m.x)[commissioners].sum()))
+            assert paid <= envelope + 1e-9, m.id
+
+
+VARIATION = {
+    "kind": "variation",
+    "magnitude_m": 0.3,
+    "deadline_days": 200,
+    "terms": [{"name": "scope", "status_quo": 0.0, "proposed": 1.0}],
+    "effects_per_term": {"scope": {"outcomes": 1.0}},
+    "impacts": {"ccg": {"per_term": {"scope": -0.3}}, "trust": {"per_term": {"scope": 0.4}}},
+}
+
+
+def test_further_monies_are_money_beyond_the_commissioners_envelope():
+    """000 §3.3 c: a variation the commissioners pay £0.3m a year for is not void while their
+    committed envelope (£0.5m a year: half of one per cent of £100m) has room for it; it is
+    negotiated and agreed. The second finds £0.2m left and is agreed within it (scope at most
+    2/3); the third finds nothing left and is void when tabled."""
+    parties = {"ccg": party("commissioner", budget_m=100.0, best_for_service=0.9),
+               "trust": party("provider", budget_m=50.0)}  # fmt: skip
+    matters = [matter(f"v{i}", "trust", day=100 * i, **VARIATION) for i in range(3)]
+    model = run(build(parties, matters, prohibited_grounds=MONEY,
+                      commissioner_headroom_share=0.005))  # fmt: skip
+    first, second, third = (get_matter(model, f"v{i}") for i in range(3))
+    assert first.outcome == "agreed" and first.x[0] == pytest.approx(1.0)
+    assert second.outcome == "agreed" and 0 < second.x[0] <= 2 / 3 + 1e-6
+    assert third.outcome == "void" and third.decided_day == third.tabled_day
+    assert commissioners_net(first) + commissioners_net(second) >= -0.5 - 1e-9
+    # with no envelope, the reading the agreement does not support: the first is void already
+    strict = run(build(parties, matters, prohibited_grounds=MONEY,
+                       commissioner_headroom_share=0.0))  # fmt: skip
+    assert get_matter(strict, "v0").outcome == "void"
 
 
 def test_the_transition_activities_are_not_further_monies():

@@ -26,6 +26,8 @@ def alliance(matters=(), *, term=None, escalation=None, rule="unanimity", **part
     data = scenario_dict(ps, matters, days=730, rule=rule)
     data["term"] = term or {}
     data["escalation"] = escalation or {}
+    # the clauses its reasons cite, its own table's (Walsall's here)
+    data["clauses"] = {"dispute": "002 §6.3", "force_majeure": "002 §6.2"}
     return Scenario.model_validate(data)
 
 

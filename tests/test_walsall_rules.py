@@ -258,7 +258,9 @@ def conflicted(*conflicts: str, **board) -> dict:
     spec = matter("m", "a", impacts=gains(a=1.0, b=1.0, c=-1.0), conflicts=list(conflicts))
     parties = {"a": party("commissioner", **SELFISH), "b": party("provider", **SELFISH),
                "c": party("provider", **SELFISH)}  # fmt: skip
-    return scenario_dict(parties, [spec], **board)
+    data = scenario_dict(parties, [spec], **board)
+    data["clauses"] = {"recusal": "002 §6.1"}  # the clause its reasons cite, Walsall's
+    return data
 
 
 def test_a_conflicted_partner_neither_votes_nor_blocks():
@@ -373,3 +375,66 @@ def test_a_non_member_brings_no_business_to_the_board(walsall_runs):
 def _withdrawn_reason(model, m) -> str:
     (w,) = [e for e in model.log.of_kind(Ev.WITHDRAWN) if e.matter == m.idx]
     return w.reason
+
+
+# -- 002 §6.5: a new partner, proposed by any partner, on fair terms ---------------------------
+
+
+def _admissions(models: list[AllianceModel]):
+    return [(model, m) for model in models for m in model.matters
+            if m.kind is MatterKind.ADMISSION]  # fmt: skip
+
+
+def test_walsall_admits_on_its_own_clause_not_mid_notts():
+    """Any partner may propose the newcomer (not only the council, as 001 §39 has it), and the
+    newcomer's fair terms are its part of the host's costs (002 §6.4-6.5): the others' parts fall
+    by as much. Walsall has no pool (002 §7.4), so no one expects a smaller share of one."""
+    models = [AllianceModel("walsall", seed=s, collect=False) for s in range(30)]
+    admissions = _admissions(models)
+    assert len(admissions) >= 10
+    proposers = {model.parties[m.proposer].key for model, m in admissions}
+    assert len(proposers) >= 3 and proposers != {"council"}
+    for model, m in admissions:
+        assert "risk and reward" not in " ".join(m.labels)
+        assert m.labels[m.subject] == "its part of the host's costs"
+        assert m.F0[m.subject] < 0 and m.F0.sum() == pytest.approx(0.0)
+        for i, p in enumerate(model.parties):
+            if p.membership.value == "full":
+                assert m.F0[i] > 0 and m.labels[i] == "a smaller part of the host's costs"
+
+
+def test_mid_notts_council_still_brings_its_own_provider_into_its_pool():
+    models = [AllianceModel("mid-notts", seed=s, collect=False) for s in range(6)]
+    admissions = _admissions(models)
+    assert admissions
+    for model, m in admissions:
+        assert model.parties[m.proposer].key == "council"  # 001 §39
+        assert m.labels[model.index["council"]] == "social care joined up"
+        assert m.labels[model.index["sfh"]] == "a smaller share of risk and reward"
+
+
+# -- 002 §3.5, the second reading: commissioning decisions taken outside the alliance ----------
+
+
+def test_the_second_reading_of_002_3_5_keeps_commissioning_outside_the_board():
+    """'Commissioning arrangements remain unchanged' read as: the CCG still takes its own
+    commissioning decisions alone, as before the agreement. They arise at their rates, are
+    decided the day they arise with no vote and no consultation of the board (000 §3.5 d is
+    Mid-Notts'), move money, and are counted apart from the board's measures."""
+    outside = {"stream.commissioning_outside_board": True}
+    results = [simulate("walsall", seed=s, overrides=outside) for s in range(6)]
+    reserved = [(r, m) for r in results for m in r.model.matters if m.kind in RESERVED_KINDS]
+    assert reserved
+    for r, m in reserved:
+        assert m.outcome == "reserved" and m.outside and m.decided_day == m.arrival_day
+        assert not events_on(r.model, m.id, Ev.CONSULTED) and not votes_on(r.model, m.id)
+        assert r.decisions.set_index("matter_id").loc[m.id, "business"] == "apart"
+    text = "\n".join(r.narrative() for r in results)
+    assert "Commissioning outside the alliance" in text and "(002 §3.5)" in text
+    # the first reading, the file's: none arise
+    assert not [m for m in simulate("walsall", seed=0).model.matters if m.kind in RESERVED_KINDS]
+
+
+def test_the_second_reading_needs_an_agreement_without_reserved_matters():
+    with pytest.raises(InputError, match="reserved_matters to false"):
+        load("mid-notts", ["stream.commissioning_outside_board=true"])

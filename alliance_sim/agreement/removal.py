@@ -22,7 +22,7 @@ import numpy as np
 
 from agents.valuation import evaluate
 
-from ..config import RESOLUTION_KINDS, MatterKind, Membership, MembershipRules
+from ..config import RESOLUTION_KINDS, Clause, Clauses, MatterKind, Membership, MembershipRules
 from ..partyset import mask_of
 from ..records.matters import N_OBJ, Matter, resolution
 
@@ -35,9 +35,15 @@ class RemovalWatch:
     """Counts the stalemates each partner's blocks cause and tables proposals for removal."""
 
     def __init__(
-        self, rules: MembershipRules, decision_days: int, board: BoardProtocol, roster: Roster
+        self,
+        rules: MembershipRules,
+        decision_days: int,
+        board: BoardProtocol,
+        roster: Roster,
+        clauses: Clauses,
     ) -> None:
         self.rules = rules
+        self.clauses = clauses
         self.decision_days = decision_days
         self.board = board
         self.roster = roster
@@ -76,7 +82,7 @@ class RemovalWatch:
         ids = ", ".join(m.id for m in stalemates)
         title = (
             f"Remove {parties[subject].name} as a partner, proposed by {parties[proposer].name}: "
-            f"its blocks left {ids} in stalemate (002 §6.7)"
+            f"its blocks left {ids} in stalemate{self.clauses.cite(Clause.REMOVAL)}"
         )
         label = "the business its blocks stalemated"
         matter = resolution(MatterKind.REMOVAL, title, proposer, day, self.decision_days, F0, E0,
@@ -89,4 +95,5 @@ class RemovalWatch:
         if matter.outcome != "agreed":
             return
         for subject in matter.reconfigure:
-            self.roster.change(day, subject, Membership.NONE, f"removed by {matter.id} (002 §6.7)")
+            self.roster.change(day, subject, Membership.NONE,
+                               f"removed by {matter.id}{self.clauses.cite(Clause.REMOVAL)}")  # fmt: skip

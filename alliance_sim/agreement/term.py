@@ -33,7 +33,15 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..config import OBJECTIVES, RESOLUTION_KINDS, Escalation, MatterKind, TermRules
+from ..config import (
+    OBJECTIVES,
+    RESOLUTION_KINDS,
+    Clause,
+    Clauses,
+    Escalation,
+    MatterKind,
+    TermRules,
+)
 from ..records.events import Clock, Dispute, EventLog, ForceMajeure, TermDecided
 from ..records.matters import Matter, resolution
 
@@ -67,8 +75,10 @@ class TermWatch:
         log: EventLog,
         clock: Clock,
         terminate: Callable[[int, str], None],
+        clauses: Clauses,
     ) -> None:
         self.rules = rules
+        self.clauses = clauses
         self.escalation = escalation
         self.horizon = horizon
         self.board = board
@@ -95,14 +105,16 @@ class TermWatch:
         if due is not None and (day + self.board.config.cadence_days > due or day >= due):
             self.consider_day = None
             years = self.rules.extension_years
-            title = f"Extend the agreement by {years:g} years beyond its term (001 §40; 002 §2.2)"
+            title = (f"Extend the agreement by {years:g} years beyond its term"
+                     f"{self.clauses.cite(Clause.TERM_EXTENSION)}")  # fmt: skip
             self.board.add_matter(self._resolution(MatterKind.TERM_EXTENSION, title, day), day)
         if self.force_majeure is not None and day >= self.force_majeure:
             fm, self.force_majeure = self.force_majeure, None
             self.log.add(ForceMajeure(fm, number, -1, -1))
             self._table_termination(
                 day,
-                "an Event of Force Majeure renders its continuation impossible (002 §6.2)",
+                "an Event of Force Majeure renders its continuation impossible"
+                f"{self.clauses.cite(Clause.FORCE_MAJEURE)}",
                 impossible=True,
             )
 
@@ -123,7 +135,9 @@ class TermWatch:
                 self._stalemates[pair] = 0  # set aside unless the board ends the agreement
                 names = f"{self.roster.parties[b].name} and {self.roster.parties[proposer].name}"
                 self._table_termination(
-                    day, f"the dispute between {names} cannot be resolved (002 §6.3)"
+                    day,
+                    f"the dispute between {names} cannot be resolved"
+                    f"{self.clauses.cite(Clause.DISPUTE)}",
                 )
 
     def decided(self, matter: Matter, day: int) -> None:

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..config import OBJECTIVES, Escalation, MatterKind, Membership
+from ..config import OBJECTIVES, Clause, Clauses, Escalation, MatterKind, Membership
 from ..records.events import Clock, EventLog, Transition
 from ..records.matters import N_OBJ, Matter
 
@@ -52,8 +52,10 @@ class TransitionWatch:
         clock: Clock,
         terminate: Callable[[int, str], None],
         risk: Risk,
+        clauses: Clauses,
     ) -> None:
         self.config = config
+        self.clauses = clauses  # the alliance's own, which its reasons and titles cite
         self.risk = risk  # the cost of taking part, which a member stepping back saves in part
         self.deadline = deadline
         self.board = board
@@ -81,11 +83,14 @@ class TransitionWatch:
             self.done = True
             self.log.add(Transition(day, number, -1, -1, "complete"))
             return
+        cite = self.clauses.cite
         for m in self.failed:
             if m.is_open:
-                board.withdraw(m, day, "overtaken by the transition escalation (001 §40)")
+                board.withdraw(m, day, "overtaken by the transition escalation"
+                                       f"{cite(Clause.TRANSITION_ESCALATION)}")  # fmt: skip
         self.stage = "extension"
-        title = f"Allow more time for transition ({len(self.failed)} matter(s) unagreed, 001 §40a)"
+        unagreed = f"{len(self.failed)} matter(s) unagreed"
+        title = f"Allow more time for transition{cite(Clause.MORE_TIME, unagreed)}"
         board.add_matter(self._escalation(MatterKind.TRANSITION_EXTENSION, title, day), day)
 
     def decided(self, matter: Matter, day: int) -> None:
@@ -101,15 +106,15 @@ class TransitionWatch:
             if agreed:
                 for party, new in self.stepping.items():
                     self.roster.change(day, party, new,
-                                       f"it steps back under the reconfiguration {matter.id} "
-                                       "(001 §40b, 41)")  # fmt: skip
+                                       f"it steps back under the reconfiguration {matter.id}"
+                                       f"{self.clauses.cite(Clause.STEPPING_BACK)}")  # fmt: skip
                 self._restart(day, "reconfigured")
                 return
             refused = self.roster.parties
             who = (f"refused by {_names([refused[b].name for b in matter.blockers])}"
                    if matter.blockers else "not agreed in time")  # fmt: skip
             self._terminate(day, f"transition not agreed, and the reconfiguration {matter.id} "
-                                 f"{who} (001 §40c, 41-42)")  # fmt: skip
+                                 f"{who}{self.clauses.cite(Clause.DISSOLUTION)}")  # fmt: skip
 
     def _propose_reconfiguration(self, extension: Matter, day: int) -> None:
         """More time was refused: propose that the members in the way step back (001 §40b).
@@ -120,6 +125,7 @@ class TransitionWatch:
         (``Party.steps_back_as``: an associate, or out) and votes on the proposal like every other
         full member, valuing it by the position it would have; the others vote on going on.
         """
+        impossible = self.clauses.cite(Clause.NO_RECONFIGURATION)
         voters = self.roster.voter_list
         in_way = sorted({b for m in self.failed for b in m.blockers} & set(voters))
         refused = "blocked the transition matters"
@@ -129,21 +135,20 @@ class TransitionWatch:
         if not in_way:
             self._terminate(day, "transition not agreed, and more time not agreed before its "
                                  "deadline, though no full member voted against either: there is "
-                                 "no one to reconfigure the alliance around (001 §40b 'if "
-                                 "possible', 40c)")  # fmt: skip
+                                 f"no one to reconfigure the alliance around{impossible}")  # fmt: skip
             return
         if len(in_way) == len(voters):
             self._terminate(day, f"transition not agreed, and every full member {refused}, so a "
-                                 "reconfiguration would leave no one to go on (001 §40b 'if "
-                                 "possible', 40c)")  # fmt: skip
+                                 f"reconfiguration would leave no one to go on{impossible}")  # fmt: skip
             return
         parties = self.roster.parties
         holders = [parties[p].name for p in in_way if parties[p].holds_the_services_contracts]
         if holders:
+            framework = self.clauses.cite(Clause.COMMISSIONERS_FRAMEWORK)
             self._terminate(day, f"transition not agreed, and {_names(holders)} {refused}: the "
-                                 "alliance is a framework for the "
-                                 "commissioners' services contracts (000 §1.1; 001 §30), so it "
-                                 "cannot go on without them (001 §40b 'if possible', 40c)")  # fmt: skip
+                                 "alliance is a framework for the commissioners' services "
+                                 f"contracts{framework}, so it cannot go on without "
+                                 f"them{impossible}")  # fmt: skip
             return
         rules = self.roster.rules
         self.stepping = {
@@ -173,8 +178,8 @@ class TransitionWatch:
         self.stage = "reconfiguration"
         esc = self._escalation(
             MatterKind.RECONFIGURATION,
-            f"Reconfigure the alliance (001 §40b): {steps}; the others go on, with more time for "
-            "transition",
+            f"Reconfigure the alliance{self.clauses.cite(Clause.RECONFIGURATION)}: {steps}; the "
+            "others go on, with more time for transition",
             day,
             F0=F0,
             labels=tuple(labels),

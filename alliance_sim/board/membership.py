@@ -17,7 +17,8 @@
 - A partner removed by the board (002 §6.7, ``removal.py``) leaves from the day it is agreed.
 
 Voting rights and risk shares follow membership from the date a change takes effect. The roster
-tells those who listen (the board) of every change; it reads nothing of theirs.
+tells those who listen (the board) of every change; it reads nothing of theirs. The reasons it
+records cite the alliance's own clauses (``[clauses]``).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..config import Membership, MembershipRules
+from ..config import Clause, Clauses, Membership, MembershipRules
 from ..partyset import mask_of
 from ..records.events import Clock, EventLog, MembershipChanged, Notice, Shock
 from ..text import money
@@ -49,10 +50,17 @@ class Roster:
     """The parties' memberships now, the changes under notice, and the masks the board votes by."""
 
     def __init__(
-        self, parties: list[Party], rules: MembershipRules, log: EventLog, clock: Clock
+        self,
+        parties: list[Party],
+        rules: MembershipRules,
+        log: EventLog,
+        clock: Clock,
+        clauses: Clauses,
     ) -> None:
         self.parties = parties
         self.rules = rules
+        self.clauses = clauses
+        self.resignations = 0  # notices of resignation given (002 §6.6)
         self.log = log
         self.clock = clock
         self.listeners: list[Listener] = []
@@ -120,7 +128,8 @@ class Roster:
         if agent.withdraws_after_shock(position_m, self.rules):
             reason = (
                 f"a policy change costs it {money(cost_m)} a year and its net position from the "
-                f"alliance's business is already {money(position_m)} down (001 §42)"
+                f"alliance's business is already {money(position_m)} down"
+                f"{self.clauses.cite(Clause.WITHDRAWAL)}"
             )
             self.schedule(day, party, Membership.NONE, reason, self.rules.withdrawal_notice_days)
 
@@ -136,8 +145,10 @@ class Roster:
             if self.parties[party].resigns(position, self.rules):
                 reason = (
                     f"its net position from the alliance's business is {money(position)} down, "
-                    f"beyond what it can carry, so it resigns to the board (002 §6.6)"
+                    "beyond what it can carry, so it resigns to the board"
+                    f"{self.clauses.cite(Clause.RESIGNATION)}"
                 )
+                self.resignations += 1
                 self.schedule(day, party, Membership.NONE, reason,
                               self.rules.resignation_notice_days)  # fmt: skip
 
@@ -147,11 +158,14 @@ class Roster:
             return
         subject = self.parties[matter.subject]
         if matter.outcome == "agreed":
-            self.change(day, matter.subject, Membership.FULL, f"admitted by {matter.id}")
+            clause = self.clauses.of(Clause.ADMISSION)
+            reason = f"admitted by {matter.id}" + (f", {clause}" if clause else "")
+            self.change(day, matter.subject, Membership.FULL, reason)
             return
         proposer = self.parties[matter.proposer]
         new = proposer.response_to_refused_admission(self.rules)
         if new is None:
             return
-        reason = f"its social-care provider {subject.name} was refused full membership (001 §39)"
+        reason = (f"its social-care provider {subject.name} was refused full membership"
+                  f"{self.clauses.cite(Clause.REFUSED_ADMISSION)}")  # fmt: skip
         self.schedule(day, matter.proposer, new, reason, self.rules.council_notice_days)

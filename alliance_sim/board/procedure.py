@@ -70,7 +70,7 @@ if TYPE_CHECKING:
     from agents.valuation import PartyArrays
 
     from ..records.evaluation import Evaluation
-    from ..records.matters import Matter
+    from ..records.matters import Limit, Matter
     from .membership import Roster
     from .trust import TrustNetwork
 
@@ -134,6 +134,11 @@ class BoardProtocol:
             [i for i, p in enumerate(roster.parties) if p.exercises_reserved_matters]
             if COMMISSIONER_MONEY.name in config.prohibited_grounds
             else []
+        )
+        #: £m a year the commissioners' committed envelope still has for the business the board
+        #: agrees (000 §3.3 c: only money beyond it is 'further monies')
+        self.headroom = config.commissioner_headroom_share * float(
+            sum(roster.parties[i].budget_m for i in self.commissioners)
         )
         #: (who is consulted, who of them is content) -> the views recorded (``_content``)
         self._contents: dict[tuple[int, int], np.ndarray] = {}
@@ -360,6 +365,8 @@ class BoardProtocol:
     def _consider(self, matter: Matter, day: int, number: int) -> None:
         matter.meetings += 1
         idx = matter.idx
+        if matter.limit is not None and not self._within_money(matter, day, number):
+            return
         if matter.pending and matter.stale:
             # Same terms, no new answer from a home body: the votes would be the same again.
             self.log.add(Awaiting(day, number, idx, -1, tuple(sorted(matter.pending))))
@@ -400,7 +407,8 @@ class BoardProtocol:
                             system=False)  # fmt: skip
             return
         verdict = self.rules[matter.kind].decide(voters, votes.yes, ev.sys)
-        if verdict.passed and matter.limit is not None and matter.limit.breached(x):
+        limit = self._limit(matter)
+        if verdict.passed and limit is not None and limit.breached(x):
             # Agreed on terms that need further commissioner money: void (000 §3.3 c).
             self._decide(matter, day, number, "void", Void(day, number, idx, -1,
                                                            COMMISSIONER_MONEY.name))  # fmt: skip
@@ -471,18 +479,19 @@ class BoardProtocol:
             matter.rounds = 0
             voters = members(self.roster.voter_mask & ~matter.recused)
             needs = [need * 100 if insist >> v & 1 else need for v in voters]
-            best = best_terms(matter, voters, self.arrays, matter.bfs, needs, system, matter.limit)
+            limit = self._limit(matter)
+            best = best_terms(matter, voters, self.arrays, matter.bfs, needs, system, limit)
             if not best.exists:
                 # No terms leave every voter the margin aimed for: whether any terms at all suit
                 # every voter is decided exactly (surplus > 0), and those are proposed if so. With
                 # the same margin for all and no limit, the best terms are the same and only the
                 # value moves by the margin; otherwise the search is made again without it.
-                if matter.limit is None and not insist:
+                if limit is None and not insist:
                     best = best._replace(value=best.value + need)
                 else:
                     bare = [need * 100 if insist >> v & 1 else 0.0 for v in voters]
                     best = best_terms(matter, voters, self.arrays, matter.bfs, bare, system,
-                                      matter.limit)  # fmt: skip
+                                      limit)  # fmt: skip
             moved = np.abs(best.x - matter.x) / np.maximum(matter.hi - matter.lo, 1e-12)
             if not best.exists:
                 self._stalemate(matter, day, number, StaleWhy.NO_TERMS, best)
@@ -492,9 +501,10 @@ class BoardProtocol:
             elif new is None:  # the terms already suit every voter's interests as valued
                 self._stalemate(matter, day, number, StaleWhy.NO_AMENDMENT, best)
                 return
-        if new is not None and matter.limit is not None and not chair:
+        limit = self._limit(matter)
+        if new is not None and limit is not None and not chair:
             # Members do not propose what they may not decide: back within 000 §3.3 c.
-            new = within(matter.limit, matter, new)
+            new = within(limit, matter, new)
             if np.abs(new - matter.x).max() <= 1e-12:
                 new = None
         if new is None:
@@ -521,12 +531,44 @@ class BoardProtocol:
         """Is the matter prohibited whatever its terms? Sets its ground (c) limit on the way."""
         if self.commissioners:
             matter.limit = money_limit(matter, self.commissioners)
-            if matter.limit is not None and only_status_quo(matter.limit, matter):
+            limit = self._limit(matter)
+            if limit is not None and only_status_quo(limit, matter):
                 matter.prohibited = COMMISSIONER_MONEY.name
         return bool(matter.prohibited)
 
+    def _within_money(self, matter: Matter, day: int, number: int) -> bool:
+        """The business the board agreed since ``matter`` was proposed may have used up the
+        commissioners' committed envelope: the terms before the board move back within what is
+        left (the board does not decide what it may not, 000 §3.3 c), or, where no change of
+        terms can keep within it, the matter is void. False when it is void."""
+        limit = self._limit(matter)
+        if not limit.breached(matter.x):
+            return True
+        if only_status_quo(limit, matter):
+            self._decide(matter, day, number, "void", Void(day, number, matter.idx, -1,
+                                                           COMMISSIONER_MONEY.name))  # fmt: skip
+            return False
+        old = matter.x
+        matter.x = within(limit, matter, old)
+        matter.stale = False
+        matter.fresh_ev = None
+        if matter.mandated and not self.config.mandate_covers_amendments:
+            self.home.forget(matter, matter.mandated, self.arrays.bfs)
+        matter.amendments += 1
+        self.log.add(Amended(day, number, matter.idx, -1, old, matter.x, (), False, True))
+        return True
+
+    def _limit(self, matter: Matter) -> Limit | None:
+        """The limit on ``matter``'s terms now: what the commissioners can pay from the headroom
+        their committed envelope has left (000 §3.3 c), or None where the ground does not apply."""
+        limit = matter.limit
+        return limit if limit is None else limit._replace(base=limit.base + self.headroom)
+
     def _decide(self, matter: Matter, day: int, number: int, outcome: str, record,
                 ev: Evaluation | None = None) -> None:  # fmt: skip
+        if outcome == "agreed" and matter.limit is not None:
+            # what the commissioners pay for it a year comes out of their committed envelope
+            self.headroom -= max(0.0, -matter.limit.at(matter.x))
         matter.outcome = outcome
         matter.decided_day = day
         self.pending_count -= len(matter.pending)
@@ -540,5 +582,5 @@ class BoardProtocol:
         waiting = tuple(sorted(matter.pending))
         voters = tuple(members(self.roster.voter_mask & ~matter.recused))
         record = Stalemate(day, number, matter.idx, -1, why, matter.blockers, waiting, voters,
-                           matter.x, matter.bfs.copy(), best)  # fmt: skip
+                           matter.x, matter.bfs.copy(), best, self._limit(matter))  # fmt: skip
         self._decide(matter, day, number, "stalemate", record)

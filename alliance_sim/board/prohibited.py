@@ -44,25 +44,19 @@ _SEQUENTIAL = 8
 
 
 class Ground(NamedTuple):
-    """One ground on which a decision is prohibited, as the reasons print it."""
+    """One ground on which a decision is prohibited, as the reasons print it; the clause it
+    cites is the alliance's own, from the scenario's ``[clauses]`` under the ground's name."""
 
     name: str
-    clause: str
     text: str  # completes "it would ..."
 
 
 BREACH = PROHIBITED_GROUNDS.register("breach")(
-    Ground(
-        "breach",
-        "000 §3.3 a-b; 002 §3.4",
-        "make a member breach the law, a regulatory requirement or its licence",
-    )
+    Ground("breach", "make a member breach the law, a regulatory requirement or its licence")
 )
 COMMISSIONER_MONEY = PROHIBITED_GROUNDS.register("commissioner_money")(
     Ground(
-        "commissioner_money",
-        "000 §3.3 c",
-        "require the commissioners to invest further monies in the services",
+        "commissioner_money", "require the commissioners to invest further monies in the services"
     )
 )
 

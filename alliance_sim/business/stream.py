@@ -23,7 +23,7 @@ import numpy as np
 from agents.valuation import linear_parts, party_arrays
 
 from ..compiled import derived
-from ..config import OBJECTIVES, MatterKind, Membership, Scenario, Sector
+from ..config import OBJECTIVES, Clause, MatterKind, Membership, Scenario, Sector
 from ..records.matters import N_OBJ, Matter
 from ..registry import PARTY_KINDS
 
@@ -41,7 +41,7 @@ OBJ = {name: j for j, name in enumerate(OBJECTIVES)}
 KIND_TITLES = {
     MatterKind.SERVICE_CHANGE: "Shift activity from hospital to community care",
     MatterKind.VARIATION: "Vary a services contract",
-    MatterKind.AGREEMENT_VARIATION: "Vary the alliance agreement (Notice of Variation, 002 §6.8)",
+    MatterKind.AGREEMENT_VARIATION: "Vary the alliance agreement",
     MatterKind.MANDATORY_CHANGE: "Mandatory change required by national policy",
     MatterKind.THIRD_PARTY_TRANSFER: "Transfer a service to a third party",
     MatterKind.PUBLIC_CONSULTATION: "Public consultation on a service reconfiguration",
@@ -80,6 +80,15 @@ class _Builder:
         self.budget_total = float(budgets.sum())
         self.provider_budget = float(budgets[self.providers].sum()) if len(self.providers) else 1.0
         self.economics = scenario.stream.economics
+        self.kinds = scenario.stream.kinds
+        self.scheme = scenario.risk.scheme
+        self.outside = scenario.stream.commissioning_outside_board
+        #: 001 §39: the council nominates a social-care provider for admission (and may leave or
+        #: step back if it is refused); elsewhere any partner may propose a newcomer (002 §6.5)
+        self.council_nominates = scenario.membership.council_response_to_refusal != "stay"
+        self._host = scenario.host
+        self._host_index = index.get(scenario.host.party, -1)
+        self._full = np.array([p.membership == Membership.FULL for p in parties.values()])
         # Only an agreement with the 'breach' ground marks proposals so (prohibited.py).
         self.breach_share = (
             self.economics.prohibited_share
@@ -99,6 +108,8 @@ class _Builder:
             i for i, p in enumerate(parties.values()) if p.sector == Sector.SOCIAL_CARE
         }
         self.names = [p.name for p in parties.values()]
+        #: the alliance's own clauses, which the titles of its business cite
+        self.cite = scenario.clauses.cite
         self.budgets = budgets
         self.conflict_share = scenario.stream.conflict_share
         self._labels: dict[tuple, tuple[str, ...]] = {}
@@ -119,6 +130,21 @@ class _Builder:
             roles = self.shift_role_list if shift else self.role_list
             cached = self._labels[key] = tuple(words.get(r, "") for r in roles)
         return cached
+
+    def host_share(self, newcomer: int) -> np.ndarray | None:
+        """What admitting ``newcomer`` does to each party's part of the host partner's yearly
+        costs (002 §6.4), as the design's full members would share them: the newcomer takes its
+        part, the others' parts fall; None where no host recovers costs."""
+        host = self._host
+        if self._host_index < 0 or host.admin_cost_m <= 0:
+            return None
+        before = self._full.copy()
+        after = before.copy()
+        after[newcomer] = True
+        weights = self.budgets if host.recovery == "budget" else np.ones(self.n)
+        parts = [np.where(m, weights, 0.0) / max(float((weights * m).sum()), 1e-12) for m in
+                 (before, after)]  # fmt: skip
+        return host.admin_cost_m * (parts[0] - parts[1])
 
     def variation_labels(self, proposer: int) -> tuple[str, ...]:
         cached = self._variation_labels.get(proposer)
@@ -370,7 +396,9 @@ def agreement_variations(b: _Builder, U: np.ndarray, days: list[int], cfg) -> li
     values = np.outer(0.2 * M * (0.5 + U[:, 3]), _objectives(1.0, AGREEMENT_VALUE_MIX))
     A, B, D = A[:, :, None], np.abs(A)[:, :, None] * b.economics.uncertainty, values[:, :, None]
     zeros_n, zeros_obj = np.zeros(b.n), np.zeros(N_OBJ)
-    title = KIND_TITLES[MatterKind.AGREEMENT_VARIATION]
+    title = KIND_TITLES[MatterKind.AGREEMENT_VARIATION] + b.cite(
+        Clause.AGREEMENT_VARIATION, "Notice of Variation"
+    )
     out = []
     for r, (day, m) in enumerate(zip(days, M.tolist(), strict=True)):
         labels = b.agreement_labels(proposers[r])
@@ -390,9 +418,21 @@ def _with_linear_parts(b: _Builder, matters: list[Matter], A, B, D) -> None:
 
 
 def admission(b: _Builder, u: np.ndarray, day: int, cfg) -> Matter | None:
-    """A proposal to admit an organisation as a full member, decided unanimously (001 §39; 002
-    §6.5): in mid-notts the council brings its social-care provider in; 002 §6.5 lets any partner
-    propose any new organisation.
+    """A proposal to admit an organisation as a full member, decided unanimously, each agreement
+    by its own clause.
+
+    - Mid-Notts (001 §39; the council holds the right to leave or step back if its nominated
+      social-care provider is refused, ``membership.council_response_to_refusal``): the council
+      proposes its provider, for social care joined up with health.
+    - Otherwise (002 §6.5: "where a partner or partners wish to admit a new organisation"): any
+      partner may propose it, "on terms which are fair, reasonable and non-discriminatory": the
+      new partner bears its part of the partnership's common costs like every other (the host's
+      recovered costs, 002 §6.4), so the others' parts fall.
+
+    Where the alliance has a risk/reward scheme (``risk.scheme.status`` not ``none``), the
+    acute and community providers expect a smaller share of its pool; where it has none, no
+    one expects anything of a pool. Each party's effect is what it expects: it decides the vote
+    and is never booked (``risk.EXPECTED_ONLY``); the pool and the host's recovery realise it.
 
     The subject is one of the scenario's ``stream.admission_subjects`` that is not a full
     member; with none, there is no one to admit and no admission. The draws are taken whatever
@@ -401,20 +441,31 @@ def admission(b: _Builder, u: np.ndarray, day: int, cfg) -> Matter | None:
     if not len(b.outsiders):
         return None
     subject = b.pick(u[5], b.outsiders)
-    proposer = (
-        b.council if 0 <= b.council != subject else b.pick(u[6], b.members_of["commissioner"])
-    )
-    F0 = b.by_role({"acute": -0.05 * (0.5 + u[1]), "community": -0.05 * (0.5 + u[2])})
-    if b.council >= 0:
+    nominated = b.council_nominates and 0 <= b.council != subject and subject in b.social_care
+    F0 = np.zeros(b.n)
+    words: dict[str, str] = {}
+    if b.scheme.status != "none":
+        F0 += b.by_role({"acute": -0.05 * (0.5 + u[1]), "community": -0.05 * (0.5 + u[2])})
+        words.update(acute="a smaller share of risk and reward",
+                     community="a smaller share of risk and reward")  # fmt: skip
+    if nominated:  # 001 §39: the council's own provider, social care joined up
+        proposer = b.council
         F0[b.council] += 0.3 * (0.5 + u[3])
+        words["council"] = "social care joined up"
+    else:  # 002 §6.5: any partner may propose a new organisation
+        proposer = b.pick(u[6], np.array([i for i in range(b.n) if i != subject]))
+    labels = list(b.labels(words))
+    share = b.host_share(subject)
+    if share is not None:  # fair terms: the newcomer takes its part of the host's costs
+        F0 += share
+        labels = [("its part of the host's costs" if i == subject
+                   else "a smaller part of the host's costs") if share[i] else labels[i]
+                  for i in range(b.n)]  # fmt: skip
     S0 = np.abs(F0) * b.economics.uncertainty
     E0 = _objectives(0.3 * (0.5 + u[4]), {"seamless": 0.5, "outcomes": 0.3, "choice": 0.2})
-    joined = "social care joined up" if subject in b.social_care else "a wider partnership"
-    labels = b.labels({"council": joined, "acute": "a smaller share of risk and reward",
-                       "community": "a smaller share of risk and reward"})  # fmt: skip
     matter = _matter(b, MatterKind.ADMISSION, f"Admit {b.names[subject]} as a full member",
                      proposer, day, cfg.deadline_days, 0.0, ("membership", "strategic"), NO_TERMS,
-                     F0, b.no_effect, S0, b.no_effect, labels, E0, b.no_value)  # fmt: skip
+                     F0, b.no_effect, S0, b.no_effect, tuple(labels), E0, b.no_value)  # fmt: skip
     matter.subject = subject
     return matter
 
@@ -427,10 +478,14 @@ def reserved(kind: MatterKind):
         F0 = b.by_role({"commissioner": 0.1 * M, "acute": -0.1 * M * u[1],
                         "community": 0.05 * M * (u[2] - 0.3), "council": -0.05 * M * u[3]})  # fmt: skip
         E0 = _objectives(0.1 * M * (u[4] - 0.2), {"outcomes": 0.5, "accessible": 0.5})
-        urgent = bool(u[11] < b.economics.urgent_share)
-        return _matter(b, kind, KIND_TITLES[kind], proposer, day, cfg.deadline_days, M,
-                       RESERVED_CATEGORIES[kind], NO_TERMS, F0, b.no_effect, np.abs(F0) * 0.3, b.no_effect,
-                       b.labels({}), E0, b.no_value, urgent=urgent)  # fmt: skip
+        # Outside the alliance (002 §3.5, second reading) the commissioners decide it the day it
+        # arises, as an urgent Reserved Matter is decided; the draw is taken either way.
+        urgent = bool(u[11] < b.economics.urgent_share) or b.outside
+        matter = _matter(b, kind, KIND_TITLES[kind], proposer, day, cfg.deadline_days, M,
+                         RESERVED_CATEGORIES[kind], NO_TERMS, F0, b.no_effect, np.abs(F0) * 0.3,
+                         b.no_effect, b.labels({}), E0, b.no_value, urgent=urgent)  # fmt: skip
+        matter.outside = b.outside
+        return matter
 
     return build
 
@@ -458,15 +513,20 @@ def _transition_effects(b: _Builder) -> dict:
         council_share[b.council] = 1.0
     comm_share = b.by_role({"commissioner": 1.0})
     design = b.by_role({"commissioner": -0.002 * M, "community": 0.001 * M, "vcse": 0.001 * M})
+    relief = _capitation_relief(b)
     effects = {
         "zeros_n": np.zeros(b.n),
         "zeros_obj": np.zeros(N_OBJ),
         "capitation": (
-            b.by_role({"commissioner": 0.04 * M, "acute": -0.025 * M, "community": -0.01 * M}),
+            b.by_role({"commissioner": 0.04 * M, "acute": -0.025 * M, "community": -0.01 * M})
+            + relief,
             b.by_role({"acute": 0.2 * M, "community": 0.1 * M}),
             _objectives(0.04 * M, {"sustainability": 0.5, "prevention": 0.3, "outcomes": 0.2}),
-            b.labels({"commissioner": "certainty of spend", "acute": "demand risk taken on",
-                      "community": "demand risk taken on"}),
+            b.labels({"commissioner": "certainty of spend, less the saving a budget forgoes",
+                      "acute": "demand risk taken on, less the activity income a budget keeps",
+                      "ambulance": "demand risk taken on, less the conveyance income a budget "
+                                   "keeps",
+                      "community": "demand risk taken on"}, shift=True),
         ),
         "outcomes": (
             b.by_role({"commissioner": 0.02 * M, "acute": -0.01 * M, "community": 0.005 * M}),
@@ -505,6 +565,71 @@ def _transition_effects(b: _Builder) -> dict:
     return effects
 
 
+def _capitation_relief(b: _Builder) -> np.ndarray:
+    """What a capitated budget is worth to each party a year, per unit of the demand risk the
+    providers carry under it: payment by results costs the acute and ambulance providers the
+    activity income of every shift agreed (001 §22, 34), and the budget removes
+    ``capitation_relief`` of it (001 §30: providers "paid for outcomes such as ... reducing
+    hospital admissions"); the commissioners forgo as much (``payment.py``). Valued on the
+    shifts the parties expect in ``capitation_horizon_years``: the rate of service changes times
+    the mean yearly income each costs (mean magnitude of a log-uniform draw, mean share proposed
+    0.8, mean spread of the effect) — the same quantities ``service_changes`` draws from."""
+    e = b.economics
+    cfg = b.kinds.get(MatterKind.SERVICE_CHANGE)
+    if cfg is None or not cfg.rate_per_year or not b.activity_paid.any():
+        return np.zeros(b.n)
+    lo, hi = cfg.magnitude_m
+    mean_m = (hi - lo) / np.log(hi / lo) if 0 < lo < hi else (lo + hi) / 2
+    spread = np.sinh(0.3) / 0.3  # mean of exp(0.3 (2U - 1)), the shift's noise (SHIFT_NOISE)
+    loss = cfg.rate_per_year * mean_m * 0.8 * spread * e.capitation_horizon_years
+    coef = np.zeros(len(SHIFT_ROLES))
+    coef[SHIFT_ROLES.index("acute")] = e.acute_margin_loss
+    coef[SHIFT_ROLES.index("ambulance")] = e.ambulance_income_loss
+    relieved = e.capitation_relief * loss * (coef @ b.shift_role_shares)  # >= 0, activity-paid
+    payer = b.share["commissioner"] if b.share["commissioner"] is not None else np.zeros(b.n)
+    return relieved - relieved.sum() * payer
+
+
+def _scheme(b: _Builder, luck: float, proposer: int, day: float, deadline: int, title: str,
+            transition: bool = False) -> Matter:  # fmt: skip
+    """A risk/reward scheme before the board (000 §2.2d; 003): who takes what share of the
+    gain/loss pool; terms p (providers' share) and c (council's share); commissioners carry
+    1 - p - c. Each party values it by the share of the pool it expects (mean ``pool * (luck -
+    0.4)`` a year, where ``pool`` is 1% of the budgets in scope, and as much again either way):
+    an expectation that decides its vote, never booked as money (``risk.EXPECTED_ONLY``)."""
+    pool = 0.01 * b.budget_total
+    mu, sigma = pool * (luck - 0.4), pool
+    base, terms, spread, E0, D, labels = b.transition_effects()["scheme"]
+    scheme = _matter(b, MatterKind.RISK_REWARD, title, proposer, day, deadline, pool,
+                     ("financial", "strategic"), SCHEME_TERMS[b.council >= 0], mu * base,
+                     mu * terms, sigma * base, sigma * spread, labels, E0, D,
+                     transition=transition)  # fmt: skip
+    scheme.share_base = base
+    scheme.share_terms = terms
+    return scheme
+
+
+def negotiated_scheme(scenario: Scenario, index: dict[str, int],
+                      rng: np.random.Generator) -> Matter | None:  # fmt: skip
+    """The scheme the members negotiate early in the term (``risk.scheme.status =
+    "negotiated"``; 004 p.15: "discuss and agree risk share early"; 003 Schedule 4), proposed by
+    ``risk.scheme.proposer`` (by default the first commissioner, 004 p.6) on ``risk.scheme.day``.
+
+    Its draws are taken whatever the scheme's status and after every other draw of the run, so
+    that designs that differ only in how the scheme comes about face the same business.
+    """
+    u = rng.random(DRAWS_PER_MATTER)
+    scheme = scenario.risk.scheme
+    if scheme.status != "negotiated":
+        return None
+    b = stream_builder(scenario, index)
+    commissioners = b.members_of["commissioner"]
+    proposer = (index[scheme.proposer] if scheme.proposer
+                else int(commissioners[0]) if len(commissioners) else 0)  # fmt: skip
+    title = "Risk and reward sharing scheme" + b.cite(Clause.RISK_REWARD_SCHEME)
+    return _scheme(b, u[2], proposer, scheme.day, scheme.deadline_days, title)
+
+
 def transition_matters(b: _Builder, u: np.ndarray, deadline: int) -> list[Matter]:
     """The transition activities of 001 §43 (a)-(d), proposed early and due by the deadline."""
     if not len(b.members_of["commissioner"]):
@@ -516,31 +641,26 @@ def transition_matters(b: _Builder, u: np.ndarray, deadline: int) -> list[Matter
     out = []
     # (a) capitated payment mechanism for health providers (personal budgets excluded, 001 §30)
     A, B, D, labels, linear = fixed["capitation"]
-    out.append(_matter(b, MatterKind.PAYMENT_MODEL, "Capitated payment mechanism (001 §43a)", lead,
+    title = "Capitated payment mechanism" + b.cite(Clause.CAPITATION)
+    out.append(_matter(b, MatterKind.PAYMENT_MODEL, title, lead,
                        30 + 60 * u[0], deadline, M, ("financial", "strategic"), CAPITATION_TERMS,
                        zeros_n, A, zeros_n, B, labels, zeros_obj, D, transition=True))  # fmt: skip
     out[-1].linear = linear
     # (b) outcomes-based payment for the NHS service contracts
     A, B, D, labels, linear = fixed["outcomes"]
-    out.append(_matter(b, MatterKind.PAYMENT_MODEL, "Outcomes-based payment (001 §43b)", lead,
+    title = "Outcomes-based payment" + b.cite(Clause.OUTCOME_PAYMENT)
+    out.append(_matter(b, MatterKind.PAYMENT_MODEL, title, lead,
                        60 + 60 * u[1], deadline, 0.5 * M, ("financial", "policy"), OUTCOMES_TERMS,
                        zeros_n, A, zeros_n, B, labels, zeros_obj, D, transition=True))  # fmt: skip
     out[-1].linear = linear
-    # (c) the risk/reward scheme (000 §2.2d; 003): who takes what share of the gain/loss pool;
-    # terms p (providers' share) and c (council's share); commissioners carry 1 - p - c
-    pool = 0.01 * b.budget_total
-    mu, sigma = pool * (u[2] - 0.4), pool
-    base, terms, spread, E0, D, labels = fixed["scheme"]
-    scheme = _matter(b, MatterKind.RISK_REWARD, "Risk and reward sharing scheme (001 §43c)", lead,
-                     90 + 90 * u[3], deadline, pool, ("financial", "strategic"),
-                     SCHEME_TERMS[b.council >= 0], mu * base, mu * terms, sigma * base,
-                     sigma * spread, labels, E0, D, transition=True)  # fmt: skip
-    scheme.share_base = base
-    scheme.share_terms = terms
-    out.append(scheme)
+    # (c) the risk/reward scheme, where the agreement makes it a transition activity
+    if b.scheme.status == "transition":
+        title = "Risk and reward sharing scheme" + b.cite(Clause.RISK_REWARD_SCHEME)
+        out.append(_scheme(b, u[2], lead, 90 + 90 * u[3], deadline, title, transition=True))
     # (d) care design groups
     A, B, D, labels, linear = fixed["design_groups"]
-    out.append(_matter(b, MatterKind.VARIATION, "Establish care design groups (001 §43d)", lead,
+    title = "Establish care design groups" + b.cite(Clause.CARE_DESIGN_GROUPS)
+    out.append(_matter(b, MatterKind.VARIATION, title, lead,
                        30 + 30 * u[4], deadline, 0.02 * M, ("service", "policy"), DESIGN_GROUP_TERMS,
                        zeros_n, A, zeros_n, B, labels, zeros_obj, D, transition=True))  # fmt: skip
     out[-1].linear = linear

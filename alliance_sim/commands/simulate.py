@@ -8,6 +8,7 @@ from pathlib import Path
 import networkx as nx
 
 from ..board.rules import counterfactual_note, rules_help
+from ..config import Clause
 from ..config.loading import builtin_names, load_scenario
 from ..errors import InputError, shorten
 from ..registry import DECISION_RULES, PARTY_KINDS
@@ -86,10 +87,12 @@ def summary_text(result) -> str:
     risk = result.risk
     lines.append("")
     pooled = result.model.risk.shares is not None
+    shared = "full members shared gains and pains by the scheme they agreed"
+    clause = result.scenario.clauses.of(Clause.RISK_SHARING)
     lines.append(
         "Risk by party over the term (£m; "
         + (
-            "full members shared gains and pains by the scheme they agreed, 001 §33-35):"
+            f"{shared}{', ' + clause if clause else ''}):"
             if pooled
             else "no risk/reward scheme was agreed, so each kept its own effects):"
         )

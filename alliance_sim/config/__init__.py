@@ -4,7 +4,7 @@ A scenario file (TOML) is parsed into frozen pydantic models before anything run
 value is reported once, clearly, naming the field (see ``errors.py``). Money is in £ millions
 (``*_m`` fields) and time in days from the scenario's start date. :class:`Scenario`
 (``scenario.py``) assembles the sections: ``parties``, ``matters``, ``stream``, ``board``,
-``risk`` and ``host``, ``membership``, ``trust``, ``escalation`` and ``term``; ``vocabulary.py``
+``risk`` and ``host``, ``membership``, ``trust``, ``escalation``, ``term`` and ``clauses``; ``vocabulary.py``
 holds the words they share. ``loading.py`` reads a scenario file (built-in or a user's) with
 overrides; ``assumptions.py`` is the registry of every number the documents do not give.
 
@@ -14,10 +14,11 @@ Objectives (000 §1.2 a-g), Best for Service (000 §1.4, 3.1), delegated authori
 """
 
 from .board import Board
+from .clauses import Clause, Clauses, Lesson
 from .matters import Ideal, Impact, MatterSpec, PoolShare, Term
 from .membership import MembershipRules
 from .parties import Authority, HomeBody, Party, Weights
-from .risk import Host, KpiLevel, ResultArea, Risk
+from .risk import Host, KpiLevel, ResultArea, Risk, Scheme
 from .scenario import Scenario, ScenarioMeta
 from .stream import Economics, KindStream, Stream
 from .term import Escalation, TermRules
@@ -42,6 +43,8 @@ __all__ = [
     "Authority",
     "Board",
     "Category",
+    "Clause",
+    "Clauses",
     "Economics",
     "Escalation",
     "HomeBody",
@@ -50,6 +53,7 @@ __all__ = [
     "Impact",
     "KindStream",
     "KpiLevel",
+    "Lesson",
     "MatterKind",
     "MatterSpec",
     "Membership",
@@ -60,6 +64,7 @@ __all__ = [
     "ResultArea",
     "Risk",
     "Scenario",
+    "Scheme",
     "ScenarioMeta",
     "Sector",
     "Strict",

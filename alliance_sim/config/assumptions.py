@@ -128,6 +128,14 @@ RULES: tuple[Rule, ...] = (
         between(0, 1),
         "000 §3.2 and 002 §5.4 leave it open: both readings are plausible",
     ),
+    R(
+        "board.commissioner_headroom_share",
+        REAL,
+        between(0.0, 0.02),
+        "000 §3.3 c forbids only 'further monies': how much headroom the agreed contract values "
+        "leave is open, from none to two per cent of the commissioners' budgets a year",
+        always=True,
+    ),
     R("parties.*.sector", FIXED, None, "a category: compare sectors as a design factor"),
     R("parties.*.membership", FIXED, None, "a design choice: compare it in [factors]"),
     R("parties.*.home_body.name", FIXED, None, "a name, not a quantity"),
@@ -259,6 +267,21 @@ RULES: tuple[Rule, ...] = (
         between(0.0, 1.0),
         "001 §30: capitation pays for outcomes, not treatments; how much of the lost activity "
         "income it removes is open: none to all",
+        always=True,
+    ),
+    R("risk.scheme.day", INTEGER, between(0, 182), "004 p.15 'early': from day one to six months"),
+    R(
+        "risk.scheme.deadline_days",
+        INTEGER,
+        between(91, 365),
+        "no document gives a time to agree a scheme: one quarter to a year",
+    ),
+    R(
+        "stream.economics.capitation_horizon_years",
+        REAL,
+        between(0.5, 2.5),
+        "001 §30, 43a give no horizon for valuing a capitated budget: from half a year of "
+        "expected shifts to half a three-year term",
         always=True,
     ),
     R(

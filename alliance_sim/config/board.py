@@ -56,6 +56,19 @@ class Board(Strict):
         "where the agreement has no Prohibited Matters clause",
     )
 
+    commissioner_headroom_share: float = Field(
+        0.005,
+        ge=0.0,
+        le=0.05,
+        description="000 §3.3 c forbids decisions that 'require the Commissioner Participants to "
+        "invest further monies': money beyond what they have committed, not any cost at all. "
+        "Their committed envelope is modelled as headroom within the agreed contract values, this "
+        "share of the commissioners' budgets in scope a year; the business the board agrees uses "
+        "it up (its cost to them a year at the terms agreed), and only what needs money beyond "
+        "what is left is void. Assumption: no document gives a figure; half of one per cent "
+        "(range 0-2%: from contracts with no margin to a contingency of a few per cent)",
+    )
+
     @field_validator("rule")
     @classmethod
     def _known_rule(cls, value: str) -> str:

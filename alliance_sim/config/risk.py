@@ -116,6 +116,48 @@ def _alliance_wide() -> tuple[ResultArea, ...]:
     )
 
 
+class Scheme(Strict):
+    """The alliance's risk/reward scheme: how the full members share gains and losses, and how
+    it comes about (000 §2.2d; 001 §33, 43c; 003 "Risk/reward mechanism", Schedule 4; 004 pp.7-8,
+    15: "all financial arrangements must be unanimously agreed in advance").
+
+    ``status``: ``none`` (no scheme: each party keeps its own effects, e.g. Walsall, 002 §7.4);
+    ``agreed`` (agreed before the term starts, with its ``shares``: pooling from day 0);
+    ``negotiated`` (proposed by ``proposer`` on ``day`` and decided by the board unanimously, under
+    every decision rule, like any scheme, 001 §33; 004 p.15: "discuss and agree risk share
+    early"); ``transition`` (one of the transition activities, due by the transition deadline,
+    001 §43c: needs ``scenario.transition_end``). Until a scheme is agreed nothing is pooled
+    (``risk.default_split`` has the counterfactual alternatives).
+    """
+
+    status: str = Field(
+        "none",
+        pattern="^(none|agreed|negotiated|transition)$",
+        description="none, agreed (from day 0 with its shares), negotiated (tabled early and "
+        "decided unanimously) or transition (a transition activity, 001 §43c)",
+    )
+    shares: dict[str, float] = Field(
+        {},
+        description="agreed: each full member's share of the pool (any scale; renormalised over "
+        "the full members, and a full member named here with no share takes its budget share)",
+    )
+    day: int = Field(0, ge=0, description="negotiated: the day it is proposed (days from start)")
+    proposer: str = Field(
+        "",
+        description="negotiated: the party that proposes it; empty: the first commissioner (004 "
+        "p.6: the commissioner sets the mandate and 'the risk strategy and the risk share')",
+    )
+    deadline_days: int = Field(180, ge=1, description="negotiated: days the board has to agree it")
+
+    @field_validator("shares")
+    @classmethod
+    def _non_negative(cls, value: dict[str, float]) -> dict[str, float]:
+        bad = sorted(k for k, v in value.items() if not v >= 0 or v == float("inf"))
+        if bad:
+            raise ValueError(f"shares must be 0 or more and finite; not for {bad}")
+        return value
+
+
 class Risk(Strict):
     """Outcomes of adopted matters and the risk/reward mechanism (000 §2.2d; 003; 004 pp.6-8).
 
@@ -150,6 +192,7 @@ class Risk(Strict):
         "average (each area contributes its level's fraction, by weight) or weakest (the worst "
         "area's level sets it)",
     )
+    scheme: Scheme = Scheme()
     default_split: str = Field(
         "none",
         pattern="^(none|budget|equal)$",

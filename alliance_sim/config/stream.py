@@ -69,6 +69,16 @@ class Economics(Strict):
         "it (the capitation matter's risk_share term; 001 §30, 43a); the commissioners, who keep "
         "paying the budget, forgo that much of their saving",
     )
+    capitation_horizon_years: float = Field(
+        1.0,
+        ge=0.0,
+        le=5.0,
+        description="how many years of the shifts they expect the providers and commissioners "
+        "weigh when they value a capitated budget: it relieves the acute and ambulance providers "
+        "of the activity income those shifts would cost them (001 §30, 43a), and the "
+        "commissioners forgo as much of their saving; assumption: the next budget year (range "
+        "0.5-2.5: up to half of a three-year term)",
+    )
     outcome_value: float = Field(0.45, description="£-equivalent value to service users")
     uncertainty: float = Field(0.35, ge=0.0, description="sd of each effect, as share of its mean")
     prohibited_share: float = Field(
@@ -99,6 +109,16 @@ class Stream(Strict):
         description="the commissioners hold Reserved Matters they decide alone (000 §3.4); false "
         "where the agreement leaves commissioning arrangements unchanged (002 §3.5)",
     )
+    commissioning_outside_board: bool = Field(
+        False,
+        description="with reserved_matters false, the second reading of 002 §3.5 ('commissioning "
+        "arrangements remain unchanged'): the commissioners' own commissioning decisions (the "
+        "reserved kinds: a mandatory change, a transfer to a third party, a public consultation) "
+        "still arise, at their rates, and the commissioners take them alone through their own "
+        "governance, as before the agreement: on the day they arise, without the board's vote "
+        "and without consulting it first (000 §3.5 d is Mid-Notts'). False: the first reading, "
+        "none arise",
+    )
     conflict_share: float = Field(
         0.0,
         ge=0.0,
@@ -114,7 +134,14 @@ class Stream(Strict):
     def _no_reserved_kinds_without_reserved_matters(cls, data):
         """Without Reserved Matters (002 §3.5) the reserved kinds are not drawn (rate 0)."""
         if not isinstance(data, dict) or data.get("reserved_matters", True) is not False:
+            if isinstance(data, dict) and data.get("commissioning_outside_board") is True:
+                raise ValueError(
+                    "stream.commissioning_outside_board is a reading of 002 §3.5 for an agreement "
+                    "without Reserved Matters: set stream.reserved_matters to false with it"
+                )
             return data
+        if data.get("commissioning_outside_board") is True:
+            return data  # 002 §3.5, second reading: the commissioners' own decisions still arise
         kinds = dict(data.get("kinds") or {})
         for kind in sorted(RESERVED_KINDS, key=str):
             given = kinds.get(str(kind), kinds.get(kind))

@@ -40,6 +40,9 @@ class Sector(StrEnum):
     ACUTE = "acute"
     COMMUNITY = "community"
     MENTAL_HEALTH = "mental_health"
+    #: bed-based mental-health services, such as rehabilitation wards: care moved into the
+    #: community costs it bed income, as it costs an acute trust activity (004 p.13)
+    MENTAL_HEALTH_INPATIENT = "mental_health_inpatient"
     PRIMARY = "primary"
     AMBULANCE = "ambulance"
     SOCIAL_CARE = "social_care"

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     import numpy as np
 
     from .evaluation import Compromise, Evaluation
+    from .matters import Limit
 
 
 @dataclass(slots=True)
@@ -177,6 +178,7 @@ class Amended(NamedTuple):
     new: np.ndarray
     toward: tuple[int, ...]  # whose concerns it answers (empty: the system's)
     chair: bool = False  # the chair's proposal of terms every full member prefers
+    within_money: bool = False  # moved back within what the commissioners can still pay
     kind = Ev.AMENDED
 
 
@@ -203,6 +205,7 @@ class Stalemate(NamedTuple):
     x: np.ndarray  # the terms last before the board
     bfs: np.ndarray  # the weights its voters then decided with (copy)
     best: Compromise | None = None  # the exact search for acceptable terms, where the board ran it
+    limit: Limit | None = None  # the limit on the commissioners' money then (000 §3.3 c)
     kind = Ev.STALEMATE
 
 

@@ -101,6 +101,7 @@ class Matter:
     share_base: np.ndarray | None = None  # risk/reward scheme: pool shares = base + terms @ x
     share_terms: np.ndarray | None = None
     noise_row: int = -1  # row of pre-drawn outcome noise (stream matters and their copies)
+    outside: bool = False  # a commissioning decision taken outside the alliance (002 §3.5)
     generation: int = 0  # transition matters: 0 first time, then 1, 2 after each extension
     previous: int = -1  # the attempt this one tables again (a transition matter, 001 §40a)
     proposed_day: int = -1  # first proposed (notice given, 000 §3.2.1): the clock's start

@@ -11,7 +11,7 @@ import math
 import re
 from dataclasses import dataclass, field
 
-from ..config import Membership
+from ..config import Clause, Membership
 from ..model import AllianceModel
 from ..reasons import terms_text
 from ..records.events import Ev, Event, Vote
@@ -230,19 +230,22 @@ def vote_table(
             vote = "consulted"
             reason = (
                 records.consulted_sentence(model, consulted, i)
-                + "; an associate member gives its view but does not vote (001 §35)"
+                + "; an associate member gives its view but does not vote"
+                + model.clauses.cite(Clause.ASSOCIATES)
             )
         elif i in views:
             vote = "consulted"
             reason = (
                 f"{p.name} is consulted: "
                 + ("content with it" if views[i] else "raises concerns")
-                + "; the commissioners decide a Reserved Matter (000 §3.4)"
+                + "; the commissioners decide a Reserved Matter"
+                + model.clauses.cite(Clause.RESERVED)
             )
         elif p.membership is not Membership.FULL:
             vote = "not voting"
             reason = (
-                f"{p.name} is an associate member: it attends and speaks but does not vote (001 §35)"
+                f"{p.name} is an associate member: it attends and speaks but does not vote"
+                + model.clauses.cite(Clause.ASSOCIATES)
                 if p.membership is Membership.ASSOCIATE
                 else f"{p.name} is not a member of the alliance"
             )

@@ -199,3 +199,28 @@ def test_a_study_left_without_its_hash_by_an_earlier_version_is_started_again(se
 
     run_search(path, workers=1, out=out, report=False)  # not "made from a different version"
     assert outputs(out) == uninterrupted
+
+
+def test_an_edited_scenario_file_is_not_mixed_into_a_study(tmp_path, capsys):
+    from importlib import resources
+
+    from alliance_sim.cli import main
+
+    # a design's simulations are cached by what its levers change: an edited scenario would
+    # have reused the old scenario's runs beside the new one's (before issue 26 it was not checked)
+    scenario = tmp_path / "alliance.toml"
+    builtin = resources.files("alliance_sim").joinpath("scenarios", "mid-notts.toml")
+    scenario.write_bytes(builtin.read_bytes())
+    path = tmp_path / "search.toml"
+    text = textwrap.dedent(SEARCH).replace('"mid-notts"', f'"{scenario}"')
+    path.write_text(text.replace("candidates = 6", "candidates = 3"), encoding="utf-8")
+    out = tmp_path / "out"
+    args = ["search", str(path), "--out", str(out), "--workers", "1", "--no-progress"]
+    assert main(args) == 0
+    capsys.readouterr()
+
+    scenario.write_text(scenario.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert f"different version of the scenario {scenario}" in err and "--fresh" in err
+    assert main([*args, "--fresh"]) == 0

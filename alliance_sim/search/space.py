@@ -21,8 +21,9 @@ import numpy as np
 from ..batch.columns import check_names
 from ..batch.design import _check_path
 from ..batch.spec import Bundle, Experiment
-from ..config.loading import load_scenario
+from ..config.loading import load_scenario, read_scenario_file
 from ..errors import InputError
+from ..inputfile import InputFile
 from . import objectives as obj
 from .spec import Range, SearchFile
 
@@ -83,6 +84,7 @@ class Problem:
     experiment: Experiment
     spec: SearchFile
     scenario_ref: str
+    scenario_file: InputFile  # read once: its sha256 is kept with the study
     base_overrides: dict[str, Any]
     levers: list[LeverSpace]
     objectives: list[obj.Objective]
@@ -152,7 +154,8 @@ def build_problem(experiment: Experiment) -> Problem:
     source = experiment.source
     ref = experiment.scenario_ref(str(meta.scenario))
     try:
-        base = load_scenario(ref)
+        scenario_file = read_scenario_file(ref)
+        base = load_scenario(scenario_file)
     except InputError as exc:
         raise InputError(
             f"{source}: field `experiment.scenario` ({meta.scenario!r}) cannot be loaded: {exc}"
@@ -211,6 +214,7 @@ def build_problem(experiment: Experiment) -> Problem:
         experiment=experiment,
         spec=spec,
         scenario_ref=ref,
+        scenario_file=scenario_file,
         base_overrides=overrides,
         levers=levers,
         objectives=objectives,

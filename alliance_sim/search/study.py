@@ -69,15 +69,25 @@ def _write_study(db: Path, directions: list[str], attrs: dict[str, Any], trials:
 
 
 def _check_inputs(root: Path, attrs: dict[str, Any], problem: Problem) -> None:
-    """Refuse to continue a study made from another file or by another version."""
-    experiment = problem.experiment
-    was = str(attrs.get("sha256") or "not recorded")
-    if was != experiment.sha256:
-        raise InputError(
-            f"{root}: this study was made from a different version of {experiment.source} "
-            f"(sha256 {was[:12]}, now {experiment.sha256[:12]}), so it cannot be continued; "
-            "run again with --fresh to discard it and start over, or with --out to keep both."
-        )
+    """Refuse to continue a study made from another file or by another version.
+
+    Both the search file and its scenario are compared: a design's simulations are cached in
+    ``evaluations/`` by what its levers change, so runs of an edited scenario would otherwise be
+    mixed with the old one's.
+    """
+    again = "run again with --fresh to discard it and start over, or with --out to keep both"
+    scenario = problem.scenario_file
+    for key, file, source in (
+        ("sha256", problem.experiment, problem.experiment.source),
+        ("scenario_sha256", scenario, f"the scenario {scenario.source}"),
+    ):
+        was = str(attrs.get(key) or "not recorded")
+        if was != file.sha256:
+            raise InputError(
+                f"{root}: this study was made from a different version of {source} "
+                f"(sha256 {was[:12]}, now {file.sha256[:12]}), so it cannot be continued; "
+                f"{again}."
+            )
     if attrs.get("package_version") != package_version():
         raise InputError(
             f"{root}: this study was made by alliance-sim {attrs.get('package_version')}, this "
@@ -125,6 +135,7 @@ def open_study(root: Path, problem: Problem):
             return optuna.load_study(storage=_storage(db), study_name=STUDY_NAME), trials
     attrs = {
         "sha256": problem.experiment.sha256,
+        "scenario_sha256": problem.scenario_file.sha256,
         "package_version": package_version(),
         "started": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
     }

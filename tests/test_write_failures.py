@@ -6,18 +6,25 @@ the job is refused: the job must stop with exit code 3 (not 1), no traceback, on
 the folder and the limit; then the same job, run again without the limit, must give exactly the
 files of a job never stopped. Until issue 26 these were tracebacks ending in ``OSError: [Errno
 27] File too large`` (run, analysis) or optuna's ``StorageInternalError`` over SQLite's ``disk
-I/O error`` (search), exit code 1.
+I/O error`` (search), exit code 1. A full disk, a quota or a read-only folder (in a file of ours
+or in the search's SQLite study, however wrapped) is reported the same way, saying what to free.
 """
 
 from __future__ import annotations
 
+import errno
 import resource
+import sqlite3
 import subprocess
 import sys
 import textwrap
 from pathlib import Path
 
+import pytest
+
 from alliance_sim import run_experiment
+from alliance_sim.batch.files import writing_results
+from alliance_sim.errors import WriteFailed
 from alliance_sim.search.runner import run_search
 from tests.test_experiment_run import TEXT as EXPERIMENT
 from tests.test_search_resume import SEARCH
@@ -136,3 +143,45 @@ def test_a_search_stopped_by_a_file_size_limit_is_reported_and_resumes(tmp_path)
     assert {n: (out / n).read_bytes() for n in outputs} == {
         n: (reference / n).read_bytes() for n in outputs
     }
+
+
+def test_each_way_a_folder_refuses_a_file_says_what_to_do(tmp_path):
+    db = tmp_path / "study.db"
+    with sqlite3.connect(db) as made:
+        made.execute("create table t (x)")
+    read_only = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        read_only.execute("insert into t values (1)")
+    except sqlite3.OperationalError as exc:
+        refused_by_sqlite = exc  # a real SQLITE_READONLY, as a read-only folder gives
+    finally:
+        read_only.close()
+
+    def wrapped(exc: BaseException) -> BaseException:
+        try:
+            try:
+                raise exc
+            except BaseException as inner:
+                raise RuntimeError("storage error") from inner  # as optuna wraps SQLAlchemy's
+        except RuntimeError as outer:
+            return outer
+
+    cases = {
+        "is on a full disk": OSError(errno.ENOSPC, "No space left on device", str(tmp_path / "a")),
+        "is on a full disk ": OSError(errno.EDQUOT, "Disk quota exceeded", str(tmp_path / "a")),
+        "cannot be written": OSError(errno.EROFS, "Read-only file system", str(tmp_path / "a")),
+        "cannot be written ": wrapped(refused_by_sqlite),
+    }
+    fixes = {"is on a full disk": "free space on the disk", "cannot be written": "writable"}
+    for what, exc in cases.items():
+        with pytest.raises(WriteFailed) as caught:
+            with writing_results(tmp_path):
+                raise exc
+        said = str(caught.value)
+        assert said.startswith(f"{tmp_path}: the results folder {what.strip()}"), said
+        assert fixes[what.strip()] in said and "run the same command again" in said
+        assert "\n" not in said
+
+    with pytest.raises(ValueError):  # not a write failure: not disguised as one
+        with writing_results(tmp_path):
+            raise ValueError("a bug")

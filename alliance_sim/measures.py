@@ -16,6 +16,12 @@ A transition matter tabled again after an extension (001 §40a) is one matter: i
 counted (``attempts``), its clock runs from its first proposal and its outcome is its last
 attempt's (``final``).
 
+Who carries the risk is read from each party's net position over the term in each run: its loss
+(the net below zero) and its gain (above zero). A party's share of losses pools those over the
+runs compared, a ratio of sums (:func:`pooled_shares`), never a mean of per-run shares: a run in
+which nobody lost would otherwise count as a 0% share for everyone. The loss–gain gap says, for
+the member worst off, how much more of the losses it bears than it receives of the gains.
+
 The definitions (``DEFINITIONS``) are the sentences the CLI, reports and docs print.
 """
 
@@ -23,6 +29,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
+
+import numpy as np
 
 from .config.vocabulary import RESOLUTION_KINDS
 
@@ -73,6 +81,17 @@ DEFINITIONS = {
         "of the business adopted, its gain/pain share, its costs of taking part and of hosting, "
         "and policy shocks."
     ),
+    "loss_share": (
+        "Share of losses: of all the money the alliance's parties lost over the term (each "
+        "party's net position below zero in each run, summed over the runs compared), the share "
+        "this party lost; 0 for every party when none lost anything."
+    ),
+    "loss_gain_gap": (
+        "Loss–gain gap: the largest, over the alliance's members, of a member's share of losses "
+        "less its share of gains (gains pooled as losses are), in percentage points: 0 means no "
+        "member bears a larger part of the losses than it receives of the gains; 40 pp means "
+        "one member bears 40 points more of the losses than its part of the gains."
+    ),
 }
 
 
@@ -109,3 +128,32 @@ def rate(outcomes: list[str]) -> float:
     agreed, stalemated = outcomes.count("agreed"), outcomes.count("stalemate")
     settled = agreed + stalemated
     return stalemated / settled if settled else float("nan")
+
+
+def losses(net: np.ndarray) -> np.ndarray:
+    """Each run's loss per party (£m, >= 0): its net position over the term below zero."""
+    return np.clip(-np.asarray(net, dtype=float), 0.0, None)
+
+
+def gains(net: np.ndarray) -> np.ndarray:
+    """Each run's gain per party (£m, >= 0): its net position over the term above zero."""
+    return np.clip(np.asarray(net, dtype=float), 0.0, None)
+
+
+def pooled_shares(totals: np.ndarray) -> np.ndarray:
+    """Each party's share of ``totals`` (last axis: parties; each already summed over the runs
+    compared): the ``loss_share`` of pooled losses, or the share of pooled gains. 0 for every
+    party where the total is 0."""
+    totals = np.asarray(totals, dtype=float)
+    whole = totals.sum(axis=-1, keepdims=True)
+    return np.divide(totals, whole, out=np.zeros_like(totals), where=whole > 0)
+
+
+def loss_gain_gap(loss_totals: np.ndarray, gain_totals: np.ndarray, members) -> np.ndarray:
+    """``loss_gain_gap`` from pooled losses and gains (last axis: parties); ``members`` selects the
+    parties it is the largest over (a boolean mask or indices). nan with no members."""
+    gap = pooled_shares(loss_totals) - pooled_shares(gain_totals)
+    gap = gap[..., members]
+    if gap.shape[-1] == 0:
+        return np.full(gap.shape[:-1], np.nan)
+    return gap.max(axis=-1)

@@ -22,10 +22,20 @@ G_A = (0.0, 1.0, 4.5, 9.0, 99.0, 99.0)
 
 
 def registry(name: str, ranges: dict[str, tuple[float, float]]) -> Registry:
+    """Inputs over ``ranges``; ``family.field`` paths make families, a plain name its own."""
     return Registry(
         name,
         tuple(
-            Assumption(path, path, REAL, (lo + hi) / 2, lo, hi, "test range", "test input")
+            Assumption(
+                path,
+                path.rpartition(".")[0] or path,
+                REAL,
+                (lo + hi) / 2,
+                lo,
+                hi,
+                "test range",
+                "test input",
+            )  # fmt: skip
             for path, (lo, hi) in ranges.items()
         ),
     )
@@ -53,3 +63,16 @@ ISHIGAMI = FunctionModel(
 )
 SOBOL_G = FunctionModel(registry("sobol-g", {f"x{i}": (0.0, 1.0) for i in range(1, 7)}), sobol_g)
 NOISY = FunctionModel(registry("noisy", {"x1": (0.0, 1.0), "x2": (0.0, 1.0)}), noisy_line)
+
+
+def two_field_family(values: dict[str, float], rng: np.random.Generator) -> dict[str, float]:
+    """A family of two fields, each worth 2 over its range: moving both across their whole ranges
+    changes ``y`` by 4 (and ``down`` by −4); ``z`` is an inert field of its own family."""
+    a, b = values["family.a"], values["family.b"]
+    return {"y": 2.0 * a + 2.0 * b, "down": -(2.0 * a + 2.0 * b)}
+
+
+FAMILY = FunctionModel(
+    registry("family", {"family.a": (0.0, 1.0), "family.b": (0.0, 1.0), "other.z": (0.0, 1.0)}),
+    two_field_family,
+)

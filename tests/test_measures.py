@@ -278,3 +278,41 @@ def test_the_glossary_and_the_fidelity_table_define_each_measure_as_the_code_doe
     for name, sentence in measures.DEFINITIONS.items():
         assert f"- {sentence}" in glossary, name
         assert f"- {sentence}" in fidelity, name
+
+
+# -- 6. one share of losses (issue 23) ----------------------------------------------------------
+
+
+def test_sensitivity_and_search_pool_the_share_of_losses_the_same_way():
+    """Two runs: in the first the council loses £3m and TEAM £1m, in the second nobody loses.
+    The council bore 3/4 of the losses; a mean of per-run shares would say 3/8."""
+    from collections import defaultdict
+
+    import pandas as pd
+
+    from alliance_sim.exploration.outcomes import outcomes
+    from alliance_sim.exploration.points import POINT_COLUMNS, _reduce_run
+    from alliance_sim.search import objectives as obj
+
+    parties = ("council", "team", "ccg")
+    nets = [{"council": -3.0, "team": -1.0, "ccg": 2.0}, {"council": 0.5, "team": 0.0, "ccg": 1.0}]
+    rows: dict[str, list] = defaultdict(list)
+    for replication, net in enumerate(nets):
+        records = {
+            "runs": {"stalemate_rate": [0.1], "terminated": [False], "reconfigured": [False]},
+            "ledger": {"party": list(net), "net_m": list(net.values())},
+        }
+        _reduce_run(records, parties, rows)
+        for key, value in zip(POINT_COLUMNS, (0, 0, 0, 0, replication, replication), strict=True):
+            rows[key].append(value)
+    sensitivity = outcomes(pd.DataFrame(rows), [{}], 0.95).values
+    m = obj.RunMeasures(
+        replication=np.arange(2), settled=np.ones(2), stalemate=np.zeros(2), decided=np.ones(2),
+        days_sum=np.ones(2), alive=np.ones(2), parties=list(parties),
+        net=np.array([[n[p] for p in parties] for n in nets]),
+    )  # fmt: skip
+    facts = obj.DesignFacts(members=parties, full=parties, cost_m={})
+    for p, share in (("council", 0.75), ("team", 0.25), ("ccg", 0.0)):
+        assert sensitivity[f"loss_share.{p}"].iloc[0] == pytest.approx(share)
+        assert obj.point([f"loss_share:{p}"], m, facts)[0] == pytest.approx(share)
+    assert "loss_share" in measures.DEFINITIONS

@@ -59,6 +59,7 @@ def test_ishigami_sobol_indices_are_recovered_within_their_intervals(tmp_path):
         assert abs(row["S1"] - s1) <= row["S1_conf"], (i, row["S1"], s1, row["S1_conf"])
         assert abs(row["ST"] - st) <= row["ST_conf"], (i, row["ST"], st, row["ST_conf"])
         assert row["S1_conf"] < 0.1 and row["ST_conf"] < 0.1  # intervals narrow enough to mean it
+        assert row["flag"] == ""  # so nothing is flagged
 
 
 def test_morris_ranks_the_sobol_g_inputs_in_their_known_order(tmp_path):
@@ -266,3 +267,169 @@ def test_prim_finds_a_planted_region_of_failure_and_says_it_in_words():
     assert limits["x2"][1] is None and abs(limits["x2"][0] - 0.6) < 0.03
     assert found.box.coverage >= 0.9 and found.box.density >= 0.9
     assert "x0 < 0.3" in found.text() and "x2 > 0." in found.text()
+
+
+def test_a_family_moves_as_one_so_its_mu_star_is_its_whole_range_effect(tmp_path):
+    body = '[[sensitivity]]\nname = "m"\nmethod = "morris"\ntrajectories = 12\n'
+    stage = _run(_file(tmp_path, "family", body), tmp_path, gsa.FAMILY).stages["m"]
+    assert [f.name for f in stage.sample.factors] == ["family", "other"]
+    got = stage.indices.set_index(["outcome", "factor"])
+    # both fields across their whole ranges together change y by 4: every step, not on average
+    assert got.at[("y", "family"), "mu_star"] == pytest.approx(4.0)
+    assert got.at[("y", "family"), "mu"] == pytest.approx(4.0)
+    assert got.at[("down", "family"), "mu"] == pytest.approx(-4.0)  # the family's sign
+    assert got.at[("y", "family"), "sigma"] == pytest.approx(0.0, abs=1e-9)
+    assert got.at[("y", "other"), "mu_star"] == 0.0
+    # at every step a family's fields step the same way by the same share of their ranges
+    unit = stage.sample.unit.reshape(12, 3, 3)
+    steps = np.diff(unit, axis=1)[..., :2]  # the family's two fields
+    moved = np.abs(steps).sum(axis=2) > 0
+    assert np.allclose(steps[moved][:, 0], steps[moved][:, 1])
+    assert np.allclose(np.abs(steps[moved][:, 0]), 2 / 3)  # 4 levels: a step of 2/3
+    # each point is still uniform on the grid for each field
+    levels, counts = np.unique(np.round(stage.sample.unit * 3), return_counts=True)
+    assert levels.tolist() == [0, 1, 2, 3] and counts.min() > 0.15 * counts.sum()
+
+
+def test_failures_in_a_one_dimensional_region_too_sparse_for_a_dense_box_are_named():
+    """Failures only where x1 is at its lowest grid value, and there only 30% of the time: no box
+    reaches density 80%, so the report says so, gives the boxes at lower densities with their
+    coverage and density, and names the split where the failures concentrate."""
+    from alliance_sim.batch.stages import Discovery
+    from alliance_sim.config.assumptions import REAL, Assumption
+    from alliance_sim.exploration.discovery import discover
+    from alliance_sim.exploration.outcomes import Outcomes
+    from alliance_sim.exploration.sampling import Factor, Sample
+
+    fields = [Assumption(f"x{i}", f"x{i}", REAL, 0.5, 0.0, 1.0, "", "") for i in range(4)]
+    rng = np.random.default_rng(3)
+    unit = rng.integers(0, 4, size=(2000, 4)) / 3  # a 4-level grid, as Morris samples it
+    fails = (unit[:, 1] == 0) & (rng.random(2000) < 0.3)
+    diff = pd.DataFrame({"d": np.where(fails, -1.0, 1.0)})
+    sample = Sample("morris", fields, [Factor(a.path, (a,)) for a in fields], unit)
+    found = discover(sample, Outcomes(["d"], diff, diff, diff, ["d"]), Discovery(finding="d"))
+    text = found.text()
+    assert "No box reaches density 80%" in text and "scattered" not in text
+    # the one-dimensional split is found and named, with its rates on both sides
+    first = found.splits[0]
+    assert (first.field, first.side, first.edge) == ("x1", "below", 0.0)
+    assert first.failures_out == 0 and first.failures_in == int(fails.sum())
+    assert abs(first.rate_in - 0.3) < 0.05 and first.p_value < 0.01
+    assert "x1 ≤ 0: " in text and "fail there" in text and "0.0% elsewhere" in text
+    assert {s.field for s in found.splits} == {"x1"}  # no other field is blamed
+    # the trade-off at lower densities: the best box at 25% restricts x1 alone
+    lower = dict(found.lower)
+    assert 0.25 in lower and [lim[0] for lim in lower[0.25].limits] == ["x1"]
+    assert lower[0.25].coverage > 0.9 and 0.25 <= lower[0.25].density < 0.8
+    assert f"{lower[0.25].coverage:.0%} of the failures" in text
+    assert found.box is None and found.short() == "failures concentrate where x1 ≤ 0"
+    assert len(found.trajectory) > 1  # the whole peeling trajectory, not a one-row dump box
+
+
+def test_a_share_of_worlds_says_which_worlds_and_has_an_interval(alliance):
+    from alliance_sim.exploration.outcomes import Outcomes
+    from alliance_sim.exploration.robustness import Worlds, robustness
+
+    # 20 trajectories of 5 points; the finding fails at the last 2 points of 5 trajectories
+    worlds = Worlds("screening", "morris", 100, 20, 4, 4, "families")
+    mean = np.ones(100)
+    mean[[t * 5 + k for t in range(5) for k in (3, 4)]] = -0.5
+    frame = pd.DataFrame({"d | b - a": mean})
+    out = Outcomes(["d | b - a"], frame, frame - 0.1, frame + 0.1, ["d | b - a"])
+    [v] = robustness(out, worlds, seed=1)
+    assert v.holds == 0.9 and v.holds_lo < 0.85 and 0.95 <= v.holds_hi <= 1.0
+    assert v.text.startswith(
+        f"holds in 90% [{v.holds_lo:.0%}, {v.holds_hi:.0%}] of the 100 sampled"
+    )
+    # holding everywhere on 20 trajectories is not "robust": 20 units cannot show 95%
+    out = Outcomes(["d | b - a"], frame.abs(), frame.abs() - 0.1, frame.abs() + 0.1, ["d | b - a"])
+    [v] = robustness(out, worlds, seed=1)
+    assert v.holds == 1.0 and 0.8 < v.holds_lo < 0.9 and "robust" not in v.text
+    assert "plausible" not in v.text
+    text = worlds.text()
+    assert "4-level grid" in text and "not a random sample" in text and "20 trajectories" in text
+    # a stage that varies few families says it is the narrower test
+    narrow = Worlds("sobol", "sobol", 2048, 256, 6, 42, "families").text()
+    assert "6 of 42 families varied, the other 36 fixed at the scenario's values" in narrow
+    assert "a narrower test than varying all 42, not a stronger one" in narrow
+    # and the alliance analysis says it for each stage, in its summary, report and tables
+    _, results = alliance
+    said = results.summary.text()
+    assert "worlds: " in said and "not a random sample" in said and "a narrower test" in said
+    page = results.report_path.read_text(encoding="utf-8")
+    assert "The worlds." in page and "plausible worlds" not in page
+    table = pd.read_csv(results.directory / "sobol" / "robustness.csv")
+    assert {"holds_lo", "holds_hi", "worlds"} <= set(table.columns)
+    said = table.dropna(subset=["holds_lo"])  # a difference that is zero on average has no share
+    assert len(said) and (said["holds_lo"] <= said["holds"]).all()
+    assert (said["holds"] <= said["holds_hi"]).all()
+
+
+def test_sobol_estimates_the_sample_is_too_small_for_are_flagged(tmp_path):
+    body = '[[sensitivity]]\nname = "s"\nmethod = "sobol"\nsamples = 16\n'
+    results = _run(_file(tmp_path, "small", body), tmp_path, gsa.ISHIGAMI)
+    got = results.stages["s"].indices
+    assert (got["flag"] != "").all()  # 16 base rows: no index is known to within ±0.1
+    assert got.loc[got["ST"] > 1, "flag"].str.contains("above 1").all()
+    said = results.summary.text()
+    assert f"{len(got)} of {len(got)} estimates are flagged" in said and "raise `samples`" in said
+    saved = pd.read_csv(tmp_path / "out" / "s" / "sensitivity.csv")
+    assert saved["flag"].notna().all()
+    from alliance_sim.exploration.sensitivity import flag_sobol
+
+    crafted = pd.DataFrame(
+        {"S1": [0.3, 0.5, -0.2], "S1_conf": [0.02, 0.03, 0.05], "ST": [0.4, 1.3, 0.1],
+         "ST_conf": [0.03, 0.05, 0.02]}
+    )  # fmt: skip
+    flags = flag_sobol(crafted)
+    assert flags[0] == ""
+    assert "above 1, impossible for a share of variance" in flags[1]
+    assert "below 0 beyond its interval" in flags[2] and "S1 above ST" not in flags[2]
+
+
+def test_a_sampled_world_is_rerun_exactly_from_its_seed_and_settings(alliance, tmp_path):
+    """A seed above 2^53 survives a pandas row read, and `alliance-sim simulate --seed ... --set
+    ...` with the point's values repeats that run to the penny."""
+    path, results = alliance
+    runs = pd.read_parquet(results.directory / "screening" / "runs")
+    manifest = json.loads((results.directory / "screening" / "manifest.json").read_text())
+    seeds = manifest["replication_seeds"]
+    assert min(seeds) > 2**53  # 63-bit seeds: a float would round them
+    i = int(np.flatnonzero((runs["design"] == 1).to_numpy())[3])
+    row = runs.iloc[i]  # a row of mixed columns: pandas would make an integer column float
+    assert int(row["seed"]) == seeds[int(row["replication"])]
+    for _, r in runs.head(4).iterrows():
+        assert int(r["seed"]) == seeds[int(r["replication"])]
+    from alliance_sim.exploration.rerun import world
+
+    found = world(path, int(row["replication"]), design=int(row["design"]), stage="screening",
+                  point=int(row["point"]), results=results.directory)  # fmt: skip
+    assert found.seed == int(row["seed"])
+    assert found.overrides["parties.council.membership"] == "associate"
+    assert found.command().startswith(f"alliance-sim simulate mid-notts --seed {found.seed} --set")
+    assert main([*found.arguments(), "--quiet", "--out", str(tmp_path / "again")]) == 0
+    risk = pd.read_csv(tmp_path / "again" / "risk.csv").set_index("party")
+    for party in risk.index:
+        assert risk.at[party, "expected_net_m"] == pytest.approx(row[f"net_m.{party}"], abs=1e-9)
+
+
+def test_failures_that_share_a_trajectory_are_not_read_as_a_region():
+    """All five worlds of 2 of 40 trajectories fail, whatever their values: the worlds of one
+    trajectory share their values, so no split is named and the text says how many units fail."""
+    from alliance_sim.batch.stages import Discovery
+    from alliance_sim.config.assumptions import REAL, Assumption
+    from alliance_sim.exploration.discovery import discover
+    from alliance_sim.exploration.outcomes import Outcomes
+    from alliance_sim.exploration.sampling import Factor, Sample
+
+    fields = [Assumption(f"x{i}", f"x{i}", REAL, 0.5, 0.0, 1.0, "", "") for i in range(4)]
+    rng = np.random.default_rng(5)
+    unit = np.repeat(rng.integers(0, 4, size=(40, 4)) / 3, 5, axis=0)  # 40 units of 5 worlds
+    fails = np.isin(np.arange(200) // 5, [3, 17])
+    diff = pd.DataFrame({"d": np.where(fails, -1.0, 1.0)})
+    factors = [Factor(a.path, (a,)) for a in fields]
+    sample = Sample("morris", fields, factors, unit, unit_size=5)
+    found = discover(sample, Outcomes(["d"], diff, diff, diff, ["d"]), Discovery(finding="d"))
+    assert found.splits == []
+    assert "fails at 10 of 200 sampled worlds (5.0%), in 2 of the 40 trajectories" in found.text()
+    assert "No single assumption's range separates them" in found.text()

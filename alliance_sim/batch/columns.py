@@ -27,8 +27,8 @@ POINT = (*CELL, "point", *RUN)
 CANDIDATE = ("trial", "generation", "design")
 CANDIDATE_FLAGS = ("simulated", "worst_member_shortfall_m", "feasible", "duplicate", "pareto",
                    "confirmed")  # fmt: skip
-FRONT = ("role", "design", "runs", "feasible", "recommended")
-RECOMMENDATION = ("rank", "design", "changes")
+FRONT = ("role", "design", "runs", "feasible", "recommended", "counterfactual")
+RECOMMENDATION = ("rank", "design", "changes", "counterfactual", "runs")
 
 _OWN = {
     "the run tables": (*CELL, *RUN),

@@ -4,7 +4,9 @@ This is the only code that runs on workers (processes or Dask). It knows nothing
 files: it takes the cell's validated scenario and the chunk, and returns ``{table: bytes}``. Every
 row gets the identity columns ``cell``, ``design``, ``sample``, one column per factor and uncertain
 parameter (named by its dotted path), ``replication`` and ``seed`` (``columns.py``), before the
-run's own columns.
+run's own columns. ``seed`` is text: seeds are 63-bit, and a pandas row read (``iloc``,
+``iterrows``) of a row with float columns would turn an integer column into floats, which keep 53
+bits.
 The tables are those of ``SimulationResult.records()`` (runs, decisions, ledger, kpi, risk, network).
 """
 
@@ -93,7 +95,9 @@ def simulate_chunk(
                 table = {k: [] for k in (*identity, *RUN)}
                 tables[name] = table
                 counts[name] = 0
-            for key, value in (*identity.items(), *zip(RUN, (replication, seed), strict=True)):
+            # seed as text: a float row read would round it
+            run = zip(RUN, (replication, str(seed)), strict=True)
+            for key, value in (*identity.items(), *run):
                 table[key].extend([value] * n)
             for key, values in columns.items():
                 column = table.get(key)

@@ -7,7 +7,8 @@ term in each run. From those, per design:
 - expected net position: mean over runs (£m);
 - probability of a loss: share of runs with a net position below zero, with a Wilson interval;
 - tail loss: mean of the worst ``tail`` share of runs (5% by default), i.e. the expected shortfall;
-- share of downside borne: the party's losses as a share of all parties' losses, summed over runs;
+- share of downside borne: the party's losses as a share of all parties' losses, summed over runs
+  (``measures.DEFINITIONS["loss_share"]``, as the sensitivity stages and the design search read it);
 - share of upside received: the same for gains.
 
 A party whose downside share is well above its upside share carries risk it is not paid for.
@@ -21,6 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .. import measures
 from ..batch.stats import wilson
 
 UNIT = ["cell", "design", "sample", "replication"]
@@ -78,14 +80,15 @@ def net_positions(parts) -> NetPositions:
 
 def _measures(net: pd.DataFrame, level: str, tail: float, confidence: float) -> list[dict]:
     """``net`` is runs x names (a column per party or kind); one row of measures per column."""
-    down = (-net.clip(upper=0)).sum()
-    up = net.clip(lower=0).sum()
-    total_down, total_up = down.sum(), up.sum()
+    values_all = net.to_numpy(dtype=float)
+    # the one definition of a share of losses (and of gains): ``measures.pooled_shares``
+    down = measures.pooled_shares(measures.losses(values_all).sum(axis=0))
+    up = measures.pooled_shares(measures.gains(values_all).sum(axis=0))
     runs = len(net)
     worst = max(1, math.ceil(tail * runs))
     rows = []
-    for name in net.columns:
-        values = net[name].to_numpy(dtype=float)
+    for j, name in enumerate(net.columns):
+        values = values_all[:, j]
         losses = int((values < 0).sum())
         lo, hi = wilson(losses, runs, confidence)
         rows.append(
@@ -98,8 +101,8 @@ def _measures(net: pd.DataFrame, level: str, tail: float, confidence: float) -> 
                 "p_loss_lo": lo,
                 "p_loss_hi": hi,
                 "tail_loss_m": float(np.sort(values)[:worst].mean()),
-                "downside_share": float(down[name] / total_down) if total_down > 0 else 0.0,
-                "upside_share": float(up[name] / total_up) if total_up > 0 else 0.0,
+                "downside_share": float(down[j]),
+                "upside_share": float(up[j]),
             }
         )
     return rows

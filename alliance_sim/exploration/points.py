@@ -24,11 +24,14 @@ from ..errors import InputError
 from .sampling import Sample
 
 BASE_OUTCOMES = ("stalemate_rate", "mean_days", "survived")
+#: Each run's loss per party (£m): pooled over a point's replications into ``loss_share.<party>``
+#: (``measures.DEFINITIONS["loss_share"]``, :mod:`.outcomes`), never averaged as shares.
+LOSS_PREFIX = "loss_m."
 
 
 def alliance_metrics(parties: tuple[str, ...]) -> list[str]:
     """The per-run metrics an alliance's point records: the headline ones, then each party's."""
-    return [*BASE_OUTCOMES, *(f"{kind}.{p}" for p in parties for kind in ("net_m", "loss_share"))]
+    return [*BASE_OUTCOMES, *(f"{kind}{p}" for p in parties for kind in ("net_m.", LOSS_PREFIX))]
 
 
 @dataclass(frozen=True)
@@ -66,8 +69,9 @@ class AllianceWork:
 
 
 def _identify(rows: dict[str, list], cell: Cell, point: int, replication: int, seed: int) -> None:
-    """A run's identity columns (``POINT_COLUMNS``): its cell, design, sample, point and seed."""
-    values = (cell.index, cell.design, cell.sample, point, replication, seed)
+    """A run's identity columns (``POINT_COLUMNS``): its cell, design, sample, point and seed
+    (as text, as in every runs table: a float row read would round a 63-bit seed)."""
+    values = (cell.index, cell.design, cell.sample, point, replication, str(seed))
     for key, value in zip(POINT_COLUMNS, values, strict=True):
         rows[key].append(value)
 
@@ -116,11 +120,10 @@ def _reduce_run(records: dict, parties: tuple[str, ...], rows: dict[str, list]) 
     for party, value in zip(ledger.get("party", ()), ledger.get("net_m", ()), strict=True):
         if party in net:
             net[party] += value
-    losses = {p: max(0.0, -v) for p, v in net.items()}
-    total = sum(losses.values())
-    for p in parties:
+    lost = measures.losses([net[p] for p in parties])
+    for p, loss in zip(parties, lost.tolist(), strict=True):
         rows[f"net_m.{p}"].append(net[p])
-        rows[f"loss_share.{p}"].append(losses[p] / total if total > 0 else 0.0)
+        rows[f"{LOSS_PREFIX}{p}"].append(loss)
 
 
 @dataclass(frozen=True)

@@ -5,8 +5,9 @@ resumable store) in ``<results>/<stage>/``: ``sample.parquet`` (the points, unit
 ``runs/`` (one row per run), ``outcomes.parquet`` (per point), ``sensitivity.csv`` (indices) and
 ``robustness.csv`` (verdicts). A stage with ``top = k`` takes the k factors the previous stage
 ranks highest for ``rank_by``, read from that stage's ``sensitivity.csv``. ``[discovery]`` runs PRIM
-on one stage's points (the last by default) and writes ``discovery.csv``; ``report.html`` in the
-experiment's folder has every section.
+on one stage's points (the last by default) and writes ``discovery.csv`` (the peeling trajectory),
+``discovery-boxes.csv`` (the boxes reported) and ``discovery-splits.csv`` (the one-dimensional
+splits where failures concentrate); ``report.html`` in the experiment's folder has every section.
 """
 
 from __future__ import annotations
@@ -28,15 +29,16 @@ from ..batch.progress import progress_bar
 from ..batch.spec import Experiment
 from ..batch.store import ResultStore, atomic_write
 from ..errors import InputError
-from .discovery import ANYWHERE, DiscoveryResult, discover
+from .discovery import DiscoveryResult, discover
 from .outcomes import outcome_names, outcomes
 from .points import BASE_OUTCOMES, FunctionModel, alliance_metrics, build_stage
-from .robustness import Verdict, robustness
+from .robustness import Verdict, Worlds, robustness
 from .robustness import table as robustness_table
 from .sampling import choose_factors, draw_sample
 from .sensitivity import (
     StageResult,
     analysed_outcomes,
+    flagged,
     morris_indices,
     sobol_indices,
     top_factors,
@@ -56,6 +58,7 @@ class AnalysisSummary:
     discovery: DiscoveryResult | None
     headline: list[str]
     timings: dict[str, float] = field(default_factory=dict)
+    worlds: dict[str, Worlds] = field(default_factory=dict)
 
     def text(self, top: int = 5) -> str:
         lines = []
@@ -66,20 +69,36 @@ class AnalysisSummary:
                 f"Stage `{stage.stage.name}` ({method}, {len(stage.sample.unit)} points over "
                 f"{len(stage.sample.factors)} factors):"
             )
+            if stage.stage.name in self.worlds:
+                lines.append(f"  worlds: {self.worlds[stage.stage.name].text()}")
             for outcome in self.headline:
                 rows = stage.top(outcome, top)
                 if rows.empty:
                     continue
                 drivers = ", ".join(
-                    f"{r.factor} ({getattr(r, score):.3g})" for r in rows.itertuples()
+                    f"{r.factor} ({getattr(r, score):.3g}{' !' if _flag(r) else ''})"
+                    for r in rows.itertuples()
                 )
                 lines.append(f"  top drivers of {outcome} [{score}]: {drivers}")
+            bad = flagged(stage.indices)
+            if len(bad):
+                lines.append(
+                    f"  ! {len(bad)} of {len(stage.indices)} estimates are flagged in "
+                    f"sensitivity.csv (`flag`): the sample is too small for them "
+                    f"(e.g. {bad.iloc[0]['factor']} on {bad.iloc[0]['outcome']}: "
+                    f"{bad.iloc[0]['flag']}); raise `samples` before reading them."
+                )
             for v in self.verdicts.get(stage.stage.name, []):
                 if v.finding in self.headline:
                     lines.append(f"  {v.finding}: {v.text}")
         if self.discovery is not None:
             lines.append("Discovery: " + self.discovery.text())
         return "\n".join(lines)
+
+
+def _flag(row) -> bool:
+    flag = getattr(row, "flag", "")
+    return isinstance(flag, str) and flag != ""
 
 
 class AnalysisResults:
@@ -219,6 +238,7 @@ def _run_stages(experiment: Experiment, base, base_scenarios, registry, fixed: s
     confidence = spec.statistics.confidence
     results: list[StageResult] = []
     verdicts: dict[str, list[Verdict]] = {}
+    worlds: dict[str, Worlds] = {}
     timings = {"runs": 0.0, "reduce": 0.0, "estimators": 0.0}
     for index, stage in enumerate(spec.sensitivity):
         chosen = None if stage.parameters == "all" else list(stage.parameters)
@@ -264,12 +284,25 @@ def _run_stages(experiment: Experiment, base, base_scenarios, registry, fixed: s
             sample, per_point, names, stage.bootstrap, confidence, spec.experiment.seed
         )
         timings["estimators"] += time.perf_counter() - started
-        stage_verdicts = robustness(per_point)
+        stage_worlds = Worlds(
+            stage=stage.name,
+            method=stage.method,
+            points=len(sample.unit),
+            units=stage.trajectories if stage.method == "morris" else stage.samples,
+            varied=len(factors),
+            of=len(choose_factors(registry, stage, None, fixed)),
+            kind="families" if stage.groups == "family" else "fields",
+            levels=stage.levels,
+        )
+        worlds[stage.name] = stage_worlds
+        stage_verdicts = robustness(
+            per_point, stage_worlds, _stage_seed(spec.experiment.seed, index), confidence
+        )
         verdicts[stage.name] = stage_verdicts
         atomic_write(store.root / INDICES, indices.to_csv(index=False).encode("utf-8"))
         atomic_write(
             store.root / ROBUSTNESS,
-            robustness_table(stage_verdicts).to_csv(index=False).encode("utf-8"),
+            robustness_table(stage_verdicts, stage_worlds).to_csv(index=False).encode("utf-8"),
         )
         sink = io.BytesIO()
         per_point.values.to_parquet(sink)
@@ -285,20 +318,32 @@ def _run_stages(experiment: Experiment, base, base_scenarios, registry, fixed: s
                 f"not measured; measured differences are: "
                 f"{', '.join(chosen_stage.outcomes.differences[:12])} ..."
             )
-        found = discover(chosen_stage.sample, chosen_stage.outcomes, spec.discovery)
-        if found.box is not None and found.box.words() != ANYWHERE:
+        found = discover(
+            chosen_stage.sample,
+            chosen_stage.outcomes,
+            spec.discovery,
+            seed=_stage_seed(spec.experiment.seed, len(spec.sensitivity)),
+        )
+        if found.short():
             verdicts[target] = [
-                replace(v, text=f"{v.text}; fails mainly when {found.box.words()}")
+                replace(v, text=f"{v.text}; {found.short()}")
                 if v.finding == spec.discovery.finding
                 else v
                 for v in verdicts[target]
             ]
         atomic_write(root / "discovery.csv", found.trajectory.to_csv().encode("utf-8"))
+        atomic_write(
+            root / "discovery-boxes.csv", found.boxes_table().to_csv(index=False).encode("utf-8")
+        )
+        atomic_write(
+            root / "discovery-splits.csv",
+            found.splits_table().to_csv(index=False).encode("utf-8"),
+        )
     first = results[0].outcomes
     headline = headline_outcomes(first.names, first.differences)
     if spec.discovery is not None and spec.discovery.finding not in headline:
         headline.append(spec.discovery.finding)
-    summary = AnalysisSummary(results, verdicts, found, headline, timings)
+    summary = AnalysisSummary(results, verdicts, found, headline, timings, worlds)
     if report:
         from .report import write_analysis_report
 

@@ -3,6 +3,11 @@
 A stage's sample (:mod:`.sampling`) is run by the runner (:mod:`.points`) and reduced to
 outcomes per point (:mod:`.outcomes`); SALib's estimators then give μ*, σ (Morris) or S1, ST
 (Sobol) for every outcome.
+
+A Sobol index is a share of variance, so it lies in [0, 1] and S1 <= ST. An estimate outside that,
+or with an interval too wide to rank by, says the sample is too small for that outcome: such a row
+carries a ``flag`` in ``sensitivity.csv`` (:func:`flag_sobol`), and the summary and report count
+them, so that no one reads an ST of 1.3 as a finding.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ import pandas as pd
 from ..batch.stages import SensitivityStage
 from ..errors import InputError
 from .outcomes import Outcomes
-from .sampling import Factor, Sample
+from .sampling import Factor, Sample, morris_delta
 
 
 def _filled(y: np.ndarray) -> np.ndarray:
@@ -40,14 +45,16 @@ def morris_indices(
     """μ, μ*, σ per factor and outcome (SALib), with bootstrap intervals over trajectories.
 
     Effects are in unit-range steps: an effect is the change in the outcome per full plausible
-    range of the assumption. In a grouped design every field of a family moves at the family's
-    step, so the family's first field alone traces an ordinary one-factor-at-a-time trajectory
-    over the families: SALib analyses that (μ, μ*, σ and μ*'s bootstrap interval, for families as
-    for single fields), and σ's interval is a percentile bootstrap over the same trajectories.
+    range of the assumption. In a grouped design every field of a family steps the same way by the
+    same share of its range (:func:`.sampling.morris_trajectories`), so a family's effect is the
+    change when *all* its fields move together across their whole ranges, and its sign (``mu``) is
+    the family's. The family's first field alone then traces an ordinary one-factor-at-a-time
+    trajectory over the families: SALib analyses that (μ, μ*, σ and μ*'s bootstrap interval, for
+    families as for single fields), and σ's interval is a percentile bootstrap over the same
+    trajectories.
     """
     from SALib.analyze import morris
     from SALib.analyze.morris import _compute_elementary_effects
-    from SALib.sample.morris import _compute_delta
 
     starts = np.cumsum([0] + [len(f.members) for f in sample.factors[:-1]])  # fields by factor
     x = sample.unit[:, starts]
@@ -56,7 +63,7 @@ def morris_indices(
         "names": [f.name for f in sample.factors],
         "bounds": [[0.0, 1.0]] * len(sample.factors),
     }
-    delta = _compute_delta(sample.levels)
+    delta = morris_delta(sample.levels)
     steps = len(sample.factors) + 1
     r = len(sample.unit) // steps
     draws = np.random.default_rng(seed).integers(0, r, size=(resamples, r))
@@ -130,7 +137,37 @@ def sobol_indices(
                 seed=seed,
             )
         rows += _rows(name, sample.factors, {k: si[k] for k in ("S1", "S1_conf", "ST", "ST_conf")})
-    return _ranked(rows, "ST")
+    frame = _ranked(rows, "ST")
+    frame["flag"] = flag_sobol(frame)
+    return frame
+
+
+#: A Sobol index whose 95% interval is wider than this either side is too imprecise to rank by.
+WIDE = 0.1
+
+
+def flag_sobol(frame: pd.DataFrame) -> list[str]:
+    """Why each row's estimates cannot be read as they stand ("" when they can)."""
+    out = []
+    for r in frame.itertuples():
+        why = []
+        if r.ST > 1 or r.S1 > 1:
+            why.append("above 1, impossible for a share of variance")
+        if r.S1 + r.S1_conf < 0 or r.ST + r.ST_conf < 0:
+            why.append("below 0 beyond its interval")
+        if r.S1 - r.S1_conf > r.ST + r.ST_conf:
+            why.append("S1 above ST beyond their intervals")
+        if r.S1_conf > WIDE or r.ST_conf > WIDE:
+            why.append(f"interval wider than ±{WIDE:g}")
+        out.append("; ".join(why) + ": too few samples" if why else "")
+    return out
+
+
+def flagged(indices: pd.DataFrame) -> pd.DataFrame:
+    """The rows of a stage's indices whose estimates say the sample is too small."""
+    if "flag" not in indices:
+        return indices.iloc[0:0]
+    return indices[indices["flag"].fillna("") != ""]
 
 
 def top_factors(indices: pd.DataFrame, outcome: str, k: int, source: str) -> list[str]:

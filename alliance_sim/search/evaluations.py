@@ -1,6 +1,6 @@
 """Per-run measures of each candidate design, simulated once and cached on disk.
 
-Each candidate of a phase (the search's seeds, or the re-evaluation's fresh ones) is one cell of
+Each candidate of a phase (the search's seeds, the selection seeds or the reporting seeds) is one cell of
 the shared executors, its runs cut into chunks; the measures of a design are written to
 ``evaluations/<phase>/<design>.parquet`` when its last chunk arrives, so a re-run or a resumed
 study never simulates a design twice.
@@ -20,6 +20,8 @@ from .space import Candidate, Problem
 
 EVALUATIONS = "evaluations"
 SEARCH = "search"
+CONFIRM = "confirm"  # the selection seeds: choose the recommendations
+REPORT = "report"  # the reporting seeds: every number a recommendation reports
 
 
 class Evaluations:
@@ -59,7 +61,8 @@ class Evaluations:
         self, candidates: list[Candidate], phase: str, on_runs: Callable[[int], None]
     ) -> dict[str, obj.RunMeasures]:
         """Measures of every candidate on the phase's seeds: from disk, or simulated now."""
-        seeds = self.problem.seeds if phase == SEARCH else self.problem.confirm_seeds
+        seeds = {SEARCH: self.problem.seeds, CONFIRM: self.problem.confirm_seeds,
+                 REPORT: self.problem.report_seeds}[phase]  # fmt: skip
         out: dict[str, obj.RunMeasures] = {}
         todo: list[Candidate] = []
         for c in candidates:

@@ -2,7 +2,8 @@
 
 Each candidate design's runs are reduced to a few numbers per run (:class:`RunMeasures`: the
 ordinary business settled and stalemated, the business agreed and its total days from proposal,
-whether the alliance survived, each party's net position over the term; ``measures.py``). Every
+the days of each piece of ordinary business agreed or left undecided (for the Kaplan–Meier
+median), whether the alliance survived, each party's net position over the term; ``measures.py``). Every
 objective and constraint is then a statistic of those per-run numbers *weighted by run* (the ``weights`` of a bootstrap resample, ``ones`` for the point
 estimate), so the same code gives the estimate, its bootstrap interval and the paired difference
 against another design on the same seeds (``stats.paired_difference``). As in
@@ -14,11 +15,16 @@ Objectives (the issue's list):
 - ``stalemate_rate``: of the ordinary business put to the board's vote and settled, the share
   stalemated (lower is better; ``measures.DEFINITIONS``);
 - ``mean_days``: mean days from first proposal to agreement of the ordinary business agreed (lower);
+- ``km_median_days``: the Kaplan–Meier median days to decision, counting business left undecided
+  as censored (lower; ``measures.DEFINITIONS``);
 - ``survival``: share of runs in which the alliance was neither terminated nor reconfigured (higher);
-- ``loss_gain_ratio``: the largest, over members, of a member's share of all losses divided by its
-  share of all gains (lower; 1 = every member is paid for the risk it carries). A member with no
-  gains counts its gains share as 1%, so its ratio is large but finite;
+- ``loss_gain_gap``: the largest, over members, of a member's share of all losses less its share of
+  all gains, each pooled over the runs (lower; 0 = no member bears more of the losses than it
+  receives of the gains; ``measures.DEFINITIONS``). It replaces a ratio of the two shares, which a
+  member with almost no gains sent to its floor and which moved by a third between seed sets;
 - ``net:<party>``: that party's expected net position over the term, £m (higher).
+
+Every recommendation reports its change on each of the :data:`HEADLINE` measures, objectives or not.
 
 Constraints (a value above 0 is a violation, as optuna counts them): a named party stays a full
 member (001 §55); at most N full members (each a veto under unanimity, 001 §47); every full member's
@@ -33,12 +39,11 @@ from functools import cached_property
 
 import numpy as np
 
+from .. import measures as headline
 from ..errors import InputError
 
 #: The result tables the measures are read from (``replicate.run_chunk`` returns only these).
 TABLES = ("runs", "decisions", "risk")
-#: A member with no gains at all counts its gains share as this, so its ratio stays finite.
-GAINS_FLOOR = 0.01
 
 
 @dataclass(frozen=True)
@@ -48,7 +53,7 @@ class Objective:
     name: str
     label: str
     direction: str  # "minimize" or "maximize"
-    unit: str  # "rate", "days", "ratio", "money"
+    unit: str  # "rate", "days", "share", "money"
     party: str | None = None
 
     @property
@@ -62,13 +67,21 @@ OBJECTIVES: dict[str, Objective] = {
     for o in (
         Objective("stalemate_rate", "stalemate rate", "minimize", "rate"),
         Objective("mean_days", "mean days to decision", "minimize", "days"),
+        Objective("km_median_days", "Kaplan–Meier median days to decision", "minimize", "days"),
         Objective("survival", "alliance survives the term", "maximize", "rate"),
         Objective(
-            "loss_gain_ratio", "largest member's loss share / gain share", "minimize", "ratio"
+            "loss_gain_gap", "worst member's loss share less its gain share", "minimize", "share"
         ),
     )
 }
 NET_PREFIX = "net:"
+#: The measures every recommendation reports, besides each named party's net and loss share.
+HEADLINE = ("stalemate_rate", "mean_days", "km_median_days", "survival", "loss_gain_gap")
+#: Objectives that are no more, and what to write instead.
+RETIRED = {
+    "loss_gain_ratio": "loss_gain_gap (the ratio was dominated by its 1% floor on a member's "
+    "share of gains, and unstable between seed sets)"
+}
 
 
 def check_objective_name(name: str) -> None:
@@ -76,7 +89,8 @@ def check_objective_name(name: str) -> None:
     if name in OBJECTIVES or (name.startswith(NET_PREFIX) and len(name) > len(NET_PREFIX)):
         return
     allowed = ", ".join(OBJECTIVES) + ", net:<party>"
-    raise ValueError(f"names objective {name!r}, which is unknown; allowed: {allowed}")
+    instead = f"; use {RETIRED[name]}" if name in RETIRED else ""
+    raise ValueError(f"names objective {name!r}, which is unknown{instead}; allowed: {allowed}")
 
 
 def objective(name: str, parties: dict[str, str], source: str) -> Objective:
@@ -104,17 +118,40 @@ class RunMeasures:
     alive: np.ndarray
     parties: list[str]
     net: np.ndarray  # runs x parties, £m over the term
+    #: per run, the days from proposal of each piece of ordinary business agreed (the KM's
+    #: events) and of each left undecided (censored: ``measures.CENSORED``); object arrays
+    decided_days: np.ndarray | None = None
+    undecided_days: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.replication)
 
     @cached_property
     def losses(self) -> np.ndarray:
-        return np.clip(-self.net, 0.0, None)
+        return headline.losses(self.net)
 
     @cached_property
     def gains(self) -> np.ndarray:
-        return np.clip(self.net, 0.0, None)
+        return headline.gains(self.net)
+
+    @cached_property
+    def days_hist(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The decision days (sorted), and per run the counts of business decided on each and of
+        business left undecided put on that grid (``survival.censored_onto``): runs x days."""
+        from ..survival import censored_onto
+
+        runs = len(self)
+        decided = self.decided_days if self.decided_days is not None else [()] * runs
+        undecided = self.undecided_days if self.undecided_days is not None else [()] * runs
+        flat = [np.asarray(d, dtype=float) for d in decided]
+        values = np.unique(np.concatenate(flat)) if flat else np.zeros(0)
+        events = np.zeros((runs, len(values)))
+        censored = np.zeros((runs, len(values)))
+        for r in range(runs):
+            np.add.at(events[r], np.searchsorted(values, flat[r]), 1.0)
+            at = censored_onto(values, np.asarray(undecided[r], dtype=float))
+            np.add.at(censored[r], at[at >= 0], 1.0)
+        return values, events, censored
 
     def columns(self) -> dict[str, np.ndarray]:
         out = {
@@ -126,6 +163,9 @@ class RunMeasures:
             "alive": self.alive,
         }
         out.update({f"net:{p}": self.net[:, j] for j, p in enumerate(self.parties)})
+        if self.decided_days is not None:
+            out["decided_days"] = self.decided_days
+            out["undecided_days"] = self.undecided_days
         return out
 
     @classmethod
@@ -133,6 +173,7 @@ class RunMeasures:
         parties = [k.removeprefix("net:") for k in columns if k.startswith("net:")]
         net = np.column_stack([columns[f"net:{p}"] for p in parties]) if parties else None
         n = len(columns["replication"])
+        days = {k: _lists(columns[k]) for k in ("decided_days", "undecided_days") if k in columns}
         return cls(
             replication=np.asarray(columns["replication"], dtype=np.int64),
             settled=np.asarray(columns["settled"], dtype=float),
@@ -142,6 +183,7 @@ class RunMeasures:
             alive=np.asarray(columns["alive"], dtype=float),
             parties=parties,
             net=np.asarray(net, dtype=float) if net is not None else np.zeros((n, 0)),
+            **days,
         )
 
     @classmethod
@@ -153,6 +195,14 @@ class RunMeasures:
         return cls.from_columns({k: v[order] for k, v in joined.items()})
 
 
+def _lists(values) -> np.ndarray:
+    """An object array holding one float array per run (what a list column reads back as)."""
+    out = np.empty(len(values), dtype=object)
+    for i, v in enumerate(values):
+        out[i] = np.asarray(v, dtype=float)
+    return out
+
+
 def measure_chunk(parts: dict[str, bytes]) -> RunMeasures:
     """Reduce one chunk's Parquet tables (``replicate.run_chunk``) to per-run measures.
 
@@ -162,8 +212,6 @@ def measure_chunk(parts: dict[str, bytes]) -> RunMeasures:
     import pyarrow as pa
     import pyarrow.compute as pc
     import pyarrow.parquet as pq
-
-    from .. import measures as headline
 
     def read(name: str, columns: list[str]) -> pa.Table:
         return pq.read_table(pa.BufferReader(parts[name]), columns=columns, use_threads=False)
@@ -181,14 +229,21 @@ def measure_chunk(parts: dict[str, bytes]) -> RunMeasures:
 
     decided = np.zeros(len(reps))
     days_sum = np.zeros(len(reps))
+    by_run = {}
     if "decisions" in parts:
         dec = read("decisions", ["replication", "business", "outcome", "days_to_decision"])
-        keep = pc.and_(pc.equal(dec["business"], headline.ORDINARY),
-                       pc.is_in(dec["outcome"], value_set=pa.array(headline.EVENTS)))  # fmt: skip
-        dec = dec.filter(keep)
-        rows = rows_of(dec["replication"].to_numpy().astype(np.int64))
-        np.add.at(decided, rows, 1.0)
-        np.add.at(days_sum, rows, numbers(dec, "days_to_decision"))
+        dec = dec.filter(pc.equal(dec["business"], headline.ORDINARY))
+        for name, outcomes in (("decided_days", headline.EVENTS),
+                               ("undecided_days", headline.CENSORED)):  # fmt: skip
+            chosen = dec.filter(pc.is_in(dec["outcome"], value_set=pa.array(outcomes)))
+            rows = rows_of(chosen["replication"].to_numpy().astype(np.int64))
+            days = numbers(chosen, "days_to_decision")
+            if name == "decided_days":
+                np.add.at(decided, rows, 1.0)
+                np.add.at(days_sum, rows, days)
+            order_rows = np.argsort(rows, kind="stable")
+            cuts = np.searchsorted(rows[order_rows], np.arange(1, len(reps)))
+            by_run[name] = _lists(np.split(days[order_rows], cuts))
     parties: list[str] = []
     net = np.zeros((len(reps), 0))
     if "risk" in parts:
@@ -209,6 +264,8 @@ def measure_chunk(parts: dict[str, bytes]) -> RunMeasures:
         alive=(~ended).astype(float),
         parties=parties,
         net=net,
+        decided_days=by_run.get("decided_days", _lists([()] * len(reps))),
+        undecided_days=by_run.get("undecided_days", _lists([()] * len(reps))),
     )
 
 
@@ -252,12 +309,9 @@ def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
 
 
 def shares(weights: np.ndarray, m: RunMeasures) -> tuple[np.ndarray, np.ndarray]:
-    """Each party's share of all losses and of all gains, pooled over the weighted runs (b x P)."""
-    down = weights @ m.losses
-    up = weights @ m.gains
-    total_down = down.sum(axis=1, keepdims=True)
-    total_up = up.sum(axis=1, keepdims=True)
-    return _ratio(down, total_down), _ratio(up, total_up)
+    """Each party's share of all losses and of all gains, pooled over the weighted runs (b x P):
+    ``measures.pooled_shares``, the one definition of ``loss_share``."""
+    return headline.pooled_shares(weights @ m.losses), headline.pooled_shares(weights @ m.gains)
 
 
 def measure(name: str, weights: np.ndarray, m: RunMeasures, facts: DesignFacts) -> np.ndarray:
@@ -266,16 +320,16 @@ def measure(name: str, weights: np.ndarray, m: RunMeasures, facts: DesignFacts) 
         return _ratio(weights @ m.stalemate, weights @ m.settled)
     if name == "mean_days":
         return _ratio(weights @ m.days_sum, weights @ m.decided)
+    if name == "km_median_days":
+        from ..survival import hist_median
+
+        values, events, censored = m.days_hist
+        return hist_median(values, weights @ events, weights @ censored)
     if name == "survival":
         return _wmean(weights, m.alive)
-    if name == "loss_gain_ratio":
-        down, up = shares(weights, m)
+    if name == "loss_gain_gap":
         cols = [m.parties.index(p) for p in facts.members if p in m.parties]
-        if not cols:
-            return np.full(len(weights), np.nan)
-        down = np.nan_to_num(down[:, cols])
-        up = np.maximum(np.nan_to_num(up[:, cols]), GAINS_FLOOR)
-        return (down / up).max(axis=1)
+        return headline.loss_gain_gap(weights @ m.losses, weights @ m.gains, cols)
     if name.startswith("net:"):
         party = name.removeprefix("net:")
         if party not in m.parties:
@@ -285,7 +339,7 @@ def measure(name: str, weights: np.ndarray, m: RunMeasures, facts: DesignFacts) 
         party = name.removeprefix("loss_share:")
         if party not in m.parties:
             return np.zeros(len(weights))
-        return np.nan_to_num(shares(weights, m)[0][:, m.parties.index(party)])
+        return shares(weights, m)[0][:, m.parties.index(party)]
     if name == "break_even":
         # how far the worst-off full member falls short of minus its participation cost (<= 0 ok)
         gaps = [

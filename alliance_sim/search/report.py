@@ -1,8 +1,9 @@
 """The design search's figure (the Pareto front) and its self-contained ``report.html``.
 
-The page has the question, the recommendations in words with their paired intervals, the front
-table, the figure with how to read it, and how the numbers were made (sampler, seeds, common
-random numbers, fresh seeds for the re-evaluation), like an experiment's report.
+The page has the question, the recommendations in words with their paired intervals (measured on
+seeds never used to choose them, each counterfactual lever value flagged), the front table, the
+figure with how to read it, and how the numbers were made (sampler, seeds, common random numbers,
+the selection and reporting seeds), like an experiment's report.
 """
 
 from __future__ import annotations
@@ -27,7 +28,8 @@ HOW_TO_READ = (
     "is towards the lower left. Grey dots are the candidate designs the search evaluated "
     "({reps} replications each); blue dots met every constraint; orange ones are the search's "
     "Pareto front (no other feasible design is at least as good on every objective and better on "
-    "one). Black bars are the front designs re-evaluated on {confirm} fresh replications, with "
+    "one). Black bars are the front designs re-evaluated on {confirm} fresh replications (the "
+    "selection seeds, which chose the recommendations), with "
     "their {pct}% intervals; numbers mark the recommendations; the red star is the current "
     "design on the same fresh replications."
 )
@@ -98,14 +100,23 @@ def _recommendation_html(results: SearchResults) -> str:
                 f"{format_value(d['measure'], d['paired_hi'], True)}]",
                 f"[{format_value(d['measure'], d['unpaired_lo'], True)}, "
                 f"{format_value(d['measure'], d['unpaired_hi'], True)}]",
+                d["verdict"],
             ]
             for d in r.differences.to_dict("records")
         ]
         frame = pd.DataFrame(
-            rows, columns=["measure", "current", "this design", "difference", "paired", "unpaired"]
+            rows,
+            columns=["measure", "current", "this design", "difference", "paired", "unpaired",
+                     "reads"],
+        )  # fmt: skip
+        flags = "".join(
+            f"<p class='note'><b>Counterfactual.</b> {html.escape(note[0].upper() + note[1:])}; "
+            "read this design as what that choice would buy, not as an option the agreements "
+            "offer.</p>"
+            for note in r.counterfactuals
         )
         items.append(
-            f"<h3>{r.rank}. {html.escape(r.sentence())}</h3>{html_table(frame)}"
+            f"<h3>{r.rank}. {html.escape(r.sentence())}</h3>{flags}{html_table(frame)}"
             + ("" if r.on_front else "<p class='note'>Not on the re-evaluated front.</p>")
         )
     return "".join(items)
@@ -128,7 +139,7 @@ def write_search_report(results: SearchResults) -> Path:
             )  # fmt: skip
         ]
     keep = ["role", "recommended", *[lv.name for lv in problem.levers], "runs",
-            *[o.label for o in problem.objectives], "feasible"]  # fmt: skip
+            *[o.label for o in problem.objectives], "feasible", "counterfactual"]  # fmt: skip
     how = HOW_TO_READ.format(reps=len(problem.seeds), confirm=len(problem.confirm_seeds), pct=pct)
     method = (
         f"The search ({settings.sampler.upper()} in optuna, {settings.candidates} candidates in "
@@ -136,12 +147,20 @@ def write_search_report(results: SearchResults) -> Path:
         f"{len(problem.seeds)} replication seeds drawn from master seed {meta.seed} (common "
         f"random numbers). At most {settings.confirm} designs of its feasible Pareto front were "
         f"then re-run with the current design on {len(problem.confirm_seeds)} fresh seeds the "
-        "search never saw, so that designs picked for lucky draws regress to their true values; "
-        f"intervals are {pct}% percentile bootstraps over runs, and differences against the "
-        "current design are paired on those fresh common random numbers (the unpaired interval "
-        "shows what independent seeds would give). Recommendations are the re-evaluated front "
-        "designs nearest the ideal point (each objective scaled to the range the re-evaluated "
-        "designs span) that meet every constraint."
+        "search never saw (the selection seeds), and the recommendations chosen there: the "
+        "re-evaluated front designs nearest the ideal point (each objective scaled to the range "
+        "the re-evaluated designs span) that meet every constraint. The chosen designs and the "
+        f"current design were then run on {len(problem.report_seeds)} more seeds of a third "
+        "stream (the reporting seeds), never used to choose anything, and every number a "
+        "recommendation reports comes from those runs, so that designs picked for lucky draws "
+        "are reported at their true values (the winner's curse). Each recommendation reports "
+        "its change on every headline measure, objective or not, sorted into better, worse "
+        "(the trade-offs) and no clear change (the paired interval covers zero); intervals are "
+        f"{pct}% percentile bootstraps over runs, and differences against the current design are "
+        "paired on the reporting seeds' common random numbers (the unpaired interval shows what "
+        "independent seeds would give). The front table above shows the selection seeds' "
+        "estimates. A counterfactual lever value (a decision rule or a pooling rule no "
+        "alliance document has) is flagged wherever a design that uses it is worded."
     )
     constraints = problem.constraint_names() or ["none"]
     body = [
@@ -152,7 +171,7 @@ def write_search_report(results: SearchResults) -> Path:
         f"<p>{html.escape(meta.question)}</p>" if meta.question else "",
         "<h2>Recommendations</h2>",
         _recommendation_html(results),
-        "<h2>The re-evaluated front</h2>",
+        "<h2>The re-evaluated front (selection seeds)</h2>",
         html_table(shown[keep]),
         f"<p class='meta'>Objectives: {', '.join(o.label for o in problem.objectives)}. "
         f"Constraints: {', '.join(constraints)}.</p>",

@@ -1,6 +1,7 @@
 """What a design search found: every candidate, the re-evaluated front and the
 recommendations, as tables (``front.csv``, ``recommendations.csv``) and as the summary that
-``alliance-sim search`` prints.
+``alliance-sim search`` prints. Both tables carry a ``counterfactual`` column naming each
+counterfactual lever value a design relies on (empty when none).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import pandas as pd
 from ..batch.columns import FRONT, RECOMMENDATION
 from .confirm import Confirmed, Recommendation
 from .space import Problem
-from .words import format_value
+from .words import counterfactuals, format_value
 
 
 @dataclass
@@ -37,7 +38,7 @@ class SearchResults:
         """The re-evaluated designs (the current design first) with estimates and intervals."""
         problem = self.problem
         ranks = {r.confirmed.candidate.key: r.rank for r in self.recommendations}
-        role, design, runs, feasible, recommended = FRONT
+        role, design, runs, feasible, recommended, counterfactual = FRONT
         rows = []
         for c in self.confirmed:
             row: dict[str, Any] = {role: c.role, design: c.candidate.key}
@@ -54,6 +55,7 @@ class SearchResults:
             row.update({f"violation:{k}": v for k, v in c.violations.items()})
             row[feasible] = c.feasible
             row[recommended] = ranks.get(c.candidate.key, 0) if c.role != "current" else 0
+            row[counterfactual] = "; ".join(counterfactuals(c.candidate.scenario))
             rows.append(row)
         return pd.DataFrame(rows)
 
@@ -61,7 +63,13 @@ class SearchResults:
         frames = []
         for r in self.recommendations:
             frame = r.differences.copy()
-            identity = (r.rank, r.confirmed.candidate.key, "; ".join(r.changes))
+            identity = (
+                r.rank,
+                r.confirmed.candidate.key,
+                "; ".join(r.changes),
+                "; ".join(r.counterfactuals),
+                len(r.reported),
+            )
             for i, (column, value) in enumerate(zip(RECOMMENDATION, identity, strict=True)):
                 frame.insert(i, column, value)
             frames.append(frame)
@@ -78,7 +86,8 @@ class SearchResults:
             f"{len(problem.seeds)} replications each on common random numbers): {feasible} met every "
             f"constraint, {int(table['pareto'].sum()) if len(table) else 0} on the Pareto front.",
             f"Re-evaluated {len(self.confirmed) - 1} front designs and the current design on "
-            f"{len(problem.confirm_seeds)} fresh replications ({pct}% intervals):",
+            f"{len(problem.confirm_seeds)} fresh replications, which choose the recommendations "
+            f"({pct}% intervals):",
             "",
         ]
         names = [o.name for o in problem.objectives]
@@ -101,7 +110,9 @@ class SearchResults:
             lines.append("  " + "  ".join(str(x).ljust(w) for x, w in zip(r, widths, strict=True)))
         lines += [
             "",
-            f"Recommended (paired differences against the current design, {pct}% intervals):",
+            f"Recommended (chosen on those replications; every number below is from "
+            f"{len(problem.report_seeds)} further replications never used to choose: paired "
+            f"differences against the current design, {pct}% intervals):",
         ]
         if not self.recommendations:
             lines.append("  none: no re-evaluated design met every constraint.")

@@ -21,9 +21,13 @@ How noise is kept from picking the winners:
    designs are compared on the same futures.
 2. The feasible Pareto set of the search is re-evaluated, with the scenario's current design,
    on ``confirm_replications`` *fresh* seeds (a stream the search never saw, so the winners'
-   lucky draws do not carry over), with bootstrap intervals.
-3. Recommendations come from the re-evaluated set, each with paired differences against the
-   current design on those fresh common random numbers (``stats.paired_difference``).
+   lucky draws do not carry over), with bootstrap intervals; the recommendations are chosen
+   there.
+3. The chosen designs and the current design are run again on ``report_replications`` seeds of a
+   third stream, never used to choose, and every number a recommendation reports comes from
+   those runs: its paired difference against the current design on each headline measure
+   (``stats.paired_difference``), sorted into what is better, what is worse and what shows no
+   clear change (``confirm.py``).
 
 Determinism: the sampler of generation *g* is seeded from (master seed, *g*) and proposes from the
 completed trials in the study alone, and each candidate's results depend only on its design and
@@ -247,11 +251,20 @@ def _run_search(experiment, problem, root: Path, executor, fresh: bool, progress
         confirmed = confirm(problem, front, evaluations, bar)
     confirmed_keys = {c.candidate.key for c in confirmed[1:]}
     table[CONFIRMED] = table["design"].isin(confirmed_keys) & ~table["duplicate"]
-    recommendations = recommend(problem, confirmed)
+    total = (settings.recommend + 1) * len(problem.report_seeds)
+    with progress_bar(progress, total, 0, f"{experiment.name}: report") as bar:
+        recommendations = recommend(problem, confirmed, evaluations, bar)
     if len(front) and not recommendations:
         notes.append(
-            "None of the re-evaluated designs met every constraint on the fresh replications."
+            "None of the re-evaluated designs met every constraint on the selection replications."
         )
+    for r in recommendations:
+        broken = [k for k, v in r.violations.items() if v > 0]
+        if broken:
+            notes.append(
+                f"Design {r.rank} met every constraint on the selection replications but not "
+                f"{', '.join(broken)} on the reporting replications."
+            )
     results = SearchResults(
         root, problem, table, confirmed, recommendations, evaluations.runs_done, notes
     )

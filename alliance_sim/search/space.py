@@ -4,8 +4,9 @@ A lever is a dotted path into the scenario (or a bundle of paths) with allowed v
 as written in ``[search.levers]``; a candidate is one value per lever, written into the scenario
 and validated like any scenario. :func:`build_problem` checks every lever, objective and
 constraint against the scenario before anything runs, and fixes the seeds: the search's
-(``experiment.replications``, as ``alliance-sim run`` draws them) and the re-evaluation's (a
-separate stream of the master seed the search never sees).
+(``experiment.replications``, as ``alliance-sim run`` draws them), the re-evaluation's that choose
+the recommendations (a separate stream of the master seed the search never sees) and the
+reporting seeds the recommendations' numbers come from (a third stream, never used to choose).
 """
 
 from __future__ import annotations
@@ -92,6 +93,7 @@ class Problem:
     baseline_values: dict[str, Any]  # lever name -> its value in the current design (or None)
     seeds: list[int]
     confirm_seeds: list[int]
+    report_seeds: list[int]
     chunk_size: int
 
     @property
@@ -209,6 +211,7 @@ def build_problem(experiment: Experiment) -> Problem:
             baseline_values[lever.name] = _lookup(current_dump, lever.name)
     seeds, _, _ = replication_seeds(meta.seed, meta.replications)
     confirm_seeds = _seeds(meta.seed, 3, spec.search.confirm_replications)
+    report_seeds = _seeds(meta.seed, 6, spec.search.reporting_replications)
     chunk = meta.chunk_size or int(np.clip(-(-meta.replications // 2), 5, 100))
     problem = Problem(
         experiment=experiment,
@@ -222,6 +225,7 @@ def build_problem(experiment: Experiment) -> Problem:
         baseline_values=baseline_values,
         seeds=seeds,
         confirm_seeds=confirm_seeds,
+        report_seeds=report_seeds,
         chunk_size=chunk,
     )
     for lever in levers:  # every allowed value (a range's ends) must make a valid scenario

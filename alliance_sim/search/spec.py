@@ -10,10 +10,11 @@ runs; a bad value is one paragraph naming the file and the field (exit code 2).
     [search]
     candidates = 200               # designs the search evaluates
     population = 20                # designs per generation (evaluated together, in parallel)
-    objectives = ["stalemate_rate", "mean_days", "loss_gain_ratio", "net:council"]
+    objectives = ["stalemate_rate", "mean_days", "loss_gain_gap", "net:council"]
     confirm = 8                    # at most this many Pareto designs re-evaluated ...
-    confirm_replications = 400     # ... on this many fresh replications
-    recommend = 3
+    confirm_replications = 400     # ... on this many fresh replications, which choose ...
+    recommend = 3                  # ... this many, reported on ...
+    report_replications = 400      # ... this many more, never used to choose
 
     [search.levers]                # dotted paths into the scenario, as factors are written
     "parties.council.authority.threshold_m" = [0.25, 0.5, 1.0, 3.0]   # allowed values
@@ -28,7 +29,9 @@ runs; a bad value is one paragraph naming the file and the field (exit code 2).
     members_break_even = true      # every full member's expected net >= -its participation cost
 
 ``experiment.replications`` is the number of replications per candidate; every candidate runs on
-the same seeds (common random numbers).
+the same seeds (common random numbers). The search's seeds, the selection seeds
+(``confirm_replications``) and the reporting seeds (``report_replications``, by default as many as
+``confirm_replications``) are three disjoint streams of the master seed.
 """
 
 from __future__ import annotations
@@ -114,6 +117,12 @@ class SearchSettings(Strict):
     confirm: int = Field(8, ge=1, le=1000)
     confirm_replications: int = Field(200, ge=2, le=1_000_000)
     recommend: int = Field(3, ge=1, le=50)
+    report_replications: int | None = Field(None, ge=2, le=1_000_000)
+
+    @property
+    def reporting_replications(self) -> int:
+        """Runs per design on the reporting seeds (as many as the selection's unless given)."""
+        return self.report_replications or self.confirm_replications
 
     @field_validator("levers")
     @classmethod

@@ -3,8 +3,11 @@
 What a recommended design changes ("give Nottinghamshire County Council's representative delegated
 authority up to £1m, the board meets every 4 weeks with 3 weeks' notice") is worded from the
 levers' dotted paths and values, never from parsed English; what it does ("stalemate −4.0 pp
-[−5.1, −2.9]") from the paired-difference records. A path this module does not know is worded
-plainly as the path and its value.
+[−5.1, −2.9]") from the paired-difference records, sorted into what is better, what is worse (the
+trade-offs) and what shows no clear change. A design that relies on a counterfactual lever value
+(a decision rule no alliance document has, pooling before a scheme is agreed) says so, with the
+source, wherever it is worded. A path this module does not know is worded plainly as the path and
+its value.
 """
 
 from __future__ import annotations
@@ -77,7 +80,10 @@ def change_phrase(path: str, value: Any, was: Any, parties: dict[str, str], home
         if value == "none":
             return "nothing is pooled until a risk/reward scheme is agreed"
         how = "in proportion to budgets" if value == "budget" else "equally"
-        return f"gains and losses are shared {how} until a risk/reward scheme is agreed"
+        return (
+            f"gains and losses are shared {how} until a risk/reward scheme is agreed "
+            "(a counterfactual: no alliance document pools before a scheme is agreed)"
+        )
     if parts[0] == "parties" and len(parts) >= 3:
         who = parties.get(parts[1], parts[1])
         field = ".".join(parts[2:])
@@ -134,25 +140,49 @@ def join_changes(changes: list[str]) -> str:
     return text + ", " + ", ".join(rest[:-1]) + (", " if len(rest) > 1 else "") + "and " + rest[-1]
 
 
-def measure_label(key: str, parties: dict[str, str]) -> str:
-    from .objectives import OBJECTIVES
+def counterfactuals(scenario) -> list[str]:
+    """Each counterfactual choice a design's scenario makes, as a sentence with its source: its
+    decision rule (``board/rules.py``), and pooling before a scheme is agreed
+    (``risk.default_split`` budget or equal), citing the alliance's own clause for sharing by an
+    agreed scheme (``[clauses]`` ``risk_sharing``) where it has one."""
+    from ..board.rules import counterfactual_note
+    from ..config.clauses import Clause
 
-    if key in OBJECTIVES:
-        return {"stalemate_rate": "stalemate", "mean_days": "days to decision",
-                "survival": "survival", "loss_gain_ratio": "largest loss/gain ratio"}[key]  # fmt: skip
+    notes = [counterfactual_note(scenario.board.rule)]
+    split = scenario.risk.default_split
+    if split != "none":
+        how = "in proportion to budgets" if split == "budget" else "equally"
+        notes.append(
+            f"sharing gains and losses {how} before a risk/reward scheme is agreed "
+            f"(risk.default_split = {split}) is a counterfactual: the alliance's members share "
+            f"only by a scheme they have agreed{scenario.clauses.cite(Clause.RISK_SHARING)}"
+        )
+    return [n for n in notes if n]
+
+
+LABELS = {
+    "stalemate_rate": "stalemate",
+    "mean_days": "days to decision",
+    "km_median_days": "Kaplan–Meier median days",
+    "survival": "survival",
+    "loss_gain_gap": "worst member's loss−gain gap",
+}
+
+
+def measure_label(key: str, parties: dict[str, str]) -> str:
+    if key in LABELS:
+        return LABELS[key]
     kind, _, party = key.partition(":")
     who = parties.get(party, party)
     return f"{who}'s loss share" if kind == "loss_share" else f"{who}'s expected net"
 
 
 def format_value(key: str, x: float, signed: bool = False) -> str:
-    """A measure's value (or difference, ``signed``) in its unit: pp, days, ratio or £m."""
-    if key in ("stalemate_rate", "survival") or key.startswith("loss_share:"):
+    """A measure's value (or difference, ``signed``) in its unit: pp, days or £m."""
+    if key in ("stalemate_rate", "survival", "loss_gain_gap") or key.startswith("loss_share:"):
         return _signed(x * 100, "{:.1f} pp") if signed else f"{x:.1%}"
-    if key == "mean_days":
+    if key in ("mean_days", "km_median_days"):
         return _signed(x, "{:.1f} d") if signed else f"{x:.1f}"
-    if key == "loss_gain_ratio":
-        return _signed(x, "{:.2f}") if signed else f"{x:.2f}"
     text = _signed(x, "£{:.2f}m")
     return text if signed or x < 0 else text.removeprefix("+")
 
@@ -164,3 +194,27 @@ def effect_phrase(row: dict, parties: dict[str, str]) -> str:
         f"[{format_value(key, row['paired_lo'], True)}, "
         f"{format_value(key, row['paired_hi'], True)}]"
     )
+
+
+def recommendation_words(
+    changes: list[str], rows: list[dict], notes: list[str], parties: dict[str, str]
+) -> str:
+    """The design's changes, then its effects sorted into better, worse (the trade-offs) and no
+    clear change, then any counterfactual it relies on (``notes``): "Give ...: better: days to
+    decision −20.2 d [−20.7, −19.6]; worse (the trade-off): survival −6.0 pp [−9.2, −3.2]; no clear
+    change: ...; counterfactual: ..."; ``rows`` are the paired-difference records with a verdict."""
+    groups = {"better": [], "worse": [], "no clear change": [], "": []}
+    for row in rows:
+        groups[row.get("verdict", "")].append(effect_phrase(row, parties))
+    parts = []
+    if groups["better"]:
+        parts.append("better: " + ", ".join(groups["better"]))
+    if groups["worse"]:
+        parts.append("worse (the trade-off): " + ", ".join(groups["worse"]))
+    if groups["no clear change"]:
+        parts.append("no clear change: " + ", ".join(groups["no clear change"]))
+    if groups[""]:
+        parts.append("also " + ", ".join(groups[""]))
+    if notes:
+        parts.append("counterfactual: " + "; ".join(notes))
+    return f"{join_changes(changes)}: " + "; ".join(parts)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pydantic import Field, field_validator
 
 from ..registry import DECISION_RULES, PROHIBITED_GROUNDS
-from .vocabulary import Strict
+from .vocabulary import MOST_DAYS_APART, Strict, days_apart
 
 
 class Board(Strict):
@@ -21,9 +21,9 @@ class Board(Strict):
 
     rule: str = Field("unanimity", description="a registered decision rule (rules.py)")
     qualified_majority: float = Field(0.75, gt=0.5, le=1.0)
-    cadence_days: int = Field(28, ge=1)
-    first_meeting_day: int = Field(0, ge=0)
-    notice_days: int = Field(7, ge=0)
+    cadence_days: int = days_apart(28, least=1)
+    first_meeting_day: int = Field(0, ge=0, le=10 * MOST_DAYS_APART)
+    notice_days: int = days_apart(7)
     max_agenda: int = Field(12, ge=1)
     amendment_step: float = Field(1.0, gt=0.0, lt=2.0)
     chair_proposes_after: int = Field(

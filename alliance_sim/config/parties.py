@@ -7,7 +7,15 @@ from __future__ import annotations
 from pydantic import Field, field_validator
 
 from ..registry import PARTY_KINDS
-from .vocabulary import OBJECTIVES, Category, Membership, Sector, Strict
+from .vocabulary import (
+    MOST_DAYS_APART,
+    OBJECTIVES,
+    Category,
+    Membership,
+    Sector,
+    Strict,
+    days_apart,
+)
 
 
 class Weights(Strict):
@@ -50,9 +58,9 @@ class HomeBody(Strict):
     """
 
     name: str = "Board"
-    cadence_days: int = Field(28, ge=1)
-    first_meeting_day: int = Field(0, ge=0)
-    notice_days: int = Field(7, ge=0)
+    cadence_days: int = days_apart(28, least=1)
+    first_meeting_day: int = Field(0, ge=0, le=10 * MOST_DAYS_APART)
+    notice_days: int = days_apart(7)
     own_interest_bias: float = Field(0.5, ge=0.0, le=1.0)
 
 

@@ -5,9 +5,22 @@ partner's recovered costs (002 §5.1-5.2, 6.4).
 
 from __future__ import annotations
 
-from pydantic import Field, field_validator, model_validator
+from typing import Annotated
+
+from pydantic import AfterValidator, AllowInfNan, Field, field_validator, model_validator
 
 from .vocabulary import OBJECTIVES, Strict
+
+
+def _a_number(value: float) -> float:
+    if value != value:
+        raise ValueError("is nan; give a number (or -inf for the lowest level: any score)")
+    return value
+
+
+#: A KPI level's least score: any number, or ``-inf`` for the lowest level (every score reaches
+#: it), the one infinite number a scenario may hold.
+Threshold = Annotated[float, AllowInfNan(True), AfterValidator(_a_number)]
 
 
 class KpiLevel(Strict):
@@ -22,7 +35,7 @@ class KpiLevel(Strict):
     ``both``."""
 
     name: str
-    min_score: float | None = None  # the default threshold, for areas without their own
+    min_score: Threshold | None = None  # the default threshold, for areas without their own
     pooled_fraction: float = Field(ge=0.0, le=1.0)
     pools: str = Field("both", pattern="^(gains|losses|both)$")
 
@@ -65,7 +78,7 @@ class ResultArea(Strict):
     objectives: tuple[str, ...] = ()
     finance: bool = False
     weight: float = Field(1.0, gt=0.0, le=100.0)
-    min_scores: tuple[float, ...] | None = None
+    min_scores: tuple[Threshold, ...] | None = None
     source: str = ""
 
     @field_validator("objectives")
@@ -167,7 +180,9 @@ class Risk(Strict):
     and take no share (001 §35). Every member bears its own cost of taking part (003).
     """
 
-    period_days: int = Field(91, ge=7, description="a quarter: KPI reporting is quarterly")
+    period_days: int = Field(
+        91, ge=7, le=366, description="a quarter: KPI reporting is quarterly (at least yearly)"
+    )
     levels: tuple[KpiLevel, ...] = Field(default_factory=_default_levels)
     result_areas: tuple[ResultArea, ...] = Field(default_factory=_alliance_wide, min_length=1)
     combine: str = Field(
@@ -205,7 +220,10 @@ class Risk(Strict):
         1.0, ge=0.0, description="scales the sd of realised effects (1 = as each matter states)"
     )
     funding_shocks_per_year: float = Field(
-        0.25, ge=0.0, description="national or local policy/funding changes (001 §42)"
+        0.25,
+        ge=0.0,
+        le=12.0,
+        description="national or local policy/funding changes (001 §42); at most one a month",
     )
     funding_shock_share: float = Field(
         0.0075,

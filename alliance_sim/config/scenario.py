@@ -17,7 +17,7 @@ from .risk import Host, Risk
 from .stream import Stream
 from .term import Escalation, TermRules
 from .trust import Trust
-from .vocabulary import RESERVED_KINDS, Strict, reference_error
+from .vocabulary import MOST_YEARS, RESERVED_KINDS, Strict, reference_error
 
 
 class ScenarioMeta(Strict):
@@ -33,6 +33,11 @@ class ScenarioMeta(Strict):
     def _ordered(self) -> ScenarioMeta:
         if self.end <= self.start:
             raise ValueError("scenario.end must be after scenario.start")
+        if (self.end - self.start).days > MOST_YEARS * 366:
+            raise ValueError(
+                f"scenario.end is {(self.end - self.start).days:,} days after scenario.start; "
+                f"a term may run at most {MOST_YEARS} years"
+            )
         if self.transition_end is not None and not self.start <= self.transition_end <= self.end:
             raise ValueError("scenario.transition_end must fall within the term")
         return self

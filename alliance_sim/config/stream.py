@@ -12,7 +12,9 @@ from .vocabulary import DRAWN_KINDS, RESERVED_KINDS, MatterKind, Strict
 class KindStream(Strict):
     """Arrival rate and size of one kind of generated matter."""
 
-    rate_per_year: float = Field(0.0, ge=0.0)
+    # at most one a week of each kind: far above any document's pace, and a large rate would
+    # draw millions of matters (1e6 filled 3.5 GB in 20 s)
+    rate_per_year: float = Field(0.0, ge=0.0, le=52.0)
     magnitude_m: tuple[float, float] = (0.5, 3.0)
     deadline_days: int = Field(180, ge=1)
 

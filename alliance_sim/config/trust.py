@@ -29,7 +29,9 @@ class Trust(Strict):
     block_loss: float = Field(0.03, ge=0.0, le=1.0)
     unshared_loss: float = Field(0.02, ge=0.0, le=1.0)
     min_concession: float = Field(0.5, ge=0.0, le=1.0)
-    rep_turnover_per_year: float = Field(0.15, ge=0.0, description="004 p.15")
+    rep_turnover_per_year: float = Field(
+        0.15, ge=0.0, le=12.0, description="004 p.15; at most a new representative a month"
+    )
     reset_share: float = Field(
         0.5, ge=0.0, le=1.0, description="trust lost with a new representative"
     )

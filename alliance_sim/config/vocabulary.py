@@ -9,8 +9,9 @@ model: unknown fields are errors and a validated scenario never changes.
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
 #: The seven Alliance Objectives, 000 §1.2 (a)-(g), in order.
@@ -101,7 +102,28 @@ def reference_error(path: str, message: str) -> PydanticCustomError:
     return PydanticCustomError("reference", "{message}", {"path": path, "message": message})
 
 
-class Strict(BaseModel):
-    """Unknown fields are errors, and inputs never change after validation."""
+#: The longest a calendar may leave between a body's meetings, or ask as notice of one, in days:
+#: a body that met less than once a year could not govern an alliance, and a larger number (1e17
+#: was accepted) only meant a body that never meets. Its first meeting may wait ten times as long
+#: (tests place a home body beyond a term that way), no longer.
+MOST_DAYS_APART = 365
+#: The longest term a scenario may simulate, in years: alliance agreements run for a few years
+#: with extensions of a few more (001 §40: three, then seven); a longer term is a typing slip that
+#: would simulate for hours.
+MOST_YEARS = 50
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+
+def days_apart(default: int, least: int = 0, **kwargs) -> Any:
+    """A field of days between meetings or of their notice: ``least`` to
+    :data:`MOST_DAYS_APART`."""
+    return Field(default, ge=least, le=MOST_DAYS_APART, **kwargs)
+
+
+class Strict(BaseModel):
+    """Unknown fields are errors, numbers are finite, and inputs never change after validation.
+
+    Every number must be finite (``inf`` and ``nan`` are valid TOML): the one exception is a KPI
+    level's threshold, whose lowest level takes any score (``-inf``, ``risk.Threshold``).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)

@@ -2,10 +2,10 @@
 
 Each subcommand lives in its own module exposing ``register(subparsers)``. Exit codes: 0 done;
 2 bad input (a scenario, experiment file, option, or a results folder in use or made from other
-inputs); 3 a run that could not finish (e.g. a worker that keeps crashing on one chunk; what was
-written is kept); 130 interrupted; 141 the reader of the output went away (``| head``: what was
-asked for is done, the rest of the text is dropped quietly). Errors are one paragraph on stderr,
-never a traceback.
+inputs); 3 a run that could not finish (a worker that keeps crashing on one chunk, or a results
+folder that will not take a file: a full disk, a file-size limit; what was written is kept); 130
+interrupted; 141 the reader of the output went away (``| head``: what was asked for is done, the
+rest of the text is dropped quietly). Errors are one paragraph on stderr, never a traceback.
 """
 
 from __future__ import annotations
@@ -33,7 +33,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="alliance-sim",
         description="Simulate health and social care alliance boards and compare their designs.",
         epilog="Exit codes: 0 done, 2 bad input or results folder in use, 3 run could not finish "
-        "(results so far kept), 130 interrupted, 141 output pipe closed (e.g. `| head`).",
+        "(a worker kept crashing, or a full disk or file-size limit; results so far kept), "
+        "130 interrupted, 141 output pipe closed (e.g. `| head`).",
     )
     from . import __version__
 

@@ -22,6 +22,12 @@ class RunFailed(Exception):
     dying on the same chunk; what was already written is kept (exit code 3)."""
 
 
+class WriteFailed(RunFailed):
+    """The results folder would not take a file (a full disk, a file-size limit, a read-only
+    folder): every file already written is whole and kept (exit code 3, as any run that could
+    not finish)."""
+
+
 #: Longest echo of a user's value in a message; longer ones end in an ellipsis.
 ECHO = 80
 #: Most problems listed from one validation; the rest are counted.

@@ -14,6 +14,7 @@ import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from .errors import InputError, shorten
@@ -36,6 +37,26 @@ class InputFile:
     text: str
     sha256: str
     data: dict[str, Any]
+
+
+def read_bytes(path: Path, kind: str, missing: str = "") -> bytes:
+    """The file's bytes; one paragraph if it is missing, a folder or unreadable (``missing`` is
+    added to the message of a missing file)."""
+    try:
+        return path.read_bytes()
+    except IsADirectoryError:
+        inside = sorted(p.name for p in path.glob("*.toml"))
+        hint = f" (it holds {', '.join(inside[:6])})" if inside else ""
+        raise InputError(
+            f"{shorten(path)}: is a folder, not a {kind} file; give the path of the {kind} "
+            f"file (TOML) itself{hint}."
+        ) from None
+    except (FileNotFoundError, NotADirectoryError):
+        raise InputError(f"{shorten(path)}: no such {kind} file{missing}.") from None
+    except OSError as exc:
+        raise InputError(
+            f"{shorten(path)}: cannot read the {kind} file ({exc.strerror})."
+        ) from None
 
 
 def decode(raw: bytes, source: str, kind: str) -> str:

@@ -22,6 +22,7 @@ import numpy as np
 from ..config.loading import load_scenario, read_scenario_file
 from ..errors import InputError, echo, shorten
 from ..inputfile import InputFile
+from .columns import check_names
 from .spec import Bundle, Experiment
 
 
@@ -219,6 +220,7 @@ def build_design(experiment: Experiment) -> Design:
                 f"{source}: field `experiment.scenario` ({echo(name)}) cannot be loaded: {exc}"
             ) from None
 
+    check_names(((f"factors.{n}", n) for n in spec.factors), source, bases.values())
     factors: list[Factor] = []
     if isinstance(meta.scenario, list):
         factors.append(Factor("scenario", tuple(names), tuple({} for _ in names)))

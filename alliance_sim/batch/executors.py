@@ -264,6 +264,12 @@ class DaskExecutor:
                 "leave out --scheduler to run on this machine."
             ) from None
 
+    def check_reachable(self) -> None:
+        """Refuse an address no scheduler answers, before a run writes anything."""
+        client, own = self._client()
+        if own:
+            client.close()
+
     def run_cells(self, works: Sequence[CellWork], chunks: Sequence[Chunk]) -> Iterator[Result]:
         if not chunks:
             return
@@ -320,9 +326,12 @@ class DaskExecutor:
 
 
 def make_executor(workers: int | None = None, scheduler=None) -> Executor:
-    """``scheduler`` picks Dask; else ``workers`` processes (default all cores; 1 = in-process)."""
+    """``scheduler`` picks Dask (refused at once if no scheduler answers there); else ``workers``
+    processes (default all cores; 1 = in-process)."""
     if scheduler is not None:
-        return DaskExecutor(scheduler)
+        executor = DaskExecutor(scheduler)
+        executor.check_reachable()
+        return executor
     if workers is not None and workers < 1:
         raise InputError(f"--workers {workers}: give a number of worker processes of at least 1.")
     n = workers or available_cores()

@@ -3,9 +3,10 @@
 This is the only code that runs on workers (processes or Dask). It knows nothing of executors or
 files: it takes the cell's validated scenario and the chunk, and returns ``{table: bytes}``. Every
 row gets the identity columns ``cell``, ``design``, ``sample``, one column per factor and uncertain
-parameter (named by its dotted path), ``replication`` and ``seed``, before the run's own columns.
-``seed`` is text: seeds are 63-bit, and a pandas row read (``iloc``, ``iterrows``) of a row with
-float columns would turn an integer column into floats, which keep 53 bits.
+parameter (named by its dotted path), ``replication`` and ``seed`` (``columns.py``), before the
+run's own columns. ``seed`` is text: seeds are 63-bit, and a pandas row read (``iloc``,
+``iterrows``) of a row with float columns would turn an integer column into floats, which keep 53
+bits.
 The tables are those of ``SimulationResult.records()`` (runs, decisions, ledger, kpi, risk, network).
 """
 
@@ -17,9 +18,8 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from ..config import Scenario
+from .columns import CELL, RUN
 from .design import Cell, Chunk
-
-IDENTITY = ("cell", "design", "sample")
 
 
 class Work(Protocol):
@@ -76,7 +76,7 @@ def simulate_chunk(
     from ..simulation import simulate
 
     cell = work.cell
-    identity: dict[str, Any] = {"cell": cell.index, "design": cell.design, "sample": cell.sample}
+    identity: dict[str, Any] = dict(zip(CELL, (cell.index, cell.design, cell.sample), strict=True))
     identity.update(cell.labels)
     tables: dict[str, dict[str, list]] = {}
     counts: dict[str, int] = {}
@@ -92,15 +92,13 @@ def simulate_chunk(
             n = len(next(iter(columns.values()))) if columns else 0
             table = tables.get(name)
             if table is None:
-                table = {k: [] for k in identity}
-                table["replication"] = []
-                table["seed"] = []
+                table = {k: [] for k in (*identity, *RUN)}
                 tables[name] = table
                 counts[name] = 0
-            for key, value in identity.items():
+            # seed as text: a float row read would round it
+            run = zip(RUN, (replication, str(seed)), strict=True)
+            for key, value in (*identity.items(), *run):
                 table[key].extend([value] * n)
-            table["replication"].extend([replication] * n)
-            table["seed"].extend([str(seed)] * n)  # text: a float row read would round it
             for key, values in columns.items():
                 column = table.get(key)
                 if column is None:  # a column first seen now: earlier rows lack it

@@ -28,8 +28,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from ..errors import InputError, echo, from_validation, shorten
-from ..inputfile import parse
+from ..config.vocabulary import MOST_YEARS
+from ..errors import echo, from_validation, shorten
+from ..inputfile import parse, read_bytes
 from .stages import Discovery, SensitivityStage
 
 #: A level of a plain factor: one value written into the scenario at the factor's dotted path.
@@ -37,9 +38,12 @@ Scalar = bool | int | float | str
 
 
 class Strict(BaseModel):
-    """Unknown fields are errors, and the experiment never changes after validation."""
+    """Unknown fields are errors, numbers are finite (``inf`` and ``nan`` are valid TOML, never a
+    valid range, level or threshold), and the experiment never changes after validation."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, populate_by_name=True, allow_inf_nan=False
+    )
 
 
 class ExperimentMeta(Strict):
@@ -52,7 +56,7 @@ class ExperimentMeta(Strict):
     scenario: str | list[str]
     replications: int = Field(ge=1, le=10_000_000)
     seed: int = Field(ge=0)
-    horizon_days: int | None = Field(None, ge=28)
+    horizon_days: int | None = Field(None, ge=28, le=MOST_YEARS * 366)
     chunk_size: int | None = Field(None, ge=1, le=10_000)
 
     @field_validator("scenario")
@@ -236,14 +240,6 @@ def parse_experiment(text: str, source: str) -> ExperimentSpec:
 def load_experiment(path: str | Path) -> Experiment:
     """Read and validate an experiment file; raises :class:`InputError` naming file and field."""
     path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
-        raise InputError(f"{shorten(path)}: no such experiment file.") from None
-    except OSError as exc:
-        raise InputError(
-            f"{shorten(path)}: cannot read the experiment file ({exc.strerror})."
-        ) from None
-    file = parse(raw, str(path), "experiment")
+    file = parse(read_bytes(path, "experiment"), str(path), "experiment")
     spec = _validate(file.data, str(path))
     return Experiment(spec=spec, path=path, text=file.text, sha256=file.sha256)

@@ -305,8 +305,13 @@ class ResultStore:
             self._update(force=True)
 
     def interrupted(self) -> None:
+        """Note in the manifest that this session stopped early, if the disk still takes it (a
+        run stopped by a full disk must report the disk, not fail again writing this note)."""
         self.manifest["sessions"][-1]["interrupted"] = _now()
-        self._update(force=True)
+        try:
+            self._update(force=True)
+        except OSError:
+            pass
 
 
 def design_inputs(design: Design) -> list[dict[str, str]]:

@@ -3,13 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import errno
 from pathlib import Path
 
 from ..board.rules import rules_help
-
-#: Errors of a disk that cannot take the results (full, read-only, gone): reported, not traced.
-WRITE_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.EIO}
 
 
 def add_run_options(p: argparse.ArgumentParser, fresh: str) -> None:
@@ -66,7 +62,7 @@ def run_command(args: argparse.Namespace) -> int:
     import sys
 
     from ..batch.spec import load_experiment
-    from ..errors import InputError, RunFailed
+    from ..errors import InputError
     from ..experiment.runner import run_experiment
     from .scenario import warn
 
@@ -86,15 +82,6 @@ def run_command(args: argparse.Namespace) -> int:
             out=args.out,
             progress=not args.no_progress,
         )
-    except OSError as exc:
-        if exc.errno not in WRITE_ERRORS:
-            raise
-        raise RunFailed(
-            f"could not write the results ({exc.strerror or exc}"
-            + (f": {exc.filename}" if exc.filename else "")
-            + "); every file already written is whole and kept; make room (or fix the folder) "
-            "and run the same command again to resume."
-        ) from None
     except KeyboardInterrupt:
         print(
             "alliance-sim: interrupted; the runs already written are kept. Run the same command "
@@ -121,6 +108,7 @@ def run_command(args: argparse.Namespace) -> int:
 
 
 def report_command(args: argparse.Namespace) -> int:
+    from ..batch.files import writing_results
     from ..batch.lock import FolderLock
     from ..batch.store import ResultStore
     from ..errors import InputError
@@ -135,7 +123,7 @@ def report_command(args: argparse.Namespace) -> int:
             "resumes without running anything and rewrites the indices and report.html."
         )
     store = ResultStore.existing(args.results)
-    with FolderLock(store.root).acquire("report"):
+    with writing_results(store.root), FolderLock(store.root).acquire("report"):
         summary = summarize(store)
         write_tables(summary, store.root)
         path = write_report(store, summary)

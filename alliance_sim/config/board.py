@@ -7,7 +7,7 @@ from __future__ import annotations
 from pydantic import Field, field_validator
 
 from ..registry import DECISION_RULES, PROHIBITED_GROUNDS
-from .vocabulary import COUNT, DAY, DAYS, SETTING, SHARE, Strict, doc
+from .vocabulary import COUNT, DAY, DAYS, MOST_DAYS_APART, SETTING, SHARE, Strict, days_apart, doc
 
 
 class Board(Strict):
@@ -34,15 +34,18 @@ class Board(Strict):
         "members' votes that carries a matter",
         json_schema_extra=doc(SHARE, SETTING),
     )
-    cadence_days: int = Field(
-        28, ge=1, description="days between board meetings", json_schema_extra=doc(DAYS)
+    cadence_days: int = days_apart(
+        28, least=1, description="days between board meetings", json_schema_extra=doc(DAYS)
     )
     first_meeting_day: int = Field(
-        0, ge=0, description="the day of the board's first meeting", json_schema_extra=doc(DAY)
-    )
-    notice_days: int = Field(
-        7,
+        0,
         ge=0,
+        le=10 * MOST_DAYS_APART,
+        description="the day of the board's first meeting",
+        json_schema_extra=doc(DAY),
+    )
+    notice_days: int = days_apart(
+        7,
         description="notice a matter needs before the meeting that takes it (000 §3.2.1: as much "
         "as reasonably possible): its proposer gives notice this many days ahead",
         json_schema_extra=doc(DAYS),

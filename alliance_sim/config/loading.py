@@ -16,7 +16,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from ..errors import InputError, from_validation, shorten
-from ..inputfile import InputFile, check_data, check_text, parse
+from ..inputfile import InputFile, check_data, check_text, parse, read_bytes
 from .scenario import Scenario
 
 SCENARIO_DIR = "scenarios"
@@ -41,18 +41,8 @@ def read_scenario_file(name_or_path: str | Path) -> InputFile:
         resource = resources.files("alliance_sim").joinpath(SCENARIO_DIR, f"{text_name}.toml")
         return parse(resource.read_bytes(), f"built-in scenario '{text_name}'", "scenario")
     path = Path(name_or_path)
-    try:
-        raw = path.read_bytes()
-    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
-        raise InputError(
-            f"{shorten(text_name)}: no such scenario file, and not a built-in scenario; "
-            f"built-in scenarios are {builtin_names()}."
-        ) from None
-    except OSError as exc:
-        raise InputError(
-            f"{shorten(text_name)}: cannot read the scenario file ({exc.strerror})."
-        ) from None
-    return parse(raw, str(path), "scenario")
+    missing = f", and not a built-in scenario; built-in scenarios are {builtin_names()}"
+    return parse(read_bytes(path, "scenario", missing), str(path), "scenario")
 
 
 def parse_override(text: str) -> tuple[str, Any]:

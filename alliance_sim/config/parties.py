@@ -13,6 +13,7 @@ from .vocabulary import (
     DAYS,
     MONEY,
     MONEY_YEAR,
+    MOST_DAYS_APART,
     OBJECTIVES,
     TIMES,
     WEIGHT,
@@ -21,6 +22,7 @@ from .vocabulary import (
     Membership,
     Sector,
     Strict,
+    days_apart,
     doc,
 )
 
@@ -91,15 +93,18 @@ class HomeBody(Strict):
         "it is the party's name with \"'s board\"",
         json_schema_extra=doc(source=YOURS),
     )
-    cadence_days: int = Field(
-        28, ge=1, description="days between its meetings", json_schema_extra=doc(DAYS)
+    cadence_days: int = days_apart(
+        28, least=1, description="days between its meetings", json_schema_extra=doc(DAYS)
     )
     first_meeting_day: int = Field(
-        0, ge=0, description="the day of its first meeting", json_schema_extra=doc(DAY)
-    )
-    notice_days: int = Field(
-        7,
+        0,
         ge=0,
+        le=10 * MOST_DAYS_APART,
+        description="the day of its first meeting",
+        json_schema_extra=doc(DAY),
+    )
+    notice_days: int = days_apart(
+        7,
         description="how long before a meeting its papers close: a referral must reach it this "
         "early to be decided there",
         json_schema_extra=doc(DAYS),

@@ -5,7 +5,9 @@ partner's recovered costs (002 §5.1-5.2, 6.4).
 
 from __future__ import annotations
 
-from pydantic import Field, field_validator, model_validator
+from typing import Annotated
+
+from pydantic import AfterValidator, AllowInfNan, Field, field_validator, model_validator
 
 from .vocabulary import (
     ASSUMED,
@@ -23,6 +25,17 @@ from .vocabulary import (
 )
 
 ASSUMED_DOC = doc(source=ASSUMED)
+
+
+def _a_number(value: float) -> float:
+    if value != value:
+        raise ValueError("is nan; give a number (or -inf for the lowest level: any score)")
+    return value
+
+
+#: A KPI level's least score: any number, or ``-inf`` for the lowest level (every score reaches
+#: it), the one infinite number a scenario may hold.
+Threshold = Annotated[float, AllowInfNan(True), AfterValidator(_a_number)]
 MINE = doc(source=YOURS)
 
 
@@ -38,7 +51,7 @@ class KpiLevel(Strict):
     ``both``."""
 
     name: str = Field(description="the level's name (004 pp.6-8)", json_schema_extra=ASSUMED_DOC)
-    min_score: float | None = Field(
+    min_score: Threshold | None = Field(
         None,
         description="the score an area needs to reach the level, for areas without their own "
         "min_scores: the period's net system value as a share of full members' budgets a year",
@@ -113,7 +126,7 @@ class ResultArea(Strict):
         description="its part in the average combination (risk.combine)",
         json_schema_extra=doc("relative weight", ASSUMED),
     )
-    min_scores: tuple[float, ...] | None = Field(
+    min_scores: tuple[Threshold, ...] | None = Field(
         None,
         description="its own thresholds, one per KPI level, best first (python -m "
         "alliance_sim.calibration SCENARIO calibrates them); none: the levels' min_score",
@@ -237,7 +250,11 @@ class Risk(Strict):
     """
 
     period_days: int = Field(
-        91, ge=7, description="a quarter: KPI reporting is quarterly", json_schema_extra=doc(DAYS)
+        91,
+        ge=7,
+        le=366,
+        description="a quarter: KPI reporting is quarterly (at least yearly)",
+        json_schema_extra=doc(DAYS),
     )
     levels: tuple[KpiLevel, ...] = Field(
         default_factory=_default_levels,
@@ -306,7 +323,8 @@ class Risk(Strict):
     funding_shocks_per_year: float = Field(
         0.25,
         ge=0.0,
-        description="national or local policy/funding changes (001 §42)",
+        le=12.0,
+        description="national or local policy/funding changes (001 §42); at most one a month",
         json_schema_extra=doc(PER_YEAR),
     )
     funding_shock_share: float = Field(

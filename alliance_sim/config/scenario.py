@@ -17,7 +17,7 @@ from .risk import Host, Risk
 from .stream import Stream
 from .term import Escalation, TermRules
 from .trust import Trust
-from .vocabulary import DATE, RESERVED_KINDS, YOURS, Strict, doc, reference_error
+from .vocabulary import DATE, MOST_YEARS, RESERVED_KINDS, YOURS, Strict, doc, reference_error
 
 MINE = doc(source=YOURS)
 
@@ -57,6 +57,12 @@ class ScenarioMeta(Strict):
                 "scenario.end",
                 f"is {self.end.isoformat()}, not after scenario.start ({self.start.isoformat()}); "
                 "the term runs from start to end",
+            )
+        if (self.end - self.start).days > MOST_YEARS * 366:
+            raise reference_error(
+                "scenario.end",
+                f"is {(self.end - self.start).days:,} days after scenario.start; a term may run at "
+                f"most {MOST_YEARS} years",
             )
         if self.transition_end is not None and not self.start <= self.transition_end <= self.end:
             raise reference_error(

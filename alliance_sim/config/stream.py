@@ -24,9 +24,12 @@ from .vocabulary import (
 class KindStream(Strict):
     """Arrival rate and size of one kind of generated matter."""
 
+    # at most one a week of each kind: far above any document's pace, and a large rate would
+    # draw millions of matters (1e6 filled 3.5 GB in 20 s)
     rate_per_year: float = Field(
         0.0,
         ge=0.0,
+        le=52.0,
         description="how many matters of this kind arrive a year, on average",
         json_schema_extra=doc(PER_YEAR),
     )

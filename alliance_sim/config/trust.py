@@ -69,7 +69,11 @@ class Trust(Strict):
         json_schema_extra=doc(SHARE),
     )
     rep_turnover_per_year: float = Field(
-        0.15, ge=0.0, description="004 p.15", json_schema_extra=doc(PER_YEAR)
+        0.15,
+        ge=0.0,
+        le=12.0,
+        description="004 p.15; at most a new representative a month",
+        json_schema_extra=doc(PER_YEAR),
     )
     reset_share: float = Field(
         0.5,

@@ -11,8 +11,9 @@ from __future__ import annotations
 import types
 import typing
 from enum import StrEnum
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
 #: The seven Alliance Objectives, 000 §1.2 (a)-(g), in order.
@@ -157,11 +158,32 @@ def none_to_null(model: type[BaseModel], data: object) -> object:
     return out
 
 
-class Strict(BaseModel):
-    """Unknown fields are errors, and inputs never change after validation; ``none`` unsets an
-    optional field."""
+#: The longest a calendar may leave between a body's meetings, or ask as notice of one, in days:
+#: a body that met less than once a year could not govern an alliance, and a larger number (1e17
+#: was accepted) only meant a body that never meets. Its first meeting may wait ten times as long
+#: (tests place a home body beyond a term that way), no longer.
+MOST_DAYS_APART = 365
+#: The longest term a scenario may simulate, in years: alliance agreements run for a few years
+#: with extensions of a few more (001 §40: three, then seven); a longer term is a typing slip that
+#: would simulate for hours.
+MOST_YEARS = 50
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+
+def days_apart(default: int, least: int = 0, **kwargs) -> Any:
+    """A field of days between meetings or of their notice: ``least`` to
+    :data:`MOST_DAYS_APART`."""
+    return Field(default, ge=least, le=MOST_DAYS_APART, **kwargs)
+
+
+class Strict(BaseModel):
+    """Unknown fields are errors, numbers are finite, inputs never change after validation, and
+    ``none`` unsets an optional field.
+
+    Every number must be finite (``inf`` and ``nan`` are valid TOML): the one exception is a KPI
+    level's threshold, whose lowest level takes any score (``-inf``, ``risk.Threshold``).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     @model_validator(mode="before")
     @classmethod

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from ..batch.design import Chunk, build_design
 from ..batch.executors import make_executor
+from ..batch.files import writing_results
 from ..batch.lock import FolderLock
 from ..batch.progress import progress_bar
 from ..batch.replicate import CellWork
@@ -99,16 +100,16 @@ def run_experiment(
         on_chunk: called with each chunk once its parts are on disk (progress displays, tests).
 
     The output folder is locked for the whole run: a second run on it is refused
-    (:class:`InputError`) while this one lives.
+    (:class:`InputError`) while this one lives. A folder that will not take a file (a full
+    disk, a file-size limit) raises :class:`WriteFailed` naming it; what was written is kept.
     """
     experiment = load_experiment(path)
     if experiment.spec.sensitivity:
         from ..exploration.runner import run_analysis
 
-        root = Path(out) if out is not None else default_directory(experiment.name)
-        with FolderLock(root).acquire("run"):
-            return run_analysis(experiment, workers, scheduler, fresh=fresh, out=out,
-                                progress=progress, report=report)  # fmt: skip
+        out = out if out is not None else default_directory(experiment.name)
+        return run_analysis(experiment, workers, scheduler, fresh=fresh, out=out,
+                            progress=progress, report=report)  # fmt: skip
     # every input is validated before anything is written (the scenarios are parsed from the very
     # bytes whose hashes the manifest records, so what is hashed is what is run)
     design = build_design(experiment)
@@ -116,7 +117,7 @@ def run_experiment(
     works = [CellWork(cell, s) for cell, s in zip(design.cells, scenarios, strict=True)]
     executor = make_executor(workers, scheduler)
     store = ResultStore(out if out is not None else default_directory(experiment.name))
-    with FolderLock(store.root).acquire("run"):
+    with writing_results(store.root), FolderLock(store.root).acquire("run"):
         store.prepare(design, fresh=fresh, executor=executor.name, scenarios=scenarios)
         done = store.done_chunks()
         todo = [c for c in design.chunks() if c.key not in done]

@@ -60,11 +60,33 @@ def pairs(designs: list[dict[str, Any]]) -> list[tuple[str, int, int]]:
     return out
 
 
+def _split(metrics: list[str]) -> tuple[list[str], list[str], list[str]]:
+    """Per-run metrics averaged as they are, each party's losses, and the shares pooled from
+    those losses (``loss_share.<party>``)."""
+    losses = [m for m in metrics if m.startswith(LOSS_PREFIX)]
+    plain = [m for m in metrics if m not in losses]
+    return plain, losses, [SHARE_PREFIX + m.removeprefix(LOSS_PREFIX) for m in losses]
+
+
+def outcome_names(metrics: list[str], designs: list[dict[str, Any]]) -> tuple[list[str], list[str]]:
+    """What a stage measures, before it runs, from the metrics each run records: each outcome of
+    each design (``outcome @ design`` when there are several), then each paired difference
+    (``outcome | level 2 - level 1``); :func:`outcomes` names its columns from here."""
+    plain, _, shares = _split(metrics)
+    single = len(designs) <= 1
+    measured = [*plain, *shares]
+    names = [
+        metric if single else f"{metric} @ {design_label(labels)}"
+        for metric in measured
+        for labels in designs
+    ]
+    differences = [f"{metric} | {label}" for label, _, _ in pairs(designs) for metric in measured]
+    return names + differences, differences
+
+
 def outcomes(runs: pd.DataFrame, designs: list[dict[str, Any]], confidence: float) -> Outcomes:
     """Means over replications per point, and paired differences between designs."""
-    metrics = [c for c in runs.columns if c not in POINT_COLUMNS]
-    losses = [c for c in metrics if c.startswith(LOSS_PREFIX)]
-    metrics = [c for c in metrics if c not in losses]
+    metrics, losses, shares = _split([c for c in runs.columns if c not in POINT_COLUMNS])
     runs = runs.sort_values(["design", "point", "replication"])
     n_points = int(runs["point"].max()) + 1
     n_reps = int(runs["replication"].max()) + 1
@@ -78,42 +100,33 @@ def outcomes(runs: pd.DataFrame, designs: list[dict[str, Any]], confidence: floa
     cubes = {metric: cube(metric) for metric in metrics}
     # designs x points x replications x parties: each run's loss per party
     lost = np.stack([cube(c) for c in losses], axis=-1) if losses else None
-    shares = [SHARE_PREFIX + c.removeprefix(LOSS_PREFIX) for c in losses]
+    names, differences = outcome_names([*metrics, *losses], designs)
+    per_design, per_pair = iter(names), iter(differences)
     values, low, high = {}, {}, {}
-    single = len(designs) == 1
-
-    def name_at(metric: str, d: int) -> str:
-        return metric if single else f"{metric} @ {design_label(designs[d])}"
-
     with np.errstate(all="ignore"):
-        for metric, arr in cubes.items():
+        for arr in cubes.values():
             for d in range(len(designs)):
-                values[name_at(metric, d)] = _nanmean(arr[d])
+                values[next(per_design)] = _nanmean(arr[d])
         if lost is not None:
             pooled = measures.pooled_shares(np.nansum(lost, axis=2))  # designs x points x parties
-            for j, metric in enumerate(shares):
+            for j in range(len(shares)):
                 for d in range(len(designs)):
-                    values[name_at(metric, d)] = pooled[d, :, j]
-    differences = []
-    for label, a, b in pairs(designs):
-        for metric, arr in cubes.items():
+                    values[next(per_design)] = pooled[d, :, j]
+    for _, a, b in pairs(designs):
+        for arr in cubes.values():
             diff = arr[a] - arr[b]
             n = np.sum(~np.isnan(diff), axis=1)
             with np.errstate(all="ignore"):
                 mean = _nanmean(diff)
-                sd = np.nanstd(diff, axis=1, ddof=1)
-            differences.append(_difference(f"{metric} | {label}", mean, sd, n, confidence,
-                                           values, low, high))  # fmt: skip
+            _difference(next(per_pair), mean, _sd(diff), n, confidence, values, low, high)
         if lost is None:
             continue
         za, zb = _linearised(lost[a]), _linearised(lost[b])
         n = np.sum(~np.isnan(lost[a][..., 0] - lost[b][..., 0]), axis=1)
-        for j, metric in enumerate(shares):
+        for j in range(len(shares)):
             mean = pooled[a, :, j] - pooled[b, :, j]
-            with np.errstate(all="ignore"):
-                sd = np.nanstd(za[..., j] - zb[..., j], axis=1, ddof=1)
-            differences.append(_difference(f"{metric} | {label}", mean, sd, n, confidence,
-                                           values, low, high))  # fmt: skip
+            sd = _sd(za[..., j] - zb[..., j])
+            _difference(next(per_pair), mean, sd, n, confidence, values, low, high)
     frame = pd.DataFrame(values)
     return Outcomes(
         list(frame.columns),
@@ -124,15 +137,14 @@ def outcomes(runs: pd.DataFrame, designs: list[dict[str, Any]], confidence: floa
     )
 
 
-def _difference(name, mean, sd, n, confidence, values, low, high) -> str:
-    """Record a paired difference per point, with its t interval; returns its name."""
+def _difference(name, mean, sd, n, confidence, values, low, high) -> None:
+    """Record a paired difference per point, with its t interval."""
     from scipy import stats
 
     with np.errstate(all="ignore"):
         t = stats.t.ppf(0.5 + confidence / 2, np.maximum(n - 1, 1))
         half = np.where(n > 1, t * sd / np.sqrt(n), np.nan)
     values[name], low[name], high[name] = mean, mean - half, mean + half
-    return name
 
 
 def _linearised(lost: np.ndarray) -> np.ndarray:
@@ -150,3 +162,13 @@ def _nanmean(arr: np.ndarray) -> np.ndarray:
     n = np.sum(~np.isnan(arr), axis=1)
     total = np.nansum(arr, axis=1)
     return np.where(n > 0, total / np.maximum(n, 1), np.nan)
+
+
+def _sd(arr: np.ndarray) -> np.ndarray:
+    """Sample standard deviation of each row (NaN where fewer than two values; numpy's
+    ``nanstd`` would warn about those rows, e.g. a stage of one replication)."""
+    n = np.sum(~np.isnan(arr), axis=1)
+    mean = _nanmean(arr)
+    with np.errstate(all="ignore"):
+        squares = np.nansum((arr - mean[:, None]) ** 2, axis=1)
+        return np.where(n > 1, np.sqrt(squares / np.maximum(n - 1, 1)), np.nan)

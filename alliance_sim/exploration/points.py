@@ -16,17 +16,22 @@ from typing import Any
 
 import numpy as np
 
+from ..batch.columns import POINT as POINT_COLUMNS
 from ..batch.design import Cell, Chunk, Design
 from ..batch.stages import SensitivityStage
 from ..config.assumptions import Registry
 from ..errors import InputError
 from .sampling import Sample
 
-POINT_COLUMNS = ("cell", "design", "sample", "point", "replication", "seed")
 BASE_OUTCOMES = ("stalemate_rate", "mean_days", "survived")
 #: Each run's loss per party (£m): pooled over a point's replications into ``loss_share.<party>``
 #: (``measures.DEFINITIONS["loss_share"]``, :mod:`.outcomes`), never averaged as shares.
 LOSS_PREFIX = "loss_m."
+
+
+def alliance_metrics(parties: tuple[str, ...]) -> list[str]:
+    """The per-run metrics an alliance's point records: the headline ones, then each party's."""
+    return [*BASE_OUTCOMES, *(f"{kind}{p}" for p in parties for kind in ("net_m.", LOSS_PREFIX))]
 
 
 @dataclass(frozen=True)
@@ -44,12 +49,7 @@ class AllianceWork:
         from ..config import Scenario
         from ..simulation import simulate
 
-        rows: dict[str, list] = {c: [] for c in POINT_COLUMNS}
-        for c in BASE_OUTCOMES:
-            rows[c] = []
-        for p in self.parties:
-            rows[f"net_m.{p}"] = []
-            rows[f"{LOSS_PREFIX}{p}"] = []
+        rows: dict[str, list] = {c: [] for c in (*POINT_COLUMNS, *alliance_metrics(self.parties))}
         for offset, overrides in enumerate(self.points):
             point = self.first_point + offset
             try:
@@ -64,16 +64,16 @@ class AllianceWork:
                     on_replication(replication)
                 records = simulate(scenario, seed=seed, collect=False).records()
                 _reduce_run(records, self.parties, rows)
-                for key, value in (
-                    ("cell", self.cell.index),
-                    ("design", self.cell.design),
-                    ("sample", self.cell.sample),
-                    ("point", point),
-                    ("replication", replication),
-                    ("seed", str(seed)),  # text, as in every runs table
-                ):
-                    rows[key].append(value)
+                _identify(rows, self.cell, point, replication, seed)
         return {"runs": table_bytes(rows)}
+
+
+def _identify(rows: dict[str, list], cell: Cell, point: int, replication: int, seed: int) -> None:
+    """A run's identity columns (``POINT_COLUMNS``): its cell, design, sample, point and seed
+    (as text, as in every runs table: a float row read would round a 63-bit seed)."""
+    values = (cell.index, cell.design, cell.sample, point, replication, str(seed))
+    for key, value in zip(POINT_COLUMNS, values, strict=True):
+        rows[key].append(value)
 
 
 def with_overrides(base: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any]:
@@ -148,15 +148,7 @@ class FunctionWork:
                 out = self.function(values, np.random.default_rng(seed))
                 for key, value in out.items():
                     rows.setdefault(key, []).append(float(value))
-                for key, value in (
-                    ("cell", self.cell.index),
-                    ("design", self.cell.design),
-                    ("sample", self.cell.sample),
-                    ("point", self.first_point + offset),
-                    ("replication", replication),
-                    ("seed", str(seed)),  # text, as in every runs table
-                ):
-                    rows[key].append(value)
+                _identify(rows, self.cell, self.first_point + offset, replication, seed)
         return {"runs": table_bytes(rows)}
 
 

@@ -12,6 +12,7 @@ splits where failures concentrate); ``report.html`` in the experiment's folder h
 
 from __future__ import annotations
 
+import io
 import json
 import time
 from dataclasses import dataclass, field, replace
@@ -22,13 +23,15 @@ import pandas as pd
 
 from ..batch.design import build_design
 from ..batch.executors import make_executor
+from ..batch.files import writing_results
+from ..batch.lock import FolderLock
 from ..batch.progress import progress_bar
 from ..batch.spec import Experiment
 from ..batch.store import ResultStore, atomic_write
 from ..errors import InputError
 from .discovery import DiscoveryResult, discover
-from .outcomes import outcomes
-from .points import BASE_OUTCOMES, FunctionModel, build_stage
+from .outcomes import outcome_names, outcomes
+from .points import BASE_OUTCOMES, FunctionModel, alliance_metrics, build_stage
 from .robustness import Verdict, Worlds, robustness
 from .robustness import table as robustness_table
 from .sampling import choose_factors, draw_sample
@@ -141,7 +144,11 @@ def run_analysis(
     report: bool = True,
     model: FunctionModel | None = None,
 ) -> AnalysisResults:
-    """Run every sensitivity stage of ``experiment`` (resuming), then discovery and the report."""
+    """Run every sensitivity stage of ``experiment`` (resuming), then discovery and the report.
+
+    Every input is checked before anything is written (the stages' outcomes and parameters
+    too); the output folder is locked while the stages run.
+    """
     from ..config.assumptions import build_registry
 
     spec = experiment.spec
@@ -152,14 +159,82 @@ def run_analysis(
             "analysis samples one scenario's assumptions, so name one."
         )
     base = build_design(experiment)
+    base_scenarios = base.scenarios()
     registry = model.registry if model else build_registry(base.cells[0].scenario)
     fixed = set(spec.fixed)
     for f in base.factors:
         for setting in f.settings:
             fixed |= set(setting)
+    parties = None if model else tuple(base_scenarios[0].parties)
+    _check_stages(experiment, base, registry, fixed, parties)
     root = Path(out) if out is not None else Path("results") / experiment.name
     executor = make_executor(workers, scheduler)
-    base_scenarios = base.scenarios()
+    with writing_results(root), FolderLock(root).acquire("run"):
+        return _run_stages(experiment, base, base_scenarios, registry, fixed, root, executor,
+                           fresh, progress, report, model)  # fmt: skip
+
+
+def _check_stages(experiment: Experiment, base, registry, fixed: set[str], parties) -> None:
+    """Refuse, before any stage runs, what would otherwise stop the analysis between stages: a
+    `top` with no stage before it, unknown `parameters`, and (for an alliance, whose outcomes
+    are known from its parties and designs) an unknown `rank_by`, `outcomes` or discovery
+    finding."""
+    spec = experiment.spec
+    source = experiment.source
+    measured = None
+    if parties is not None:
+        measured, _ = outcome_names(alliance_metrics(parties), base.design_labels())
+    analysed: list[str] = []
+    for index, stage in enumerate(spec.sensitivity):
+        where = f"sensitivity[{index}]"
+        if stage.top is not None and index == 0:
+            raise InputError(
+                f"{source}: sensitivity stage `{stage.name}` has `top`, but no stage before "
+                "it to rank the assumptions; put a Morris stage first."
+            )
+        if stage.parameters != "all":
+            try:
+                choose_factors(registry, stage, list(stage.parameters), fixed)
+            except InputError as exc:
+                raise InputError(f"{source}: {exc}") from None
+        if measured is None:
+            continue  # a test model's outcomes are known once it has run
+        if stage.top is not None and stage.rank_by not in analysed:
+            raise InputError(
+                f"{source}: field `{where}.rank_by` names the outcome `{stage.rank_by}`, which "
+                f"the stage before, `{spec.sensitivity[index - 1].name}`, does not analyse; it "
+                f"analyses: {', '.join(analysed[:12])}{' ...' if len(analysed) > 12 else ''}"
+            )
+        unknown = [o for o in stage.outcomes or () if o not in measured]
+        if unknown:
+            raise InputError(
+                f"{source}: field `{where}.outcomes`: sensitivity stage `{stage.name}` lists "
+                f"outcomes {unknown}, which are not measured; measured outcomes are: "
+                f"{', '.join(measured[:20])} ..."
+            )
+        analysed = list(stage.outcomes) if stage.outcomes is not None else measured
+    discovery = spec.discovery
+    if discovery is None:
+        return
+    names = [s.name for s in spec.sensitivity]
+    if discovery.stage is not None and discovery.stage not in names:
+        raise InputError(
+            f"{source}: field `discovery.stage` names `{discovery.stage}`, which is not a "
+            f"sensitivity stage; stages are {names}."
+        )
+    if measured is not None and discovery.finding not in measured:
+        differences = outcome_names(alliance_metrics(parties), base.design_labels())[1]
+        raise InputError(
+            f"{source}: field `discovery.finding` names `{discovery.finding}`, which is not "
+            f"measured; measured differences are: {', '.join(differences[:12])} ..."
+        )
+
+
+def _run_stages(experiment: Experiment, base, base_scenarios, registry, fixed: set[str],
+                root: Path, executor, fresh: bool, progress: bool, report: bool,
+                model: FunctionModel | None) -> AnalysisResults:  # fmt: skip
+    spec = experiment.spec
+    source = experiment.source
     confidence = spec.statistics.confidence
     results: list[StageResult] = []
     verdicts: dict[str, list[Verdict]] = {}
@@ -168,11 +243,6 @@ def run_analysis(
     for index, stage in enumerate(spec.sensitivity):
         chosen = None if stage.parameters == "all" else list(stage.parameters)
         if stage.top is not None:
-            if index == 0:
-                raise InputError(
-                    f"{source}: sensitivity stage `{stage.name}` has `top`, but no stage before "
-                    "it to rank the assumptions; put a Morris stage first."
-                )
             previous = root / spec.sensitivity[index - 1].name / INDICES
             chosen = top_factors(pd.read_csv(previous), stage.rank_by, stage.top, source)
         factors = choose_factors(registry, stage, chosen, fixed)
@@ -234,19 +304,15 @@ def run_analysis(
             store.root / ROBUSTNESS,
             robustness_table(stage_verdicts, stage_worlds).to_csv(index=False).encode("utf-8"),
         )
-        per_point.values.to_parquet(store.root / "outcomes.parquet")
+        sink = io.BytesIO()
+        per_point.values.to_parquet(sink)
+        atomic_write(store.root / "outcomes.parquet", sink.getvalue())
         results.append(StageResult(stage, store.root, sample, per_point, indices))
     found = None
     if spec.discovery is not None:
         target = spec.discovery.stage or results[-1].stage.name
-        by_name = {r.stage.name: r for r in results}
-        if target not in by_name:
-            raise InputError(
-                f"{source}: field `discovery.stage` names `{target}`, which is not a sensitivity "
-                f"stage; stages are {list(by_name)}."
-            )
-        chosen_stage = by_name[target]
-        if spec.discovery.finding not in chosen_stage.outcomes.names:
+        chosen_stage = {r.stage.name: r for r in results}[target]  # a stage: checked up front
+        if spec.discovery.finding not in chosen_stage.outcomes.names:  # a test model's outcome
             raise InputError(
                 f"{source}: field `discovery.finding` names `{spec.discovery.finding}`, which is "
                 f"not measured; measured differences are: "

@@ -12,6 +12,7 @@ from typing import Any
 
 import pandas as pd
 
+from ..batch.columns import FRONT, RECOMMENDATION
 from .confirm import Confirmed, Recommendation
 from .space import Problem
 from .words import counterfactuals, format_value
@@ -37,23 +38,24 @@ class SearchResults:
         """The re-evaluated designs (the current design first) with estimates and intervals."""
         problem = self.problem
         ranks = {r.confirmed.candidate.key: r.rank for r in self.recommendations}
+        role, design, runs, feasible, recommended, counterfactual = FRONT
         rows = []
         for c in self.confirmed:
-            row: dict[str, Any] = {"role": c.role, "design": c.candidate.key}
+            row: dict[str, Any] = {role: c.role, design: c.candidate.key}
             for lever in problem.levers:
                 row[lever.name] = (
                     problem.baseline_values.get(lever.name)
                     if c.role == "current"
                     else c.candidate.params.get(lever.name)
                 )
-            row["runs"] = len(c.measures)
+            row[runs] = len(c.measures)
             for key, value in c.estimates.items():
                 lo, hi = c.intervals[key]
                 row.update({key: value, f"{key}_lo": lo, f"{key}_hi": hi})
             row.update({f"violation:{k}": v for k, v in c.violations.items()})
-            row["feasible"] = c.feasible
-            row["recommended"] = ranks.get(c.candidate.key, 0) if c.role != "current" else 0
-            row["counterfactual"] = "; ".join(counterfactuals(c.candidate.scenario))
+            row[feasible] = c.feasible
+            row[recommended] = ranks.get(c.candidate.key, 0) if c.role != "current" else 0
+            row[counterfactual] = "; ".join(counterfactuals(c.candidate.scenario))
             rows.append(row)
         return pd.DataFrame(rows)
 
@@ -61,11 +63,15 @@ class SearchResults:
         frames = []
         for r in self.recommendations:
             frame = r.differences.copy()
-            frame.insert(0, "rank", r.rank)
-            frame.insert(1, "design", r.confirmed.candidate.key)
-            frame.insert(2, "changes", "; ".join(r.changes))
-            frame.insert(3, "counterfactual", "; ".join(r.counterfactuals))
-            frame.insert(4, "runs", len(r.reported))
+            identity = (
+                r.rank,
+                r.confirmed.candidate.key,
+                "; ".join(r.changes),
+                "; ".join(r.counterfactuals),
+                len(r.reported),
+            )
+            for i, (column, value) in enumerate(zip(RECOMMENDATION, identity, strict=True)):
+                frame.insert(i, column, value)
             frames.append(frame)
         return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 

@@ -32,12 +32,11 @@ How noise is kept from picking the winners:
 Determinism: the sampler of generation *g* is seeded from (master seed, *g*) and proposes from the
 completed trials in the study alone, and each candidate's results depend only on its design and
 the seeds; so the same file gives the same front whatever the number of workers, and a resumed
-study continues as an uninterrupted one would.
+study, which keeps only whole generations (``study.py``), continues as an uninterrupted one would.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import shutil
 import warnings
 from pathlib import Path
@@ -46,11 +45,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..batch.columns import CANDIDATE, CANDIDATE_FLAGS
 from ..batch.executors import make_executor
-from ..batch.files import atomic_write_text
+from ..batch.files import atomic_write_text, writing_results
 from ..batch.lock import FolderLock
 from ..batch.progress import progress_bar
-from ..batch.store import COPY, atomic_write, package_version
+from ..batch.store import COPY, atomic_write
 from ..errors import InputError
 from . import objectives as obj
 from .confirm import confirm, pareto_mask, recommend
@@ -58,8 +58,9 @@ from .evaluations import EVALUATIONS, SEARCH, Evaluations
 from .results import SearchResults
 from .space import Candidate, Problem, build_problem
 from .spec import load_search
+from .study import STUDY_DB, open_study
 
-STUDY_DB = "study.db"
+SIMULATED, SHORTFALL, FEASIBLE, DUPLICATE, PARETO, CONFIRMED = CANDIDATE_FLAGS
 OUTPUTS = ("candidates.csv", "front.csv", "recommendations.csv", "report.html")
 
 
@@ -94,14 +95,11 @@ def _sampler(problem: Problem, generation: int):
 
 
 def _open_study(root: Path, problem: Problem, fresh: bool):
+    """The study on disk and, for the samplers, a copy of its trials in memory."""
     import optuna
-    from optuna.trial import TrialState
 
-    optuna.logging.set_verbosity(optuna.logging.WARNING)
-    experiment = problem.experiment
-    db = root / STUDY_DB
     if fresh:
-        db.unlink(missing_ok=True)
+        (root / STUDY_DB).unlink(missing_ok=True)
         shutil.rmtree(root / EVALUATIONS, ignore_errors=True)
         shutil.rmtree(root / "figures", ignore_errors=True)
         for name in (COPY, *OUTPUTS):
@@ -110,37 +108,13 @@ def _open_study(root: Path, problem: Problem, fresh: bool):
         root.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise InputError(f"{root}: cannot create the results folder ({exc}).") from None
-    existed = db.is_file()
-    directions = [o.direction for o in problem.objectives]
-    durable = optuna.create_study(
-        storage=optuna.storages.RDBStorage(f"sqlite:///{db}"),
-        study_name="search",
-        directions=directions,
-        load_if_exists=True,
-    )
-    if existed:
-        was = durable.user_attrs.get("sha256", "?")
-        if was != experiment.sha256:
-            raise InputError(
-                f"{root}: this study was made from a different version of {experiment.source} "
-                f"(sha256 {was[:12]}, now {experiment.sha256[:12]}), so it cannot be continued; "
-                "run again with --fresh to discard it and start over, or with --out to keep both."
-            )
-        if durable.user_attrs.get("package_version") != package_version():
-            raise InputError(
-                f"{root}: this study was made by alliance-sim "
-                f"{durable.user_attrs.get('package_version')}, this is {package_version()}; "
-                "results of two versions must not be mixed; run again with --fresh, or use --out."
-            )
-    else:
-        durable.set_user_attr("sha256", experiment.sha256)
-        durable.set_user_attr("package_version", package_version())
-        durable.set_user_attr("started", dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))
-        atomic_write(root / COPY, experiment.text.encode("utf-8"))
+    durable, trials = open_study(root, problem)
+    atomic_write(root / COPY, problem.experiment.text.encode("utf-8"))
     # The samplers read every trial at every suggestion: from SQLite that costs ~10 ms a time, so
     # they work on a copy in memory and each finished generation is written to the database.
+    directions = [o.direction for o in problem.objectives]
     study = optuna.create_study(directions=directions, sampler=_sampler(problem, 0))
-    study.add_trials(durable.get_trials(deepcopy=False, states=[TrialState.COMPLETE]))
+    study.add_trials(trials)
     return durable, study
 
 
@@ -151,9 +125,10 @@ def _ruled_out(problem: Problem, c: Candidate) -> bool:
 def _search(durable, study, problem: Problem, evaluations: Evaluations, bar) -> None:
     """Ask a generation, evaluate it in one batch, tell it, record it; until all are done.
 
-    A generation interrupted before it was recorded is asked again on resuming: its sampler's
-    seed and the completed trials are the same, so it proposes the same designs, and those
-    already simulated are read back from ``evaluations/``.
+    A generation interrupted before it was wholly recorded is asked again on resuming (any part
+    of it on disk is dropped, ``study.py``): its sampler's seed and the completed trials are the
+    same, so it proposes the same designs, and those already simulated are read back from
+    ``evaluations/``.
     """
     settings = problem.settings
     distributions = {lever.name: lever.distribution() for lever in problem.levers}
@@ -198,11 +173,9 @@ def candidates_table(study, problem: Problem) -> pd.DataFrame:
 
     rows = []
     for t in study.get_trials(deepcopy=False, states=[TrialState.COMPLETE]):
-        row: dict[str, Any] = {
-            "trial": t.number,
-            "generation": t.number // problem.settings.population,
-        }
-        row["design"] = t.user_attrs.get("design", "")
+        generation = t.number // problem.settings.population
+        identity = (t.number, generation, t.user_attrs.get("design", ""))
+        row: dict[str, Any] = dict(zip(CANDIDATE, identity, strict=True))
         row.update({lever.name: t.params.get(lever.name) for lever in problem.levers})
         simulated = t.user_attrs.get("simulated", True)
         row.update(
@@ -211,17 +184,17 @@ def candidates_table(study, problem: Problem) -> pd.DataFrame:
                 for o, v in zip(problem.objectives, t.values, strict=True)
             }
         )
-        row["simulated"] = simulated
         broken = t.user_attrs.get("violations", {})
+        row[SIMULATED] = simulated
         row.update({f"violation:{k}": v for k, v in broken.items()})
-        row["worst_member_shortfall_m"] = t.user_attrs.get("shortfall_m")
-        row["feasible"] = all(v <= 0 for v in broken.values())
+        row[SHORTFALL] = t.user_attrs.get("shortfall_m")
+        row[FEASIBLE] = all(v <= 0 for v in broken.values())
         rows.append(row)
     frame = pd.DataFrame(rows)
     if frame.empty:
         return frame
-    frame["duplicate"] = frame["design"].duplicated()
-    frame["pareto"] = False
+    frame[DUPLICATE] = frame["design"].duplicated()
+    frame[PARETO] = False
     pool = frame[frame["feasible"] & ~frame["duplicate"]]
     if len(pool):
         signs = np.array([o.sign for o in problem.objectives])
@@ -252,7 +225,7 @@ def run_search(
     root = Path(out) if out is not None else Path("results") / experiment.name
     executor = make_executor(workers, scheduler)
     # one search at a time in a folder, as for any experiment (issue 12)
-    with FolderLock(root).acquire("search"):
+    with writing_results(root), FolderLock(root).acquire("search"):
         return _run_search(experiment, problem, root, executor, fresh, progress, report)
 
 
@@ -277,7 +250,7 @@ def _run_search(experiment, problem, root: Path, executor, fresh: bool, progress
     with progress_bar(progress, total, 0, f"{experiment.name}: confirm") as bar:
         confirmed = confirm(problem, front, evaluations, bar)
     confirmed_keys = {c.candidate.key for c in confirmed[1:]}
-    table["confirmed"] = table["design"].isin(confirmed_keys) & ~table["duplicate"]
+    table[CONFIRMED] = table["design"].isin(confirmed_keys) & ~table["duplicate"]
     total = (settings.recommend + 1) * len(problem.report_seeds)
     with progress_bar(progress, total, 0, f"{experiment.name}: report") as bar:
         recommendations = recommend(problem, confirmed, evaluations, bar)

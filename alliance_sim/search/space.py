@@ -19,10 +19,12 @@ from typing import Any
 
 import numpy as np
 
+from ..batch.columns import check_names
 from ..batch.design import _check_path
 from ..batch.spec import Bundle, Experiment
-from ..config.loading import load_scenario
+from ..config.loading import load_scenario, read_scenario_file
 from ..errors import InputError
+from ..inputfile import InputFile
 from . import objectives as obj
 from .spec import Range, SearchFile
 
@@ -83,6 +85,7 @@ class Problem:
     experiment: Experiment
     spec: SearchFile
     scenario_ref: str
+    scenario_file: InputFile  # read once: its sha256 is kept with the study
     base_overrides: dict[str, Any]
     levers: list[LeverSpace]
     objectives: list[obj.Objective]
@@ -153,7 +156,8 @@ def build_problem(experiment: Experiment) -> Problem:
     source = experiment.source
     ref = experiment.scenario_ref(str(meta.scenario))
     try:
-        base = load_scenario(ref)
+        scenario_file = read_scenario_file(ref)
+        base = load_scenario(scenario_file)
     except InputError as exc:
         raise InputError(
             f"{source}: field `experiment.scenario` ({meta.scenario!r}) cannot be loaded: {exc}"
@@ -166,6 +170,9 @@ def build_problem(experiment: Experiment) -> Problem:
             f"{source}: field `uncertain` is not supported in a search file yet: fix the "
             "uncertain parameters with [set], or run them as an experiment with `alliance-sim run`."
         )
+    objective_columns = {n: "candidates.csv" for n in spec.search.objectives}
+    names = ((f"search.levers.{n}", n) for n in spec.search.levers)
+    check_names(names, source, [base], also=objective_columns)
     levers = [LeverSpace(name, lever) for name, lever in spec.search.levers.items()]
     for lever in levers:
         for path in lever.paths():
@@ -210,6 +217,7 @@ def build_problem(experiment: Experiment) -> Problem:
         experiment=experiment,
         spec=spec,
         scenario_ref=ref,
+        scenario_file=scenario_file,
         base_overrides=overrides,
         levers=levers,
         objectives=objectives,

@@ -45,6 +45,7 @@ from pydantic import Discriminator, Field, Tag, ValidationError, field_validator
 
 from ..batch.spec import Bundle, Experiment, ExperimentSpec, Scalar, Strict
 from ..errors import InputError, from_validation
+from ..inputfile import read_bytes
 from .objectives import check_objective_name
 
 
@@ -182,12 +183,7 @@ def is_search_file(path: str | Path) -> bool:
 def load_search(path: str | Path) -> Experiment:
     """Read and validate a search file; raises :class:`InputError` naming the file and field."""
     path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such experiment file.") from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read the experiment file ({exc.strerror}).") from None
+    raw = read_bytes(path, "experiment")
     try:
         text = raw.decode("utf-8")
         data = tomllib.loads(text)

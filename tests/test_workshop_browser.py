@@ -527,6 +527,7 @@ def test_a_second_facilitator_watches_until_it_takes_over_and_the_first_is_told(
     extras.append(laptop)
     laptop.page.goto(f"{server.url}/?room={code}")
     expect(laptop.page.locator("#ws-code")).to_have_text(code)
+    expect(laptop.page.locator("#ws-watching")).to_have_count(1)
     expect(laptop.page.locator("#ws-watching")).to_be_visible()
     expect(laptop.page.get_by_role("button", name="Step one meeting")).to_have_count(0)
     expect(page.get_by_role("button", name="Step one meeting")).to_be_visible()
@@ -537,11 +538,14 @@ def test_a_second_facilitator_watches_until_it_takes_over_and_the_first_is_told(
     expect(laptop.page.get_by_text("Taking it over makes that screen read-only")).to_be_visible()
     laptop.page.get_by_role("button", name="Take over", exact=True).click()
     expect(laptop.page.get_by_role("button", name="Step one meeting")).to_be_visible()
+    # Solara may draw the new banner before it removes the old one: wait until exactly one is left
+    expect(page.locator("#ws-taken-over")).to_have_count(1)
     expect(page.locator("#ws-taken-over")).to_be_visible()
     expect(page.get_by_role("button", name="Step one meeting")).to_have_count(0)
 
     page.reload()
     expect(page.locator("#ws-code")).to_have_text(code)
+    expect(page.locator("#ws-taken-over")).to_have_count(1)
     expect(page.locator("#ws-taken-over")).to_be_visible()
     laptop.page.get_by_role("button", name="Step one meeting").click()
     expect(page.locator("#ws-where")).to_contain_text("1 of 40 meetings held")

@@ -97,7 +97,7 @@ KINDS = {
     "table": "a table: a [section] of its own or { key = value, ... }",
 }
 _KIND_OF_TYPE = {
-    "float_parsing": "float", "float_type": "float", "finite_number": "float",
+    "float_parsing": "float", "float_type": "float",
     "int_parsing": "int", "int_type": "int", "int_from_float": "int",
     "int_parsing_size": "int",
     "bool_parsing": "bool", "bool_type": "bool",
@@ -152,6 +152,8 @@ def _describe(error: dict, root: type[BaseModel] | None = None) -> str:
         if allowed:
             return f"{given}; allowed values are {allowed}"
         return f"{given}; it must be written as {ctx.get('pattern')}"
+    if kind == "finite_number":  # inf and nan are valid TOML, but no quantity of an alliance
+        return f"{given}; it must be a finite number, e.g. 1.5 (not inf or nan)"
     if kind in _KIND_OF_TYPE:
         what = KINDS[_KIND_OF_TYPE[kind]]
         detail = ctx.get("error")

@@ -11,6 +11,7 @@ voluntary-sector bodies; a five-year term, a monthly board, the council's repres
 from __future__ import annotations
 
 import re
+import zipfile
 from pathlib import Path
 
 from alliance_sim.cli import main
@@ -134,3 +135,14 @@ def test_riverside_from_new_to_an_answered_question(tmp_path, capsys, monkeypatc
     assert "Should Riverside Council join" in first and "of all the parties&#x27; losses" in first
     # the terminal summary opens with the same answer
     assert re.search(positions.replace("&#x27;", "'"), " ".join(terminal.split()))
+
+    # the same tables as one workbook for spreadsheets, parties by name, the answer on a sheet
+    capsys.readouterr()
+    assert main(["report", str(out_dir), "--xlsx"]) == 0
+    with zipfile.ZipFile(out_dir / "summary.xlsx") as book:
+        sheets = book.read("xl/workbook.xml").decode("utf-8")
+        strings = book.read("xl/sharedStrings.xml").decode("utf-8")
+    assert 'name="Answer"' in sheets
+    assert "Should Riverside Council join" in strings and "Riverside Council" in strings
+    for key in ("ccg", "acute_trust", "community_trust", "carers"):  # names, never keys
+        assert f">{key}<" not in strings, key

@@ -30,7 +30,9 @@ def basis(spec: Spec) -> str:
             low, high = rule.bounds(float(default))
             if rule.kind == "integer":
                 low, high = round(low), round(high)
-            span = f", plausible {number_text(low)} to {number_text(high)}"
+            # a range relative to a zero default says nothing; its reason says how it scales
+            if low != high:
+                span = f", plausible {number_text(low)} to {number_text(high)}"
             if rule.kind == "boolean":
                 span = ", either value"
         return f"assumption{span}: {rule.why}"
@@ -122,13 +124,15 @@ Generated from the validated models in `alliance_sim/config/` by
 WALKTHROUGH = """\
 ## New-user walk-through
 
-Someone who had not read the code modelled a fictional "Harbourside" alliance (an ICB place team,
-the city council, an acute trust, a mental-health trust and a hospice; a four-year term) from the
-README and this page, and asked whether the council should join as a full member or an associate:
-`new`, then editing the title, the term, the parties' names, budgets and home bodies and the
-council's delegated authority, `check`, an experiment file of nine lines and `run` (60
-replications a design, under a minute) gave a first paragraph answering the question with the
-council's net position in each design and its intervals. What they stumbled on, and what to do:
+Two walk-throughs, each modelling a fictional alliance from the README and this page and asking
+whether the council should join as a full member or an associate. An engineer of the project
+("Harbourside": an ICB place team, the city council, an acute trust, a mental-health trust and a
+hospice; four years) took about 15 minutes from `new` to an answer. Someone who had not read the
+code ("Harbour Bay": a CCG, the county council with £200k of authority and a 6-weekly committee,
+an acute trust, a community and mental-health trust and a voluntary-sector body; four years; a
+scheme agreed at the start, shared by budgets) had a validated scenario within a minute of
+starting to edit and the answer, with intervals, under 3 minutes later (80 replications a
+design). What they stumbled on, and what to do:
 
 - **Dropping a party** means deleting all four of its tables (`[parties.<key>]`, `.weights`,
   `.authority`, `.home_body`); anything else that names its key (`risk.scheme.shares`,
@@ -138,13 +142,33 @@ council's net position in each design and its intervals. What they stumbled on, 
   threshold "the largest business the alliance draws ... 1% of the £621m in scope" stops being
   true when your budgets differ). When you replace a value, replace its comment with where your
   figure comes from; keep the word `assumption` only if it still is one, so that `alliance-sim
-  assumptions` and sensitivity analysis vary what is really unknown.
+  assumptions` and sensitivity analysis vary what is really unknown. Any comment that contains the
+  word `assumption` marks its value as one, even after your own note.
+- **Who refers to a home body is yours to set.** In the template only the council's representative
+  refers (the others hold authority above any matter and exclude no category), so time to
+  decision hangs on the council alone. If your partners must take business to their own boards,
+  give them an `authority.threshold_m` and `authority.excluded_categories` of their own.
 - **Your risk/reward scheme**: `[risk.scheme]` says whether there is one and how it comes about.
   `status = "agreed"` with `shares = { ccg = 0.5, council = 0.2, acute = 0.3 }` (party keys, any
   scale) pools from day 0; `"negotiated"` has `proposer` table it on `day` for the board to agree
   unanimously within `deadline_days`; `"none"` pools nothing; `"transition"` only with a
   `scenario.transition_end`. A transition period (and the escalation that follows a missed
-  deadline, 001 §40) happens only when `scenario.transition_end` is given.
+  deadline, 001 §40) happens only when `scenario.transition_end` is given. Switching the template
+  from `"negotiated"` to `"agreed"` takes the scheme out of the business, and with it the largest
+  matter the template's £6.5m authority limits were sized to: `check` then warns that a limit is
+  above any matter; set your own.
+- **What can end your alliance early.** Survival falls below 100% only through what the file
+  provides: a missed `scenario.transition_end` and its escalation (001 §40-41), members leaving
+  (`membership.leaving`), removal (`membership.removal_after_stalemates`), disputes
+  (`term.dispute_after_stalemates`) or force majeure (`term.force_majeure_per_year`). With none
+  of them, as in the template, survival is 100% by construction and a difference in it means
+  nothing.
+- **Why unanimity may never stall.** A service change's terms include transition funding, paid by
+  the commissioners to the party a shift costs (the council, or the community provider); the
+  chair proposes terms every member prefers whenever they exist, so where the commissioners can
+  pay a blocker enough, nothing stalemates and the cost shows in their net position instead.
+- **A party with two kinds of service** (a community and mental-health trust) has one `sector`:
+  choose its larger part, since the sector sets the party's role in each shift of activity.
 - **The experiment needs a `question`** for its answer to come first (`question = "Should the
   council join as a full member or as an associate?"`); its `scenario` path is relative to the
   experiment file's folder, and results go to `results/<name>/` under the folder you run it from

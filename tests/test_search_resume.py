@@ -65,6 +65,8 @@ from sqlalchemy.engine import Engine
 from alliance_sim.cli import main
 
 path, moments = sys.argv[1], json.loads(sys.argv[2])
+# a shell started in the background (a CI job) ignores SIGINT, and Python then leaves it ignored
+signal.signal(signal.SIGINT, signal.default_int_handler)
 now = {"moment": "", "k": 0, "trials": 0}
 RDB = optuna.storages.RDBStorage
 # optuna's study object writes a trial through this (one transaction per trial)

@@ -23,6 +23,8 @@ from alliance_sim.workshop.rehearsal import detached_copy
 from alliance_sim.workshop.room import NOT_FACILITATOR, NOT_SEATED, Room, RoomRegistry
 from alliance_sim.workshop.seats import SEAT_TTL_S, Seats
 
+from .test_workshop_room import fingerprint
+
 ROOT = Path(__file__).resolve().parents[1]
 TABLES = {"council", "sfh", "nuh", "ccg_mansfield_ashfield"}
 
@@ -30,12 +32,6 @@ TABLES = {"council", "sfh", "nuh", "ccg_mansfield_ashfield"}
 @pytest.fixture(scope="module")
 def design() -> Design:
     return Design.of("mid-notts", seed=1)
-
-
-def fingerprint(model) -> list[tuple]:
-    events = [(e.day, e.meeting, int(e.kind), e.matter, e.party) for e in model.log.events]
-    votes = [(v.meeting, v.matter, v.party, v.vote, v.by) for v in model.log.votes]
-    return events + votes
 
 
 def log_of(model) -> tuple[int, int]:
